@@ -1,0 +1,20 @@
+// Bundles the CLI and the workspace packages it uses into one ES module; only the native addon stays external.
+import { readFileSync } from "node:fs"
+import { build } from "esbuild"
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
+
+await build({
+  entryPoints: ["src/main.ts"],
+  outfile: "dist/lyceum.js",
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  external: ["better-sqlite3"],
+  define: { LYCEUM_VERSION: JSON.stringify(version) },
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __lyceumCreateRequire } from 'node:module'; const require = __lyceumCreateRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+})

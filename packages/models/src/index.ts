@@ -1,0 +1,2 @@
+export * from "./LanguageModel.js"
+export * from "./ModelError.js"
