@@ -1,0 +1,60 @@
+import { type CurvePoint, type LearningCurveRow, seriesKey } from "./LearningCurve.js"
+
+const pad = (text: string, width: number, right = false) =>
+  right ? text.padStart(width) : text.padEnd(width)
+
+/** A plain-text table: one line per round, one column per series (student · task · metric). */
+export const formatCurveTable = (points: ReadonlyArray<CurvePoint>): string => {
+  const series = [...new Set(points.map(seriesKey))]
+  const rounds = [...new Set(points.map((p) => p.round))].sort((a, b) => a - b)
+  const cell = (p: CurvePoint | undefined) =>
+    p === undefined
+      ? "-"
+      : `${p.mean.toFixed(3)}${p.sem === undefined ? "" : ` ±${p.sem.toFixed(3)}`} (n=${p.nItems})`
+  const header = ["round", ...series]
+  const body = rounds.map((round) => [
+    String(round),
+    ...series.map((s) => cell(points.find((p) => p.round === round && seriesKey(p) === s))),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)))
+  const line = (row: ReadonlyArray<string>) =>
+    row
+      .map((c, i) => pad(c, widths[i]!, i === 0))
+      .join("  ")
+      .trimEnd()
+  return [line(header), line(widths.map((w) => "─".repeat(w))), ...body.map(line)].join("\n")
+}
+
+const BLOCKS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+
+/** A horizontal bar per round and series, scaled to [0, 1] — metrics here are proportions. */
+export const formatCurveChart = (points: ReadonlyArray<CurvePoint>, width = 40): string => {
+  const bar = (value: number) => {
+    const eighths = Math.round(Math.max(0, Math.min(1, value)) * width * 8)
+    return "█".repeat(Math.floor(eighths / 8)) + BLOCKS[eighths % 8]
+  }
+  const series = [...new Set(points.map(seriesKey))]
+  return series
+    .flatMap((s) => [
+      s,
+      ...points
+        .filter((p) => seriesKey(p) === s)
+        .map(
+          (p) => `  round ${String(p.round).padStart(2)} │${pad(bar(p.mean), width)}│ ${p.mean.toFixed(3)}`,
+        ),
+    ])
+    .join("\n")
+}
+
+const csvField = (value: string | number) => {
+  const text = String(value)
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** The raw view rows (one per repeat) as CSV with the view's column names, for spreadsheets and R/pandas. */
+export const curveToCsv = (rows: ReadonlyArray<LearningCurveRow>): string => {
+  const header = "run_id,repeat,round,student,task,metric,value,n_items"
+  const line = (r: LearningCurveRow) =>
+    [r.runId, r.repeat, r.round, r.student, r.task, r.metric, r.value, r.nItems].map(csvField).join(",")
+  return [header, ...rows.map(line)].join("\n") + "\n"
+}

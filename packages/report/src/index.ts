@@ -1,0 +1,3 @@
+export * from "./Format.js"
+export * from "./LearningCurve.js"
+export * from "./Statistics.js"

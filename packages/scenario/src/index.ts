@@ -1,0 +1,3 @@
+export * from "./Scenario.js"
+export * from "./ScenarioError.js"
+export * from "./ScenarioLoader.js"

@@ -1,0 +1,94 @@
+import { fileURLToPath } from "node:url"
+import { Effect, Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { loadScenario, parseScenario } from "../src/ScenarioLoader.js"
+
+const quickstart = fileURLToPath(new URL("../../../scenarios/quickstart.yaml", import.meta.url))
+
+const valid = `
+name: tiny
+rounds: 2
+models:
+  sim: { provider: sim }
+task: { kind: spam }
+teachers: { count: 2, model: sim }
+students: { count: 1, model: sim }
+lessons: { strategy: synthetic-examples, perRound: 2 }
+`
+
+const problemsOf = (text: string) => {
+  const result = parseScenario("bad.yaml", text)
+  if (Either.isRight(result)) throw new Error("expected the scenario to be invalid")
+  return result.left
+}
+
+describe("scenario loading", () => {
+  it("loads the shipped quickstart scenario", async () => {
+    const loaded = await Effect.runPromise(loadScenario(quickstart))
+    expect(loaded.scenario.name).toBe("quickstart")
+    expect(loaded.scenario.teachers.count).toBe(2)
+    expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it("fills defaults", () => {
+    const loaded = Either.getOrThrow(parseScenario("tiny.yaml", valid))
+    expect(loaded.scenario).toMatchObject({
+      seed: 0,
+      repeats: 1,
+      aggregator: "random",
+      privacy: { verbatim: "drop" },
+      task: { format: "base", dataset: "builtin", testSize: 100 },
+      lessons: { nGen: 8, topK: 2, samples: 8 },
+    })
+  })
+
+  it("reports every problem with its field path, line and what was expected", () => {
+    const error = problemsOf(valid.replace("count: 2", "count: -2").replace("kind: spam", "kind: spm"))
+    expect(error.problems.length).toBeGreaterThanOrEqual(2)
+    const count = error.problems.find((p) => p.path === "teachers.count")
+    expect(count).toMatchObject({ line: 7 })
+    expect(count!.message).toMatch(/positive/)
+    const kind = error.problems.find((p) => p.path === "task.kind")
+    expect(kind).toMatchObject({ line: 6 })
+    expect(kind!.message).toContain('"spam"')
+    expect(error.message).toMatch(/^bad\.yaml: \d+ problems\n/)
+    expect(error.message).toContain("line 7, teachers.count:")
+  })
+
+  it("reports a missing field at its parent's line and rejects unknown fields", () => {
+    const error = problemsOf(valid.replace("rounds: 2\n", "").replace("perRound: 2", "perRound: 2, nGenn: 3"))
+    expect(error.problems.find((p) => p.path === "rounds")?.message).toMatch(/missing/i)
+    expect(error.problems.find((p) => p.path === "lessons.nGenn")).toMatchObject({ line: 8 })
+  })
+
+  it("checks references between sections", () => {
+    const error = problemsOf(
+      valid.replace("students: { count: 1, model: sim }", "students: { count: 1, model: gpt }"),
+    )
+    expect(error.problems).toEqual([
+      {
+        path: "students.model",
+        line: 8,
+        message: 'unknown model "gpt"; declare it under models (declared: sim)',
+      },
+    ])
+  })
+
+  it("refuses the original-examples baseline under a dropping verbatim filter, saying what to do", () => {
+    const error = problemsOf(valid.replace("synthetic-examples", "original-examples"))
+    expect(error.problems[0]?.message).toContain("privacy.verbatim: flag")
+  })
+
+  it("reports YAML syntax errors with their line", () => {
+    const error = problemsOf("name: x\nrounds: [1, 2\nmodels: {}\n")
+    expect(error.problems[0]?.message).toMatch(/not valid YAML/)
+    expect(error.problems[0]?.line).toBeGreaterThanOrEqual(2)
+  })
+
+  it("names a file it cannot read", async () => {
+    const result = await Effect.runPromise(Effect.either(loadScenario("/nonexistent/x.yaml")))
+    expect(Either.isLeft(result) && result.left.message).toBe(
+      "/nonexistent/x.yaml: 1 problem\n  (file): cannot read the file (ENOENT)",
+    )
+  })
+})

@@ -1,0 +1,75 @@
+import type Database from "better-sqlite3"
+import { Effect } from "effect"
+import { migration as initial } from "./migrations/0001_initial.js"
+import { StoreError, storeErrorFrom } from "./StoreError.js"
+
+/** One step of the schema's history. Ids only grow; an applied migration is never edited, only followed. */
+export interface Migration {
+  readonly id: number
+  readonly name: string
+  readonly sql: string
+}
+
+/** Every migration this version knows, in the order they apply. */
+export const migrations: ReadonlyArray<Migration> = [initial]
+
+const label = (m: { readonly id: number; readonly name: string }) =>
+  `${String(m.id).padStart(4, "0")}_${m.name}`
+
+type Outcome =
+  | { readonly _tag: "Applied"; readonly applied: ReadonlyArray<Migration> }
+  | {
+      readonly _tag: "Newer"
+      readonly unknown: ReadonlyArray<{ readonly id: number; readonly name: string }>
+    }
+
+const plan = (db: Database.Database, known: ReadonlyArray<Migration>): Outcome => {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`)
+  const done = db.prepare("SELECT id, name FROM schema_migrations ORDER BY id").all() as Array<{
+    id: number
+    name: string
+  }>
+  const knownIds = new Set(known.map((m) => m.id))
+  const unknown = done.filter((m) => !knownIds.has(m.id))
+  if (unknown.length > 0) return { _tag: "Newer", unknown }
+  const doneIds = new Set(done.map((m) => m.id))
+  const pending = known.filter((m) => !doneIds.has(m.id))
+  const record = db.prepare("INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)")
+  for (const m of pending) {
+    db.exec(m.sql)
+    record.run(m.id, m.name, new Date().toISOString())
+  }
+  return { _tag: "Applied", applied: pending }
+}
+
+/**
+ * Brings the database's schema up to `known`, applying all pending migrations in one transaction (IMMEDIATE,
+ * so two processes opening the same new file cannot both apply them). A database that records a migration
+ * this version does not know was written by a newer Lyceum and is refused rather than misread.
+ */
+export const migrate = (
+  db: Database.Database,
+  filename: string,
+  known: ReadonlyArray<Migration> = migrations,
+): Effect.Effect<ReadonlyArray<Migration>, StoreError> =>
+  Effect.try({
+    try: () => db.transaction(() => plan(db, known)).immediate(),
+    catch: (cause) => storeErrorFrom(`cannot migrate database ${filename}`, cause),
+  }).pipe(
+    Effect.flatMap((outcome) =>
+      outcome._tag === "Applied"
+        ? Effect.succeed(outcome.applied)
+        : Effect.fail(
+            new StoreError({
+              message:
+                `database ${filename} was written by a newer version of Lyceum: it has migration ` +
+                `${outcome.unknown.map(label).join(", ")}, unknown to this version (which knows up to ` +
+                `${known.length > 0 ? label(known[known.length - 1]!) : "none"}); upgrade Lyceum to open it`,
+            }),
+          ),
+    ),
+  )

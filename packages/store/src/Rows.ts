@@ -1,0 +1,127 @@
+import type { AgentRole, LessonKind } from "@lyceum/core"
+
+/*
+ * Plain records as they are written to and read from the run database. Property names are the camelCase
+ * forms of the column names documented in the package README.
+ */
+
+export type RunStatus = "running" | "completed" | "failed" | "stopped"
+
+/** Software and model versions a run was produced with, stored as JSON in `runs.versions`. */
+export interface RunVersions {
+  readonly lyceum: string
+  readonly node: string
+  readonly [component: string]: unknown
+}
+
+/** What the runner knows when a run starts; the store adds the scenario hash and the status. */
+export interface NewRun {
+  readonly id: string
+  readonly scenarioName: string
+  readonly scenarioPath: string
+  /** The scenario file exactly as read, so a run can be repeated from the database alone. */
+  readonly scenarioText: string
+  readonly seed: number
+  readonly versions: RunVersions
+  /** The resolved scenario (defaults applied), stored as JSON. */
+  readonly config: unknown
+  /** ISO-8601; defaults to the current time (the Effect `Clock`). */
+  readonly startedAt?: string
+}
+
+export interface RunRow {
+  readonly id: string
+  readonly scenarioName: string
+  readonly scenarioPath: string
+  readonly scenarioText: string
+  /** SHA-256 of `scenarioText`, lower-case hex. */
+  readonly scenarioHash: string
+  readonly seed: number
+  readonly versions: RunVersions
+  readonly config: unknown
+  readonly status: RunStatus
+  readonly error: string | null
+  readonly startedAt: string
+  readonly finishedAt: string | null
+}
+
+export interface AgentRow {
+  readonly runId: string
+  readonly agentId: string
+  readonly role: AgentRole
+  readonly model: string
+  /** How many private training items a teacher holds; null for students. */
+  readonly dataSize: number | null
+}
+
+/** What the privacy filter did with a lesson before it left its teacher. */
+export type FilterAction = "allow" | "flag" | "redact" | "drop"
+
+/**
+ * Every lesson a teacher produced, including dropped ones. `text` is what the student received (after any
+ * redaction); for a dropped lesson it is the withheld candidate, which never left the teacher.
+ */
+export interface LessonRow {
+  readonly runId: string
+  readonly id: string
+  readonly repeat: number
+  readonly round: number
+  readonly teacher: string
+  readonly student: string
+  readonly kind: LessonKind
+  readonly text: string
+  readonly filterAction: FilterAction
+  readonly filterDetector: string | null
+  readonly filterReason: string | null
+  /** ISO-8601. */
+  readonly createdAt: string
+}
+
+export type Metric = "accuracy"
+
+/** One graded answer of a student to one test item. For accuracy, `score` is 1 (correct) or 0. */
+export interface EvaluationRow {
+  readonly runId: string
+  readonly repeat: number
+  readonly round: number
+  readonly student: string
+  readonly task: string
+  readonly metric: Metric
+  readonly itemId: string
+  readonly answer: string
+  readonly target: string
+  readonly score: number
+}
+
+/** Model calls and tokens of one agent in one round. */
+export interface ModelUsageRow {
+  readonly runId: string
+  readonly repeat: number
+  readonly round: number
+  readonly agentId: string
+  readonly model: string
+  readonly calls: number
+  readonly promptTokens: number
+  readonly completionTokens: number
+}
+
+/** One point of the `learning_curve` view: the mean score of a student on a task after a round. */
+export interface LearningCurveRow {
+  readonly runId: string
+  readonly repeat: number
+  readonly round: number
+  readonly student: string
+  readonly task: string
+  readonly metric: Metric
+  /** Mean score over the evaluated items (accuracy in [0, 1]). */
+  readonly value: number
+  readonly nItems: number
+}
+
+/** Rows written together, atomically: typically everything one completed round produced. */
+export interface RowBatch {
+  readonly agents?: ReadonlyArray<AgentRow>
+  readonly lessons?: ReadonlyArray<LessonRow>
+  readonly evaluations?: ReadonlyArray<EvaluationRow>
+  readonly modelUsage?: ReadonlyArray<ModelUsageRow>
+}

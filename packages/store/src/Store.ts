@@ -1,0 +1,339 @@
+import { createHash } from "node:crypto"
+import Database from "better-sqlite3"
+import { Clock, Context, Effect, Layer, Option, type Scope } from "effect"
+import { migrate } from "./Migrations.js"
+import type {
+  AgentRow,
+  EvaluationRow,
+  LearningCurveRow,
+  LessonRow,
+  ModelUsageRow,
+  NewRun,
+  RowBatch,
+  RunRow,
+  RunStatus,
+} from "./Rows.js"
+import { StoreError, storeErrorFrom } from "./StoreError.js"
+
+export interface StoreOptions {
+  /** The database file; created, with its schema, when missing. `:memory:` gives a throwaway store. */
+  readonly filename: string
+  /** How long a statement waits for another connection's lock before failing; 5000 ms unless given. */
+  readonly busyTimeoutMs?: number
+}
+
+/** A value SQLite can bind. */
+export type SqlValue = string | number | bigint | Uint8Array | null
+
+/** Positional (`?`) or named (`:name`, `@name`, `$name`) parameters of a query. */
+export type SqlParams = ReadonlyArray<SqlValue> | Readonly<Record<string, SqlValue>>
+
+/**
+ * The run database. One connection, used synchronously: every method is a single SQLite call (a batch is one
+ * transaction), so calls from concurrent fibers never interleave inside one another.
+ */
+export interface StoreService {
+  readonly filename: string
+  /** Records a new run as `running`; the scenario hash is computed here from `scenarioText`. */
+  readonly createRun: (run: NewRun) => Effect.Effect<RunRow, StoreError>
+  /** Marks a run finished now, with its final status; fails when there is no such run. */
+  readonly finishRun: (
+    id: string,
+    status: Exclude<RunStatus, "running">,
+    error?: string,
+  ) => Effect.Effect<void, StoreError>
+  /** Marks a finished or interrupted run `running` again (for resuming it); fails when there is no such run. */
+  readonly reopenRun: (id: string) => Effect.Effect<void, StoreError>
+  /**
+   * Writes all rows in one transaction (agents first, then lessons, evaluations, model usage): either all of
+   * them are stored or none. The runner calls this once per completed round, so a crash loses at most the
+   * round in progress.
+   */
+  readonly writeBatch: (batch: RowBatch) => Effect.Effect<void, StoreError>
+  readonly insertAgents: (rows: ReadonlyArray<AgentRow>) => Effect.Effect<void, StoreError>
+  readonly insertLessons: (rows: ReadonlyArray<LessonRow>) => Effect.Effect<void, StoreError>
+  readonly insertEvaluations: (rows: ReadonlyArray<EvaluationRow>) => Effect.Effect<void, StoreError>
+  readonly insertModelUsage: (rows: ReadonlyArray<ModelUsageRow>) => Effect.Effect<void, StoreError>
+  /** The run started last, if any. */
+  readonly latestRunId: () => Effect.Effect<Option.Option<string>, StoreError>
+  readonly getRun: (id: string) => Effect.Effect<Option.Option<RunRow>, StoreError>
+  /** The `learning_curve` view for one run, ordered by repeat, round, student, task and metric. */
+  readonly learningCurve: (runId: string) => Effect.Effect<ReadonlyArray<LearningCurveRow>, StoreError>
+  /**
+   * Runs read-only SQL (a SELECT, or a read-only PRAGMA) and returns its rows as they come from SQLite, column
+   * names unchanged. For reports; writes go through the methods above.
+   */
+  readonly query: (
+    sql: string,
+    params?: SqlParams,
+  ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, StoreError>
+}
+
+/** The run database as a service; `Store.layer({ filename })` opens it for the life of the layer. */
+export class Store extends Context.Tag("@lyceum/store/Store")<Store, StoreService>() {
+  static readonly layer = (options: StoreOptions): Layer.Layer<Store, StoreError> =>
+    Layer.scoped(Store, makeStore(options))
+}
+
+const QUERY_CACHE_SIZE = 200
+
+const RUN_COLUMNS = `id, scenario_name AS scenarioName, scenario_path AS scenarioPath,
+  scenario_text AS scenarioText, scenario_hash AS scenarioHash, seed, versions, config, status, error,
+  started_at AS startedAt, finished_at AS finishedAt`
+
+const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed,
+  versions, config, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
+const INSERT_AGENT = "INSERT INTO agents (run_id, agent_id, role, model, data_size) VALUES (?, ?, ?, ?, ?)"
+const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, kind, text,
+  filter_action, filter_detector, filter_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, metric, item_id,
+  answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, agent_id, model, calls,
+  prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
+
+const sha256Hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex")
+
+const open = (filename: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => new Database(filename),
+      catch: (cause) => storeErrorFrom(`cannot open database ${filename}`, cause),
+    }),
+    (db) =>
+      Effect.try(() => db.close()).pipe(
+        Effect.catchAll((error) => Effect.logWarning(`closing database ${filename} failed`, error.error)),
+      ),
+  )
+
+const configure = (db: Database.Database, options: StoreOptions) =>
+  Effect.try({
+    try: () => {
+      // busy_timeout first: switching to WAL itself needs a lock another process may hold.
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
+      const mode = db.pragma("journal_mode = WAL", { simple: true })
+      // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
+      db.pragma("synchronous = NORMAL")
+      db.pragma("foreign_keys = ON")
+      return String(mode)
+    },
+    catch: (cause) => storeErrorFrom(`cannot open database ${options.filename}`, cause),
+  }).pipe(
+    Effect.tap((mode) =>
+      mode === "wal" || options.filename === ":memory:" || options.filename === ""
+        ? Effect.void
+        : Effect.logWarning(`database ${options.filename} could not use WAL; journal mode is ${mode}`),
+    ),
+  )
+
+/**
+ * Opens (creating and migrating when needed) the database at `options.filename` with WAL, foreign keys and a
+ * busy timeout, and closes it when the scope closes.
+ */
+export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, StoreError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const { filename } = options
+    const db = yield* open(filename)
+    yield* configure(db, options)
+    yield* migrate(db, filename)
+
+    // Statements are compiled once and kept; past QUERY_CACHE_SIZE (many ad-hoc report queries) the least
+    // recently used one is dropped.
+    const statements = new Map<string, Database.Statement>()
+    const prepare = (sql: string): Database.Statement => {
+      const cached = statements.get(sql)
+      if (cached !== undefined) {
+        statements.delete(sql)
+        statements.set(sql, cached)
+        return cached
+      }
+      const statement = db.prepare(sql)
+      statements.set(sql, statement)
+      if (statements.size > QUERY_CACHE_SIZE) statements.delete(statements.keys().next().value!)
+      return statement
+    }
+
+    const attempt = <A>(doing: string, run: () => A): Effect.Effect<A, StoreError> =>
+      Effect.try({ try: run, catch: (cause) => storeErrorFrom(`cannot ${doing} in ${filename}`, cause) })
+
+    // Where a batch failed, for the error message; the transaction itself is all-or-nothing.
+    const position = { table: "", index: 0, of: 0 }
+    const each = <R>(
+      table: string,
+      rows: ReadonlyArray<R> | undefined,
+      sql: string,
+      insert: (statement: Database.Statement, row: R) => void,
+    ) => {
+      if (rows === undefined || rows.length === 0) return
+      const statement = prepare(sql)
+      position.table = table
+      position.of = rows.length
+      for (let i = 0; i < rows.length; i++) {
+        position.index = i
+        insert(statement, rows[i]!)
+      }
+    }
+    const writeAll = db.transaction((batch: RowBatch) => {
+      each("agents", batch.agents, INSERT_AGENT, (s, r: AgentRow) => {
+        s.run(r.runId, r.agentId, r.role, r.model, r.dataSize)
+      })
+      each("lessons", batch.lessons, INSERT_LESSON, (s, r: LessonRow) => {
+        s.run(
+          r.runId,
+          r.id,
+          r.repeat,
+          r.round,
+          r.teacher,
+          r.student,
+          r.kind,
+          r.text,
+          r.filterAction,
+          r.filterDetector,
+          r.filterReason,
+          r.createdAt,
+        )
+      })
+      each("evaluations", batch.evaluations, INSERT_EVALUATION, (s, r: EvaluationRow) => {
+        s.run(r.runId, r.repeat, r.round, r.student, r.task, r.metric, r.itemId, r.answer, r.target, r.score)
+      })
+      each("model_usage", batch.modelUsage, INSERT_MODEL_USAGE, (s, r: ModelUsageRow) => {
+        s.run(r.runId, r.repeat, r.round, r.agentId, r.model, r.calls, r.promptTokens, r.completionTokens)
+      })
+    })
+
+    const writeBatch = (batch: RowBatch): Effect.Effect<void, StoreError> =>
+      Effect.try({
+        try: () => {
+          position.table = ""
+          writeAll(batch)
+        },
+        catch: (cause) =>
+          storeErrorFrom(
+            position.table === ""
+              ? `cannot write rows to ${filename}`
+              : `cannot write ${position.table} row ${position.index + 1} of ${position.of} to ${filename} ` +
+                  "(nothing from this batch was written)",
+            cause,
+          ),
+      }).pipe(Effect.withSpan("Store.writeBatch"))
+
+    const readRun = (raw: Record<string, unknown>): RunRow => ({
+      ...(raw as unknown as RunRow),
+      versions: JSON.parse(raw.versions as string),
+      config: JSON.parse(raw.config as string),
+    })
+
+    const setStatus = (doing: string, id: string, sql: string, params: ReadonlyArray<SqlValue>) =>
+      attempt(doing, () => prepare(sql).run(...params).changes).pipe(
+        Effect.filterOrFail(
+          (changes) => changes > 0,
+          () => new StoreError({ message: `cannot ${doing} in ${filename}: there is no run ${id}` }),
+        ),
+        Effect.asVoid,
+      )
+
+    const service: StoreService = {
+      filename,
+      createRun: Effect.fn("Store.createRun")(function* (run: NewRun) {
+        const startedAt = run.startedAt ?? (yield* nowIso)
+        const scenarioHash = sha256Hex(run.scenarioText)
+        yield* attempt(`create run ${run.id}`, () =>
+          prepare(INSERT_RUN).run(
+            run.id,
+            run.scenarioName,
+            run.scenarioPath,
+            run.scenarioText,
+            scenarioHash,
+            run.seed,
+            JSON.stringify(run.versions),
+            JSON.stringify(run.config ?? null),
+            startedAt,
+          ),
+        )
+        const row: RunRow = {
+          id: run.id,
+          scenarioName: run.scenarioName,
+          scenarioPath: run.scenarioPath,
+          scenarioText: run.scenarioText,
+          scenarioHash,
+          seed: run.seed,
+          versions: run.versions,
+          config: run.config ?? null,
+          status: "running",
+          error: null,
+          startedAt,
+          finishedAt: null,
+        }
+        return row
+      }),
+      finishRun: Effect.fn("Store.finishRun")(function* (
+        id: string,
+        status: Exclude<RunStatus, "running">,
+        error?: string,
+      ) {
+        const finishedAt = yield* nowIso
+        yield* setStatus(
+          `finish run ${id}`,
+          id,
+          "UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+          [status, error ?? null, finishedAt, id],
+        )
+      }),
+      reopenRun: (id) =>
+        setStatus(
+          `reopen run ${id}`,
+          id,
+          "UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?",
+          [id],
+        ).pipe(Effect.withSpan("Store.reopenRun")),
+      writeBatch,
+      insertAgents: (agents) => writeBatch({ agents }),
+      insertLessons: (lessons) => writeBatch({ lessons }),
+      insertEvaluations: (evaluations) => writeBatch({ evaluations }),
+      insertModelUsage: (modelUsage) => writeBatch({ modelUsage }),
+      latestRunId: () =>
+        attempt("find the latest run", () => {
+          const row = prepare("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").get() as
+            | { id: string }
+            | undefined
+          return Option.fromNullable(row?.id)
+        }),
+      getRun: (id) =>
+        attempt(`read run ${id}`, () => {
+          const raw = prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as
+            | Record<string, unknown>
+            | undefined
+          return raw === undefined ? Option.none() : Option.some(readRun(raw))
+        }),
+      learningCurve: (runId) =>
+        attempt(
+          `read the learning curve of run ${runId}`,
+          () =>
+            prepare(
+              `SELECT run_id AS runId, repeat, round, student, task, metric, value, n_items AS nItems
+               FROM learning_curve WHERE run_id = ? ORDER BY repeat, round, student, task, metric`,
+            ).all(runId) as Array<LearningCurveRow>,
+        ),
+      query: (sql, params = []) =>
+        attempt("run query", () => prepare(sql)).pipe(
+          Effect.filterOrFail(
+            (statement) => statement.reader && statement.readonly,
+            () =>
+              new StoreError({
+                message: `cannot run query in ${filename}: query takes read-only SQL that returns rows (got: ${sql.trim().slice(0, 80)})`,
+              }),
+          ),
+          Effect.flatMap((statement) =>
+            attempt(
+              "run query",
+              () =>
+                (Array.isArray(params) ? statement.all(...params) : statement.all(params)) as Array<
+                  Record<string, unknown>
+                >,
+            ),
+          ),
+        ),
+    }
+    return service
+  })

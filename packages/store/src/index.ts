@@ -1,0 +1,11 @@
+export { type Migration, migrate, migrations } from "./Migrations.js"
+export * from "./Rows.js"
+export {
+  makeStore,
+  type SqlParams,
+  type SqlValue,
+  Store,
+  type StoreOptions,
+  type StoreService,
+} from "./Store.js"
+export { StoreError } from "./StoreError.js"

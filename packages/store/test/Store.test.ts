@@ -1,0 +1,351 @@
+import { createHash } from "node:crypto"
+import { copyFileSync, existsSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import Database from "better-sqlite3"
+import { Effect, Either, Option } from "effect"
+import { makeStore, Store, StoreError } from "../src/index.js"
+import { agents, evaluations, lesson, newRun, tempDir, usage } from "./fixtures.js"
+
+const failure = <A>(effect: Effect.Effect<A, StoreError>) =>
+  Effect.flip(effect).pipe(Effect.tap((error) => Effect.sync(() => expect(error).toBeInstanceOf(StoreError))))
+
+describe("opening", () => {
+  it.scoped("creates the file in WAL mode with foreign keys on", () =>
+    Effect.gen(function* () {
+      const filename = join(yield* tempDir, "runs.db")
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const store = yield* makeStore({ filename, busyTimeoutMs: 1234 })
+          expect(yield* store.query("PRAGMA foreign_keys")).toEqual([{ foreign_keys: 1 }])
+          expect(yield* store.query("PRAGMA busy_timeout")).toEqual([{ timeout: 1234 }])
+          expect(existsSync(`${filename}-wal`)).toBe(true)
+        }),
+      )
+      // WAL is a property of the file: a plain connection sees it after the store has closed.
+      const raw = new Database(filename, { readonly: true })
+      expect(raw.pragma("journal_mode", { simple: true })).toBe("wal")
+      raw.close()
+    }),
+  )
+
+  it.scoped("works as a layer", () =>
+    Effect.gen(function* () {
+      const filename = join(yield* tempDir, "runs.db")
+      const id = yield* Effect.gen(function* () {
+        const store = yield* Store
+        yield* store.createRun(newRun("r1"))
+        return yield* store.latestRunId()
+      }).pipe(Effect.provide(Store.layer({ filename })))
+      expect(id).toEqual(Option.some("r1"))
+    }),
+  )
+
+  it.scoped("lets a second connection read what the first wrote", () =>
+    Effect.gen(function* () {
+      const filename = join(yield* tempDir, "runs.db")
+      const writer = yield* makeStore({ filename })
+      const reader = yield* makeStore({ filename })
+      yield* writer.createRun(newRun("r1"))
+      expect(yield* reader.latestRunId()).toEqual(Option.some("r1"))
+    }),
+  )
+
+  it.scoped("fails with the path in the message when the file cannot be created", () =>
+    Effect.gen(function* () {
+      const file = join(yield* tempDir, "not-a-dir")
+      writeFileSync(file, "")
+      const filename = join(file, "runs.db")
+      const error = yield* failure(Effect.scoped(makeStore({ filename })))
+      expect(error.message).toContain(`cannot open database ${filename}:`)
+      expect(error.cause).toBeInstanceOf(Error)
+    }),
+  )
+
+  it.scoped("fails clearly on a file that is not a database", () =>
+    Effect.gen(function* () {
+      const filename = join(yield* tempDir, "notes.db")
+      writeFileSync(filename, "x".repeat(4096))
+      const error = yield* failure(Effect.scoped(makeStore({ filename })))
+      expect(error.message).toMatch(new RegExp(`^cannot open database ${filename}: file is not a database`))
+      expect(error.code).toBe("SQLITE_NOTADB")
+    }),
+  )
+})
+
+describe("runs", () => {
+  it.scoped("round-trips a run with its scenario hash and JSON columns", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      const input = newRun("r1")
+      const created = yield* store.createRun(input)
+      const stored = yield* store.getRun("r1")
+      expect(Option.getOrThrow(stored)).toEqual(created)
+      expect(created).toMatchObject({
+        status: "running",
+        error: null,
+        finishedAt: null,
+        versions: input.versions,
+        config: input.config,
+        scenarioHash: createHash("sha256").update(input.scenarioText).digest("hex"),
+      })
+      expect(yield* store.getRun("nope")).toEqual(Option.none())
+    }),
+  )
+
+  it.scoped("finishes, fails and reopens runs; unknown ids are errors", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      yield* store.createRun(newRun("r1"))
+      yield* store.finishRun("r1", "failed", "model endpoint unreachable")
+      const failed = Option.getOrThrow(yield* store.getRun("r1"))
+      expect(failed.status).toBe("failed")
+      expect(failed.error).toBe("model endpoint unreachable")
+      expect(failed.finishedAt).not.toBeNull()
+
+      yield* store.reopenRun("r1")
+      expect(Option.getOrThrow(yield* store.getRun("r1"))).toMatchObject({
+        status: "running",
+        error: null,
+        finishedAt: null,
+      })
+      yield* store.finishRun("r1", "completed")
+      expect(Option.getOrThrow(yield* store.getRun("r1"))).toMatchObject({ status: "completed", error: null })
+
+      const error = yield* failure(store.finishRun("r2", "completed"))
+      expect(error.message).toContain("there is no run r2")
+      expect((yield* failure(store.reopenRun("r2"))).message).toContain("there is no run r2")
+    }),
+  )
+
+  it.scoped("finds the latest run by start time", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      expect(yield* store.latestRunId()).toEqual(Option.none())
+      yield* store.createRun(newRun("b", { startedAt: "2025-03-01T00:00:00.000Z" }))
+      yield* store.createRun(newRun("a", { startedAt: "2025-02-01T00:00:00.000Z" }))
+      expect(yield* store.latestRunId()).toEqual(Option.some("b"))
+    }),
+  )
+
+  it.scoped("rejects a duplicate run id", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      yield* store.createRun(newRun("r1"))
+      const error = yield* failure(store.createRun(newRun("r1")))
+      expect(error.message).toMatch(/cannot create run r1 in .*runs\.db: UNIQUE constraint failed: runs\.id/)
+    }),
+  )
+})
+
+describe("rows", () => {
+  it.scoped("enforces foreign keys: no lesson for an unknown run or agent", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      const unknownRun = yield* failure(store.insertLessons([lesson("ghost", "l1")]))
+      expect(unknownRun.code).toBe("SQLITE_CONSTRAINT_FOREIGNKEY")
+      expect(unknownRun.message).toContain("cannot write lessons row 1 of 1")
+
+      yield* store.createRun(newRun("r1"))
+      yield* store.insertAgents(agents("r1"))
+      const unknownTeacher = yield* failure(
+        store.insertLessons([lesson("r1", "l1", { teacher: "teacher-9" })]),
+      )
+      expect(unknownTeacher.code).toBe("SQLITE_CONSTRAINT_FOREIGNKEY")
+      expect(
+        (yield* failure(
+          store.insertEvaluations(evaluations("ghost", { repeat: 0, round: 0, student: "s" }, [1])),
+        )).code,
+      ).toBe("SQLITE_CONSTRAINT_FOREIGNKEY")
+      yield* store.insertLessons([lesson("r1", "l1")])
+      expect(yield* store.query("SELECT id, teacher FROM lessons")).toEqual([
+        { id: "l1", teacher: "teacher-1" },
+      ])
+    }),
+  )
+
+  it.scoped("writes a batch all-or-nothing and says which row failed", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      yield* store.createRun(newRun("r1"))
+      yield* store.insertAgents(agents("r1"))
+      const rows = evaluations("r1", { repeat: 0, round: 1, student: "student-1" }, [1, 0, 1, 1])
+      const error = yield* failure(
+        store.writeBatch({
+          lessons: [lesson("r1", "l1")],
+          evaluations: [...rows.slice(0, 3), rows[1]!],
+          modelUsage: [usage("r1")],
+        }),
+      )
+      expect(error.message).toContain("cannot write evaluations row 4 of 4")
+      expect(error.message).toContain("UNIQUE constraint failed")
+      expect(error.code).toBe("SQLITE_CONSTRAINT_PRIMARYKEY")
+      const counts = yield* store.query(
+        "SELECT (SELECT COUNT(*) FROM lessons) AS lessons, (SELECT COUNT(*) FROM evaluations) AS evaluations",
+      )
+      expect(counts).toEqual([{ lessons: 0, evaluations: 0 }])
+    }),
+  )
+
+  it.scoped("rejects values outside the documented domains", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      yield* store.createRun(newRun("r1"))
+      yield* store.insertAgents(agents("r1"))
+      const bad = lesson("r1", "l1", { filterAction: "flag" as "allow" })
+      expect((yield* failure(store.insertLessons([bad]))).code).toBe("SQLITE_CONSTRAINT_CHECK")
+    }),
+  )
+
+  it.scoped("computes learning_curve and run_summary from hand-made rows", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      yield* store.createRun(newRun("r1"))
+      yield* store.createRun(newRun("other"))
+      yield* store.writeBatch({
+        agents: [...agents("r1"), ...agents("other")],
+        lessons: [
+          lesson("r1", "l1"),
+          lesson("r1", "l2", { teacher: "teacher-2", filterAction: "drop", filterDetector: "verbatim" }),
+          lesson("r1", "l3", { teacher: "teacher-2", filterAction: "redact", filterDetector: "canary" }),
+        ],
+        evaluations: [
+          ...evaluations("r1", { repeat: 0, round: 0, student: "student-1" }, [0, 0, 1, 0]),
+          ...evaluations("r1", { repeat: 0, round: 1, student: "student-1" }, [1, 1, 1, 0]),
+          ...evaluations("r1", { repeat: 0, round: 1, student: "student-2" }, [1, 0]),
+          ...evaluations("r1", { repeat: 1, round: 1, student: "student-1" }, [1, 1, 1, 1, 1]),
+          ...evaluations("other", { repeat: 0, round: 0, student: "student-1" }, [1]),
+        ],
+        modelUsage: [
+          usage("r1"),
+          usage("r1", { agentId: "student-1", calls: 2, promptTokens: 10, completionTokens: 5 }),
+        ],
+      })
+      const curve = yield* store.learningCurve("r1")
+      expect(curve).toEqual([
+        {
+          runId: "r1",
+          repeat: 0,
+          round: 0,
+          student: "student-1",
+          task: "spam",
+          metric: "accuracy",
+          value: 0.25,
+          nItems: 4,
+        },
+        {
+          runId: "r1",
+          repeat: 0,
+          round: 1,
+          student: "student-1",
+          task: "spam",
+          metric: "accuracy",
+          value: 0.75,
+          nItems: 4,
+        },
+        {
+          runId: "r1",
+          repeat: 0,
+          round: 1,
+          student: "student-2",
+          task: "spam",
+          metric: "accuracy",
+          value: 0.5,
+          nItems: 2,
+        },
+        {
+          runId: "r1",
+          repeat: 1,
+          round: 1,
+          student: "student-1",
+          task: "spam",
+          metric: "accuracy",
+          value: 1,
+          nItems: 5,
+        },
+      ])
+      const summary = yield* store.query("SELECT * FROM run_summary WHERE run_id = ?", ["r1"])
+      expect(summary).toEqual([
+        {
+          run_id: "r1",
+          scenario_name: "spam-social",
+          seed: 7,
+          status: "running",
+          started_at: "2025-01-01T00:00:00.000Z",
+          finished_at: null,
+          teachers: 2,
+          students: 2,
+          repeats: 2,
+          last_round: 1,
+          lessons: 3,
+          lessons_redacted: 1,
+          lessons_dropped: 1,
+          evaluations: 15,
+          model_calls: 5,
+          prompt_tokens: 130,
+          completion_tokens: 45,
+        },
+      ])
+    }),
+  )
+
+  it.scoped("keeps rows of a run that never finished, across a crash and a reopen", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const filename = join(dir, "runs.db")
+      const crashed = join(dir, "crashed.db")
+      const round = (n: number) => ({
+        lessons: [lesson("r1", `l${n}`, { round: n })],
+        evaluations: evaluations("r1", { repeat: 0, round: n, student: "student-1" }, [1, 0]),
+        modelUsage: [usage("r1", { round: n })],
+      })
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const store = yield* makeStore({ filename })
+          yield* store.createRun(newRun("r1"))
+          yield* store.insertAgents(agents("r1"))
+          yield* store.writeBatch(round(1))
+          yield* store.writeBatch(round(2))
+          // The files as a killed process leaves them: the main file plus an un-checkpointed WAL.
+          copyFileSync(filename, crashed)
+          copyFileSync(`${filename}-wal`, `${crashed}-wal`)
+        }),
+      )
+      for (const file of [filename, crashed]) {
+        const store = yield* makeStore({ filename: file })
+        expect(Option.getOrThrow(yield* store.getRun("r1")).status).toBe("running")
+        expect((yield* store.learningCurve("r1")).map((p) => [p.round, p.value])).toEqual([
+          [1, 0.5],
+          [2, 0.5],
+        ])
+        expect(yield* store.query("SELECT COUNT(*) AS n FROM lessons")).toEqual([{ n: 2 }])
+        expect(yield* store.query("SELECT COUNT(*) AS n FROM model_usage")).toEqual([{ n: 2 }])
+      }
+    }),
+  )
+})
+
+describe("query", () => {
+  it.scoped("binds positional and named parameters", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      yield* store.createRun(newRun("r1", { seed: 1 }))
+      yield* store.createRun(newRun("r2", { seed: 2 }))
+      expect(yield* store.query("SELECT id FROM runs WHERE seed = ?", [2])).toEqual([{ id: "r2" }])
+      expect(yield* store.query("SELECT id FROM runs WHERE seed = :seed", { seed: 1 })).toEqual([
+        { id: "r1" },
+      ])
+    }),
+  )
+
+  it.scoped("refuses statements that write", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      yield* store.createRun(newRun("r1"))
+      const error = yield* failure(store.query("DELETE FROM runs"))
+      expect(error.message).toContain("read-only")
+      expect(yield* store.latestRunId()).toEqual(Option.some("r1"))
+      expect(Either.isLeft(yield* Effect.either(store.query("SELECT nonsense FROM nowhere")))).toBe(true)
+    }),
+  )
+})
