@@ -1,0 +1,839 @@
+/**
+ * The one adapter over the `nats` package: a scoped connection with core pub/sub, request/reply and the
+ * few JetStream operations Lyceum needs. Every error `nats` can raise is mapped here, and only here, to the
+ * tagged errors of `NatsError.ts`.
+ */
+
+import {
+  Context,
+  Duration,
+  Effect,
+  Exit,
+  Layer,
+  Mailbox,
+  Redacted,
+  Runtime,
+  Schema,
+  type Scope,
+  Stream,
+} from "effect"
+import {
+  AckPolicy,
+  type ConnectionOptions,
+  connect,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  nanos,
+  headers as natsHeaders,
+  type Status,
+  StorageType,
+  type StreamConfig,
+} from "nats"
+import {
+  JetStreamError,
+  NatsConnectionError,
+  NatsNoResponders,
+  NatsPayloadTooLarge,
+  NatsPermissionDenied,
+  NatsTimeout,
+} from "./NatsError.js"
+
+const Millis = Schema.Int.pipe(Schema.nonNegative())
+
+/** How to reach NATS; a Schema so that a scenario file can declare it. Secrets decode to `Redacted`. */
+export const NatsClientOptions = Schema.Struct({
+  servers: Schema.NonEmptyArray(Schema.String).annotations({
+    description: "NATS server URLs, e.g. nats://127.0.0.1:4222; the client fails over between them",
+  }),
+  name: Schema.optional(Schema.String).annotations({ description: "Connection name shown by the server" }),
+  user: Schema.optional(Schema.String),
+  pass: Schema.optional(Schema.Redacted(Schema.String)),
+  token: Schema.optional(Schema.Redacted(Schema.String)),
+  tls: Schema.optional(
+    Schema.Struct({
+      caFile: Schema.optional(Schema.String),
+      certFile: Schema.optional(Schema.String),
+      keyFile: Schema.optional(Schema.String),
+    }),
+  ).annotations({ description: "Require TLS; files for a private CA and for client certificates" }),
+  connectTimeoutMs: Schema.optional(Millis).annotations({ description: "Default 5000" }),
+  reconnectTimeWaitMs: Schema.optional(Millis).annotations({
+    description: "Pause between reconnects; default 1000",
+  }),
+  maxReconnectAttempts: Schema.optional(Schema.Int).annotations({
+    description: "-1 (default) retries forever",
+  }),
+}).annotations({ identifier: "NatsClientOptions" })
+export type NatsClientOptions = typeof NatsClientOptions.Type
+
+/** Message headers; NATS allows repeated keys, we keep the first value. */
+export type Headers = Readonly<Record<string, string>>
+
+/** A core NATS message (from `subscribe`, or the reply of `request`). */
+export interface NatsMessage {
+  readonly subject: string
+  readonly data: Uint8Array
+  readonly headers: Headers
+  /** Where the requester waits for an answer; undefined for a plain publish. */
+  readonly reply: string | undefined
+  /** Answers a request; fails with `NatsNoResponders` when the message was published, not requested. */
+  readonly respond: (
+    data: Uint8Array,
+    headers?: Headers,
+  ) => Effect.Effect<void, PublishError | NatsNoResponders>
+}
+
+/** A JetStream message; it is redelivered after `ackWaitMs` until acked (or `maxDeliver` is reached). */
+export interface JetStreamMessage {
+  readonly subject: string
+  readonly data: Uint8Array
+  readonly headers: Headers
+  /** The message's `Nats-Msg-Id` (its idempotency key), if it was published with one. */
+  readonly msgId: string | undefined
+  /** Position in the stream; stable across redeliveries. */
+  readonly streamSequence: number
+  /** 1 on first delivery, then 2, 3, ... */
+  readonly deliveryCount: number
+  /** Done: never deliver again. */
+  readonly ack: Effect.Effect<void, NatsConnectionError>
+  /** Failed for now: deliver again, after `delayMs` if given. */
+  readonly nak: (delayMs?: number) => Effect.Effect<void, NatsConnectionError>
+  /** Poison: never deliver again (the caller records it as a dead letter). */
+  readonly term: (reason?: string) => Effect.Effect<void, NatsConnectionError>
+  /** Still working on it: restart the ack-wait timer. */
+  readonly working: Effect.Effect<void, NatsConnectionError>
+}
+
+/** The server's answer to a durable publish; `duplicate` means the `Nats-Msg-Id` was already stored. */
+export interface PublishAck {
+  readonly stream: string
+  readonly seq: number
+  readonly duplicate: boolean
+}
+
+export interface EnsureStreamOptions {
+  /** Publishes with a `Nats-Msg-Id` seen within this window are stored once. Default 2 minutes. */
+  readonly duplicateWindowMs?: number
+  /** Default "file" (survives a server restart). */
+  readonly storage?: "file" | "memory"
+  /** Drop messages older than this; default keep forever. */
+  readonly maxAgeMs?: number
+}
+
+export interface StreamState {
+  readonly messages: number
+  readonly bytes: number
+  readonly firstSeq: number
+  readonly lastSeq: number
+  readonly consumers: number
+}
+
+export interface ConsumeOptions {
+  /** Durable consumer name: a restarted process resumes where the last one acked. */
+  readonly durable: string
+  /** Only messages on this subject (wildcards allowed); default the whole stream. */
+  readonly filterSubject?: string
+  /** Deliveries before the server gives up on a message; default unlimited. */
+  readonly maxDeliver?: number
+  /** Redeliver a message not acked within this time; default 30 s. */
+  readonly ackWaitMs?: number
+  /** Unacked messages in flight before the server pauses delivery; default 1000. */
+  readonly maxAckPending?: number
+  /** Messages fetched per pull; default 100. */
+  readonly batch?: number
+}
+
+export type PublishError = NatsPayloadTooLarge | NatsPermissionDenied | NatsConnectionError
+export type SubscribeError = NatsPermissionDenied | NatsConnectionError
+export type RequestError = NatsTimeout | NatsNoResponders | PublishError
+export type DurablePublishError = JetStreamError | NatsTimeout | PublishError
+export type JetStreamManageError = JetStreamError | NatsConnectionError
+
+/** A live connection. Closing its scope drains it: in-flight messages are delivered before it closes. */
+export interface NatsClient {
+  /** The connected server's `max_payload`: the largest message it accepts, headers included. */
+  readonly maxPayload: Effect.Effect<number>
+  /** Fire-and-forget publish (at most once). */
+  readonly publish: (
+    subject: string,
+    data: Uint8Array,
+    headers?: Headers,
+  ) => Effect.Effect<void, PublishError>
+  /** Waits until the server has processed everything sent so far. */
+  readonly flush: Effect.Effect<void, NatsConnectionError>
+  /**
+   * Subscribes at once (the server knows the subscription when this succeeds); the stream yields messages
+   * until the scope closes. With `queue`, each message goes to one member of the queue group.
+   */
+  readonly subscribe: (
+    subject: string,
+    queue?: string,
+  ) => Effect.Effect<Stream.Stream<NatsMessage, SubscribeError>, SubscribeError, Scope.Scope>
+  /** Request/reply: the first answer, or `NatsNoResponders` at once, or `NatsTimeout`. */
+  readonly request: (
+    subject: string,
+    data: Uint8Array,
+    timeoutMs: number,
+    headers?: Headers,
+  ) => Effect.Effect<NatsMessage, RequestError>
+  /** Creates the stream, or updates its subjects and limits; safe to call from every process. */
+  readonly ensureStream: (
+    name: string,
+    subjects: ReadonlyArray<string>,
+    options?: EnsureStreamOptions,
+  ) => Effect.Effect<void, JetStreamManageError>
+  readonly streamInfo: (name: string) => Effect.Effect<StreamState, JetStreamManageError>
+  readonly deleteStream: (name: string) => Effect.Effect<void, JetStreamManageError>
+  /** Publishes into JetStream with `Nats-Msg-Id: msgId`, so a retried publish is stored once. */
+  readonly publishDurable: (
+    subject: string,
+    data: Uint8Array,
+    msgId: string,
+    headers?: Headers,
+  ) => Effect.Effect<PublishAck, DurablePublishError>
+  /**
+   * Creates or updates the durable pull consumer now; the stream pulls while it runs. Every message must be
+   * acked, nakked or termed.
+   */
+  readonly consume: (
+    stream: string,
+    options: ConsumeOptions,
+  ) => Effect.Effect<Stream.Stream<JetStreamMessage, JetStreamManageError>, JetStreamManageError>
+}
+
+/** The service tag of the client provided by `layer`. */
+export const NatsClient: Context.Tag<NatsClient, NatsClient> =
+  Context.GenericTag<NatsClient>("@lyceum/nats/NatsClient")
+
+// ---------------------------------------------------------------------------------------------------------
+// Error mapping: the only place that looks inside errors thrown by `nats`.
+
+const permissionCodes = new Set([
+  "AUTHORIZATION_VIOLATION",
+  "PERMISSIONS_VIOLATION",
+  "BAD_AUTHENTICATION",
+  "BAD_CREDS",
+  "AUTHENTICATION_EXPIRED",
+  "AUTHENTICATION_TIMEOUT",
+  "ACCOUNT_EXPIRED",
+])
+const connectionCodes = new Set([
+  "CONNECTION_REFUSED",
+  "CONNECTION_CLOSED",
+  "CONNECTION_DRAINING",
+  "CONNECTION_TIMEOUT",
+  "DISCONNECT",
+  "TLS",
+  "NATS_PROTOCOL_ERR",
+  "SERVER_OPT_NA",
+  "WSS_REQUIRED",
+])
+
+type Kind = "payload" | "timeout" | "noResponders" | "permission" | "connection" | "api" | "other"
+
+interface Raw {
+  readonly code: string | undefined
+  readonly text: string
+  readonly apiCode: number | undefined
+  readonly kind: Kind
+}
+
+const inspect = (cause: unknown): Raw => {
+  const e = (typeof cause === "object" && cause !== null ? cause : {}) as {
+    code?: unknown
+    message?: unknown
+    api_error?: { err_code?: number; description?: string }
+    chainedError?: { message?: string }
+  }
+  const code = typeof e.code === "string" ? e.code : undefined
+  const base = e.api_error?.description ?? (typeof e.message === "string" ? e.message : String(cause))
+  const text = e.chainedError?.message !== undefined ? `${base}: ${e.chainedError.message}` : base
+  const apiCode = e.api_error?.err_code
+  const kind: Kind =
+    code === undefined
+      ? "other"
+      : code === "MAX_PAYLOAD_EXCEEDED"
+        ? "payload"
+        : code === "TIMEOUT"
+          ? "timeout"
+          : code === "503"
+            ? "noResponders"
+            : permissionCodes.has(code)
+              ? "permission"
+              : connectionCodes.has(code)
+                ? "connection"
+                : e.api_error !== undefined
+                  ? "api"
+                  : "other"
+  return { code, text, apiCode, kind }
+}
+
+const connectionLost = (server: string, what: string, raw: Raw, cause: unknown) =>
+  new NatsConnectionError({
+    server,
+    message: `NATS ${what} failed: the connection to ${server} is unusable (${raw.text}); check that nats-server is running and reachable`,
+    cause,
+  })
+
+const denied = (server: string, what: string, subject: string, raw: Raw, cause: unknown) =>
+  new NatsPermissionDenied({
+    server,
+    subject,
+    message: `NATS server ${server} denied ${what} on ${subject} (${raw.text}); grant it in the server's authorization config`,
+    cause,
+  })
+
+const tooLarge = (server: string, subject: string, size: number, maxPayload: number) =>
+  new NatsPayloadTooLarge({
+    server,
+    subject,
+    size,
+    maxPayload,
+    message: `A ${size}-byte message on ${subject} exceeds max_payload (${maxPayload} bytes) of NATS server ${server}; send smaller messages or raise max_payload in the server config`,
+  })
+
+// Invalid arguments (a malformed subject, a bad option) are bugs, not conditions to handle: they become
+// defects. Mappers return this marker and `dieOnUnexpected` turns it into a defect.
+class Unexpected {
+  readonly error: Error
+  constructor(what: string, subject: string, raw: Raw, cause: unknown) {
+    this.error = new Error(`NATS ${what} on ${JSON.stringify(subject)} failed unexpectedly: ${raw.text}`, {
+      cause,
+    })
+  }
+}
+
+const dieOnUnexpected = <A, E, R>(self: Effect.Effect<A, E | Unexpected, R>): Effect.Effect<A, E, R> =>
+  Effect.catchIf(
+    self,
+    (e): e is Unexpected => e instanceof Unexpected,
+    (e) => Effect.die(e.error),
+  ) as Effect.Effect<A, E, R>
+
+const connectError = (servers: string, cause: unknown): NatsConnectionError | NatsPermissionDenied => {
+  const raw = inspect(cause)
+  return raw.kind === "permission"
+    ? new NatsPermissionDenied({
+        server: servers,
+        message: `NATS server ${servers} rejected our credentials (${raw.text}); check user/pass or token in the NATS options`,
+        cause,
+      })
+    : new NatsConnectionError({
+        server: servers,
+        message: `Could not connect to NATS at ${servers} (${raw.text}); check that nats-server is running there and the URL, port and TLS settings are right`,
+        cause,
+      })
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const emptyHeaders: Headers = Object.freeze({})
+
+const fromNatsHeaders = (h: MsgHdrs | undefined): Headers => {
+  if (h === undefined) return emptyHeaders
+  const out: Record<string, string> = {}
+  for (const [key, values] of h) {
+    const first = values[0]
+    if (first !== undefined) out[key] = first
+  }
+  return out
+}
+
+const toNatsHeaders = (h: Headers): MsgHdrs => {
+  const out = natsHeaders()
+  for (const [key, value] of Object.entries(h)) out.set(key, value)
+  return out
+}
+
+// A subject with whitespace would be read by the server as a different PUB line, silently misrouting it.
+const checkSubject = (subject: string): Effect.Effect<void> =>
+  subject.length > 0 && !/\s/.test(subject)
+    ? Effect.void
+    : Effect.die(new Error(`Invalid NATS subject ${JSON.stringify(subject)}: empty or contains whitespace`))
+
+const connectionOptions = (options: NatsClientOptions): ConnectionOptions => {
+  const out: ConnectionOptions = {
+    servers: [...options.servers],
+    timeout: options.connectTimeoutMs ?? 5_000,
+    reconnect: true,
+    maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
+    reconnectTimeWait: options.reconnectTimeWaitMs ?? 1_000,
+  }
+  if (options.name !== undefined) out.name = options.name
+  if (options.user !== undefined) out.user = options.user
+  if (options.pass !== undefined) out.pass = Redacted.value(options.pass)
+  if (options.token !== undefined) out.token = Redacted.value(options.token)
+  if (options.tls !== undefined) {
+    const { caFile, certFile, keyFile } = options.tls
+    out.tls = {
+      ...(caFile !== undefined ? { caFile } : {}),
+      ...(certFile !== undefined ? { certFile } : {}),
+      ...(keyFile !== undefined ? { keyFile } : {}),
+    }
+  }
+  return out
+}
+
+const logStatus = (status: Status): Effect.Effect<void> => {
+  const data = typeof status.data === "string" || typeof status.data === "number" ? String(status.data) : ""
+  const log = Effect.annotateLogs({ natsEvent: status.type, natsData: data })
+  switch (status.type) {
+    case "disconnect":
+    case "error":
+    case "ldm":
+      return log(Effect.logWarning(`NATS ${status.type}`))
+    case "reconnect":
+      return log(Effect.logInfo("NATS reconnected"))
+    default:
+      return log(Effect.logDebug(`NATS ${status.type}`))
+  }
+}
+
+const drain = (nc: NatsConnection): Effect.Effect<void> =>
+  Effect.tryPromise(() => nc.drain()).pipe(
+    // Draining waits for the server; if it is gone for good, give up and close.
+    Effect.timeout(Duration.seconds(5)),
+    Effect.ignore,
+    // A drain that starts while disconnected resolves without closing, and the client would go on
+    // reconnecting forever: always close.
+    Effect.zipRight(Effect.tryPromise(() => nc.close()).pipe(Effect.ignore)),
+    Effect.when(() => !nc.isClosed()),
+    Effect.asVoid,
+  )
+
+// How long we wait for the server to answer a flush or a JetStream API call.
+const answerTimeoutMs = 5_000
+
+/** Connects; the connection drains when the scope closes. */
+export const make = (
+  options: NatsClientOptions,
+): Effect.Effect<NatsClient, NatsConnectionError | NatsPermissionDenied, Scope.Scope> =>
+  Effect.gen(function* () {
+    const servers = options.servers.join(", ")
+    const nc = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => connect(connectionOptions(options)),
+        catch: (cause) => connectError(servers, cause),
+      }),
+      drain,
+    )
+    // A plain loop, not a Stream: an async generator's `return()` waits for the next event, so a Stream
+    // finalizer over it would hang a quiet connection's shutdown. The loop ends when the connection closes.
+    const runtime = yield* Effect.runtime<never>()
+    void (async () => {
+      for await (const status of nc.status()) Runtime.runFork(runtime)(logStatus(status))
+    })()
+
+    const server = () => nc.getServer()
+    const maxPayloadNow = () => nc.info?.max_payload ?? 1024 * 1024
+    const js: JetStreamClient = nc.jetstream({ timeout: answerTimeoutMs })
+    // checkAPI=false: no round trip now; a server without JetStream answers the first real call with 503.
+    let cachedManager: Promise<JetStreamManager> | undefined
+    const manager = () => {
+      cachedManager ??= nc.jetstreamManager({ timeout: answerTimeoutMs, checkAPI: false })
+      return cachedManager
+    }
+
+    // --- core ---------------------------------------------------------------------------------------------
+
+    const publishError = (cause: unknown, subject: string, size: number): PublishError | Unexpected => {
+      const raw = inspect(cause)
+      switch (raw.kind) {
+        case "payload":
+          return tooLarge(server(), subject, size, maxPayloadNow())
+        case "permission":
+          return denied(server(), "publish", subject, raw, cause)
+        case "connection":
+          return connectionLost(server(), `publish on ${subject}`, raw, cause)
+        default:
+          return new Unexpected("publish", subject, raw, cause)
+      }
+    }
+
+    const publish = (
+      subject: string,
+      data: Uint8Array,
+      headers?: Headers,
+    ): Effect.Effect<void, PublishError> =>
+      Effect.zipRight(
+        checkSubject(subject),
+        dieOnUnexpected(
+          Effect.try({
+            try: () => nc.publish(subject, data, headers ? { headers: toNatsHeaders(headers) } : undefined),
+            catch: (cause) => publishError(cause, subject, data.length),
+          }),
+        ),
+      )
+
+    const toMessage = (msg: Msg): NatsMessage => {
+      const reply = msg.reply === "" ? undefined : msg.reply
+      return {
+        subject: msg.subject,
+        data: msg.data,
+        headers: fromNatsHeaders(msg.headers),
+        reply,
+        respond: (data, headers) =>
+          reply !== undefined
+            ? publish(reply, data, headers)
+            : Effect.fail(
+                new NatsNoResponders({
+                  server: server(),
+                  subject: msg.subject,
+                  message: `Cannot respond to a message on ${msg.subject}: it was published, not requested, so nobody waits for an answer`,
+                }),
+              ),
+      }
+    }
+
+    const flush: Effect.Effect<void, NatsConnectionError> = Effect.tryPromise({
+      try: () => nc.flush(),
+      catch: (cause) => connectionLost(server(), "flush", inspect(cause), cause),
+    }).pipe(
+      Effect.timeoutFail({
+        duration: Duration.millis(answerTimeoutMs),
+        onTimeout: () =>
+          new NatsConnectionError({
+            server: server(),
+            message: `NATS server ${server()} did not answer a flush within ${answerTimeoutMs} ms; it is overloaded or unreachable`,
+          }),
+      }),
+    )
+
+    const subscribeError = (cause: unknown, subject: string): SubscribeError | Unexpected => {
+      const raw = inspect(cause)
+      switch (raw.kind) {
+        case "permission":
+          return denied(server(), "subscribe", subject, raw, cause)
+        case "connection":
+          return connectionLost(server(), `subscribe to ${subject}`, raw, cause)
+        default:
+          return new Unexpected("subscribe", subject, raw, cause)
+      }
+    }
+
+    const subscribe = (subject: string, queue?: string) =>
+      Effect.gen(function* () {
+        yield* checkSubject(subject)
+        // A mailbox, not the subscription's own iterator: it hands the stream whole chunks, and delivers
+        // what was buffered before ending when the subscription closes.
+        const mailbox = yield* Mailbox.make<NatsMessage, SubscribeError>()
+        const sub = yield* Effect.acquireRelease(
+          Effect.try({
+            try: () =>
+              nc.subscribe(subject, {
+                ...(queue !== undefined ? { queue } : {}),
+                callback: (error, msg) => {
+                  if (error) {
+                    const mapped = subscribeError(error, subject)
+                    mailbox.unsafeDone(
+                      mapped instanceof Unexpected ? Exit.die(mapped.error) : Exit.fail(mapped),
+                    )
+                  } else mailbox.unsafeOffer(toMessage(msg))
+                },
+              }),
+            catch: (cause) => subscribeError(cause, subject),
+          }).pipe(dieOnUnexpected),
+          (sub) => Effect.sync(() => sub.isClosed() || sub.unsubscribe()),
+        )
+        void sub.closed.then(() => mailbox.unsafeDone(Exit.void))
+        yield* flush
+        return Mailbox.toStream(mailbox)
+      })
+
+    const requestError = (
+      cause: unknown,
+      subject: string,
+      size: number,
+      timeoutMs: number,
+    ): RequestError | Unexpected => {
+      const raw = inspect(cause)
+      switch (raw.kind) {
+        case "timeout":
+          return new NatsTimeout({
+            server: server(),
+            subject,
+            timeoutMs,
+            message: `No reply on ${subject} from NATS server ${server()} within ${timeoutMs} ms; the responder is slow or stuck: raise the timeout or check the responder`,
+          })
+        case "noResponders":
+          return new NatsNoResponders({
+            server: server(),
+            subject,
+            message: `No responders on ${subject} at NATS server ${server()}: nothing subscribes to it; start the receiving worker before asking`,
+          })
+        default:
+          return publishError(cause, subject, size)
+      }
+    }
+
+    const request = (subject: string, data: Uint8Array, timeoutMs: number, headers?: Headers) =>
+      Effect.zipRight(
+        checkSubject(subject),
+        Effect.tryPromise({
+          try: () =>
+            nc.request(subject, data, {
+              timeout: timeoutMs,
+              ...(headers ? { headers: toNatsHeaders(headers) } : {}),
+            }),
+          catch: (cause) => requestError(cause, subject, data.length, timeoutMs),
+        }).pipe(dieOnUnexpected),
+      ).pipe(Effect.map(toMessage))
+
+    // --- JetStream ----------------------------------------------------------------------------------------
+
+    const manageError = (cause: unknown, what: string, stream: string): JetStreamManageError => {
+      const raw = inspect(cause)
+      const fail = (message: string) =>
+        new JetStreamError({
+          server: server(),
+          stream,
+          ...(raw.apiCode !== undefined ? { code: raw.apiCode } : {}),
+          message,
+          cause,
+        })
+      switch (raw.kind) {
+        case "connection":
+          return connectionLost(server(), what, raw, cause)
+        case "noResponders":
+          return fail(
+            `JetStream is not enabled on NATS server ${server()} (${what}); start nats-server with -js or a jetstream {} block`,
+          )
+        case "timeout":
+          return fail(
+            `JetStream on NATS server ${server()} did not answer ${what} within ${answerTimeoutMs} ms; it may be recovering or overloaded`,
+          )
+        default:
+          return fail(`JetStream ${what} failed on NATS server ${server()}: ${raw.text}`)
+      }
+    }
+
+    const jsm = <A>(what: string, stream: string, f: (m: JetStreamManager) => Promise<A>) =>
+      Effect.tryPromise({
+        try: () => manager().then(f),
+        catch: (cause) => manageError(cause, what, stream),
+      })
+
+    const streamNotFound = 10059
+    const consumerNotFound = 10014
+    const streamNameInUse = 10058
+
+    const ensureStream = Effect.fn("NatsClient.ensureStream")(function* (
+      name: string,
+      subjects: ReadonlyArray<string>,
+      options: EnsureStreamOptions = {},
+    ) {
+      const storage = options.storage === "memory" ? StorageType.Memory : StorageType.File
+      const wanted: Partial<StreamConfig> = {
+        name,
+        subjects: [...subjects],
+        storage,
+        duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+        max_age: nanos(options.maxAgeMs ?? 0),
+      }
+      const attempt = Effect.gen(function* () {
+        const existing = yield* jsm(`stream info of ${name}`, name, (m) => m.streams.info(name)).pipe(
+          Effect.catchIf(
+            (e) => e._tag === "JetStreamError" && e.code === streamNotFound,
+            () => Effect.succeed(undefined),
+          ),
+        )
+        if (existing === undefined) {
+          yield* jsm(`create stream ${name}`, name, (m) => m.streams.add(wanted))
+          return
+        }
+        const have = existing.config
+        if (have.storage !== storage) {
+          return yield* new JetStreamError({
+            server: server(),
+            stream: name,
+            message: `Stream ${name} on ${server()} exists with ${have.storage} storage, not ${storage}; delete it or ask for the same storage`,
+          })
+        }
+        const sameSubjects =
+          have.subjects.length === subjects.length && subjects.every((s) => have.subjects.includes(s))
+        if (
+          !sameSubjects ||
+          have.duplicate_window !== wanted.duplicate_window ||
+          have.max_age !== wanted.max_age
+        ) {
+          yield* jsm(`update stream ${name}`, name, (m) =>
+            m.streams.update(name, { ...have, ...wanted, subjects: [...subjects] }),
+          )
+        }
+      })
+      // Two processes creating the same stream at once: the loser finds it on the second attempt.
+      yield* attempt.pipe(
+        Effect.retry({ times: 1, while: (e) => e._tag === "JetStreamError" && e.code === streamNameInUse }),
+      )
+    })
+
+    const streamInfo = (name: string) =>
+      jsm(`stream info of ${name}`, name, (m) => m.streams.info(name)).pipe(
+        Effect.map(
+          (info): StreamState => ({
+            messages: info.state.messages,
+            bytes: info.state.bytes,
+            firstSeq: info.state.first_seq,
+            lastSeq: info.state.last_seq,
+            consumers: info.state.consumer_count,
+          }),
+        ),
+      )
+
+    const deleteStream = (name: string) =>
+      jsm(`delete stream ${name}`, name, (m) => m.streams.delete(name)).pipe(Effect.asVoid)
+
+    const durablePublishError = (
+      cause: unknown,
+      subject: string,
+      size: number,
+    ): DurablePublishError | Unexpected => {
+      const raw = inspect(cause)
+      switch (raw.kind) {
+        case "timeout":
+          return new NatsTimeout({
+            server: server(),
+            subject,
+            timeoutMs: answerTimeoutMs,
+            message: `JetStream on NATS server ${server()} did not acknowledge a publish on ${subject} within ${answerTimeoutMs} ms; retry with the same msgId (it is deduplicated)`,
+          })
+        case "noResponders":
+          return new JetStreamError({
+            server: server(),
+            subject,
+            message: `No JetStream stream captures ${subject} on NATS server ${server()}; call ensureStream for it first (and run nats-server with JetStream, -js)`,
+            cause,
+          })
+        case "payload":
+        case "permission":
+        case "connection":
+          return publishError(cause, subject, size)
+        default:
+          return new JetStreamError({
+            server: server(),
+            subject,
+            ...(raw.apiCode !== undefined ? { code: raw.apiCode } : {}),
+            message: `JetStream publish on ${subject} failed on NATS server ${server()}: ${raw.text}`,
+            cause,
+          })
+      }
+    }
+
+    const publishDurable = (subject: string, data: Uint8Array, msgId: string, headers?: Headers) =>
+      Effect.zipRight(
+        checkSubject(subject),
+        Effect.tryPromise({
+          try: () =>
+            js.publish(subject, data, {
+              msgID: msgId,
+              ...(headers ? { headers: toNatsHeaders(headers) } : {}),
+            }),
+          catch: (cause) => durablePublishError(cause, subject, data.length),
+        }).pipe(dieOnUnexpected),
+      ).pipe(
+        Effect.map((ack): PublishAck => ({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate })),
+      )
+
+    const settle = (what: string, subject: string, f: () => void) =>
+      Effect.try({
+        try: f,
+        catch: (cause) => connectionLost(server(), `${what} of ${subject}`, inspect(cause), cause),
+      })
+
+    const toJetStreamMessage = (m: JsMsg): JetStreamMessage => {
+      const msgId = m.headers?.get("Nats-Msg-Id")
+      return {
+        subject: m.subject,
+        data: m.data,
+        headers: fromNatsHeaders(m.headers),
+        msgId: msgId === undefined || msgId === "" ? undefined : msgId,
+        streamSequence: m.seq,
+        deliveryCount: m.info.redeliveryCount,
+        ack: settle("ack", m.subject, () => m.ack()),
+        nak: (delayMs) => settle("nak", m.subject, () => m.nak(delayMs)),
+        term: (reason) => settle("term", m.subject, () => m.term(reason)),
+        working: settle("working", m.subject, () => m.working()),
+      }
+    }
+
+    const consume = Effect.fn("NatsClient.consume")(function* (stream: string, options: ConsumeOptions) {
+      const { durable } = options
+      const config = {
+        ack_wait: nanos(options.ackWaitMs ?? 30_000),
+        max_deliver: options.maxDeliver ?? -1,
+        max_ack_pending: options.maxAckPending ?? 1_000,
+        ...(options.filterSubject !== undefined ? { filter_subject: options.filterSubject } : {}),
+      }
+      const exists = yield* jsm(`consumer info of ${durable}`, stream, (m) =>
+        m.consumers.info(stream, durable),
+      ).pipe(
+        Effect.as(true),
+        Effect.catchIf(
+          (e) => e._tag === "JetStreamError" && e.code === consumerNotFound,
+          () => Effect.succeed(false),
+        ),
+      )
+      yield* exists
+        ? jsm(`update consumer ${durable}`, stream, (m) => m.consumers.update(stream, durable, config))
+        : jsm(`create consumer ${durable}`, stream, (m) =>
+            m.consumers.add(stream, {
+              ...config,
+              durable_name: durable,
+              ack_policy: AckPolicy.Explicit,
+              deliver_policy: DeliverPolicy.All,
+            }),
+          )
+      const pull = (what: string) => (cause: unknown) => manageError(cause, `${what} of ${durable}`, stream)
+      return Stream.unwrapScoped(
+        Effect.gen(function* () {
+          const consumer = yield* Effect.tryPromise({
+            try: () => js.consumers.get(stream, durable),
+            catch: pull("lookup"),
+          })
+          // The callback form feeds a mailbox (as in `subscribe`); the server's max_ack_pending bounds it.
+          const mailbox = yield* Mailbox.make<JetStreamMessage, JetStreamManageError>()
+          const messages = yield* Effect.acquireRelease(
+            Effect.tryPromise({
+              try: () =>
+                consumer.consume({
+                  max_messages: options.batch ?? 100,
+                  callback: (m) => mailbox.unsafeOffer(toJetStreamMessage(m)),
+                }),
+              catch: pull("consume"),
+            }),
+            (messages) => Effect.tryPromise(() => messages.close()).pipe(Effect.ignore),
+          )
+          void messages.closed().then(
+            (error) => mailbox.unsafeDone(error ? Exit.fail(pull("consume")(error)) : Exit.void),
+            (error) => mailbox.unsafeDone(Exit.fail(pull("consume")(error))),
+          )
+          return Mailbox.toStream(mailbox)
+        }),
+      )
+    })
+
+    const client: NatsClient = {
+      maxPayload: Effect.sync(maxPayloadNow),
+      publish,
+      flush,
+      subscribe,
+      request,
+      ensureStream,
+      streamInfo,
+      deleteStream,
+      publishDurable,
+      consume,
+    }
+    return client
+  })
+
+/** Provides a `NatsClient` connected for the lifetime of the layer. */
+export const layer = (
+  options: NatsClientOptions,
+): Layer.Layer<NatsClient, NatsConnectionError | NatsPermissionDenied> =>
+  Layer.scoped(NatsClient, make(options))
