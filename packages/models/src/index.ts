@@ -1,2 +1,7 @@
 export * from "./LanguageModel.js"
+export * from "./Metering.js"
+export * from "./ModelConfig.js"
 export * from "./ModelError.js"
+export * from "./ModelRegistry.js"
+export { MissingApiKey, makeOpenAiModel, type OpenAiModelOptions } from "./openai/OpenAiModel.js"
+export { flattenMessages, makeSimModel, type SimModelOptions } from "./sim/SimModel.js"

@@ -65,6 +65,14 @@ export const PrivacyConfig = Schema.Struct({
   verbatim: Schema.optionalWith(FilterAction, { default: () => "drop" as const }),
 })
 
+/** Limits on the whole run; when one is reached the run stops cleanly with everything finished so far saved. */
+export const BudgetConfig = Schema.Struct({
+  maxTokens: Schema.optional(PositiveInt.annotations({ description: "prompt plus completion tokens, all models" })),
+  maxCostUsd: Schema.optional(
+    Schema.Number.pipe(Schema.positive()).annotations({ description: "US dollars, from the models' prices" }),
+  ),
+})
+
 export const Scenario = Schema.Struct({
   name: Identifier,
   description: Schema.optional(Schema.String),
@@ -77,6 +85,7 @@ export const Scenario = Schema.Struct({
   students: StudentsConfig,
   lessons: LessonConfig,
   aggregator: Schema.optionalWith(Schema.Literal("random"), { default: () => "random" as const }),
+  budget: Schema.optional(BudgetConfig),
   privacy: Schema.optionalWith(PrivacyConfig, { default: () => ({ verbatim: "drop" as const }) }),
 })
 export type Scenario = typeof Scenario.Type

@@ -1,0 +1,239 @@
+import { Cause, Context, Effect, Exit, FiberRef, Layer } from "effect"
+import { globalValue } from "effect/GlobalValue"
+import type { LanguageModel, TokenUsage } from "./LanguageModel.js"
+import type { ModelPrices } from "./ModelConfig.js"
+import { BudgetExceeded, type ModelError } from "./ModelError.js"
+
+/** What a set of model calls consumed. */
+export interface Usage {
+  /** Calls that reached the model (calls refused by the budget are not counted). */
+  readonly calls: number
+  /** Calls that failed, after all their retries. */
+  readonly errors: number
+  readonly promptTokens: number
+  readonly completionTokens: number
+  /** Attempts repeated after a retryable failure (rate limit, timeout, 5xx, truncated response). */
+  readonly retries: number
+  /** Times a call waited because of a rate limit: the endpoint's own limiter, or a 429 answer. */
+  readonly rateLimitWaits: number
+  /** Total time spent in those waits, in milliseconds. */
+  readonly rateLimitWaitMs: number
+  /** US dollars, from the prices declared for the model (0 when none are declared). */
+  readonly costUsd: number
+}
+
+/** The usage of one agent's calls to one model: one row of the `model_usage` table. */
+export interface UsageRow extends Usage {
+  readonly model: string
+  readonly agent: string
+}
+
+export interface UsageSnapshot {
+  readonly total: Usage
+  readonly byModel: Readonly<Record<string, Usage>>
+  /** Sorted by model, then agent. */
+  readonly rows: ReadonlyArray<UsageRow>
+  /** True once the run budget is spent: every further call fails with `BudgetExceeded`. */
+  readonly budgetExhausted: boolean
+}
+
+/** A limit on the whole run; once reached, further calls fail with `BudgetExceeded`. */
+export interface RunBudget {
+  /** Prompt plus completion tokens over all models. */
+  readonly maxTokens?: number
+  /** US dollars over all models, from their declared prices. */
+  readonly maxCostUsd?: number
+}
+
+export interface MeteringOptions {
+  readonly budget?: RunBudget
+}
+
+export interface MeteringService {
+  /**
+   * `model` as seen by `agent`: every call is counted under (model name, agent), priced with `prices`, and
+   * refused with `BudgetExceeded` — before anything is sent — once the run budget is spent. Calls already in
+   * flight when the budget runs out still complete, so a run can overshoot by at most its concurrency.
+   */
+  readonly metered: (model: LanguageModel, agent: string, prices?: ModelPrices) => LanguageModel
+  /** A consistent copy of the counters, for progress lines and the `model_usage` table. */
+  readonly snapshot: Effect.Effect<UsageSnapshot>
+}
+
+/** Counts model calls, tokens, retries, rate-limit waits, errors and cost, and enforces the run budget. */
+export class Metering extends Context.Tag("@lyceum/models/Metering")<Metering, MeteringService>() {
+  static readonly make = (options: MeteringOptions = {}): Effect.Effect<MeteringService> =>
+    Effect.sync(() => makeMetering(options))
+
+  static readonly layer = (options: MeteringOptions = {}): Layer.Layer<Metering> =>
+    Layer.effect(Metering, Metering.make(options))
+}
+
+/** What a provider reports about the call in progress; see `reportRetry` and `reportRateLimitWait`. */
+interface CallEvents {
+  retries: number
+  rateLimitWaits: number
+  rateLimitWaitMs: number
+}
+
+/**
+ * The events of the metered call the current fiber is part of. A provider deep inside a call (its retry
+ * schedule, its endpoint limiter) reports here without knowing who meters it; outside a metered call the
+ * reports are dropped.
+ */
+const currentCallEvents = globalValue(Symbol.for("@lyceum/models/Metering/currentCallEvents"), () =>
+  FiberRef.unsafeMake<CallEvents | undefined>(undefined),
+)
+
+const withCallEvents = (f: (events: CallEvents) => void): Effect.Effect<void> =>
+  Effect.map(FiberRef.get(currentCallEvents), (events) => {
+    if (events !== undefined) f(events)
+  })
+
+/** For providers: an attempt failed and will be repeated after `delayMs`; `rateLimited` when it was a 429. */
+export const reportRetry = (options: { readonly delayMs: number; readonly rateLimited: boolean }) =>
+  withCallEvents((events) => {
+    events.retries += 1
+    if (options.rateLimited) {
+      events.rateLimitWaits += 1
+      events.rateLimitWaitMs += options.delayMs
+    }
+  })
+
+/** For providers: the call waited `waitedMs` for its endpoint's limiter before it was sent. */
+export const reportRateLimitWait = (waitedMs: number) =>
+  withCallEvents((events) => {
+    events.rateLimitWaits += 1
+    events.rateLimitWaitMs += waitedMs
+  })
+
+type MutableUsage = { -readonly [K in keyof Usage]: Usage[K] }
+
+const emptyUsage = (): MutableUsage => ({
+  calls: 0,
+  errors: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  retries: 0,
+  rateLimitWaits: 0,
+  rateLimitWaitMs: 0,
+  costUsd: 0,
+})
+
+const addInto = (target: MutableUsage, source: Usage): void => {
+  target.calls += source.calls
+  target.errors += source.errors
+  target.promptTokens += source.promptTokens
+  target.completionTokens += source.completionTokens
+  target.retries += source.retries
+  target.rateLimitWaits += source.rateLimitWaits
+  target.rateLimitWaitMs += source.rateLimitWaitMs
+  target.costUsd += source.costUsd
+}
+
+const costOf = (usage: TokenUsage, prices: ModelPrices | undefined): number =>
+  prices === undefined
+    ? 0
+    : (usage.promptTokens * prices.promptPerMTok + usage.completionTokens * prices.completionPerMTok) /
+      1_000_000
+
+const makeMetering = (options: MeteringOptions): MeteringService => {
+  const budget = options.budget
+  const rows = new Map<
+    string,
+    { readonly model: string; readonly agent: string; readonly usage: MutableUsage }
+  >()
+  const total = emptyUsage()
+
+  const rowFor = (model: string, agent: string): MutableUsage => {
+    const key = `${model}\u0000${agent}`
+    let row = rows.get(key)
+    if (row === undefined) {
+      row = { model, agent, usage: emptyUsage() }
+      rows.set(key, row)
+    }
+    return row.usage
+  }
+
+  const exhaustion = (): string | undefined => {
+    if (budget === undefined) return undefined
+    const tokens = total.promptTokens + total.completionTokens
+    if (budget.maxTokens !== undefined && tokens >= budget.maxTokens) {
+      return `The run's token budget is spent: ${tokens} of ${budget.maxTokens} tokens used; no further model calls are made.`
+    }
+    if (budget.maxCostUsd !== undefined && total.costUsd >= budget.maxCostUsd) {
+      return `The run's cost budget is spent: $${total.costUsd.toFixed(4)} of $${budget.maxCostUsd} used; no further model calls are made.`
+    }
+    return undefined
+  }
+
+  const record = (model: string, agent: string, delta: Usage): void => {
+    addInto(rowFor(model, agent), delta)
+    addInto(total, delta)
+  }
+
+  const meter = <A extends { readonly usage: TokenUsage }>(
+    model: string,
+    agent: string,
+    prices: ModelPrices | undefined,
+    call: Effect.Effect<A, ModelError>,
+  ): Effect.Effect<A, ModelError> =>
+    Effect.suspend(() => {
+      const spent = exhaustion()
+      if (spent !== undefined) return Effect.fail(new BudgetExceeded({ message: spent }))
+      const events: CallEvents = { retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0 }
+      return call.pipe(
+        Effect.locally(currentCallEvents, events),
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            const usage = Exit.isSuccess(exit) ? exit.value.usage : { promptTokens: 0, completionTokens: 0 }
+            record(model, agent, {
+              calls: 1,
+              // An interrupted call (its caller gave up) is not the model's error.
+              errors: Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0,
+              promptTokens: usage.promptTokens,
+              completionTokens: usage.completionTokens,
+              retries: events.retries,
+              rateLimitWaits: events.rateLimitWaits,
+              rateLimitWaitMs: events.rateLimitWaitMs,
+              costUsd: costOf(usage, prices),
+            })
+          }),
+        ),
+      )
+    })
+
+  return {
+    metered: (model, agent, prices) => ({
+      name: model.name,
+      capabilities: model.capabilities,
+      generate: (request) => meter(model.name, agent, prices, model.generate(request)),
+      score: (request) => meter(model.name, agent, prices, model.score(request)),
+    }),
+    snapshot: Effect.sync(() => {
+      const sorted = [...rows.values()].sort((a, b) =>
+        a.model === b.model
+          ? a.agent < b.agent
+            ? -1
+            : a.agent > b.agent
+              ? 1
+              : 0
+          : a.model < b.model
+            ? -1
+            : 1,
+      )
+      const byModel: Record<string, MutableUsage> = {}
+      for (const row of sorted) {
+        const usage = byModel[row.model] ?? emptyUsage()
+        addInto(usage, row.usage)
+        byModel[row.model] = usage
+      }
+      return {
+        total: { ...total },
+        byModel,
+        rows: sorted.map((row) => ({ model: row.model, agent: row.agent, ...row.usage })),
+        budgetExhausted: exhaustion() !== undefined,
+      }
+    }),
+  }
+}

@@ -1,0 +1,142 @@
+import { Schema } from "effect"
+
+// Each refinement carries its own message, so a validation error says what was expected rather than
+// repeating the field's description.
+const PositiveInt = Schema.Int.pipe(Schema.positive({ message: () => "expected a positive integer" }))
+const NonNegativeInt = Schema.Int.pipe(
+  Schema.nonNegative({ message: () => "expected an integer of 0 or more" }),
+)
+const NonNegativeNumber = Schema.Number.pipe(
+  Schema.finite(),
+  Schema.nonNegative({ message: () => "expected a number of 0 or more" }),
+)
+
+/** An optional field that, when present, holds a value: `undefined` is not a value a config can hold. */
+const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+/** An absolute http(s) URL, kept as a string so configs round-trip through YAML, JSON and SQLite unchanged. */
+const HttpUrl = Schema.String.pipe(
+  Schema.filter(
+    (value) => {
+      try {
+        const url = new URL(value)
+        return url.protocol === "http:" || url.protocol === "https:"
+      } catch {
+        return false
+      }
+    },
+    {
+      message: () => "expected an absolute http(s) URL such as https://api.openai.com/v1",
+      jsonSchema: { format: "uri" },
+    },
+  ),
+)
+
+/** The environment variable name pattern POSIX shells accept. */
+const EnvVarName = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    message: () =>
+      "expected the NAME of an environment variable (such as OPENAI_API_KEY), not the key itself",
+  }),
+)
+
+/** The built-in, deterministic simulation model. */
+export const SimModelConfig = Schema.Struct({
+  provider: Schema.Literal("sim"),
+  seed: optional(
+    Schema.Int.annotations({
+      description: "Seed of the model's sampling. Default: derived from the run seed and the model's name.",
+    }),
+  ),
+}).annotations({
+  identifier: "SimModelConfig",
+  title: "sim model",
+  description: "The built-in statistical simulation model: offline, seeded and deterministic.",
+})
+export type SimModelConfig = typeof SimModelConfig.Type
+
+/** Prices in US dollars per million tokens, used to account the cost of every call. */
+export const ModelPrices = Schema.Struct({
+  promptPerMTok: NonNegativeNumber.annotations({ description: "US dollars per million prompt tokens." }),
+  completionPerMTok: NonNegativeNumber.annotations({
+    description: "US dollars per million completion tokens.",
+  }),
+}).annotations({ identifier: "ModelPrices", description: "Prices in US dollars per million tokens." })
+export type ModelPrices = typeof ModelPrices.Type
+
+/** How an `openai` model scores a forced continuation. */
+export const ScoreMode = Schema.Literal("auto", "completions", "none").annotations({
+  identifier: "ScoreMode",
+  description:
+    'How to score a forced continuation. "completions" (default): the completions endpoint with echo and ' +
+    'logprobs; an endpoint that does not support it fails the call with ScoreUnsupported. "auto": probe the ' +
+    'endpoint once when the model is created and declare the score capability by the outcome. "none": the ' +
+    "model does not score.",
+})
+export type ScoreMode = typeof ScoreMode.Type
+
+/** Any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, llama.cpp, Ollama, ...). */
+export const OpenAiModelConfig = Schema.Struct({
+  provider: Schema.Literal("openai"),
+  baseURL: HttpUrl.annotations({
+    description:
+      "Base URL of the OpenAI-compatible API, including the version path, e.g. http://localhost:8000/v1.",
+  }),
+  model: Schema.NonEmptyTrimmedString.annotations({
+    description: "The model identifier the endpoint expects.",
+  }),
+  apiKeyEnv: optional(
+    EnvVarName.annotations({
+      description:
+        "NAME of the environment variable that holds the API key. The key itself never appears in configs, " +
+        "the database or logs. Omit for endpoints that need no key.",
+    }),
+  ),
+  score: optional(ScoreMode),
+  maxConcurrency: optional(
+    PositiveInt.annotations({
+      description: "Most requests in flight at once to this endpoint, shared by all models on it. Default 4.",
+    }),
+  ),
+  requestsPerMinute: optional(
+    PositiveInt.annotations({ description: "Request rate limit for this endpoint. Default: unlimited." }),
+  ),
+  tokensPerMinute: optional(
+    PositiveInt.annotations({
+      description: "Token rate limit (prompt + completion) for this endpoint. Default: unlimited.",
+    }),
+  ),
+  timeoutMs: optional(
+    PositiveInt.annotations({
+      description: "Time limit of one request attempt, in milliseconds. Default 60000.",
+    }),
+  ),
+  maxRetries: optional(
+    NonNegativeInt.annotations({
+      description:
+        "Retries after a rate limit, timeout, 5xx or truncated response, with exponential backoff that " +
+        "honours Retry-After. Default 5.",
+    }),
+  ),
+  prices: optional(ModelPrices),
+}).annotations({
+  identifier: "OpenAiModelConfig",
+  title: "openai model",
+  description: "A model served by an OpenAI-compatible HTTP endpoint.",
+})
+export type OpenAiModelConfig = typeof OpenAiModelConfig.Type
+
+/** A model as a scenario's `models:` block declares it, discriminated by `provider`. */
+export const ModelConfig = Schema.Union(SimModelConfig, OpenAiModelConfig).annotations({
+  identifier: "ModelConfig",
+  description: 'A declared model: provider "sim" (built in) or "openai" (any OpenAI-compatible endpoint).',
+})
+export type ModelConfig = typeof ModelConfig.Type
+
+/** The defaults applied to the optional fields of an `openai` model. */
+export const OpenAiDefaults = {
+  score: "completions",
+  maxConcurrency: 4,
+  timeoutMs: 60_000,
+  maxRetries: 5,
+} as const satisfies Partial<OpenAiModelConfig>

@@ -1,0 +1,278 @@
+import { Data, Effect, ParseResult, Schema, type Scope } from "effect"
+import OpenAI from "openai"
+import type {
+  Capabilities,
+  GenerateRequest,
+  GenerateResponse,
+  LanguageModel,
+  ScoreRequest,
+  ScoreResponse,
+} from "../LanguageModel.js"
+import { OpenAiDefaults, type OpenAiModelConfig } from "../ModelConfig.js"
+import { BadResponse, type ModelError, ScoreUnsupported, Timeout, Unavailable } from "../ModelError.js"
+import { forEndpoint } from "./EndpointLimiter.js"
+import { type CallContext, toModelError } from "./OpenAiErrors.js"
+import { ChatCompletionWire, CompletionWire, continuationLogprobs } from "./OpenAiWire.js"
+import { type Backoff, defaultBackoff, retryPolicy } from "./RetryPolicy.js"
+
+/** The model's config names an API-key variable that is not set; the message names the variable. */
+export class MissingApiKey extends Data.TaggedError("MissingApiKey")<{
+  readonly model: string
+  readonly variable: string
+  readonly message: string
+}> {}
+
+/** Knobs that are not part of a scenario's config. */
+export interface OpenAiModelOptions {
+  /** Retry backoff timing; tests shorten it. */
+  readonly backoff?: Backoff
+}
+
+/** Tokens reserved against a tokens-per-minute limit for a completion whose `max_tokens` is not given. */
+const ASSUMED_COMPLETION_TOKENS = 256
+
+/** A rough token count for rate limiting before the endpoint tells us the real one (~4 characters a token). */
+const estimateTokens = (text: string): number => Math.ceil(text.length / 4)
+
+const totalTokens = (response: {
+  readonly usage: { readonly promptTokens: number; readonly completionTokens: number }
+}) => response.usage.promptTokens + response.usage.completionTokens
+
+/**
+ * A `LanguageModel` served by an OpenAI-compatible endpoint. `generate` uses chat completions; `score` uses the
+ * completions endpoint with `echo` and `logprobs` (see `score` in `OpenAiModelConfig`). Every attempt passes
+ * the endpoint's process-wide limiter and has its own timeout; retryable failures are retried on a
+ * `Schedule` that honours Retry-After. The SDK's own retries are off. Closing the scope aborts the requests
+ * still in flight and fails later calls.
+ *
+ * `env` is where the API key is looked up, by the variable named in `apiKeyEnv`.
+ */
+export const makeOpenAiModel = (
+  name: string,
+  config: OpenAiModelConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  options: OpenAiModelOptions = {},
+): Effect.Effect<LanguageModel, MissingApiKey, Scope.Scope> =>
+  Effect.gen(function* () {
+    const apiKeyEnv = config.apiKeyEnv
+    const apiKey = apiKeyEnv === undefined ? undefined : env[apiKeyEnv]
+    if (apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
+      return yield* new MissingApiKey({
+        model: name,
+        variable: apiKeyEnv,
+        message: `Model "${name}" reads its API key from the environment variable ${apiKeyEnv}, which is not set.`,
+      })
+    }
+    const timeoutMs = config.timeoutMs ?? OpenAiDefaults.timeoutMs
+    const maxRetries = config.maxRetries ?? OpenAiDefaults.maxRetries
+    const scoreMode = config.score ?? OpenAiDefaults.score
+
+    const client = new OpenAI({
+      baseURL: config.baseURL,
+      // The SDK insists on a key; for keyless endpoints a placeholder is set and the header then removed.
+      apiKey: apiKey ?? "none",
+      adminAPIKey: null,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      maxRetries: 0,
+      timeout: timeoutMs,
+      logLevel: "off",
+      ...(apiKey === undefined && { defaultHeaders: { Authorization: null } }),
+    })
+    const limiter = yield* forEndpoint(config.baseURL, {
+      maxConcurrency: config.maxConcurrency ?? OpenAiDefaults.maxConcurrency,
+      requestsPerMinute: config.requestsPerMinute,
+      tokensPerMinute: config.tokensPerMinute,
+    })
+    const closing = yield* Effect.acquireRelease(
+      Effect.sync(() => new AbortController()),
+      (controller) => Effect.sync(() => controller.abort()),
+    )
+    const closed = () =>
+      new Unavailable({ model: name, message: `Model "${name}" is closed: its scope has ended.` })
+    // A closed model is not retried: it will not come back.
+    const retrying = {
+      schedule: retryPolicy(maxRetries, options.backoff ?? defaultBackoff),
+      while: () => !closing.signal.aborted,
+    }
+
+    const context = (operation: CallContext["operation"]): CallContext => ({
+      model: name,
+      baseURL: config.baseURL,
+      operation,
+      timeoutMs,
+      apiKey,
+      apiKeyEnv,
+    })
+
+    /** One attempt of one request: admitted by the limiter, bounded by the timeout, its answer checked. */
+    const attempt = <W, A extends { readonly usage: { promptTokens: number; completionTokens: number } }>(
+      operation: CallContext["operation"],
+      send: (signal: AbortSignal) => PromiseLike<unknown>,
+      wire: Schema.Schema<W, W>,
+      read: (wire: W) => Effect.Effect<A, ModelError>,
+      estimatedTokens: number,
+    ): Effect.Effect<A, ModelError> => {
+      const request = Effect.suspend(() =>
+        closing.signal.aborted
+          ? Effect.fail(closed())
+          : Effect.tryPromise({
+              try: (signal) => send(AbortSignal.any([signal, closing.signal])),
+              catch: (error) => (closing.signal.aborted ? closed() : toModelError(error, context(operation))),
+            }),
+      ).pipe(
+        Effect.timeoutFail({
+          duration: timeoutMs,
+          onTimeout: () => new Timeout({ model: name, afterMs: timeoutMs }),
+        }),
+        Effect.flatMap((body) =>
+          Schema.decodeUnknown(wire)(body).pipe(
+            Effect.mapError(
+              (error) =>
+                new BadResponse({
+                  model: name,
+                  message: `${config.baseURL} answered the ${operation} request with something that is not an OpenAI response: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+                }),
+            ),
+          ),
+        ),
+        Effect.flatMap(read),
+      )
+      return limiter.run(request, { estimate: estimatedTokens, actual: totalTokens })
+    }
+
+    const generate = Effect.fn("OpenAiModel.generate")(function* (request: GenerateRequest) {
+      const messages =
+        request.messages !== undefined && request.messages.length > 0
+          ? request.messages.map((message) => ({ role: message.role, content: message.content }))
+          : [{ role: "user" as const, content: request.prompt ?? "" }]
+      const n = request.n ?? 1
+      const params: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
+        model: config.model,
+        messages,
+        ...(request.temperature !== undefined && { temperature: request.temperature }),
+        ...(request.topP !== undefined && { top_p: request.topP }),
+        ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+        ...(request.stop !== undefined && request.stop.length > 0 && { stop: [...request.stop] }),
+        ...(n !== 1 && { n }),
+        ...(request.seed !== undefined && { seed: request.seed }),
+      }
+      const estimate =
+        estimateTokens(messages.map((message) => message.content).join("\n")) +
+        n * (request.maxTokens ?? ASSUMED_COMPLETION_TOKENS)
+      const read = (response: ChatCompletionWire): Effect.Effect<GenerateResponse, ModelError> => {
+        if (response.choices.length < n) {
+          return Effect.fail(
+            new BadResponse({
+              model: name,
+              message: `${config.baseURL} returned ${response.choices.length} choice(s) where n=${n} were asked for; the endpoint may not support n.`,
+            }),
+          )
+        }
+        const ordered = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+        return Effect.succeed({
+          texts: ordered.map((choice) => choice.message.content ?? ""),
+          usage: {
+            promptTokens: response.usage.prompt_tokens,
+            completionTokens: response.usage.completion_tokens,
+          },
+        })
+      }
+      return yield* attempt(
+        "generate",
+        (signal) => client.chat.completions.create(params, { signal }),
+        ChatCompletionWire,
+        read,
+        estimate,
+      ).pipe(Effect.retry(retrying))
+    })
+
+    /** Whether this endpoint scores, as configured and as learnt from its answers. */
+    const scoring: { supported: boolean; reason: string } = {
+      supported: scoreMode !== "none",
+      reason: `Scoring is turned off for model "${name}" (score: "none" in its config).`,
+    }
+    const unsupported = (reason: string) => {
+      scoring.supported = false
+      scoring.reason = reason
+      return new ScoreUnsupported({ model: name, message: reason })
+    }
+
+    const scoreOnce = (request: ScoreRequest): Effect.Effect<ScoreResponse, ModelError> => {
+      const text = request.prompt + request.continuation
+      const read = (response: CompletionWire): Effect.Effect<ScoreResponse, ModelError> => {
+        const usage = {
+          promptTokens: response.usage.prompt_tokens,
+          completionTokens: response.usage.completion_tokens,
+        }
+        const logprobs = response.choices[0].logprobs
+        if (logprobs === undefined || logprobs === null) {
+          return Effect.fail(
+            unsupported(
+              `${name} cannot score: ${config.baseURL}/completions answered without logprobs. ` +
+                `Set score: "none" for this model and choose methods that do not score.`,
+            ),
+          )
+        }
+        const found = continuationLogprobs(logprobs, request.prompt.length, text.length)
+        if (found._tag === "Missing") {
+          return Effect.fail(
+            unsupported(
+              `${name} cannot score: ${config.baseURL}/completions ignored echo (${found.reason}). ` +
+                `Set score: "none" for this model and choose methods that do not score.`,
+            ),
+          )
+        }
+        return Effect.succeed({ tokens: found.tokens, logprobs: found.logprobs, usage })
+      }
+      return attempt(
+        "score",
+        (signal) =>
+          client.completions.create(
+            // max_tokens 1, not 0: some servers reject 0; the one generated token is dropped.
+            { model: config.model, prompt: text, echo: true, logprobs: 1, max_tokens: 1, temperature: 0 },
+            { signal },
+          ),
+        CompletionWire,
+        read,
+        estimateTokens(text) + 1,
+      ).pipe(
+        Effect.retry(retrying),
+        Effect.tapError((error) =>
+          error._tag === "ScoreUnsupported" ? Effect.sync(() => unsupported(error.message)) : Effect.void,
+        ),
+      )
+    }
+
+    const score = Effect.fn("OpenAiModel.score")(function* (request: ScoreRequest) {
+      if (!scoring.supported) return yield* new ScoreUnsupported({ model: name, message: scoring.reason })
+      if (request.continuation === "") {
+        return {
+          tokens: [],
+          logprobs: [],
+          usage: { promptTokens: 0, completionTokens: 0 },
+        } satisfies ScoreResponse
+      }
+      return yield* scoreOnce(request)
+    })
+
+    if (scoreMode === "auto") {
+      yield* scoreOnce({ prompt: "The", continuation: " end" }).pipe(
+        Effect.catchAll((error) =>
+          error._tag === "ScoreUnsupported"
+            ? Effect.void
+            : Effect.logWarning(`Could not probe whether ${name} scores; assuming it does`).pipe(
+                Effect.annotateLogs({ model: name, error: error._tag }),
+              ),
+        ),
+      )
+    }
+
+    const capabilities: Capabilities = {
+      get score() {
+        return scoring.supported
+      },
+    }
+    return { name, capabilities, generate, score } satisfies LanguageModel
+  })

@@ -1,0 +1,123 @@
+import { deriveSeed, makeRng } from "@lyceum/core"
+import { Effect } from "effect"
+import type { ChatMessage, GenerateResponse, LanguageModel, ScoreResponse } from "../LanguageModel.js"
+import { ContextTooLong } from "../ModelError.js"
+import { backgroundFor } from "./Background.js"
+import { SimPredictor } from "./SimPredictor.js"
+import { joinStateAfter, joinToken, tokenize } from "./Tokenizer.js"
+
+export interface SimModelOptions {
+  /** The name the scenario declared the model under. */
+  readonly name: string
+  /** Mixed into every sampling seed, so differently seeded sim models sample differently. */
+  readonly seed: number
+  /** Background training text; defaults to the built-in everyday-English corpus. */
+  readonly corpus?: string
+  /** Longest prompt in tokens; longer prompts fail with `ContextTooLong`. Default 32,768. */
+  readonly contextWindow?: number
+}
+
+const defaultMaxTokens = 128
+const defaultContextWindow = 32_768
+
+/**
+ * Chat messages as one completion prompt: their contents joined by blank lines, without role labels, because
+ * the sim model is a completion model (a user message ending in `Class:` is continued as such).
+ */
+export const flattenMessages = (messages: ReadonlyArray<ChatMessage>): string =>
+  messages.map((message) => message.content).join("\n\n")
+
+/**
+ * The built-in simulation language model: a Kneser–Ney trigram background over a small everyday-English
+ * corpus, mixed with an in-context (cache / kNN-LM) component over the prompt (see `SimPredictor`). It is
+ * deterministic: the same model seed, request seed, prompt and sample index give the same text. It never fails
+ * except with `ContextTooLong`. It has no end-of-text token, so generations end at a stop string or `maxTokens`
+ * (default 128). `score` counts prompt and continuation as prompt tokens; the continuation is tokenized on its
+ * own, so the prompt/continuation boundary is a token boundary.
+ */
+export const makeSimModel = (options: SimModelOptions): LanguageModel => {
+  const background = backgroundFor(options.corpus)
+  const contextWindow = options.contextWindow ?? defaultContextWindow
+
+  const indexPrompt = (prompt: string) =>
+    Effect.suspend(() => {
+      const tokens = tokenize(prompt)
+      if (tokens.length > contextWindow) {
+        return Effect.fail(
+          new ContextTooLong({
+            model: options.name,
+            message: `prompt has ${tokens.length} tokens, the context window is ${contextWindow}`,
+          }),
+        )
+      }
+      const predictor = new SimPredictor(background)
+      for (const token of tokens) predictor.push(token)
+      return Effect.succeed({ tokens, predictor })
+    })
+
+  return {
+    name: options.name,
+    capabilities: { score: true },
+    generate: (request) => {
+      const prompt = request.prompt ?? flattenMessages(request.messages ?? [])
+      return Effect.map(indexPrompt(prompt), ({ tokens, predictor }): GenerateResponse => {
+        const n = Math.max(1, Math.floor(request.n ?? 1))
+        const maxTokens = Math.max(0, Math.floor(request.maxTokens ?? defaultMaxTokens))
+        const temperature = request.temperature ?? 1
+        const topP = request.topP ?? 1
+        const stops = (request.stop ?? []).filter((stop) => stop.length > 0)
+        const start = joinStateAfter(prompt, tokens)
+        const texts: Array<string> = []
+        let completionTokens = 0
+        for (let sample = 0; sample < n; sample++) {
+          const rng = makeRng(deriveSeed(options.seed, "generate", request.seed ?? 0, prompt, sample))
+          let state = start
+          let text = ""
+          let generated = 0
+          while (generated < maxTokens) {
+            const token = predictor.sample(rng, temperature, topP)
+            predictor.push(token)
+            generated++
+            const joined = joinToken(state, token)
+            state = joined.state
+            const before = text.length
+            text += joined.text
+            const cut = firstStop(text, before, stops)
+            if (cut >= 0) {
+              text = text.slice(0, cut)
+              break
+            }
+          }
+          for (let i = 0; i < generated; i++) predictor.pop()
+          completionTokens += generated
+          texts.push(text)
+        }
+        return { texts, usage: { promptTokens: tokens.length, completionTokens } }
+      })
+    },
+    score: (request) =>
+      Effect.map(indexPrompt(request.prompt), ({ tokens, predictor }): ScoreResponse => {
+        const continuation = tokenize(request.continuation)
+        const logprobs = continuation.map((token) => {
+          const logprob = predictor.logProbability(token)
+          predictor.push(token)
+          return logprob
+        })
+        return {
+          tokens: continuation,
+          logprobs,
+          usage: { promptTokens: tokens.length + continuation.length, completionTokens: 0 },
+        }
+      }),
+  }
+}
+
+/** Where the earliest stop string starts in `text`, looking only at matches that end after `from`; else -1. */
+const firstStop = (text: string, from: number, stops: ReadonlyArray<string>): number => {
+  let cut = -1
+  for (const stop of stops) {
+    const at = text.indexOf(stop, Math.max(0, from - stop.length + 1))
+    if (at >= 0 && (cut < 0 || at < cut)) cut = at
+  }
+  return cut
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Context, Effect, Either, Layer } from "effect"
+import { Metering } from "../src/Metering.js"
+import type { ModelConfig } from "../src/ModelConfig.js"
+import { ModelRegistry } from "../src/ModelRegistry.js"
+import { makeFakeOpenAi } from "./support/FakeOpenAi.js"
+
+const KEY = "sk-registry-test-key"
+
+describe("ModelRegistry", () => {
+  it.scopedLive("builds declared models and hands agents metered ones", () =>
+    Effect.gen(function* () {
+      const server = yield* makeFakeOpenAi()
+      const models: Record<string, ModelConfig> = {
+        remote: {
+          provider: "openai",
+          baseURL: server.baseURL,
+          model: "fake-model",
+          apiKeyEnv: "REGISTRY_KEY",
+          prices: { promptPerMTok: 1, completionPerMTok: 1 },
+        },
+        local: { provider: "sim", seed: 7 },
+      }
+      // Built in the test's scope: the registry's models live as long as it does.
+      const context = yield* Layer.build(
+        ModelRegistry.layer({ models, seed: 1, env: { REGISTRY_KEY: KEY } }).pipe(
+          Layer.provideMerge(Metering.layer()),
+        ),
+      )
+      const registry = Context.get(context, ModelRegistry)
+      const metering = Context.get(context, Metering)
+      expect(registry.names).toEqual(["local", "remote"])
+      expect((yield* registry.config("remote")).provider).toBe("openai")
+
+      const remote = yield* registry.forAgent("remote", "teacher-1")
+      expect(remote.name).toBe("remote")
+      const response = yield* remote.generate({ prompt: "hello" })
+      expect(response.texts).toEqual(["answer 1 to hello"])
+      expect(server.requests()[0]?.authorization).toBe(`Bearer ${KEY}`)
+
+      const unmetered = yield* registry.get("remote")
+      yield* unmetered.generate({ prompt: "not counted" })
+
+      const snapshot = yield* metering.snapshot
+      expect(snapshot.rows.map((row) => [row.model, row.agent, row.calls])).toEqual([
+        ["remote", "teacher-1", 1],
+      ])
+      expect(snapshot.total.costUsd).toBeGreaterThan(0)
+    }),
+  )
+
+  it.scopedLive("builds sim models, deterministic under the run seed, and meters them too", () =>
+    Effect.gen(function* () {
+      const metering = yield* Metering.make()
+      const make = (seed: number) =>
+        ModelRegistry.make({
+          models: { a: { provider: "sim" }, b: { provider: "sim", seed: 3 } },
+          seed,
+        }).pipe(Effect.provideService(Metering, metering))
+      const first = yield* make(11)
+      const second = yield* make(11)
+      const request = { prompt: "the cat sat on the", maxTokens: 8, temperature: 1, n: 3 }
+      const generate = (registry: typeof first, name: string) =>
+        Effect.flatMap(registry.forAgent(name, "student-1"), (model) => model.generate(request))
+      const texts = (yield* generate(first, "a")).texts
+      expect(texts).toHaveLength(3)
+      expect((yield* generate(second, "a")).texts).toEqual(texts)
+      const model = yield* first.get("b")
+      expect(model.name).toBe("b")
+      const row = (yield* metering.snapshot).rows[0]
+      expect(row).toMatchObject({ model: "a", agent: "student-1", calls: 2, errors: 0, costUsd: 0 })
+      expect(row?.promptTokens).toBeGreaterThan(0)
+      expect(row?.completionTokens).toBeGreaterThan(0)
+    }),
+  )
+
+  it.scopedLive("fails an unknown name with the declared names", () =>
+    Effect.gen(function* () {
+      const registry = yield* ModelRegistry.make({
+        models: { zeta: { provider: "sim" }, alpha: { provider: "sim" } },
+        seed: 1,
+      }).pipe(Effect.provide(Metering.layer()))
+      const error = yield* Effect.flip(registry.get("gamma"))
+      expect(error._tag).toBe("UnknownModel")
+      expect(error.message).toBe('Unknown model "gamma"; the scenario declares: alpha, zeta.')
+      expect(error.known).toEqual(["alpha", "zeta"])
+      expect((yield* Effect.flip(registry.forAgent("gamma", "x")))._tag).toBe("UnknownModel")
+    }),
+  )
+
+  it.scopedLive("fails to build when an API key variable is not set, naming it", () =>
+    Effect.gen(function* () {
+      const result = yield* Effect.either(
+        ModelRegistry.make({
+          models: {
+            remote: {
+              provider: "openai",
+              baseURL: "http://127.0.0.1:9/v1",
+              model: "m",
+              apiKeyEnv: "LYCEUM_UNSET_KEY",
+            },
+          },
+          seed: 1,
+          env: {},
+        }).pipe(Effect.provide(Metering.layer())),
+      )
+      expect(Either.isLeft(result)).toBe(true)
+      if (Either.isLeft(result)) {
+        expect(result.left._tag).toBe("MissingApiKey")
+        expect(result.left.message).toBe(
+          'Model "remote" reads its API key from the environment variable LYCEUM_UNSET_KEY, which is not set.',
+        )
+      }
+    }),
+  )
+})

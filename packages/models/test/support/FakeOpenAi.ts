@@ -1,0 +1,305 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { Effect, type Scope } from "effect"
+
+/**
+ * A local HTTP server speaking the OpenAI wire protocol for POST /v1/chat/completions and /v1/completions,
+ * scriptable per request, so the openai provider is tested against real HTTP, real sockets and the real SDK.
+ */
+
+export type Endpoint = "chat" | "completions"
+
+/** How the server answers one request. */
+export type FakeReply =
+  /** A normal answer; `texts` and `usage` override the defaults; `delayMs` answers late (a slow server). */
+  | {
+      readonly kind: "ok"
+      readonly texts?: ReadonlyArray<string>
+      readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number }
+      readonly delayMs?: number
+    }
+  /** 429 with the given headers (e.g. `{ "retry-after": "1" }`). */
+  | { readonly kind: "rateLimited"; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly kind: "serverError"; readonly status?: number }
+  /** 401 whose message echoes the presented key, as careless servers do. */
+  | { readonly kind: "unauthorized" }
+  /** Reads the request and never answers. */
+  | { readonly kind: "hang" }
+  /** 200 with a JSON content type and a body that is not JSON. */
+  | { readonly kind: "malformedJson" }
+  /** 200 with a JSON body that is valid JSON but not an OpenAI response. */
+  | { readonly kind: "wrongShape" }
+  /** Promises a longer body than it sends, then closes the connection. */
+  | { readonly kind: "truncated" }
+  | { readonly kind: "contextTooLong" }
+  | { readonly kind: "notFound" }
+  /** A completions answer without logprobs (a server that ignores the parameter). */
+  | { readonly kind: "noLogprobs" }
+
+export interface RecordedRequest {
+  readonly endpoint: Endpoint
+  // biome-ignore lint/suspicious/noExplicitAny: a request body as JSON, inspected by tests
+  readonly body: any
+  readonly authorization: string | undefined
+}
+
+export interface FakeOpenAiOptions {
+  /** Whether /v1/completions exists; when false it answers 404 like a chat-only server. Default true. */
+  readonly completions?: boolean
+  /** The answer when nothing is scripted. Default `{ kind: "ok" }`. */
+  readonly defaultReply?: FakeReply
+}
+
+export interface FakeOpenAi {
+  /** E.g. `http://127.0.0.1:41234/v1`. */
+  readonly baseURL: string
+  /** Queues answers for the next requests to `endpoint`, in order; afterwards the default answer applies. */
+  readonly script: (endpoint: Endpoint, ...replies: ReadonlyArray<FakeReply>) => void
+  readonly requests: () => ReadonlyArray<RecordedRequest>
+  readonly count: (endpoint: Endpoint) => number
+  /** The most requests the server ever had open at once. */
+  readonly maxInFlight: () => number
+}
+
+/** The fake's tokenizer: a token is a run of spaces and the word after them. */
+export const fakeTokens = (text: string): ReadonlyArray<string> => text.match(/\s*\S+|\s+$/g) ?? []
+
+/** The fake's log-probability of a token: a function of its text only, so tests can predict it. */
+export const fakeLogprob = (token: string): number => -(token.trim().length + 1) / 10
+
+/** The text the fake generates after an echoed prompt (one token per `max_tokens`). */
+export const GENERATED_TOKEN = " end"
+
+const wordCount = (text: string) => fakeTokens(text).filter((token) => token.trim() !== "").length
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    request.on("data", (chunk: Buffer) => chunks.push(chunk))
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
+    request.on("error", reject)
+  })
+
+const sendJson = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  const text = JSON.stringify(body)
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(text)),
+    ...headers,
+  })
+  response.end(text)
+}
+
+const apiError = (message: string, type: string, code: string | null = null) => ({
+  error: { message, type, param: null, code },
+})
+
+// biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
+const chatAnswer = (body: any, reply: Extract<FakeReply, { kind: "ok" }>) => {
+  const n: number = body.n ?? 1
+  const messages: ReadonlyArray<{ content: string }> = body.messages ?? []
+  const last = messages.at(-1)?.content ?? ""
+  const texts = reply.texts ?? Array.from({ length: n }, (_, i) => `answer ${i + 1} to ${last}`)
+  return {
+    id: "chatcmpl-fake",
+    object: "chat.completion",
+    created: 0,
+    model: body.model,
+    choices: texts.map((text, index) => ({
+      index,
+      message: { role: "assistant", content: text, refusal: null },
+      logprobs: null,
+      finish_reason: "stop",
+    })),
+    usage: reply.usage ?? {
+      prompt_tokens: messages.reduce((sum, message) => sum + wordCount(message.content), 0),
+      completion_tokens: texts.reduce((sum, text) => sum + wordCount(text), 0),
+      total_tokens: 0,
+    },
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
+const completionAnswer = (body: any, withLogprobs: boolean) => {
+  const prompt: string = body.prompt
+  const maxTokens: number = body.max_tokens ?? 16
+  const echoed = body.echo === true ? fakeTokens(prompt) : []
+  const generated = Array.from({ length: maxTokens }, () => GENERATED_TOKEN)
+  const tokens = [...echoed, ...generated]
+  const offsets: Array<number> = []
+  let offset = 0
+  for (const token of tokens) {
+    offsets.push(offset)
+    offset += token.length
+  }
+  return {
+    id: "cmpl-fake",
+    object: "text_completion",
+    created: 0,
+    model: body.model,
+    choices: [
+      {
+        index: 0,
+        text: tokens.join(""),
+        finish_reason: "length",
+        logprobs:
+          withLogprobs && body.logprobs !== undefined
+            ? {
+                tokens,
+                token_logprobs: tokens.map((token, i) =>
+                  i === 0 && body.echo === true ? null : fakeLogprob(token),
+                ),
+                text_offset: offsets,
+                top_logprobs: null,
+              }
+            : null,
+      },
+    ],
+    usage: {
+      prompt_tokens: fakeTokens(prompt).length,
+      completion_tokens: maxTokens,
+      total_tokens: fakeTokens(prompt).length + maxTokens,
+    },
+  }
+}
+
+/** Starts the server on a free port; closing the scope drops every connection and stops it. */
+export const makeFakeOpenAi = (
+  options: FakeOpenAiOptions = {},
+): Effect.Effect<FakeOpenAi, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const scripts: Record<Endpoint, Array<FakeReply>> = { chat: [], completions: [] }
+    const recorded: Array<RecordedRequest> = []
+    let inFlight = 0
+    let maxInFlight = 0
+
+    const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+      const raw = await readBody(request)
+      const endpoint: Endpoint | undefined =
+        request.method === "POST" && request.url === "/v1/chat/completions"
+          ? "chat"
+          : request.method === "POST" && request.url === "/v1/completions"
+            ? "completions"
+            : undefined
+      const notFound = () =>
+        sendJson(
+          response,
+          404,
+          apiError(`Unknown request URL: ${request.method} ${request.url}`, "invalid_request_error"),
+        )
+      if (endpoint === undefined) return notFound()
+      const body = JSON.parse(raw)
+      recorded.push({ endpoint, body, authorization: request.headers.authorization })
+      if (endpoint === "completions" && options.completions === false) return notFound()
+      const reply = scripts[endpoint].shift() ?? options.defaultReply ?? { kind: "ok" }
+      switch (reply.kind) {
+        case "ok": {
+          if (reply.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+          sendJson(
+            response,
+            200,
+            endpoint === "chat" ? chatAnswer(body, reply) : completionAnswer(body, true),
+          )
+          return
+        }
+        case "noLogprobs":
+          sendJson(response, 200, completionAnswer(body, false))
+          return
+        case "rateLimited":
+          sendJson(response, 429, apiError("Rate limit reached", "requests", "rate_limit_exceeded"), {
+            ...reply.headers,
+          })
+          return
+        case "serverError":
+          sendJson(response, reply.status ?? 500, apiError("The server had an error", "server_error"))
+          return
+        case "unauthorized": {
+          const key = request.headers.authorization?.replace(/^Bearer /, "") ?? ""
+          sendJson(
+            response,
+            401,
+            apiError(`Incorrect API key provided: ${key}.`, "invalid_request_error", "invalid_api_key"),
+          )
+          return
+        }
+        case "hang":
+          return
+        case "malformedJson":
+          response.writeHead(200, { "content-type": "application/json" })
+          response.end('{"choices": [oops')
+          return
+        case "wrongShape":
+          sendJson(response, 200, { hello: "world" })
+          return
+        case "truncated": {
+          const full = JSON.stringify(
+            endpoint === "chat" ? chatAnswer(body, { kind: "ok" }) : completionAnswer(body, true),
+          )
+          response.writeHead(200, {
+            "content-type": "application/json",
+            "content-length": String(full.length),
+          })
+          response.write(full.slice(0, Math.floor(full.length / 2)))
+          // Let the half body reach the client before the connection drops.
+          setTimeout(() => response.destroy(), 10)
+          return
+        }
+        case "contextTooLong":
+          sendJson(
+            response,
+            400,
+            apiError(
+              "This model's maximum context length is 4097 tokens. However, your messages resulted in 5000 tokens.",
+              "invalid_request_error",
+              "context_length_exceeded",
+            ),
+          )
+          return
+        case "notFound":
+          sendJson(response, 404, apiError("Not found", "invalid_request_error"))
+          return
+      }
+    }
+
+    const server = createServer((request, response) => {
+      inFlight += 1
+      maxInFlight = Math.max(maxInFlight, inFlight)
+      let done = false
+      const finish = () => {
+        if (!done) {
+          done = true
+          inFlight -= 1
+        }
+      }
+      response.on("close", finish)
+      answer(request, response).catch((error: unknown) => {
+        if (!response.headersSent) sendJson(response, 500, apiError(String(error), "server_error"))
+        finish()
+      })
+    })
+    yield* Effect.acquireRelease(
+      Effect.async<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        }),
+    )
+    const { port } = server.address() as AddressInfo
+    return {
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      script: (endpoint, ...replies) => {
+        scripts[endpoint].push(...replies)
+      },
+      requests: () => [...recorded],
+      count: (endpoint) => recorded.filter((request) => request.endpoint === endpoint).length,
+      maxInFlight: () => maxInFlight,
+    }
+  })
