@@ -67,9 +67,13 @@ export const PrivacyConfig = Schema.Struct({
 
 /** Limits on the whole run; when one is reached the run stops cleanly with everything finished so far saved. */
 export const BudgetConfig = Schema.Struct({
-  maxTokens: Schema.optional(PositiveInt.annotations({ description: "prompt plus completion tokens, all models" })),
-  maxCostUsd: Schema.optional(
+  maxTokens: Schema.optionalWith(
+    PositiveInt.annotations({ description: "prompt plus completion tokens, all models" }),
+    { exact: true },
+  ),
+  maxCostUsd: Schema.optionalWith(
     Schema.Number.pipe(Schema.positive()).annotations({ description: "US dollars, from the models' prices" }),
+    { exact: true },
   ),
 })
 
@@ -85,7 +89,7 @@ export const Scenario = Schema.Struct({
   students: StudentsConfig,
   lessons: LessonConfig,
   aggregator: Schema.optionalWith(Schema.Literal("random"), { default: () => "random" as const }),
-  budget: Schema.optional(BudgetConfig),
+  budget: Schema.optionalWith(BudgetConfig, { exact: true }),
   privacy: Schema.optionalWith(PrivacyConfig, { default: () => ({ verbatim: "drop" as const }) }),
 })
 export type Scenario = typeof Scenario.Type

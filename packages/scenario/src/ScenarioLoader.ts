@@ -19,15 +19,23 @@ const formatPath = (path: ReadonlyArray<PropertyKey>) =>
     .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
     .join("")
 
-/** Checks the schema cannot express: references between sections and combinations that make no sense. */
-const crossChecks = (
-  scenario: Scenario,
-): Array<Omit<Problem, "line"> & { key: ReadonlyArray<PropertyKey> }> => {
-  const problems: Array<Omit<Problem, "line"> & { key: ReadonlyArray<PropertyKey> }> = []
-  const known = Object.keys(scenario.models)
+type Finding = Omit<Problem, "line"> & { readonly key: ReadonlyArray<PropertyKey> }
+
+const field = (value: unknown, key: string): unknown =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
+
+/**
+ * Checks the schema cannot express: references between sections and combinations that make no sense. They
+ * read the raw document (defaults as the schema fills them), so they are reported together with schema
+ * problems rather than only once those are fixed.
+ */
+const crossChecks = (raw: unknown): Array<Finding> => {
+  const problems: Array<Finding> = []
+  const models = field(raw, "models")
+  const known = typeof models === "object" && models !== null ? Object.keys(models) : []
   for (const role of ["teachers", "students"] as const) {
-    const model = scenario[role].model
-    if (!known.includes(model)) {
+    const model = field(field(raw, role), "model")
+    if (typeof model === "string" && !known.includes(model)) {
       problems.push({
         key: [role, "model"],
         path: `${role}.model`,
@@ -35,7 +43,9 @@ const crossChecks = (
       })
     }
   }
-  if (scenario.lessons.strategy === "original-examples" && scenario.privacy.verbatim === "drop") {
+  const lessons = field(raw, "lessons")
+  const verbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
+  if (field(lessons, "strategy") === "original-examples" && verbatim === "drop") {
     problems.push({
       key: ["privacy", "verbatim"],
       path: "privacy.verbatim",
@@ -44,11 +54,13 @@ const crossChecks = (
         "set privacy.verbatim: flag for this non-private baseline",
     })
   }
-  if (scenario.lessons.topK > scenario.lessons.samples) {
+  const topK = field(lessons, "topK") ?? 2
+  const samples = field(lessons, "samples") ?? 8
+  if (typeof topK === "number" && typeof samples === "number" && topK > samples) {
     problems.push({
       key: ["lessons", "topK"],
       path: "lessons.topK",
-      message: `topK (${scenario.lessons.topK}) cannot exceed samples (${scenario.lessons.samples})`,
+      message: `topK (${topK}) cannot exceed samples (${samples})`,
     })
   }
   return problems
@@ -59,8 +71,9 @@ export const parseScenario = (file: string, text: string): Either.Either<LoadedS
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false })
   const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
-    // Walk up to the deepest node that exists: a missing field is reported at its parent.
-    for (let depth = path.length; depth >= 0; depth--) {
+    // Walk up to the deepest node that exists: a missing field is reported at its parent (not at the root,
+    // whose line says nothing).
+    for (let depth = path.length; depth >= 1; depth--) {
       const node = doc.getIn(path.slice(0, depth) as Array<string | number>, true) as
         | { range?: [number, number, number] }
         | undefined
@@ -80,20 +93,19 @@ export const parseScenario = (file: string, text: string): Either.Either<LoadedS
       }),
     )
   }
-  const decoded = Schema.decodeUnknownEither(Scenario, { errors: "all", onExcessProperty: "error" })(
-    doc.toJS(),
-  )
-  if (Either.isLeft(decoded)) {
-    const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-    return Either.left(
-      new ScenarioError({
-        file,
-        problems: issues.map((issue) => withLine(formatPath(issue.path), issue.message, lineOf(issue.path))),
-      }),
-    )
-  }
-  const problems = crossChecks(decoded.right)
-  if (problems.length > 0) {
+  const raw: unknown = doc.toJS()
+  const decoded = Schema.decodeUnknownEither(Scenario, { errors: "all", onExcessProperty: "error" })(raw)
+  const problems = [
+    ...(Either.isLeft(decoded)
+      ? ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((issue) => ({
+          key: issue.path,
+          path: formatPath(issue.path),
+          message: issue.message,
+        }))
+      : []),
+    ...crossChecks(raw),
+  ]
+  if (Either.isLeft(decoded) || problems.length > 0) {
     return Either.left(
       new ScenarioError({ file, problems: problems.map((p) => withLine(p.path, p.message, lineOf(p.key))) }),
     )

@@ -73,6 +73,10 @@ export interface LessonRow {
   readonly filterAction: FilterAction
   readonly filterDetector: string | null
   readonly filterReason: string | null
+  /** It left the teacher: passed the filter and was among the best candidates the teacher returned. */
+  readonly sent: boolean
+  /** The student's aggregator put it into the student's prompt. */
+  readonly chosen: boolean
   /** ISO-8601. */
   readonly createdAt: string
 }

@@ -85,7 +85,7 @@ const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario
   versions, config, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
 const INSERT_AGENT = "INSERT INTO agents (run_id, agent_id, role, model, data_size) VALUES (?, ?, ?, ?, ?)"
 const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, kind, text,
-  filter_action, filter_detector, filter_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  filter_action, filter_detector, filter_reason, sent, chosen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, metric, item_id,
   answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, agent_id, model, calls,
@@ -191,6 +191,8 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.filterAction,
           r.filterDetector,
           r.filterReason,
+          r.sent ? 1 : 0,
+          r.chosen ? 1 : 0,
           r.createdAt,
         )
       })

@@ -192,7 +192,7 @@ describe("rows", () => {
       const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
       yield* store.createRun(newRun("r1"))
       yield* store.insertAgents(agents("r1"))
-      const bad = lesson("r1", "l1", { filterAction: "flag" as "allow" })
+      const bad = lesson("r1", "l1", { filterAction: "maybe" as "allow" })
       expect((yield* failure(store.insertLessons([bad]))).code).toBe("SQLITE_CONSTRAINT_CHECK")
     }),
   )

@@ -41,6 +41,8 @@ export const lesson = (runId: string, id: string, overrides: Partial<LessonRow> 
   filterAction: "allow",
   filterDetector: null,
   filterReason: null,
+  sent: true,
+  chosen: true,
   createdAt: "2025-01-01T00:00:01.000Z",
   ...overrides,
 })

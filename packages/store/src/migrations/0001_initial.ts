@@ -42,6 +42,8 @@ CREATE TABLE lessons (
   filter_action TEXT NOT NULL CHECK (filter_action IN ('allow', 'flag', 'redact', 'drop')),
   filter_detector TEXT,
   filter_reason TEXT,
+  sent INTEGER NOT NULL CHECK (sent IN (0, 1)),
+  chosen INTEGER NOT NULL CHECK (chosen IN (0, 1)),
   created_at TEXT NOT NULL,
   PRIMARY KEY (run_id, id),
   FOREIGN KEY (run_id, teacher) REFERENCES agents (run_id, agent_id) ON DELETE CASCADE,

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { type EvaluationRow, makeStore, migrate } from "@lyceum/store"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
 import { expect, test } from "vitest"
-import { type EvaluationRow, makeStore, migrate } from "../src/index.js"
+import { median, recordBenchmark } from "./BenchResults.js"
 
 /*
  * Rows per second of `Store.insertEvaluations` for 100k rows against raw better-sqlite3 inserting the same rows
@@ -89,8 +90,6 @@ const timeRaw = async (dir: string): Promise<number> => {
   return ms
 }
 
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
 test(`insert ${ROWS} evaluation rows: Store vs raw better-sqlite3`, async () => {
   const store: Array<number> = []
   const raw: Array<number> = []
@@ -109,10 +108,11 @@ test(`insert ${ROWS} evaluation rows: Store vs raw better-sqlite3`, async () => 
       rmSync(dir, { recursive: true, force: true })
     }
   }
-  const storeRate = ROWS / (median(store) / 1000)
-  const rawRate = ROWS / (median(raw) / 1000)
-  console.log(
-    `Store ${Math.round(storeRate)} rows/s, raw better-sqlite3 ${Math.round(rawRate)} rows/s, ` +
-      `ratio ${(storeRate / rawRate).toFixed(3)} (median of ${TRIALS} trials of ${ROWS} rows)`,
-  )
+  recordBenchmark({
+    name: "store.insertEvaluations",
+    unit: "rows/s",
+    ours: ROWS / (median(store) / 1000),
+    baseline: ROWS / (median(raw) / 1000),
+    goal: 0.8,
+  })
 })

@@ -1,0 +1,36 @@
+import { Args, Command, Options } from "@effect/cli"
+import { formatCurveChart, formatCurveTable, summarizeCurve } from "@lyceum/report"
+import { ConsoleProgress, runScenario } from "@lyceum/runner"
+import { loadScenario } from "@lyceum/scenario"
+import { Store } from "@lyceum/store"
+import { Console, Effect, Option } from "effect"
+import { dbOption, verboseOption } from "./Options.js"
+import { version } from "./version.js"
+
+const scenario = Args.file({ name: "scenario", exists: "yes" }).pipe(
+  Args.withDescription("scenario file (YAML)"),
+)
+const seed = Options.integer("seed").pipe(
+  Options.withDescription("override the scenario's seed"),
+  Options.optional,
+)
+
+/** `lyceum run SCENARIO`: plays the scenario, stores everything, prints the learning curve. */
+export const runCommand = Command.make(
+  "run",
+  { scenario, db: dbOption, seed, verbose: verboseOption },
+  ({ scenario, db, seed }) =>
+    Effect.gen(function* () {
+      const loaded = yield* loadScenario(scenario)
+      const result = yield* runScenario({
+        loaded,
+        seed: Option.getOrUndefined(seed),
+        versions: { lyceum: version, node: process.version },
+      })
+      const points = summarizeCurve(result.learningCurve)
+      yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)
+      yield* Console.log(formatCurveTable(points))
+      yield* Console.log(`\n${formatCurveChart(points)}`)
+      yield* Console.log(`\nQuery it: lyceum report --db ${db} --run ${result.runId} --format csv`)
+    }).pipe(Effect.provide([Store.layer({ filename: db }), ConsoleProgress.layer])),
+).pipe(Command.withDescription("run a scenario and record its learning curves in the database"))

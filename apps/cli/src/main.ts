@@ -1,0 +1,36 @@
+import { Command, ValidationError } from "@effect/cli"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Cause, Effect, Option } from "effect"
+import { formatFailure } from "./ErrorReport.js"
+import { reportCommand } from "./ReportCommand.js"
+import { runCommand } from "./RunCommand.js"
+import { validateCommand } from "./ValidateCommand.js"
+import { version } from "./version.js"
+
+const lyceum = Command.make("lyceum").pipe(
+  Command.withDescription("Social learning among language-model agents, measured."),
+  Command.withSubcommands([runCommand, validateCommand, reportCommand]),
+)
+
+const cli = Command.run(lyceum, { name: "lyceum", version })
+
+// `lyceum report --format csv | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+  throw error
+})
+
+// @effect/cli has already printed its own usage errors; everything else is reported here, in one paragraph.
+const verbose = process.argv.includes("--verbose")
+cli(process.argv).pipe(
+  Effect.tapErrorCause((cause) =>
+    Effect.sync(() => {
+      process.exitCode = 1
+      const failure = Cause.failureOption(cause)
+      const isUsageError = Option.isSome(failure) && ValidationError.isValidationError(failure.value)
+      if (!isUsageError) process.stderr.write(`${formatFailure(cause, verbose)}\n`)
+    }),
+  ),
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: true }),
+)

@@ -1,0 +1,64 @@
+import { Context, type Duration, type Effect } from "effect"
+import type { ActorAddress } from "./ActorAddress.js"
+import type {
+  ActorStopped,
+  AddressInUse,
+  AskTimeout,
+  MailboxFull,
+  MalformedMessage,
+  TellError,
+  TransportError,
+  UnknownRecipient,
+} from "./ActorError.js"
+import type { Envelope, Reply } from "./Envelope.js"
+
+/**
+ * The inbound side of one actor, as its `ActorSystem` hands it to the transport. A transport calls it with
+ * envelopes that arrived for the actor's address; it decodes the payload with the actor's protocol and
+ * enqueues it. Neither method ever dies; failures are values.
+ */
+export interface Receiver {
+  /** Accepts into the mailbox, or refuses at once (full, undecodable, stopping). */
+  readonly tell: (envelope: Envelope) => Effect.Effect<void, MailboxFull | MalformedMessage | ActorStopped>
+  /**
+   * Accepts into the mailbox and waits for the handler's outcome. Refusals come back as a `Rejected` reply.
+   * Interrupting it abandons the wait; the message, once accepted, is still processed.
+   */
+  readonly ask: (envelope: Envelope) => Effect.Effect<Reply>
+}
+
+/**
+ * Delivers envelopes to addresses, local or remote. Implementations: `LocalTransport` (in process) and the
+ * NATS transport; both must pass the transport contract suite (`@lyceum/actors/TransportContract`).
+ *
+ * Semantics every implementation keeps:
+ * - `tell` resolves once the recipient's mailbox accepted the message, and fails with the recipient's refusal
+ *   (`MailboxFull`, `MalformedMessage`, `ActorStopped`) or `UnknownRecipient` when nobody hosts the address.
+ * - `ask` resolves with the recipient's `Reply`; a remote refusal arrives as a `Rejected` reply.
+ * - Envelopes from one sender fiber to one address are delivered in the order they were sent.
+ * - Everything that crosses a process boundary is `Envelope` / `Reply` / `Ack`, encoded with their Schemas.
+ */
+export interface TransportService {
+  /**
+   * Makes `receiver` reachable at `address` until `unregister`. Not scoped on purpose: the `ActorSystem`
+   * pairs every register with an unregister, and a Scope per actor would cost more than a small actor.
+   */
+  readonly register: (
+    address: ActorAddress,
+    receiver: Receiver,
+  ) => Effect.Effect<void, AddressInUse | TransportError>
+  /** Stops routing `address` to `receiver` (does nothing if another receiver holds the address now). */
+  readonly unregister: (address: ActorAddress, receiver: Receiver) => Effect.Effect<void>
+  readonly tell: (envelope: Envelope) => Effect.Effect<void, TellError>
+  /**
+   * `timeout` is the asker's deadline, given as a hint so the transport can release resources (e.g. an inbox)
+   * once it passes; the `ActorSystem` enforces the deadline itself and fails with `AskTimeout`.
+   */
+  readonly ask: (
+    envelope: Envelope,
+    options: { readonly timeout: Duration.Duration },
+  ) => Effect.Effect<Reply, AskTimeout | UnknownRecipient | TransportError>
+}
+
+/** The transport an `ActorSystem` sends and receives through. */
+export class Transport extends Context.Tag("@lyceum/actors/Transport")<Transport, TransportService>() {}

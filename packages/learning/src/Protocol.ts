@@ -1,0 +1,67 @@
+import { Lesson, LessonRequest, TaskItem } from "@lyceum/core"
+import { Schema } from "effect"
+
+/**
+ * The messages teachers, students and the coordinator exchange. They are Schemas so the same protocol runs
+ * in one process or across NATS. Note what is absent: there is no teacher-to-teacher message, and a student
+ * never receives a lesson the privacy filter dropped.
+ */
+
+/** An agent could not do what it was asked (its model failed, a peer did not answer); `reason` is the cause's tag. */
+export class AgentFailed extends Schema.TaggedError<AgentFailed>()("AgentFailed", {
+  agent: Schema.String,
+  reason: Schema.String,
+  message: Schema.String,
+}) {}
+
+/** Student → teacher: the identical query every teacher of the student receives. */
+export class Teach extends Schema.TaggedRequest<Teach>()("Teach", {
+  failure: AgentFailed,
+  success: Schema.Array(Lesson),
+  payload: { request: LessonRequest },
+}) {}
+
+export const TeacherProtocol = Teach
+
+const FilterDecisionSchema = Schema.Struct({
+  action: Schema.Literal("allow", "flag", "drop"),
+  detector: Schema.optional(Schema.String),
+  reason: Schema.optional(Schema.String),
+})
+
+/** Teacher → coordinator: every candidate lesson with its filter decision, for the audit trail. */
+export class RecordAudit extends Schema.TaggedRequest<RecordAudit>()("RecordAudit", {
+  failure: Schema.Never,
+  success: Schema.Void,
+  payload: {
+    records: Schema.Array(
+      Schema.Struct({ lesson: Lesson, decision: FilterDecisionSchema, sent: Schema.Boolean }),
+    ),
+  },
+}) {}
+
+export const RecorderProtocol = RecordAudit
+
+/** Coordinator → student: ask each teacher for `perTeacher` lessons and add `count` of them to your prompt. */
+export class Learn extends Schema.TaggedRequest<Learn>()("Learn", {
+  failure: AgentFailed,
+  success: Schema.Array(Lesson),
+  payload: { repeat: Schema.Int, round: Schema.Int, count: Schema.Int, perTeacher: Schema.Int },
+}) {}
+
+export const ItemResult = Schema.Struct({
+  itemId: Schema.String,
+  answer: Schema.String,
+  target: Schema.String,
+  correct: Schema.Boolean,
+})
+export type ItemResult = typeof ItemResult.Type
+
+/** Coordinator → student: answer these test items with what you have learned. */
+export class Evaluate extends Schema.TaggedRequest<Evaluate>()("Evaluate", {
+  failure: AgentFailed,
+  success: Schema.Array(ItemResult),
+  payload: { items: Schema.Array(TaskItem) },
+}) {}
+
+export const StudentProtocol = Schema.Union(Learn, Evaluate)

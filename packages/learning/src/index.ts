@@ -1,0 +1,6 @@
+export * from "./Aggregator.js"
+export * from "./Protocol.js"
+export * from "./Student.js"
+export * from "./StudentActor.js"
+export * from "./Teacher.js"
+export * from "./TeacherActor.js"

@@ -1,0 +1,272 @@
+import { ActorSystem, LocalTransport } from "@lyceum/actors"
+import { Evaluate, Learn } from "@lyceum/learning"
+import { Metering, ModelRegistry, type UsageSnapshot } from "@lyceum/models"
+import type { LoadedScenario } from "@lyceum/scenario"
+import {
+  type EvaluationRow,
+  type LearningCurveRow,
+  type LessonRow,
+  type ModelUsageRow,
+  type RunVersions,
+  Store,
+} from "@lyceum/store"
+import { Cause, Effect, Exit, Option } from "effect"
+import { type Cohort, spawnCohort } from "./Cohort.js"
+import { Progress } from "./Progress.js"
+import { RunFailed } from "./RunError.js"
+import { makeRunId } from "./RunId.js"
+import { prepareTaskData, type TaskData } from "./TaskData.js"
+
+export interface RunOptions {
+  readonly loaded: LoadedScenario
+  /** Overrides the scenario's seed. */
+  readonly seed?: number | undefined
+  readonly versions: RunVersions
+}
+
+export interface RunResult {
+  readonly runId: string
+  readonly learningCurve: ReadonlyArray<LearningCurveRow>
+}
+
+/** How long the coordinator waits for a student to learn or answer (it may wait on remote model endpoints). */
+const STUDENT_TIMEOUT = "30 minutes"
+
+/**
+ * Plays a scenario: for each repeat, spawns the agents, measures every student before any lesson (round 0)
+ * and after every round, and writes each finished round to the store in one transaction. The run row is
+ * finished as `completed`, `failed` or `stopped` (budget spent or interrupted) whatever happens.
+ */
+export const runScenario = (options: RunOptions) =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    const progress = yield* Progress
+    const { scenario } = options.loaded
+    const seed = options.seed ?? scenario.seed
+    const data = yield* prepareTaskData(scenario.task, options.loaded.file, seed)
+    const runId = makeRunId(scenario.name)
+
+    yield* store.createRun({
+      id: runId,
+      scenarioName: scenario.name,
+      scenarioPath: options.loaded.file,
+      scenarioText: options.loaded.text,
+      seed,
+      versions: options.versions,
+      config: scenario,
+    })
+    const started = Date.now()
+    yield* progress.report({
+      _tag: "RunStarted",
+      runId,
+      scenario: scenario.name,
+      repeats: scenario.repeats,
+      rounds: scenario.rounds,
+      teachers: scenario.teachers.count,
+      students: scenario.students.count,
+    })
+
+    const play = Effect.gen(function* () {
+      const metering = yield* Metering
+      let usageBefore = yield* metering.snapshot
+      let done = 0
+      const total = scenario.repeats * (scenario.rounds + 1)
+      for (let repeat = 0; repeat < scenario.repeats; repeat++) {
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const system = yield* ActorSystem.make()
+            const cohort = yield* spawnCohort({ runId, repeat, seed, scenario, data }).pipe(
+              Effect.provideService(ActorSystem, system),
+            )
+            if (repeat === 0) yield* store.insertAgents(agentRows(runId, cohort, scenario))
+            for (let round = 0; round <= scenario.rounds; round++) {
+              const outcome = yield* playRound(cohort, data, { repeat, round, scenario })
+              const usage = yield* metering.snapshot
+              const lessons = lessonRows(runId, cohort, new Set(outcome.flatMap((o) => o.chosen)))
+              const evaluations = evaluationRows(runId, repeat, round, data, outcome)
+              yield* store.writeBatch({
+                lessons,
+                evaluations,
+                modelUsage: usageRows(runId, repeat, round, usageBefore, usage),
+              })
+              done++
+              yield* progress.report({
+                _tag: "RoundFinished",
+                repeat,
+                round,
+                accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
+                lessons: lessons.filter((l) => l.sent).length,
+                dropped: lessons.filter((l) => l.filterAction === "drop").length,
+                modelCalls: usage.total.calls,
+                tokens: usage.total.promptTokens + usage.total.completionTokens,
+                done,
+                total,
+                elapsedMs: Date.now() - started,
+              })
+              usageBefore = usage
+            }
+          }),
+        )
+      }
+    }).pipe(
+      Effect.provide(ModelRegistry.layer({ models: scenario.models, seed })),
+      Effect.provide(Metering.layer(scenario.budget ? { budget: scenario.budget } : {})),
+      Effect.provide(LocalTransport.layer()),
+    )
+
+    const exit = yield* Effect.exit(play)
+    const status = Exit.isSuccess(exit) ? "completed" : stopped(exit.cause) ? "stopped" : "failed"
+    const reason = Exit.isFailure(exit) ? describeCause(exit.cause) : undefined
+    yield* store.finishRun(runId, status, reason)
+    yield* progress.report({ _tag: "RunFinished", runId, status, elapsedMs: Date.now() - started })
+    if (Exit.isFailure(exit)) {
+      return yield* new RunFailed({
+        runId,
+        db: store.filename,
+        status: status as "failed" | "stopped",
+        reason: reason!,
+      })
+    }
+    return { runId, learningCurve: yield* store.learningCurve(runId) } satisfies RunResult
+  })
+
+/** Round 0 only measures; later rounds first teach every student, all students at once. */
+const playRound = (
+  cohort: Cohort,
+  data: TaskData,
+  at: { readonly repeat: number; readonly round: number; readonly scenario: LoadedScenario["scenario"] },
+) =>
+  Effect.forEach(
+    cohort.students,
+    (student) =>
+      Effect.gen(function* () {
+        const chosen =
+          at.round === 0
+            ? []
+            : yield* student.ref.ask(
+                new Learn({
+                  repeat: at.repeat,
+                  round: at.round,
+                  count: at.scenario.lessons.perRound,
+                  perTeacher: at.scenario.lessons.topK,
+                }),
+                { timeout: STUDENT_TIMEOUT },
+              )
+        const results = yield* student.ref.ask(new Evaluate({ items: data.test }), {
+          timeout: STUDENT_TIMEOUT,
+        })
+        return { student: student.id, results, chosen: chosen.map((lesson) => lesson.id) }
+      }),
+    { concurrency: "unbounded" },
+  )
+
+type RoundOutcome = Effect.Effect.Success<ReturnType<typeof playRound>>
+
+const agentRows = (runId: string, cohort: Cohort, scenario: LoadedScenario["scenario"]) => [
+  ...cohort.teachers.map((t) => ({
+    runId,
+    agentId: t.id,
+    role: "teacher" as const,
+    model: scenario.teachers.model,
+    dataSize: t.dataSize,
+  })),
+  ...cohort.students.map((s) => ({
+    runId,
+    agentId: s.id,
+    role: "student" as const,
+    model: scenario.students.model,
+    dataSize: null,
+  })),
+]
+
+const lessonRows = (runId: string, cohort: Cohort, chosen: ReadonlySet<string>): Array<LessonRow> => {
+  const createdAt = new Date().toISOString()
+  return cohort.takeAudit().map(({ lesson, decision, sent }) => ({
+    runId,
+    id: lesson.id,
+    repeat: lesson.repeat,
+    round: lesson.round,
+    teacher: lesson.teacher,
+    student: lesson.student,
+    kind: lesson.kind,
+    text: lesson.text,
+    filterAction: decision.action,
+    filterDetector: decision.detector ?? null,
+    filterReason: decision.reason ?? null,
+    sent,
+    chosen: chosen.has(lesson.id),
+    createdAt,
+  }))
+}
+
+const evaluationRows = (
+  runId: string,
+  repeat: number,
+  round: number,
+  data: TaskData,
+  outcome: RoundOutcome,
+): Array<EvaluationRow> =>
+  outcome.flatMap(({ student, results }) =>
+    results.map((r) => ({
+      runId,
+      repeat,
+      round,
+      student,
+      task: data.task.name,
+      metric: "accuracy" as const,
+      itemId: r.itemId,
+      answer: r.answer,
+      target: r.target,
+      score: r.correct ? 1 : 0,
+    })),
+  )
+
+/** The calls each agent made during this round: the difference of two cumulative snapshots. */
+const usageRows = (
+  runId: string,
+  repeat: number,
+  round: number,
+  before: UsageSnapshot,
+  after: UsageSnapshot,
+): Array<ModelUsageRow> =>
+  after.rows.flatMap((row) => {
+    const prior = before.rows.find((b) => b.model === row.model && b.agent === row.agent)
+    const calls = row.calls - (prior?.calls ?? 0)
+    if (calls === 0) return []
+    return [
+      {
+        runId,
+        repeat,
+        round,
+        agentId: row.agent,
+        model: row.model,
+        calls,
+        promptTokens: row.promptTokens - (prior?.promptTokens ?? 0),
+        completionTokens: row.completionTokens - (prior?.completionTokens ?? 0),
+      },
+    ]
+  })
+
+/** A spent budget or an interruption stops a run; anything else fails it. */
+const stopped = (cause: Cause.Cause<unknown>): boolean =>
+  Cause.isInterruptedOnly(cause) ||
+  Option.exists(Cause.failureOption(cause), (e) => {
+    const error = e as { _tag?: string; reason?: string }
+    return error._tag === "BudgetExceeded" || error.reason === "BudgetExceeded"
+  })
+
+const describeCause = (cause: Cause.Cause<unknown>): string => {
+  if (Cause.isInterruptedOnly(cause)) return "interrupted"
+  const error =
+    Option.getOrUndefined(Cause.failureOption(cause)) ?? Option.getOrUndefined(Cause.dieOption(cause))
+  if (typeof error !== "object" || error === null || !("message" in error)) return Cause.pretty(cause)
+  const { message, _tag, agent, reason } = error as {
+    message: string
+    _tag?: string
+    agent?: string
+    reason?: string
+  }
+  // An agent's failure names the agent and the underlying error; anything else names its own tag.
+  if (agent !== undefined) return `${agent} failed (${reason}): ${message}`
+  return _tag && !message.startsWith(_tag) ? `${_tag}: ${message}` : message
+}

@@ -1,0 +1,6 @@
+export * from "./Cohort.js"
+export * from "./Progress.js"
+export * from "./RunError.js"
+export * from "./RunId.js"
+export * from "./RunScenario.js"
+export * from "./TaskData.js"

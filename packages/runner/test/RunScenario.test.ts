@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parseScenario } from "@lyceum/scenario"
+import { Store } from "@lyceum/store"
+import { Effect, Either } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { Progress } from "../src/Progress.js"
+import { runScenario } from "../src/RunScenario.js"
+
+const dir = mkdtempSync(join(tmpdir(), "lyceum-runner-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const scenarioText = `
+name: small
+seed: 3
+rounds: 2
+models:
+  sim: { provider: sim }
+task: { kind: spam, testSize: 40 }
+teachers: { count: 2, model: sim }
+students: { count: 1, model: sim }
+lessons: { strategy: synthetic-examples, perRound: 2 }
+`
+
+const run = (text: string, db: string) =>
+  runScenario({
+    loaded: Either.getOrThrow(parseScenario(join(dir, "small.yaml"), text)),
+    versions: { lyceum: "test", node: process.version },
+  }).pipe(Effect.provide([Store.layer({ filename: db }), Progress.silent]))
+
+describe("runScenario", () => {
+  it("plays every round and stores the learning curve", async () => {
+    const result = await Effect.runPromise(run(scenarioText, join(dir, "a.db")))
+    expect(result.learningCurve.map((r) => r.round)).toEqual([0, 1, 2])
+  })
+})
+
+describe("runScenario when it cannot finish", () => {
+  it("stops cleanly when the token budget is spent, keeping every finished round", async () => {
+    const db = join(dir, "budget.db")
+    const text = `${scenarioText}budget: { maxTokens: 20000 }\n`.replace("rounds: 2", "rounds: 6")
+    const error = await Effect.runPromise(Effect.flip(run(text, db)))
+    if (error._tag !== "RunFailed") throw new Error(`expected RunFailed, got ${error._tag}`)
+    expect(error.status).toBe("stopped")
+    expect(error.message).toMatch(/token budget is spent/)
+    expect(error.message).toContain(db)
+
+    const rows = await Effect.runPromise(
+      Effect.gen(function* () {
+        const store = yield* Store
+        const run = yield* store.getRun(error.runId)
+        const curve = yield* store.learningCurve(error.runId)
+        return { run, curve }
+      }).pipe(Effect.provide(Store.layer({ filename: db }))),
+    )
+    expect(rows.run).toMatchObject({ _tag: "Some", value: { status: "stopped" } })
+    expect(rows.curve.length).toBeGreaterThanOrEqual(1)
+    expect(rows.curve.length).toBeLessThan(7)
+    expect(rows.curve.map((r) => r.round)).toEqual(rows.curve.map((_, i) => i))
+  })
+
+  it("fails with the endpoint's error when a model cannot be reached, and marks the run failed", async () => {
+    const db = join(dir, "down.db")
+    const text = scenarioText.replace(
+      "sim: { provider: sim }",
+      "sim: { provider: openai, baseURL: 'http://127.0.0.1:1/v1', model: m, maxRetries: 0 }",
+    )
+    const error = await Effect.runPromise(Effect.flip(run(text, db)))
+    expect(error).toMatchObject({ _tag: "RunFailed", status: "failed" })
+    expect(error.message).toMatch(/student-1 failed \(Unavailable\): .*127\.0\.0\.1:1\/v1/)
+  })
+})
+
+describe("runScenario reproducibility", () => {
+  it("gives the same answers for the same seed", async () => {
+    const answers = async (db: string) => {
+      const result = await Effect.runPromise(run(scenarioText, db))
+      return result.learningCurve.map((r) => r.value)
+    }
+    expect(await answers(join(dir, "r1.db"))).toEqual(await answers(join(dir, "r2.db")))
+  })
+})

@@ -1,0 +1,116 @@
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
+import { afterAll, describe, expect, it } from "vitest"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const cli = join(root, "apps/cli/dist/lyceum.js")
+const dir = mkdtempSync(join(tmpdir(), "lyceum-e2e-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Runs the built CLI as a user would. */
+const lyceum = (...args: Array<string>) => {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120_000,
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+describe("lyceum CLI, end to end", () => {
+  const db = join(dir, "quickstart.db")
+
+  it("runs the quickstart scenario and records a learning curve that rises", () => {
+    const run = lyceum("run", "scenarios/quickstart.yaml", "--db", db)
+    expect(run.stderr).toMatch(/round 4: accuracy/)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("Learning curve")
+
+    const sqlite = new Database(db, { readonly: true })
+    const [runRow] = sqlite.prepare("SELECT id, status, scenario_hash, seed FROM runs").all() as Array<{
+      id: string
+      status: string
+      scenario_hash: string
+      seed: number
+    }>
+    expect(runRow).toMatchObject({ status: "completed", seed: 7 })
+    const curve = sqlite
+      .prepare("SELECT round, value, n_items FROM learning_curve WHERE run_id = ? ORDER BY round")
+      .all(runRow!.id) as Array<{ round: number; value: number; n_items: number }>
+    expect(curve.map((r) => r.round)).toEqual([0, 1, 2, 3, 4])
+    expect(curve.every((r) => r.n_items === 100)).toBe(true)
+    expect(curve.at(-1)!.value).toBeGreaterThan(curve[0]!.value)
+
+    const lessons = sqlite
+      .prepare(
+        "SELECT SUM(sent) AS sent, SUM(chosen) AS chosen, SUM(sent AND filter_action = 'drop') AS leaked FROM lessons WHERE run_id = ?",
+      )
+      .get(runRow!.id) as { sent: number; chosen: number; leaked: number }
+    // 2 lessons per round for 4 rounds enter the prompt; nothing the filter dropped ever left a teacher.
+    expect(lessons.chosen).toBe(8)
+    expect(lessons.sent).toBeGreaterThanOrEqual(8)
+    expect(lessons.leaked).toBe(0)
+    sqlite.close()
+  })
+
+  it("reports the stored run as JSON and CSV", () => {
+    const json = JSON.parse(lyceum("report", "--db", db, "--format", "json").stdout)
+    expect(json.learningCurve).toHaveLength(5)
+    expect(json.run.scenarioName).toBe("quickstart")
+    const csv = lyceum("report", "--db", db, "--format", "csv").stdout.trim().split("\n")
+    expect(csv[0]).toBe("run_id,repeat,round,student,task,metric,value,n_items")
+    expect(csv).toHaveLength(6)
+  })
+
+  it("explains a broken scenario file: file, line, field and what was expected", () => {
+    const broken = join(dir, "broken.yaml")
+    writeFileSync(
+      broken,
+      "name: broken\nrounds: 2\nmodels:\n  sim: { provider: sim }\ntask: { kind: spam }\n" +
+        "teachers: { count: 0, model: sim }\nstudents: { count: 1, model: gpt }\n",
+    )
+    const result = lyceum("validate", broken)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`${broken}: 3 problems`)
+    expect(result.stderr).toMatch(/line 6, teachers\.count: .*positive/)
+    expect(result.stderr).toMatch(/^ {2}lessons: is missing$/m)
+    expect(result.stderr).toMatch(
+      /line 7, students.model: unknown model "gpt"; declare it under models \(declared: sim\)/,
+    )
+    expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/)
+  })
+
+  it("fails cleanly, without a stack trace, when the database does not exist", () => {
+    const result = lyceum("report", "--db", join(dir, "none.db"))
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("no database at")
+    expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/)
+  })
+
+  it("marks a run failed and says what to do when its model endpoint is down", () => {
+    const scenario = join(dir, "down.yaml")
+    writeFileSync(
+      scenario,
+      "name: down\nrounds: 1\nmodels:\n  remote: { provider: openai, baseURL: 'http://127.0.0.1:1/v1', model: m, maxRetries: 0, timeoutMs: 2000 }\n" +
+        "task: { kind: spam, testSize: 10 }\nteachers: { count: 1, model: remote }\nstudents: { count: 1, model: remote }\n" +
+        "lessons: { strategy: synthetic-examples, perRound: 1 }\n",
+    )
+    const downDb = join(dir, "down.db")
+    const result = lyceum("run", scenario, "--db", downDb)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/run down-\S+ failed: student-1 failed \(Unavailable\): .*127\.0\.0\.1:1/)
+    const sqlite = new Database(downDb, { readonly: true })
+    expect(sqlite.prepare("SELECT status, error FROM runs").get()).toMatchObject({ status: "failed" })
+    sqlite.close()
+  })
+
+  it("prints its version and help", () => {
+    expect(lyceum("--version").stdout).toMatch(/\d+\.\d+\.\d+/)
+    const help = lyceum("--help").stdout
+    for (const command of ["run", "validate", "report"]) expect(help).toContain(command)
+  })
+})
