@@ -26,7 +26,7 @@ describe("lyceum CLI, end to end", () => {
 
   it("runs the quickstart scenario and records a learning curve that rises", () => {
     const run = lyceum("run", "scenarios/quickstart.yaml", "--db", db)
-    expect(run.stderr).toMatch(/round 4: accuracy/)
+    expect(run.stderr).toMatch(/spam.synthetic-examples repeat 1 round 4 \(n=8\): accuracy/)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain("Learning curve")
 
@@ -70,14 +70,14 @@ describe("lyceum CLI, end to end", () => {
     const broken = join(dir, "broken.yaml")
     writeFileSync(
       broken,
-      "name: broken\nrounds: 2\nmodels:\n  sim: { provider: sim }\ntask: { kind: spam }\n" +
+      "name: broken\nrounds: [2]\nmodels:\n  sim: { provider: sim }\ntasks: [{ kind: spam }]\n" +
         "teachers: { count: 0, model: sim }\nstudents: { count: 1, model: gpt }\n",
     )
     const result = lyceum("validate", broken)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(`${broken}: 3 problems`)
     expect(result.stderr).toMatch(/line 6, teachers\.count: .*positive/)
-    expect(result.stderr).toMatch(/^ {2}lessons: is missing$/m)
+    expect(result.stderr).toMatch(/^ {2}methods: is missing$/m)
     expect(result.stderr).toMatch(
       /line 7, students.model: unknown model "gpt"; declare it under models \(declared: sim\)/,
     )
@@ -95,9 +95,9 @@ describe("lyceum CLI, end to end", () => {
     const scenario = join(dir, "down.yaml")
     writeFileSync(
       scenario,
-      "name: down\nrounds: 1\nmodels:\n  remote: { provider: openai, baseURL: 'http://127.0.0.1:1/v1', model: m, maxRetries: 0, timeoutMs: 2000 }\n" +
-        "task: { kind: spam, testSize: 10 }\nteachers: { count: 1, model: remote }\nstudents: { count: 1, model: remote }\n" +
-        "lessons: { strategy: synthetic-examples, perRound: 1 }\n",
+      "name: down\nrounds: [1]\nmodels:\n  remote: { provider: openai, baseURL: 'http://127.0.0.1:1/v1', model: m, maxRetries: 0, timeoutMs: 2000 }\n" +
+        "tasks: [{ kind: spam, testSize: 10 }]\nteachers: { count: 1, model: remote }\nstudents: { count: 1, model: remote }\n" +
+        "methods: [{ strategy: synthetic-examples }]\n",
     )
     const downDb = join(dir, "down.db")
     const result = lyceum("run", scenario, "--db", downDb)

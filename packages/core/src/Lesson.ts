@@ -6,6 +6,8 @@ export type LessonKind = typeof LessonKind.Type
 
 /** What a student asks every one of its teachers, identically (the protocol allows no per-teacher queries). */
 export class LessonRequest extends Schema.Class<LessonRequest>("LessonRequest")({
+  /** Which (task, method) experiment of the run the request belongs to; part of every lesson id. */
+  cohort: Schema.String,
   student: AgentId,
   repeat: Schema.Int,
   round: Schema.Int,

@@ -21,7 +21,14 @@ export class Teach extends Schema.TaggedRequest<Teach>()("Teach", {
   payload: { request: LessonRequest },
 }) {}
 
-export const TeacherProtocol = Teach
+/** Student → teacher (voting aggregator): rank these candidates by your held-out data, best first. */
+export class Rank extends Schema.TaggedRequest<Rank>()("Rank", {
+  failure: AgentFailed,
+  success: Schema.Array(Schema.String),
+  payload: { candidates: Schema.Array(Lesson) },
+}) {}
+
+export const TeacherProtocol = Schema.Union(Teach, Rank)
 
 const FilterDecisionSchema = Schema.Struct({
   action: Schema.Literal("allow", "flag", "drop"),
@@ -42,11 +49,11 @@ export class RecordAudit extends Schema.TaggedRequest<RecordAudit>()("RecordAudi
 
 export const RecorderProtocol = RecordAudit
 
-/** Coordinator → student: ask each teacher for `perTeacher` lessons and add `count` of them to your prompt. */
+/** Coordinator → student: ask your teachers for lessons until your prompt holds `size`; reply what you chose. */
 export class Learn extends Schema.TaggedRequest<Learn>()("Learn", {
   failure: AgentFailed,
   success: Schema.Array(Lesson),
-  payload: { repeat: Schema.Int, round: Schema.Int, count: Schema.Int, perTeacher: Schema.Int },
+  payload: { repeat: Schema.Int, round: Schema.Int, size: Schema.Int },
 }) {}
 
 export const ItemResult = Schema.Struct({
@@ -60,7 +67,8 @@ export type ItemResult = typeof ItemResult.Type
 /** Coordinator → student: answer these test items with what you have learned. */
 export class Evaluate extends Schema.TaggedRequest<Evaluate>()("Evaluate", {
   failure: AgentFailed,
-  success: Schema.Array(ItemResult),
+  /** The graded answers, and how many lessons the prompt held (an instruction counts as one). */
+  success: Schema.Struct({ promptLessons: Schema.Int, results: Schema.Array(ItemResult) }),
   payload: { items: Schema.Array(TaskItem) },
 }) {}
 

@@ -2,39 +2,52 @@ import { type AgentId, type Lesson, makeRng, type TaskItem } from "@lyceum/core"
 import type { LanguageModel, ModelError } from "@lyceum/models"
 import type { Task } from "@lyceum/tasks"
 import { Effect } from "effect"
-import type { Aggregator } from "./Aggregator.js"
 import type { ItemResult } from "./Protocol.js"
 
 export interface StudentSetup {
   readonly id: AgentId
   readonly task: Task
   readonly model: LanguageModel
-  readonly aggregator: Aggregator
   readonly seed: number
+  /** A hand-written instruction the student is given instead of lessons (paper Table 7). */
+  readonly manualInstruction?: string | undefined
   /** Parallel model calls while evaluating (endpoints have their own limiter). */
   readonly concurrency?: number
 }
 
 /**
- * A student holds no data, only the prompt it has learned. Learning appends aggregated lessons to the prompt
- * (a lesson id is applied once, however often it is delivered); inference is prompt + query → answer.
+ * A student holds no data, only the prompt it has learned. Examples accumulate in the prompt (a lesson id is
+ * applied once, however often it is delivered); an instruction replaces the prompt, since the paper's
+ * student uses one instruction as its whole prompt. Inference is prompt + query → answer.
  */
 export const makeStudent = (setup: StudentSetup) => {
-  const { id, task, model, aggregator } = setup
-  const prompt: Array<Lesson> = []
+  const { id, task, model } = setup
+  let prompt: Array<Lesson> = []
+  let instructed = false
   const applied = new Set<string>()
 
-  const learn = (round: number, candidates: ReadonlyArray<Lesson>, count: number): ReadonlyArray<Lesson> => {
-    const fresh = candidates.filter((lesson) => !applied.has(lesson.id))
-    const chosen = aggregator.choose(fresh, count, makeRng(setup.seed).fork("aggregate", round))
-    for (const lesson of chosen) {
-      applied.add(lesson.id)
-      prompt.push(lesson)
-    }
+  /** Lessons not applied before, for an aggregator to choose from. */
+  const fresh = (candidates: ReadonlyArray<Lesson>) => candidates.filter((lesson) => !applied.has(lesson.id))
+
+  const apply = (chosen: ReadonlyArray<Lesson>): ReadonlyArray<Lesson> => {
+    for (const lesson of chosen) applied.add(lesson.id)
+    const instruction = chosen.find((lesson) => lesson.kind === "instruction")
+    prompt = instruction === undefined ? [...prompt, ...chosen] : [instruction]
     return chosen
   }
 
-  const context = () => prompt.map((lesson) => lesson.text).join(task.separator)
+  /** From round 1 on a manually instructed student has its instruction; before, nothing (zero-shot). */
+  const receiveManualInstruction = () => {
+    instructed = setup.manualInstruction !== undefined
+  }
+
+  const context = () =>
+    instructed && setup.manualInstruction !== undefined
+      ? setup.manualInstruction
+      : prompt.map((lesson) => lesson.text).join(task.separator)
+
+  /** Lessons in the prompt; a manual instruction counts as one. */
+  const promptLessons = () => (instructed ? 1 : prompt.length)
 
   const evaluate = (items: ReadonlyArray<TaskItem>): Effect.Effect<ReadonlyArray<ItemResult>, ModelError> => {
     const learned = context()
@@ -42,7 +55,7 @@ export const makeStudent = (setup: StudentSetup) => {
       items,
       (item) =>
         model
-          .generate({ prompt: task.prompt(item, learned), temperature: 0, maxTokens: 16, stop: task.stop })
+          .generate({ prompt: task.prompt(item, learned), temperature: 0, maxTokens: 128, stop: task.stop })
           .pipe(
             Effect.map((response) => {
               const answer = response.texts[0] ?? ""
@@ -53,5 +66,16 @@ export const makeStudent = (setup: StudentSetup) => {
     )
   }
 
-  return { id, learn, evaluate, context, lessons: () => [...prompt] }
+  return {
+    id,
+    fresh,
+    apply,
+    receiveManualInstruction,
+    evaluate,
+    context,
+    promptLessons,
+    /** A generator for this round's random choices, independent of call order. */
+    rngFor: (round: number) => makeRng(setup.seed).fork("aggregate", round),
+    lessons: () => [...prompt],
+  }
 }

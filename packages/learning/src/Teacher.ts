@@ -16,12 +16,21 @@ export type LessonStrategy =
       readonly samples: number
       readonly maxTokens: number
     }
+  | {
+      readonly kind: "instruction"
+      /** Private examples the teacher sees while writing (paper: 8). */
+      readonly examples: number
+      readonly temperature: number
+      readonly maxTokens: number
+    }
 
 export interface TeacherSetup {
   readonly id: AgentId
   readonly task: Task
   /** The teacher's private partition; it never leaves the teacher except through the filter. */
   readonly privateItems: ReadonlyArray<TaskItem>
+  /** Private data held back to judge candidates when voting (paper App. H); never taught from. */
+  readonly heldOut: ReadonlyArray<TaskItem>
   readonly model: LanguageModel
   readonly filter: PrivacyFilter
   readonly strategy: LessonStrategy
@@ -49,17 +58,30 @@ const MALFORMED: FilterDecision = {
   reason: "not a well-formed example",
 }
 
+/** How many held-out examples form the context a voting teacher scores candidates against. */
+const VOTING_CONTEXT = 8
+
 /**
- * A teacher's whole job: answer a lesson request from its private data. Synthetic examples follow the paper:
- * n_gen private examples as few-shot context, sample at temperature tau, discard broken generations, pass the
- * filter, keep the `count` most likely (lowest perplexity) survivors.
+ * The meta-prompt for written instructions, in the spirit of the paper's Fig. 2: the teacher sees private
+ * examples and describes the task for someone who will see nothing else.
+ */
+export const instructionPrompt = (examples: string): string =>
+  "Here are some examples of a task.\n\n" +
+  `${examples}\n\n` +
+  "Write instructions for someone who has never seen this task. Describe the format, any special markings, " +
+  "the general patterns and anything useful. Your text will be the only hint they get.\n\nInstructions:"
+
+/**
+ * A teacher's whole job: answer a lesson request from its private data, and judge candidates when voting.
+ * Synthetic examples follow the paper: n_gen private examples as few-shot context, sample at temperature tau,
+ * discard broken generations, pass the filter, keep the `count` most likely (lowest perplexity) survivors.
  */
 export const makeTeacher = (setup: TeacherSetup) => {
   const { id, task, privateItems, model, filter, strategy } = setup
 
   const lessonFor = (request: LessonRequest, index: number, text: string, kind: Lesson["kind"]) =>
     new Lesson({
-      id: `${id}/${request.student}/${request.repeat}/${request.round}/${index}`,
+      id: `${request.cohort}/${id}/${request.student}/${request.repeat}/${request.round}/${index}`,
       teacher: id,
       student: request.student,
       repeat: request.repeat,
@@ -68,48 +90,95 @@ export const makeTeacher = (setup: TeacherSetup) => {
       text,
     })
 
-  const teach = (request: LessonRequest): Effect.Effect<TeachResult, ModelError> =>
+  /** Filters every candidate, then keeps the `count` best-scored survivors (all of them when unscored). */
+  const select = (
+    candidates: ReadonlyArray<{ readonly lesson: Lesson; readonly wellFormed: boolean }>,
+    count: number,
+    scoreOf: (lesson: Lesson) => Effect.Effect<number, ModelError>,
+  ): Effect.Effect<TeachResult, ModelError> =>
     Effect.gen(function* () {
-      const rng = makeRng(setup.seed).fork("teach", request.student, request.repeat, request.round)
-      if (strategy.kind === "original-examples") {
-        const chosen = rng.shuffle(privateItems).slice(0, request.count)
-        const audit = chosen.map((item, i) => {
-          const lesson = lessonFor(request, i, task.render(item), "original-example")
-          const decision = filter.check(lesson.text)
-          return { lesson, decision, sent: decision.action !== "drop" }
-        })
-        return { lessons: audit.filter((a) => a.sent).map((a) => a.lesson), audit }
-      }
-
-      const shots = rng.shuffle(privateItems).slice(0, strategy.nGen)
-      const context = fewShotContext(task, shots) + task.separator
-      const generated = yield* model.generate({
-        prompt: context,
-        temperature: strategy.temperature,
-        n: strategy.samples,
-        maxTokens: strategy.maxTokens,
-        stop: [task.separator],
-        seed: rng.int(2 ** 31),
-      })
-      const candidates: Array<{ lesson: Lesson; decision: FilterDecision }> = []
+      const checked: Array<{ lesson: Lesson; decision: FilterDecision }> = []
       const passed: Array<{ lesson: Lesson; score: number }> = []
-      for (const [i, raw] of generated.texts.entries()) {
-        const lesson = lessonFor(request, i, raw.trim(), "synthetic-example")
-        if (task.parse(lesson.text) === undefined) {
-          candidates.push({ lesson, decision: MALFORMED })
-          continue
-        }
-        const decision = filter.check(lesson.text)
-        candidates.push({ lesson, decision })
-        if (decision.action === "drop") continue
-        const scored = yield* model.score({ prompt: context, continuation: lesson.text })
-        passed.push({ lesson, score: meanLogprob(scored) })
+      for (const { lesson, wellFormed } of candidates) {
+        const decision = wellFormed ? filter.check(lesson.text) : MALFORMED
+        checked.push({ lesson, decision })
+        if (decision.action !== "drop") passed.push({ lesson, score: yield* scoreOf(lesson) })
       }
-      const best = passed.sort((a, b) => b.score - a.score).slice(0, request.count)
+      const best = passed.sort((a, b) => b.score - a.score).slice(0, count)
       const sent = new Set(best.map((b) => b.lesson.id))
-      const audit = candidates.map((c) => ({ ...c, sent: sent.has(c.lesson.id) }))
-      return { lessons: best.map((b) => b.lesson), audit }
+      return {
+        lessons: best.map((b) => b.lesson),
+        audit: checked.map((c) => ({ ...c, sent: sent.has(c.lesson.id) })),
+      }
     })
 
-  return { id, teach }
+  const teach = (request: LessonRequest): Effect.Effect<TeachResult, ModelError> =>
+    Effect.gen(function* () {
+      const rng = makeRng(setup.seed).fork(
+        "teach",
+        request.cohort,
+        request.student,
+        request.repeat,
+        request.round,
+      )
+      switch (strategy.kind) {
+        case "original-examples": {
+          const chosen = rng.shuffle(privateItems).slice(0, request.count)
+          const candidates = chosen.map((item, i) => ({
+            lesson: lessonFor(request, i, task.render(item), "original-example"),
+            wellFormed: true,
+          }))
+          return yield* select(candidates, request.count, () => Effect.succeed(0))
+        }
+        case "synthetic-examples": {
+          const shots = rng.shuffle(privateItems).slice(0, strategy.nGen)
+          const context = fewShotContext(task, shots) + task.separator
+          const generated = yield* model.generate({
+            prompt: context,
+            temperature: strategy.temperature,
+            n: strategy.samples,
+            maxTokens: strategy.maxTokens,
+            stop: [task.separator],
+            seed: rng.int(2 ** 31),
+          })
+          const candidates = generated.texts.map((raw, i) => {
+            const lesson = lessonFor(request, i, raw.trim(), "synthetic-example")
+            return { lesson, wellFormed: task.parse(lesson.text) !== undefined }
+          })
+          // Ranked by the teacher's own model: mean log-probability given the few-shot context (perplexity).
+          const score = (lesson: Lesson) =>
+            Effect.map(model.score({ prompt: context, continuation: lesson.text }), meanLogprob)
+          return yield* select(candidates, request.count, score)
+        }
+        case "instruction": {
+          const shots = rng.shuffle(privateItems).slice(0, strategy.examples)
+          const generated = yield* model.generate({
+            prompt: instructionPrompt(fewShotContext(task, shots)),
+            temperature: strategy.temperature,
+            maxTokens: strategy.maxTokens,
+            stop: ["\n\n\n"],
+            seed: rng.int(2 ** 31),
+          })
+          const text = (generated.texts[0] ?? "").trim()
+          const lesson = lessonFor(request, 0, text, "instruction")
+          return yield* select([{ lesson, wellFormed: text.length > 0 }], 1, () => Effect.succeed(0))
+        }
+      }
+    })
+
+  /**
+   * The teacher's preference over candidate lessons, best first: how likely each is as a continuation of the
+   * teacher's held-out examples, per token (paper App. H). Its vote is the first of these still available.
+   */
+  const rank = (candidates: ReadonlyArray<Lesson>): Effect.Effect<ReadonlyArray<string>, ModelError> => {
+    const context = fewShotContext(task, setup.heldOut.slice(0, VOTING_CONTEXT)) + task.separator
+    return Effect.forEach(candidates, (lesson) =>
+      Effect.map(model.score({ prompt: context, continuation: lesson.text }), (scored) => ({
+        id: lesson.id,
+        score: meanLogprob(scored),
+      })),
+    ).pipe(Effect.map((scored) => scored.sort((a, b) => b.score - a.score).map((s) => s.id)))
+  }
+
+  return { id, teach, rank }
 }

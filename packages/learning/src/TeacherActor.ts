@@ -23,12 +23,14 @@ export const teacherActor = (setup: TeacherSetup, recorder: ActorRef<typeof Reco
     Effect.sync(() => {
       const teacher = makeTeacher(setup)
       return {
-        Teach: ({ request }: typeof TeacherProtocol.Type) =>
+        Teach: ({ request }: Extract<typeof TeacherProtocol.Type, { _tag: "Teach" }>) =>
           teacher.teach(request).pipe(
             Effect.tap((result) => recorder.ask(new RecordAudit({ records: result.audit }))),
             Effect.map((result) => result.lessons),
             Effect.mapError(agentFailed(setup.id)),
           ),
+        Rank: ({ candidates }: Extract<typeof TeacherProtocol.Type, { _tag: "Rank" }>) =>
+          teacher.rank(candidates).pipe(Effect.mapError(agentFailed(setup.id))),
       }
     }),
     { idempotent: true, supervision: { maxRestarts: 0 } },

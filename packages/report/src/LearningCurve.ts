@@ -8,6 +8,9 @@ export interface CurvePoint {
   readonly round: number
   readonly student: string
   readonly task: string
+  readonly method: string
+  /** The prompt size the round aimed for. */
+  readonly n: number
   readonly metric: string
   readonly mean: number
   readonly sem: number | undefined
@@ -15,10 +18,10 @@ export interface CurvePoint {
   readonly nItems: number
 }
 
-export const seriesKey = (p: { student: string; task: string; metric: string }) =>
-  `${p.student} · ${p.task} · ${p.metric}`
+export const seriesKey = (p: { student: string; task: string; method: string; metric: string }) =>
+  `${p.student} · ${p.task} · ${p.method} · ${p.metric}`
 
-/** Pools repeats: one point per (round, student, task, metric), in round order. */
+/** Pools repeats: one point per (round, student, task, method, metric), in round order. */
 export const summarizeCurve = (rows: ReadonlyArray<LearningCurveRow>): Array<CurvePoint> => {
   const groups = new Map<string, Array<LearningCurveRow>>()
   for (const row of rows) {
@@ -35,6 +38,8 @@ export const summarizeCurve = (rows: ReadonlyArray<LearningCurveRow>): Array<Cur
         round: first.round,
         student: first.student,
         task: first.task,
+        method: first.method,
+        n: first.n,
         metric: first.metric,
         mean: mean(values),
         sem: standardError(values),

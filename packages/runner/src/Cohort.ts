@@ -2,21 +2,25 @@ import { Actor, type ActorRef, ActorSystem } from "@lyceum/actors"
 import { type AgentId, deriveSeed } from "@lyceum/core"
 import {
   type LessonAudit,
+  type LessonStrategy,
   RecorderProtocol,
-  randomAggregator,
+  type StudentPlan,
   type StudentProtocol,
   studentActor,
   teacherActor,
 } from "@lyceum/learning"
 import { ModelRegistry } from "@lyceum/models"
 import { makePrivacyFilter, verbatimDetector } from "@lyceum/privacy"
-import type { Scenario } from "@lyceum/scenario"
+import { type MethodConfig, methodLabel, type Scenario } from "@lyceum/scenario"
 import { partitionIid } from "@lyceum/tasks"
 import { Effect } from "effect"
 import type { TaskData } from "./TaskData.js"
 
-/** The agents of one repeat, as the coordinator sees them. */
+/** The agents teaching one task with one method in one repeat, as the coordinator sees them. */
 export interface Cohort {
+  /** `<task>.<method>`: part of every lesson id. */
+  readonly label: string
+  readonly method: string
   readonly teachers: ReadonlyArray<{ readonly id: AgentId; readonly dataSize: number }>
   readonly students: ReadonlyArray<{
     readonly id: AgentId
@@ -32,9 +36,50 @@ const studentId = (i: number) => `student-${i + 1}` as AgentId
 /** How long a student waits for its teachers; generation on a remote endpoint can take minutes. */
 const TEACH_TIMEOUT = "10 minutes"
 
+/** What teachers do under a method; undefined when the method needs no teacher. */
+const teacherStrategy = (method: MethodConfig): LessonStrategy | undefined => {
+  switch (method.strategy) {
+    case "zero-shot":
+    case "manual-instruction":
+      return undefined
+    case "original-examples":
+      return { kind: "original-examples" }
+    case "synthetic-examples":
+      return {
+        kind: "synthetic-examples",
+        nGen: method.nGen,
+        temperature: method.temperature,
+        samples: method.samples,
+        maxTokens: 96,
+      }
+    case "instruction":
+      return {
+        kind: "instruction",
+        examples: method.examples,
+        temperature: method.temperature,
+        maxTokens: method.maxTokens,
+      }
+  }
+}
+
+/** How students learn under a method (social-learning.md §1: originals and instructions from one teacher). */
+const studentPlan = (method: MethodConfig): StudentPlan => {
+  switch (method.strategy) {
+    case "zero-shot":
+    case "manual-instruction":
+      return { kind: "no-teachers" }
+    case "original-examples":
+      return { kind: "examples", aggregator: method.aggregator, perTeacher: "missing", teachers: "first" }
+    case "synthetic-examples":
+      return { kind: "examples", aggregator: method.aggregator, perTeacher: method.topK, teachers: "all" }
+    case "instruction":
+      return { kind: "instruction" }
+  }
+}
+
 /**
- * Partitions the training data for this repeat and spawns a recorder, the teachers and the students on the
- * actor system in context. They live as long as the system's scope.
+ * Partitions the task's training data for this repeat and spawns a recorder, the teachers and the students on
+ * the actor system in context. They live as long as the system's scope.
  */
 export const spawnCohort = (options: {
   readonly runId: string
@@ -42,11 +87,13 @@ export const spawnCohort = (options: {
   readonly seed: number
   readonly scenario: Scenario
   readonly data: TaskData
+  readonly method: MethodConfig
 }) =>
   Effect.gen(function* () {
-    const { runId, repeat, seed, scenario, data } = options
+    const { runId, repeat, seed, scenario, data, method } = options
     const system = yield* ActorSystem
     const registry = yield* ModelRegistry
+    const label = `${data.kind}.${methodLabel(method)}`
     const address = (kind: string, id: string) => ({ run: runId, kind, id })
 
     const audit: Array<LessonAudit> = []
@@ -58,49 +105,47 @@ export const spawnCohort = (options: {
       ),
     )
 
+    // The same partition for every method of a repeat, so methods are compared on the same private data.
     const parts = partitionIid(data.train, {
       parts: scenario.teachers.count,
-      seed: deriveSeed(seed, "partition", repeat),
+      seed: deriveSeed(seed, "partition", data.kind, repeat),
       holdoutFraction: scenario.teachers.holdout,
     })
-    const strategy =
-      scenario.lessons.strategy === "original-examples"
-        ? ({ kind: "original-examples" } as const)
-        : ({
-            kind: "synthetic-examples",
-            nGen: scenario.lessons.nGen,
-            temperature: scenario.lessons.temperature,
-            samples: scenario.lessons.samples,
-            maxTokens: 96,
-          } as const)
+    const strategy = teacherStrategy(method)
+    const privacy = method.privacy ?? scenario.privacy
 
-    const teachers = yield* Effect.forEach(parts, (part, i) =>
-      Effect.gen(function* () {
-        const id = teacherId(i)
-        const model = yield* registry.forAgent(scenario.teachers.model, id)
-        // The filter compares against each private example's input: a copy with another label still leaks it.
-        const filter = makePrivacyFilter([verbatimDetector(part.train.map((item) => item.input))], {
-          verbatim: scenario.privacy.verbatim,
-        })
-        const ref = yield* system.spawn(
-          address("teacher", id),
-          teacherActor(
-            {
-              id,
-              task: data.task,
-              privateItems: part.train,
-              model,
-              filter,
-              strategy,
-              seed: deriveSeed(seed, "teacher", repeat, id),
-            },
-            recorder,
-          ),
-        )
-        return { id, dataSize: part.train.length, ref }
-      }),
-    )
+    const teachers =
+      strategy === undefined
+        ? []
+        : yield* Effect.forEach(parts, (part, i) =>
+            Effect.gen(function* () {
+              const id = teacherId(i)
+              const model = yield* registry.forAgent(scenario.teachers.model, id)
+              // Compared with each private example's input: a copy with another label still leaks it.
+              const filter = makePrivacyFilter([verbatimDetector(part.train.map((item) => item.input))], {
+                verbatim: privacy.verbatim,
+              })
+              const ref = yield* system.spawn(
+                address("teacher", id),
+                teacherActor(
+                  {
+                    id,
+                    task: data.task,
+                    privateItems: part.train,
+                    heldOut: part.holdout,
+                    model,
+                    filter,
+                    strategy,
+                    seed: deriveSeed(seed, "teacher", label, repeat, id),
+                  },
+                  recorder,
+                ),
+              )
+              return { id, dataSize: part.train.length, ref }
+            }),
+          )
 
+    const manualInstruction = method.strategy === "manual-instruction" ? method.text[data.kind] : undefined
     const students = yield* Effect.forEach(Array.from({ length: scenario.students.count }), (_, i) =>
       Effect.gen(function* () {
         const id = studentId(i)
@@ -112,8 +157,10 @@ export const spawnCohort = (options: {
               id,
               task: data.task,
               model,
-              aggregator: randomAggregator,
-              seed: deriveSeed(seed, "student", repeat, id),
+              seed: deriveSeed(seed, "student", label, repeat, id),
+              manualInstruction,
+              cohort: label,
+              plan: studentPlan(method),
             },
             teachers.map((t) => t.ref),
             { teachTimeout: TEACH_TIMEOUT },
@@ -124,6 +171,8 @@ export const spawnCohort = (options: {
     )
 
     return {
+      label,
+      method: methodLabel(method),
       teachers: teachers.map(({ id, dataSize }) => ({ id, dataSize })),
       students,
       takeAudit: () => audit.splice(0, audit.length),

@@ -8,13 +8,19 @@ export type ProgressEvent =
       readonly scenario: string
       readonly repeats: number
       readonly rounds: number
+      /** (task, method) pairs, each played for every repeat. */
+      readonly cohorts: number
       readonly teachers: number
       readonly students: number
     }
   | {
       readonly _tag: "RoundFinished"
+      /** `<task>.<method>`. */
+      readonly cohort: string
       readonly repeat: number
       readonly round: number
+      /** The prompt size this round aimed for. */
+      readonly n: number
       /** Mean accuracy over students after this round. */
       readonly accuracy: number
       /** Lessons that left their teachers this round, and candidates the filter (or a parse check) dropped. */
@@ -49,11 +55,14 @@ const count = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000 ?
 export const formatProgress = (event: ProgressEvent): string => {
   switch (event._tag) {
     case "RunStarted":
-      return `run ${event.runId}: ${event.scenario}, ${event.teachers} teacher(s), ${event.students} student(s), ${event.rounds} round(s) × ${event.repeats} repeat(s)`
+      return (
+        `run ${event.runId}: ${event.scenario}, ${event.teachers} teacher(s), ${event.students} student(s), ` +
+        `${event.cohorts} task×method cohort(s), ${event.rounds} round(s), ${event.repeats} repeat(s)`
+      )
     case "RoundFinished": {
       const eta = event.done === 0 ? 0 : (event.elapsedMs / event.done) * (event.total - event.done)
       return (
-        `  repeat ${event.repeat + 1} round ${event.round}: accuracy ${event.accuracy.toFixed(3)}` +
+        `  ${event.cohort} repeat ${event.repeat + 1} round ${event.round} (n=${event.n}): accuracy ${event.accuracy.toFixed(3)}` +
         ` · lessons ${event.lessons} sent, ${event.dropped} dropped` +
         ` · ${count(event.modelCalls)} model calls, ${count(event.tokens)} tokens` +
         ` · ${event.done}/${event.total} · ${seconds(event.elapsedMs)} elapsed, ETA ${seconds(eta)}`

@@ -43,7 +43,9 @@ export const runScenario = (options: RunOptions) =>
     const progress = yield* Progress
     const { scenario } = options.loaded
     const seed = options.seed ?? scenario.seed
-    const data = yield* prepareTaskData(scenario.task, options.loaded.file, seed)
+    const tasks = yield* Effect.forEach(scenario.tasks, (task) =>
+      prepareTaskData(task, options.loaded.file, seed),
+    )
     const runId = makeRunId(scenario.name)
 
     yield* store.createRun({
@@ -55,13 +57,15 @@ export const runScenario = (options: RunOptions) =>
       versions: options.versions,
       config: scenario,
     })
+    yield* store.insertAgents(agentRows(runId, scenario, tasks[0]!))
     const started = Date.now()
     yield* progress.report({
       _tag: "RunStarted",
       runId,
       scenario: scenario.name,
       repeats: scenario.repeats,
-      rounds: scenario.rounds,
+      rounds: scenario.rounds.length,
+      cohorts: tasks.length * scenario.methods.length,
       teachers: scenario.teachers.count,
       students: scenario.students.count,
     })
@@ -70,43 +74,49 @@ export const runScenario = (options: RunOptions) =>
       const metering = yield* Metering
       let usageBefore = yield* metering.snapshot
       let done = 0
-      const total = scenario.repeats * (scenario.rounds + 1)
+      const total = scenario.repeats * tasks.length * scenario.methods.length * (scenario.rounds.length + 1)
       for (let repeat = 0; repeat < scenario.repeats; repeat++) {
-        yield* Effect.scoped(
-          Effect.gen(function* () {
-            const system = yield* ActorSystem.make()
-            const cohort = yield* spawnCohort({ runId, repeat, seed, scenario, data }).pipe(
-              Effect.provideService(ActorSystem, system),
+        for (const data of tasks) {
+          for (const method of scenario.methods) {
+            yield* Effect.scoped(
+              Effect.gen(function* () {
+                const system = yield* ActorSystem.make()
+                const cohort = yield* spawnCohort({ runId, repeat, seed, scenario, data, method }).pipe(
+                  Effect.provideService(ActorSystem, system),
+                )
+                for (let round = 0; round <= scenario.rounds.length; round++) {
+                  const n = round === 0 ? 0 : scenario.rounds[round - 1]!
+                  const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
+                  const usage = yield* metering.snapshot
+                  const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
+                  const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
+                  yield* store.writeBatch({
+                    lessons,
+                    evaluations,
+                    modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
+                  })
+                  done++
+                  yield* progress.report({
+                    _tag: "RoundFinished",
+                    cohort: cohort.label,
+                    repeat,
+                    round,
+                    n,
+                    accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
+                    lessons: lessons.filter((l) => l.sent).length,
+                    dropped: lessons.filter((l) => l.filterAction === "drop").length,
+                    modelCalls: usage.total.calls,
+                    tokens: usage.total.promptTokens + usage.total.completionTokens,
+                    done,
+                    total,
+                    elapsedMs: Date.now() - started,
+                  })
+                  usageBefore = usage
+                }
+              }),
             )
-            if (repeat === 0) yield* store.insertAgents(agentRows(runId, cohort, scenario))
-            for (let round = 0; round <= scenario.rounds; round++) {
-              const outcome = yield* playRound(cohort, data, { repeat, round, scenario })
-              const usage = yield* metering.snapshot
-              const lessons = lessonRows(runId, cohort, new Set(outcome.flatMap((o) => o.chosen)))
-              const evaluations = evaluationRows(runId, repeat, round, data, outcome)
-              yield* store.writeBatch({
-                lessons,
-                evaluations,
-                modelUsage: usageRows(runId, repeat, round, usageBefore, usage),
-              })
-              done++
-              yield* progress.report({
-                _tag: "RoundFinished",
-                repeat,
-                round,
-                accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
-                lessons: lessons.filter((l) => l.sent).length,
-                dropped: lessons.filter((l) => l.filterAction === "drop").length,
-                modelCalls: usage.total.calls,
-                tokens: usage.total.promptTokens + usage.total.completionTokens,
-                done,
-                total,
-                elapsedMs: Date.now() - started,
-              })
-              usageBefore = usage
-            }
-          }),
-        )
+          }
+        }
       }
     }).pipe(
       Effect.provide(ModelRegistry.layer({ models: scenario.models, seed })),
@@ -134,7 +144,7 @@ export const runScenario = (options: RunOptions) =>
 const playRound = (
   cohort: Cohort,
   data: TaskData,
-  at: { readonly repeat: number; readonly round: number; readonly scenario: LoadedScenario["scenario"] },
+  at: { readonly repeat: number; readonly round: number; readonly size: number },
 ) =>
   Effect.forEach(
     cohort.students,
@@ -143,43 +153,48 @@ const playRound = (
         const chosen =
           at.round === 0
             ? []
-            : yield* student.ref.ask(
-                new Learn({
-                  repeat: at.repeat,
-                  round: at.round,
-                  count: at.scenario.lessons.perRound,
-                  perTeacher: at.scenario.lessons.topK,
-                }),
-                { timeout: STUDENT_TIMEOUT },
-              )
-        const results = yield* student.ref.ask(new Evaluate({ items: data.test }), {
+            : yield* student.ref.ask(new Learn({ repeat: at.repeat, round: at.round, size: at.size }), {
+                timeout: STUDENT_TIMEOUT,
+              })
+        const evaluation = yield* student.ref.ask(new Evaluate({ items: data.test }), {
           timeout: STUDENT_TIMEOUT,
         })
-        return { student: student.id, results, chosen: chosen.map((lesson) => lesson.id) }
+        return { student: student.id, ...evaluation, chosen: chosen.map((lesson) => lesson.id) }
       }),
     { concurrency: "unbounded" },
   )
 
 type RoundOutcome = Effect.Effect.Success<ReturnType<typeof playRound>>
 
-const agentRows = (runId: string, cohort: Cohort, scenario: LoadedScenario["scenario"]) => [
-  ...cohort.teachers.map((t) => ({
-    runId,
-    agentId: t.id,
-    role: "teacher" as const,
-    model: scenario.teachers.model,
-    dataSize: t.dataSize,
-  })),
-  ...cohort.students.map((s) => ({
-    runId,
-    agentId: s.id,
-    role: "student" as const,
-    model: scenario.students.model,
-    dataSize: null,
-  })),
-]
+/** Every agent the scenario declares; teachers' data sizes as in the first task's first repeat. */
+const agentRows = (runId: string, scenario: LoadedScenario["scenario"], first: TaskData) => {
+  const share = (i: number) =>
+    Math.floor(first.train.length / scenario.teachers.count) +
+    (i < first.train.length % scenario.teachers.count ? 1 : 0)
+  return [
+    ...Array.from({ length: scenario.teachers.count }, (_, i) => ({
+      runId,
+      agentId: `teacher-${i + 1}`,
+      role: "teacher" as const,
+      model: scenario.teachers.model,
+      dataSize: share(i) - Math.floor(share(i) * scenario.teachers.holdout),
+    })),
+    ...Array.from({ length: scenario.students.count }, (_, i) => ({
+      runId,
+      agentId: `student-${i + 1}`,
+      role: "student" as const,
+      model: scenario.students.model,
+      dataSize: null,
+    })),
+  ]
+}
 
-const lessonRows = (runId: string, cohort: Cohort, chosen: ReadonlySet<string>): Array<LessonRow> => {
+const lessonRows = (
+  runId: string,
+  cohort: Cohort,
+  data: TaskData,
+  chosen: ReadonlySet<string>,
+): Array<LessonRow> => {
   const createdAt = new Date().toISOString()
   return cohort.takeAudit().map(({ lesson, decision, sent }) => ({
     runId,
@@ -188,6 +203,8 @@ const lessonRows = (runId: string, cohort: Cohort, chosen: ReadonlySet<string>):
     round: lesson.round,
     teacher: lesson.teacher,
     student: lesson.student,
+    task: data.task.name,
+    method: cohort.method,
     kind: lesson.kind,
     text: lesson.text,
     filterAction: decision.action,
@@ -201,18 +218,21 @@ const lessonRows = (runId: string, cohort: Cohort, chosen: ReadonlySet<string>):
 
 const evaluationRows = (
   runId: string,
-  repeat: number,
-  round: number,
+  at: { readonly repeat: number; readonly round: number; readonly n: number },
+  cohort: Cohort,
   data: TaskData,
   outcome: RoundOutcome,
 ): Array<EvaluationRow> =>
-  outcome.flatMap(({ student, results }) =>
+  outcome.flatMap(({ student, results, promptLessons }) =>
     results.map((r) => ({
       runId,
-      repeat,
-      round,
+      repeat: at.repeat,
+      round: at.round,
       student,
       task: data.task.name,
+      method: cohort.method,
+      n: at.n,
+      promptLessons,
       metric: "accuracy" as const,
       itemId: r.itemId,
       answer: r.answer,
@@ -224,8 +244,9 @@ const evaluationRows = (
 /** The calls each agent made during this round: the difference of two cumulative snapshots. */
 const usageRows = (
   runId: string,
-  repeat: number,
-  round: number,
+  at: { readonly repeat: number; readonly round: number },
+  cohort: Cohort,
+  data: TaskData,
   before: UsageSnapshot,
   after: UsageSnapshot,
 ): Array<ModelUsageRow> =>
@@ -236,8 +257,10 @@ const usageRows = (
     return [
       {
         runId,
-        repeat,
-        round,
+        repeat: at.repeat,
+        round: at.round,
+        task: data.task.name,
+        method: cohort.method,
         agentId: row.agent,
         model: row.model,
         calls,

@@ -6,6 +6,8 @@ import { Effect } from "effect"
 
 /** A task with its data split: the fixed test set and the training pool teachers are given shares of. */
 export interface TaskData {
+  /** The scenario's task kind, e.g. `spam`: names cohorts and selects manual instructions. */
+  readonly kind: string
   readonly task: Task
   readonly train: ReadonlyArray<TaskItem>
   readonly test: ReadonlyArray<TaskItem>
@@ -23,5 +25,10 @@ export const prepareTaskData = (config: TaskConfig, scenarioFile: string, seed: 
         : yield* loadSmsSpamCollection(resolve(dirname(scenarioFile), config.dataset.path))
     const split = yield* splitSpam(examples, { testSize: config.testSize, seed })
     const task = makeSpamTask({ format: config.format, examples })
-    return { task, train: split.train.map(task.toItem), test: split.test.map(task.toItem) } satisfies TaskData
+    return {
+      kind: config.kind,
+      task,
+      train: split.train.map(task.toItem),
+      test: split.test.map(task.toItem),
+    } satisfies TaskData
   })

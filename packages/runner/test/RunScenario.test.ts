@@ -14,13 +14,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const scenarioText = `
 name: small
 seed: 3
-rounds: 2
+rounds: [2, 4]
 models:
   sim: { provider: sim }
-task: { kind: spam, testSize: 40 }
+tasks: [{ kind: spam, testSize: 40 }]
 teachers: { count: 2, model: sim }
 students: { count: 1, model: sim }
-lessons: { strategy: synthetic-examples, perRound: 2 }
+methods: [{ strategy: synthetic-examples }]
 `
 
 const run = (text: string, db: string) =>
@@ -39,7 +39,10 @@ describe("runScenario", () => {
 describe("runScenario when it cannot finish", () => {
   it("stops cleanly when the token budget is spent, keeping every finished round", async () => {
     const db = join(dir, "budget.db")
-    const text = `${scenarioText}budget: { maxTokens: 20000 }\n`.replace("rounds: 2", "rounds: 6")
+    const text = `${scenarioText}budget: { maxTokens: 20000 }\n`.replace(
+      "rounds: [2, 4]",
+      "rounds: [2, 4, 6, 8, 10, 12]",
+    )
     const error = await Effect.runPromise(Effect.flip(run(text, db)))
     if (error._tag !== "RunFailed") throw new Error(`expected RunFailed, got ${error._tag}`)
     expect(error.status).toBe("stopped")
@@ -79,5 +82,66 @@ describe("runScenario reproducibility", () => {
       return result.learningCurve.map((r) => r.value)
     }
     expect(await answers(join(dir, "r1.db"))).toEqual(await answers(join(dir, "r2.db")))
+  })
+})
+
+describe("runScenario with several methods", () => {
+  it("plays every method on the same data, each with its own curve, lessons and prompt sizes", async () => {
+    const text = `
+name: methods
+seed: 5
+rounds: [4]
+models:
+  sim: { provider: sim }
+tasks: [{ kind: spam, testSize: 40 }]
+teachers: { count: 3, model: sim, holdout: 0.2 }
+students: { count: 1, model: sim }
+methods:
+  - { strategy: zero-shot }
+  - { strategy: manual-instruction, text: { spam: "Messages about prizes, cash and urgent calls are spam." } }
+  - { strategy: original-examples, privacy: { verbatim: flag } }
+  - { name: generated, strategy: synthetic-examples }
+  - { name: voted, strategy: synthetic-examples, aggregator: voting }
+  - { strategy: instruction }
+`
+    const db = join(dir, "methods.db")
+    const result = await Effect.runPromise(run(text, db))
+    const at = (method: string, round: number) =>
+      result.learningCurve.find((r) => r.method === method && r.round === round)!
+    const methods = [
+      "zero-shot",
+      "manual-instruction",
+      "original-examples",
+      "generated",
+      "voted",
+      "instruction",
+    ]
+    for (const method of methods) expect(at(method, 0).value).toBe(at("zero-shot", 0).value)
+    expect(at("zero-shot", 1).promptLessons).toBe(0)
+    expect(at("manual-instruction", 1).promptLessons).toBe(1)
+    expect(at("original-examples", 1)).toMatchObject({ n: 4, promptLessons: 4 })
+    expect(at("generated", 1).promptLessons).toBeGreaterThan(0)
+    expect(at("voted", 1).promptLessons).toBeGreaterThan(0)
+    expect(at("original-examples", 1).value).toBeGreaterThan(at("zero-shot", 1).value)
+
+    const lessons = await Effect.runPromise(
+      Effect.flatMap(Store, (store) =>
+        store.query(
+          "SELECT method, kind, COUNT(*) AS n, SUM(chosen) AS chosen, SUM(filter_action = 'flag') AS flagged FROM lessons WHERE run_id = ? GROUP BY method, kind ORDER BY method",
+          [result.runId],
+        ),
+      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    )
+    expect(lessons).toContainEqual({
+      method: "original-examples",
+      kind: "original-example",
+      n: 4,
+      chosen: 4,
+      flagged: 4,
+    })
+    expect(lessons).toContainEqual(
+      expect.objectContaining({ method: "instruction", kind: "instruction", n: 1 }),
+    )
+    expect(lessons.map((l) => l.method)).not.toContain("zero-shot")
   })
 })

@@ -42,21 +42,6 @@ export const StudentsConfig = Schema.Struct({
   model: Identifier,
 })
 
-export const LessonConfig = Schema.Struct({
-  strategy: Schema.Literal("original-examples", "synthetic-examples"),
-  /** Examples the student adds to its prompt each round (its prompt holds perRound × round examples). */
-  perRound: PositiveInt,
-  /** Private examples a teacher shows its model as few-shot context when generating (paper: n_gen). */
-  nGen: Schema.optionalWith(PositiveInt, { default: () => 8 }),
-  /** Sampling temperature for synthetic examples (paper: tau). */
-  temperature: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 2)), { default: () => 0.8 }),
-  /** Samples drawn per request before ranking by perplexity. */
-  samples: Schema.optionalWith(PositiveInt, { default: () => 8 }),
-  /** Candidates a teacher returns per request, the best by perplexity (paper: k). */
-  topK: Schema.optionalWith(PositiveInt, { default: () => 2 }),
-})
-export type LessonConfig = typeof LessonConfig.Type
-
 export const FilterAction = Schema.Literal("drop", "flag")
 export type FilterAction = typeof FilterAction.Type
 
@@ -64,6 +49,75 @@ export const PrivacyConfig = Schema.Struct({
   /** What to do with a lesson that copies one of the teacher's private examples verbatim. */
   verbatim: Schema.optionalWith(FilterAction, { default: () => "drop" as const }),
 })
+
+/** Lesson strategies (social-learning.md §1): what a teacher sends, or the baselines. */
+const Aggregator = Schema.Literal("random", "voting").annotations({
+  description:
+    "random: uniform over candidates (paper default); voting: each teacher votes with its held-out data",
+})
+
+const methodName = {
+  /** How the method is reported; defaults to the strategy. */
+  name: Schema.optional(Identifier),
+  /** Overrides the scenario's privacy policy for this method's lessons. */
+  privacy: Schema.optional(PrivacyConfig),
+}
+
+/** No lessons at all: the low bar. */
+export const ZeroShotMethod = Schema.Struct({ ...methodName, strategy: Schema.Literal("zero-shot") })
+
+/** n of a teacher's private examples, verbatim: the non-private high bar. */
+export const OriginalExamplesMethod = Schema.Struct({
+  ...methodName,
+  strategy: Schema.Literal("original-examples"),
+  aggregator: Schema.optionalWith(Aggregator, { default: () => "random" as const }),
+})
+
+/** Teachers write synthetic examples from their private ones (paper: "live model"). */
+export const SyntheticExamplesMethod = Schema.Struct({
+  ...methodName,
+  strategy: Schema.Literal("synthetic-examples"),
+  /** Private examples a teacher shows its model as few-shot context (paper: n_gen). */
+  nGen: Schema.optionalWith(PositiveInt, { default: () => 8 }),
+  /** Sampling temperature (paper: tau). */
+  temperature: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 2)), { default: () => 0.8 }),
+  /** Samples drawn per request before ranking by perplexity. */
+  samples: Schema.optionalWith(PositiveInt, { default: () => 8 }),
+  /** Candidates a teacher returns per request, the most likely first (paper: k). */
+  topK: Schema.optionalWith(PositiveInt, { default: () => 2 }),
+  aggregator: Schema.optionalWith(Aggregator, { default: () => "random" as const }),
+})
+
+/** One teacher writes an instruction from k private examples through a meta-prompt (paper Fig. 2). */
+export const InstructionMethod = Schema.Struct({
+  ...methodName,
+  strategy: Schema.Literal("instruction"),
+  /** Private examples the teacher sees when writing its instruction. */
+  examples: Schema.optionalWith(PositiveInt, { default: () => 8 }),
+  temperature: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 2)), { default: () => 0.7 }),
+  maxTokens: Schema.optionalWith(PositiveInt, { default: () => 160 }),
+})
+
+/** A hand-written instruction per task kind, given in the scenario (paper Table 7). */
+export const ManualInstructionMethod = Schema.Struct({
+  ...methodName,
+  strategy: Schema.Literal("manual-instruction"),
+  text: Schema.Record({ key: Schema.String, value: Schema.String }).annotations({
+    description: "instruction text per task kind, e.g. { spam: 'Reply spam if ...' }",
+  }),
+})
+
+export const MethodConfig = Schema.Union(
+  ZeroShotMethod,
+  OriginalExamplesMethod,
+  SyntheticExamplesMethod,
+  InstructionMethod,
+  ManualInstructionMethod,
+)
+export type MethodConfig = typeof MethodConfig.Type
+
+/** The name a method is reported under: its `name`, or its strategy. */
+export const methodLabel = (method: MethodConfig): string => method.name ?? method.strategy
 
 /** Limits on the whole run; when one is reached the run stops cleanly with everything finished so far saved. */
 export const BudgetConfig = Schema.Struct({
@@ -82,13 +136,18 @@ export const Scenario = Schema.Struct({
   description: Schema.optional(Schema.String),
   seed: Schema.optionalWith(NonNegativeInt, { default: () => 0 }),
   repeats: Schema.optionalWith(PositiveInt, { default: () => 1 }),
-  rounds: NonNegativeInt,
+  /**
+   * The student's prompt size after each round: round r brings it to rounds[r-1] lessons (round 0 measures
+   * the student before any lesson). `[1, 2, 4, 8, 16]` gives the rows of the paper's Table 1.
+   */
+  rounds: Schema.Array(PositiveInt),
   models: Schema.Record({ key: Identifier, value: ModelConfig }),
-  task: TaskConfig,
+  /** Every task is played with every method: the columns of the paper's tables. */
+  tasks: Schema.NonEmptyArray(TaskConfig),
   teachers: TeachersConfig,
   students: StudentsConfig,
-  lessons: LessonConfig,
-  aggregator: Schema.optionalWith(Schema.Literal("random"), { default: () => "random" as const }),
+  /** Every method is played on every task: the rows (Table 2) or the O/G pairs (Table 1). */
+  methods: Schema.NonEmptyArray(MethodConfig),
   budget: Schema.optionalWith(BudgetConfig, { exact: true }),
   privacy: Schema.optionalWith(PrivacyConfig, { default: () => ({ verbatim: "drop" as const }) }),
 })

@@ -24,6 +24,8 @@ type Finding = Omit<Problem, "line"> & { readonly key: ReadonlyArray<PropertyKey
 const field = (value: unknown, key: string): unknown =>
   typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
 
+const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
+
 /**
  * Checks the schema cannot express: references between sections and combinations that make no sense. They
  * read the raw document (defaults as the schema fills them), so they are reported together with schema
@@ -31,38 +33,72 @@ const field = (value: unknown, key: string): unknown =>
  */
 const crossChecks = (raw: unknown): Array<Finding> => {
   const problems: Array<Finding> = []
+  const problem = (key: ReadonlyArray<PropertyKey>, message: string) =>
+    problems.push({ key, path: formatPath(key), message })
+
   const models = field(raw, "models")
   const known = typeof models === "object" && models !== null ? Object.keys(models) : []
   for (const role of ["teachers", "students"] as const) {
     const model = field(field(raw, role), "model")
     if (typeof model === "string" && !known.includes(model)) {
-      problems.push({
-        key: [role, "model"],
-        path: `${role}.model`,
-        message: `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
-      })
+      problem(
+        [role, "model"],
+        `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
+      )
     }
   }
-  const lessons = field(raw, "lessons")
-  const verbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
-  if (field(lessons, "strategy") === "original-examples" && verbatim === "drop") {
-    problems.push({
-      key: ["privacy", "verbatim"],
-      path: "privacy.verbatim",
-      message:
-        'original examples are verbatim private data by definition, so "drop" would drop every lesson; ' +
-        "set privacy.verbatim: flag for this non-private baseline",
-    })
-  }
-  const topK = field(lessons, "topK") ?? 2
-  const samples = field(lessons, "samples") ?? 8
-  if (typeof topK === "number" && typeof samples === "number" && topK > samples) {
-    problems.push({
-      key: ["lessons", "topK"],
-      path: "lessons.topK",
-      message: `topK (${topK}) cannot exceed samples (${samples})`,
-    })
-  }
+
+  const rounds = list(field(raw, "rounds"))
+  rounds.forEach((size, i) => {
+    const previous = rounds[i - 1]
+    if (typeof size === "number" && typeof previous === "number" && size < previous) {
+      problem(
+        ["rounds", i],
+        `prompt sizes must not shrink from one round to the next (${previous} then ${size})`,
+      )
+    }
+  })
+
+  const taskKinds = list(field(raw, "tasks")).map((task) => field(task, "kind"))
+  const scenarioVerbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
+  const holdout = field(field(raw, "teachers"), "holdout") ?? 0
+  const names = new Set<string>()
+  list(field(raw, "methods")).forEach((method, i) => {
+    const strategy = field(method, "strategy")
+    const name = field(method, "name") ?? strategy
+    if (typeof name === "string") {
+      if (names.has(name))
+        problem(["methods", i, "name"], `two methods are called "${name}"; give each a distinct name`)
+      names.add(name)
+    }
+    const verbatim = field(field(method, "privacy"), "verbatim") ?? scenarioVerbatim
+    if (strategy === "original-examples" && verbatim === "drop") {
+      problem(
+        ["methods", i],
+        "original examples are verbatim private data by definition, so the verbatim filter would drop every lesson; " +
+          "add privacy: { verbatim: flag } to this method (the non-private baseline)",
+      )
+    }
+    const topK = field(method, "topK") ?? 2
+    const samples = field(method, "samples") ?? 8
+    if (typeof topK === "number" && typeof samples === "number" && topK > samples) {
+      problem(["methods", i, "topK"], `topK (${topK}) cannot exceed samples (${samples})`)
+    }
+    if (field(method, "aggregator") === "voting" && !(typeof holdout === "number" && holdout > 0)) {
+      problem(
+        ["methods", i, "aggregator"],
+        "the voting aggregator needs held-out data: set teachers.holdout (e.g. 0.2)",
+      )
+    }
+    if (strategy === "manual-instruction") {
+      const text = field(method, "text")
+      for (const kind of taskKinds) {
+        if (typeof kind === "string" && typeof text === "object" && text !== null && !(kind in text)) {
+          problem(["methods", i, "text"], `no instruction for task "${kind}"; add text.${kind}`)
+        }
+      }
+    }
+  })
   return problems
 }
 

@@ -7,13 +7,13 @@ const quickstart = fileURLToPath(new URL("../../../scenarios/quickstart.yaml", i
 
 const valid = `
 name: tiny
-rounds: 2
+rounds: [2, 4]
 models:
   sim: { provider: sim }
-task: { kind: spam }
+tasks: [{ kind: spam }]
 teachers: { count: 2, model: sim }
 students: { count: 1, model: sim }
-lessons: { strategy: synthetic-examples, perRound: 2 }
+methods: [{ strategy: synthetic-examples }]
 `
 
 const problemsOf = (text: string) => {
@@ -35,10 +35,9 @@ describe("scenario loading", () => {
     expect(loaded.scenario).toMatchObject({
       seed: 0,
       repeats: 1,
-      aggregator: "random",
       privacy: { verbatim: "drop" },
-      task: { format: "base", dataset: "builtin", testSize: 100 },
-      lessons: { nGen: 8, topK: 2, samples: 8 },
+      tasks: [{ format: "base", dataset: "builtin", testSize: 100 }],
+      methods: [{ nGen: 8, topK: 2, samples: 8, aggregator: "random" }],
     })
   })
 
@@ -48,7 +47,7 @@ describe("scenario loading", () => {
     const count = error.problems.find((p) => p.path === "teachers.count")
     expect(count).toMatchObject({ line: 7 })
     expect(count!.message).toMatch(/positive/)
-    const kind = error.problems.find((p) => p.path === "task.kind")
+    const kind = error.problems.find((p) => p.path === "tasks[0].kind")
     expect(kind).toMatchObject({ line: 6 })
     expect(kind!.message).toContain('"spam"')
     expect(error.message).toMatch(/^bad\.yaml: \d+ problems\n/)
@@ -56,9 +55,11 @@ describe("scenario loading", () => {
   })
 
   it("reports a missing field at its parent's line and rejects unknown fields", () => {
-    const error = problemsOf(valid.replace("rounds: 2\n", "").replace("perRound: 2", "perRound: 2, nGenn: 3"))
+    const error = problemsOf(
+      valid.replace("rounds: [2, 4]\n", "").replace("synthetic-examples }", "synthetic-examples, nGenn: 3 }"),
+    )
     expect(error.problems.find((p) => p.path === "rounds")?.message).toMatch(/missing/i)
-    expect(error.problems.find((p) => p.path === "lessons.nGenn")).toMatchObject({ line: 8 })
+    expect(error.problems.find((p) => p.path === "methods[0].nGenn")).toMatchObject({ line: 8 })
   })
 
   it("checks references between sections", () => {
@@ -76,7 +77,32 @@ describe("scenario loading", () => {
 
   it("refuses the original-examples baseline under a dropping verbatim filter, saying what to do", () => {
     const error = problemsOf(valid.replace("synthetic-examples", "original-examples"))
-    expect(error.problems[0]?.message).toContain("privacy.verbatim: flag")
+    expect(error.problems[0]).toMatchObject({ path: "methods[0]", line: 9 })
+    expect(error.problems[0]?.message).toContain("privacy: { verbatim: flag }")
+    const fixed = valid.replace(
+      "{ strategy: synthetic-examples }",
+      "{ strategy: original-examples, privacy: { verbatim: flag } }",
+    )
+    expect(Either.isRight(parseScenario("ok.yaml", fixed))).toBe(true)
+  })
+
+  it("checks rounds, method names, voting hold-out and manual instructions", () => {
+    const error = problemsOf(
+      valid
+        .replace("rounds: [2, 4]", "rounds: [4, 2]")
+        .replace(
+          "methods: [{ strategy: synthetic-examples }]",
+          "methods: [{ strategy: synthetic-examples, aggregator: voting }, { strategy: synthetic-examples }, { strategy: manual-instruction, text: { cloze: hi } }]",
+        ),
+    )
+    expect(error.problems.map((p) => p.path)).toEqual([
+      "rounds[1]",
+      "methods[0].aggregator",
+      "methods[1].name",
+      "methods[2].text",
+    ])
+    expect(error.problems[1]!.message).toContain("teachers.holdout")
+    expect(error.problems[3]!.message).toContain("text.spam")
   })
 
   it("reports YAML syntax errors with their line", () => {

@@ -68,6 +68,8 @@ export interface LessonRow {
   readonly round: number
   readonly teacher: string
   readonly student: string
+  readonly task: string
+  readonly method: string
   readonly kind: LessonKind
   readonly text: string
   readonly filterAction: FilterAction
@@ -90,6 +92,12 @@ export interface EvaluationRow {
   readonly round: number
   readonly student: string
   readonly task: string
+  /** The teaching method (scenario `methods[].name`, or its strategy). */
+  readonly method: string
+  /** The prompt size the round's schedule asked for (0 in round 0). */
+  readonly n: number
+  /** Lessons actually in the student's prompt (fewer than `n` when teachers could not supply enough). */
+  readonly promptLessons: number
   readonly metric: Metric
   readonly itemId: string
   readonly answer: string
@@ -102,6 +110,8 @@ export interface ModelUsageRow {
   readonly runId: string
   readonly repeat: number
   readonly round: number
+  readonly task: string
+  readonly method: string
   readonly agentId: string
   readonly model: string
   readonly calls: number
@@ -116,6 +126,9 @@ export interface LearningCurveRow {
   readonly round: number
   readonly student: string
   readonly task: string
+  readonly method: string
+  readonly n: number
+  readonly promptLessons: number
   readonly metric: Metric
   /** Mean score over the evaluated items (accuracy in [0, 1]). */
   readonly value: number

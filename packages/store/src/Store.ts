@@ -84,12 +84,13 @@ const RUN_COLUMNS = `id, scenario_name AS scenarioName, scenario_path AS scenari
 const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed,
   versions, config, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
 const INSERT_AGENT = "INSERT INTO agents (run_id, agent_id, role, model, data_size) VALUES (?, ?, ?, ?, ?)"
-const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, kind, text,
-  filter_action, filter_detector, filter_reason, sent, chosen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, metric, item_id,
-  answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, agent_id, model, calls,
-  prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, task, method, kind,
+  text, filter_action, filter_detector, filter_reason, sent, chosen, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, method, n,
+  prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
+  calls, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
@@ -186,6 +187,8 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.round,
           r.teacher,
           r.student,
+          r.task,
+          r.method,
           r.kind,
           r.text,
           r.filterAction,
@@ -197,10 +200,35 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
         )
       })
       each("evaluations", batch.evaluations, INSERT_EVALUATION, (s, r: EvaluationRow) => {
-        s.run(r.runId, r.repeat, r.round, r.student, r.task, r.metric, r.itemId, r.answer, r.target, r.score)
+        s.run(
+          r.runId,
+          r.repeat,
+          r.round,
+          r.student,
+          r.task,
+          r.method,
+          r.n,
+          r.promptLessons,
+          r.metric,
+          r.itemId,
+          r.answer,
+          r.target,
+          r.score,
+        )
       })
       each("model_usage", batch.modelUsage, INSERT_MODEL_USAGE, (s, r: ModelUsageRow) => {
-        s.run(r.runId, r.repeat, r.round, r.agentId, r.model, r.calls, r.promptTokens, r.completionTokens)
+        s.run(
+          r.runId,
+          r.repeat,
+          r.round,
+          r.task,
+          r.method,
+          r.agentId,
+          r.model,
+          r.calls,
+          r.promptTokens,
+          r.completionTokens,
+        )
       })
     })
 
@@ -313,8 +341,9 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           `read the learning curve of run ${runId}`,
           () =>
             prepare(
-              `SELECT run_id AS runId, repeat, round, student, task, metric, value, n_items AS nItems
-               FROM learning_curve WHERE run_id = ? ORDER BY repeat, round, student, task, metric`,
+              `SELECT run_id AS runId, repeat, round, student, task, method, n, prompt_lessons AS promptLessons,
+               metric, value, n_items AS nItems
+               FROM learning_curve WHERE run_id = ? ORDER BY repeat, task, method, round, student, metric`,
             ).all(runId) as Array<LearningCurveRow>,
         ),
       query: (sql, params = []) =>

@@ -36,6 +36,8 @@ export const lesson = (runId: string, id: string, overrides: Partial<LessonRow> 
   round: 1,
   teacher: "teacher-1",
   student: "student-1",
+  task: "spam",
+  method: "instruction",
   kind: "instruction",
   text: "Messages offering prizes are spam.",
   filterAction: "allow",
@@ -50,7 +52,7 @@ export const lesson = (runId: string, id: string, overrides: Partial<LessonRow> 
 /** One accuracy row per score, items numbered from 0. */
 export const evaluations = (
   runId: string,
-  at: { repeat: number; round: number; student: string; task?: string },
+  at: { repeat: number; round: number; student: string; task?: string; method?: string },
   scores: ReadonlyArray<number>,
 ): Array<EvaluationRow> =>
   scores.map((score, i) => ({
@@ -59,6 +61,9 @@ export const evaluations = (
     round: at.round,
     student: at.student,
     task: at.task ?? "spam",
+    method: at.method ?? "synthetic-examples",
+    n: 2 * at.round,
+    promptLessons: 2 * at.round,
     metric: "accuracy",
     itemId: `item-${i}`,
     answer: score === 1 ? "spam" : "ham",
@@ -70,6 +75,8 @@ export const usage = (runId: string, overrides: Partial<ModelUsageRow> = {}): Mo
   runId,
   repeat: 0,
   round: 1,
+  task: "spam",
+  method: "synthetic-examples",
   agentId: "teacher-1",
   model: "sim",
   calls: 3,

@@ -37,6 +37,8 @@ CREATE TABLE lessons (
   round INTEGER NOT NULL,
   teacher TEXT NOT NULL,
   student TEXT NOT NULL,
+  task TEXT NOT NULL,
+  method TEXT NOT NULL,
   kind TEXT NOT NULL,
   text TEXT NOT NULL,
   filter_action TEXT NOT NULL CHECK (filter_action IN ('allow', 'flag', 'redact', 'drop')),
@@ -61,30 +63,36 @@ CREATE TABLE evaluations (
   round INTEGER NOT NULL,
   student TEXT NOT NULL,
   task TEXT NOT NULL,
+  method TEXT NOT NULL,
+  n INTEGER NOT NULL CHECK (n >= 0),
+  prompt_lessons INTEGER NOT NULL CHECK (prompt_lessons >= 0),
   metric TEXT NOT NULL,
   item_id TEXT NOT NULL,
   answer TEXT NOT NULL,
   target TEXT NOT NULL,
   score REAL NOT NULL,
-  PRIMARY KEY (run_id, repeat, round, student, task, metric, item_id)
+  PRIMARY KEY (run_id, repeat, round, student, task, method, metric, item_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE model_usage (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   repeat INTEGER NOT NULL,
   round INTEGER NOT NULL,
+  task TEXT NOT NULL,
+  method TEXT NOT NULL,
   agent_id TEXT NOT NULL,
   model TEXT NOT NULL,
   calls INTEGER NOT NULL CHECK (calls >= 0),
   prompt_tokens INTEGER NOT NULL CHECK (prompt_tokens >= 0),
   completion_tokens INTEGER NOT NULL CHECK (completion_tokens >= 0),
-  PRIMARY KEY (run_id, repeat, round, agent_id, model)
+  PRIMARY KEY (run_id, repeat, task, method, round, agent_id, model)
 ) WITHOUT ROWID;
 
 CREATE VIEW learning_curve AS
-SELECT run_id, repeat, round, student, task, metric, AVG(score) AS value, COUNT(*) AS n_items
+SELECT run_id, repeat, round, student, task, metric, AVG(score) AS value, COUNT(*) AS n_items, method, n,
+  MIN(prompt_lessons) AS prompt_lessons
 FROM evaluations
-GROUP BY run_id, repeat, round, student, task, metric;
+GROUP BY run_id, repeat, round, student, task, method, n, metric;
 
 CREATE VIEW run_summary AS
 SELECT
