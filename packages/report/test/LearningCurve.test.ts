@@ -9,6 +9,9 @@ const row = (repeat: number, round: number, value: number): LearningCurveRow => 
   round,
   student: "student-1",
   task: "spam",
+  method: "original-examples",
+  n: round,
+  promptLessons: round,
   metric: "accuracy",
   value,
   nItems: 100,
@@ -36,7 +39,7 @@ describe("learning curve", () => {
 
   it("renders a table with a line per round and the pooled values", () => {
     const table = formatCurveTable(summarizeCurve(rows)).split("\n")
-    expect(table[0]).toContain("student-1 · spam · accuracy")
+    expect(table[0]).toContain("student-1 · spam · original-examples · accuracy")
     expect(table).toHaveLength(4)
     expect(table[2]).toMatch(/^\s*0\s+0\.400 ±0\.100 \(n=200\)$/)
     expect(table[3]).toMatch(/^\s*1\s+0\.700 ±0\.100 \(n=200\)$/)
