@@ -1,7 +1,25 @@
 import { dirname, resolve } from "node:path"
 import type { TaskItem } from "@lyceum/core"
 import type { TaskConfig } from "@lyceum/scenario"
-import { builtinSpamItems, loadSmsSpamCollection, makeSpamTask, splitSpam, type Task } from "@lyceum/tasks"
+import {
+  builtinArithmeticItems,
+  builtinClozeItems,
+  builtinInsertionItems,
+  builtinSpamItems,
+  builtinYesNoItems,
+  loadBoolQ,
+  loadGsm8k,
+  loadLambada,
+  loadSmsSpamCollection,
+  makeArithmeticTask,
+  makeClozeTask,
+  makeInsertionTask,
+  makeSpamTask,
+  makeYesNoTask,
+  splitSpam,
+  splitTrainTest,
+  type Task,
+} from "@lyceum/tasks"
 import { Effect } from "effect"
 
 /** A task with its data split: the fixed test set and the training pool teachers are given shares of. */
@@ -13,22 +31,76 @@ export interface TaskData {
   readonly test: ReadonlyArray<TaskItem>
 }
 
+/** Built-in examples, or the public file the user downloaded (relative to the scenario file). */
+const source = <A, E>(
+  dataset: "builtin" | { readonly path: string },
+  scenarioFile: string,
+  builtin: () => ReadonlyArray<A>,
+  load: (file: string) => Effect.Effect<ReadonlyArray<A>, E>,
+) => (dataset === "builtin" ? Effect.succeed(builtin()) : load(resolve(dirname(scenarioFile), dataset.path)))
+
+/** Adapter, examples and split for one task; spam is class-balanced (paper App. B), the others are not. */
+const split = <A>(
+  examples: ReadonlyArray<A>,
+  task: Task & { readonly toItem: (example: A) => TaskItem },
+  testSize: number,
+  seed: number,
+) =>
+  Effect.map(splitTrainTest(examples, { testSize, seed }), (parts) => ({
+    task,
+    train: parts.train.map(task.toItem),
+    test: parts.test.map(task.toItem),
+  }))
+
 /**
- * Loads the task's examples (built-in or a file the user downloaded, relative to the scenario file) and splits
- * them. The test split depends only on the run seed, so every repeat is measured on the same items.
+ * Loads a task's examples and splits them. The test split depends only on the run seed, so every repeat and
+ * every method is measured on the same items.
  */
 export const prepareTaskData = (config: TaskConfig, scenarioFile: string, seed: number) =>
   Effect.gen(function* () {
-    const examples =
-      config.dataset === "builtin"
-        ? builtinSpamItems()
-        : yield* loadSmsSpamCollection(resolve(dirname(scenarioFile), config.dataset.path))
-    const split = yield* splitSpam(examples, { testSize: config.testSize, seed })
-    const task = makeSpamTask({ format: config.format, examples })
-    return {
-      kind: config.kind,
-      task,
-      train: split.train.map(task.toItem),
-      test: split.test.map(task.toItem),
-    } satisfies TaskData
+    const prepared = yield* (() => {
+      switch (config.kind) {
+        case "spam":
+          return Effect.gen(function* () {
+            const examples = yield* source(
+              config.dataset,
+              scenarioFile,
+              () => builtinSpamItems(),
+              loadSmsSpamCollection,
+            )
+            const parts = yield* splitSpam(examples, { testSize: config.testSize, seed })
+            const task = makeSpamTask({ format: config.format, examples })
+            return {
+              task: task as Task,
+              train: parts.train.map(task.toItem),
+              test: parts.test.map(task.toItem),
+            }
+          })
+        case "cloze":
+          return Effect.flatMap(
+            source(
+              config.dataset,
+              scenarioFile,
+              () => builtinClozeItems(),
+              (file) => loadLambada(file),
+            ),
+            (examples) => split(examples, makeClozeTask({ examples }), config.testSize, seed),
+          )
+        case "arithmetic":
+          return Effect.flatMap(
+            source(config.dataset, scenarioFile, () => builtinArithmeticItems(), loadGsm8k),
+            (examples) => split(examples, makeArithmeticTask({ examples }), config.testSize, seed),
+          )
+        case "yesno":
+          return Effect.flatMap(
+            source(config.dataset, scenarioFile, () => builtinYesNoItems(), loadBoolQ),
+            (examples) => split(examples, makeYesNoTask({ examples }), config.testSize, seed),
+          )
+        case "insertion": {
+          const examples = builtinInsertionItems()
+          return split(examples, makeInsertionTask({ examples }), config.testSize, seed)
+        }
+      }
+    })()
+    return { kind: config.kind, ...prepared } satisfies TaskData
   })

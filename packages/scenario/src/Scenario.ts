@@ -27,7 +27,35 @@ export const SpamTaskConfig = Schema.Struct({
 })
 export type SpamTaskConfig = typeof SpamTaskConfig.Type
 
-export const TaskConfig = SpamTaskConfig
+/** A task whose data is built in or read from the public file format named in the README. */
+const datasetTask = <K extends string>(kind: K, file: string) =>
+  Schema.Struct({
+    kind: Schema.Literal(kind),
+    dataset: Schema.optionalWith(DatasetSource.annotations({ description: `builtin, or { path } to ${file}` }), {
+      default: () => "builtin" as const,
+    }),
+    testSize: Schema.optionalWith(PositiveInt, { default: () => 100 }),
+  })
+
+/** Lambada-style cloze: `Fill in blank: ... ____ -> word`. */
+export const ClozeTaskConfig = datasetTask("cloze", "LAMBADA plain text (one passage per line)")
+/** GSM8K-style arithmetic: the answer after `####`. */
+export const ArithmeticTaskConfig = datasetTask("arithmetic", "GSM8K jsonl")
+/** BoolQ-style yes/no questions about a passage. */
+export const YesNoTaskConfig = datasetTask("yesno", "BoolQ jsonl")
+/** GPT-3's random insertion: recover a word with a symbol inserted after each character (generated). */
+export const InsertionTaskConfig = Schema.Struct({
+  kind: Schema.Literal("insertion"),
+  testSize: Schema.optionalWith(PositiveInt, { default: () => 100 }),
+})
+
+export const TaskConfig = Schema.Union(
+  SpamTaskConfig,
+  ClozeTaskConfig,
+  ArithmeticTaskConfig,
+  YesNoTaskConfig,
+  InsertionTaskConfig,
+)
 export type TaskConfig = typeof TaskConfig.Type
 
 export const TeachersConfig = Schema.Struct({

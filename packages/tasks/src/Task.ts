@@ -22,6 +22,8 @@ export interface Task {
   readonly parse: (text: string) => TaskItem | undefined
   /** What separates examples in a few-shot prompt. */
   readonly separator: string
+  /** Tokens an answer may need (worked solutions are long); short answers by default. */
+  readonly maxAnswerTokens?: number
   /** Stop sequences that end an answer. */
   readonly stop: ReadonlyArray<string>
 }
