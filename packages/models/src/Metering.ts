@@ -1,4 +1,4 @@
-import { Cause, Context, Effect, Exit, FiberRef, Layer } from "effect"
+import { Cause, Context, Effect, Exit, FiberRef, Layer, Option } from "effect"
 import { globalValue } from "effect/GlobalValue"
 import type { LanguageModel, TokenUsage } from "./LanguageModel.js"
 import type { ModelPrices } from "./ModelConfig.js"
@@ -6,10 +6,17 @@ import { BudgetExceeded, type ModelError } from "./ModelError.js"
 
 /** What a set of model calls consumed. */
 export interface Usage {
-  /** Calls that reached the model (calls refused by the budget are not counted). */
+  /** Calls that reached the model (calls refused by the budget or answered from the cache are not counted). */
   readonly calls: number
-  /** Calls that failed, after all their retries. */
+  /** Calls that failed, after all their retries (a replay-mode cache miss counts here, not as a call). */
   readonly errors: number
+  /** Requests answered from the response cache: no call, no tokens, no cost, nothing off the budget. */
+  readonly cacheHits: number
+  /**
+   * Calls that failed after their retries and were handed to the next model of the agent's fallback chain
+   * (counted on the row of the model that failed).
+   */
+  readonly fallbacks: number
   readonly promptTokens: number
   readonly completionTokens: number
   /** Attempts repeated after a retryable failure (rate limit, timeout, 5xx, truncated response). */
@@ -28,11 +35,21 @@ export interface UsageRow extends Usage {
   readonly agent: string
 }
 
+/** How often `agent`'s fallback chain switched from model `from` to model `to`. */
+export interface FallbackRow {
+  readonly agent: string
+  readonly from: string
+  readonly to: string
+  readonly count: number
+}
+
 export interface UsageSnapshot {
   readonly total: Usage
   readonly byModel: Readonly<Record<string, Usage>>
   /** Sorted by model, then agent. */
   readonly rows: ReadonlyArray<UsageRow>
+  /** Every fallback switch so far, sorted by agent, then from, then to. */
+  readonly fallbacks: ReadonlyArray<FallbackRow>
   /** True once the run budget is spent: every further call fails with `BudgetExceeded`. */
   readonly budgetExhausted: boolean
 }
@@ -56,6 +73,12 @@ export interface MeteringService {
    * flight when the budget runs out still complete, so a run can overshoot by at most its concurrency.
    */
   readonly metered: (model: LanguageModel, agent: string, prices?: ModelPrices) => LanguageModel
+  /** Records that `agent`'s call to `from` failed after its retries and was handed to `to`. */
+  readonly recordFallback: (fallback: {
+    readonly agent: string
+    readonly from: string
+    readonly to: string
+  }) => Effect.Effect<void>
   /** A consistent copy of the counters, for progress lines and the `model_usage` table. */
   readonly snapshot: Effect.Effect<UsageSnapshot>
 }
@@ -74,6 +97,7 @@ interface CallEvents {
   retries: number
   rateLimitWaits: number
   rateLimitWaitMs: number
+  cacheHit: boolean
 }
 
 /**
@@ -107,11 +131,18 @@ export const reportRateLimitWait = (waitedMs: number) =>
     events.rateLimitWaitMs += waitedMs
   })
 
+/** For the response cache: the call in progress was answered from the cache, so it is no model call. */
+export const reportCacheHit: Effect.Effect<void> = withCallEvents((events) => {
+  events.cacheHit = true
+})
+
 type MutableUsage = { -readonly [K in keyof Usage]: Usage[K] }
 
 const emptyUsage = (): MutableUsage => ({
   calls: 0,
   errors: 0,
+  cacheHits: 0,
+  fallbacks: 0,
   promptTokens: 0,
   completionTokens: 0,
   retries: 0,
@@ -123,6 +154,8 @@ const emptyUsage = (): MutableUsage => ({
 const addInto = (target: MutableUsage, source: Usage): void => {
   target.calls += source.calls
   target.errors += source.errors
+  target.cacheHits += source.cacheHits
+  target.fallbacks += source.fallbacks
   target.promptTokens += source.promptTokens
   target.completionTokens += source.completionTokens
   target.retries += source.retries
@@ -130,6 +163,12 @@ const addInto = (target: MutableUsage, source: Usage): void => {
   target.rateLimitWaitMs += source.rateLimitWaitMs
   target.costUsd += source.costUsd
 }
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** A replay-mode cache miss never reached the model, so it is an error but not a call. */
+const isReplayMiss = (cause: Cause.Cause<ModelError>): boolean =>
+  Option.exists(Cause.failureOption(cause), (error) => error._tag === "ReplayMiss")
 
 const costOf = (usage: TokenUsage, prices: ModelPrices | undefined): number =>
   prices === undefined
@@ -144,6 +183,7 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
     { readonly model: string; readonly agent: string; readonly usage: MutableUsage }
   >()
   const total = emptyUsage()
+  const fallbacks = new Map<string, { agent: string; from: string; to: string; count: number }>()
 
   const rowFor = (model: string, agent: string): MutableUsage => {
     const key = `${model}\u0000${agent}`
@@ -181,16 +221,23 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
     Effect.suspend(() => {
       const spent = exhaustion()
       if (spent !== undefined) return Effect.fail(new BudgetExceeded({ message: spent }))
-      const events: CallEvents = { retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0 }
+      const events: CallEvents = { retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, cacheHit: false }
       return call.pipe(
         Effect.locally(currentCallEvents, events),
         Effect.onExit((exit) =>
           Effect.sync(() => {
+            if (events.cacheHit && Exit.isSuccess(exit)) {
+              record(model, agent, { ...emptyUsage(), cacheHits: 1 })
+              return
+            }
             const usage = Exit.isSuccess(exit) ? exit.value.usage : { promptTokens: 0, completionTokens: 0 }
+            const replayMiss = Exit.isFailure(exit) && isReplayMiss(exit.cause)
             record(model, agent, {
-              calls: 1,
+              calls: replayMiss ? 0 : 1,
               // An interrupted call (its caller gave up) is not the model's error.
               errors: Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0,
+              cacheHits: 0,
+              fallbacks: 0,
               promptTokens: usage.promptTokens,
               completionTokens: usage.completionTokens,
               retries: events.retries,
@@ -210,6 +257,14 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
       generate: (request) => meter(model.name, agent, prices, model.generate(request)),
       score: (request) => meter(model.name, agent, prices, model.score(request)),
     }),
+    recordFallback: ({ agent, from, to }) =>
+      Effect.sync(() => {
+        record(from, agent, { ...emptyUsage(), fallbacks: 1 })
+        const key = `${agent}\u0000${from}\u0000${to}`
+        const row = fallbacks.get(key) ?? { agent, from, to, count: 0 }
+        row.count += 1
+        fallbacks.set(key, row)
+      }),
     snapshot: Effect.sync(() => {
       const sorted = [...rows.values()].sort((a, b) =>
         a.model === b.model
@@ -232,6 +287,14 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
         total: { ...total },
         byModel,
         rows: sorted.map((row) => ({ model: row.model, agent: row.agent, ...row.usage })),
+        fallbacks: [...fallbacks.values()]
+          .map((row) => ({ ...row }))
+          .sort(
+            (a, b) =>
+              compareStrings(a.agent, b.agent) ||
+              compareStrings(a.from, b.from) ||
+              compareStrings(a.to, b.to),
+          ),
         budgetExhausted: exhaustion() !== undefined,
       }
     }),

@@ -140,3 +140,27 @@ export const OpenAiDefaults = {
   timeoutMs: 60_000,
   maxRetries: 5,
 } as const satisfies Partial<OpenAiModelConfig>
+
+/** How the response cache is used. */
+export const CacheMode = Schema.Literal("read-write", "replay", "off").annotations({
+  identifier: "CacheMode",
+  description:
+    '"read-write" (default): answer from the cache when it can, call the model and store the answer when it ' +
+    'cannot. "replay": answer only from the cache and never call a model; a request the cache cannot answer ' +
+    'fails with ReplayMiss. "off": no cache.',
+})
+export type CacheMode = typeof CacheMode.Type
+
+/** The SQLite response cache of a run's models. */
+export const ResponseCacheConfig = Schema.Struct({
+  path: Schema.NonEmptyTrimmedString.annotations({
+    description: "The SQLite file of the cache; created when missing (except in replay mode).",
+  }),
+  mode: optional(CacheMode),
+}).annotations({
+  identifier: "ResponseCacheConfig",
+  description:
+    "A SQLite file of model answers keyed by provider, model, endpoint, every generation parameter, the " +
+    "prompt's hash, the seed and the repeat index; errors are never stored.",
+})
+export type ResponseCacheConfig = typeof ResponseCacheConfig.Type

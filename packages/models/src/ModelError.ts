@@ -5,12 +5,23 @@ export class RateLimited extends Data.TaggedError("RateLimited")<{
   readonly model: string
   readonly retryAfterMs?: number
   readonly cause?: unknown
-}> {}
+}> {
+  override get message(): string {
+    return this.retryAfterMs === undefined
+      ? `${this.model} is rate limited (429)`
+      : `${this.model} is rate limited (429); the endpoint asked to wait ${this.retryAfterMs} ms`
+  }
+}
 
+/** One attempt took longer than the model's `timeoutMs`. */
 export class Timeout extends Data.TaggedError("Timeout")<{
   readonly model: string
   readonly afterMs: number
-}> {}
+}> {
+  override get message(): string {
+    return `${this.model} did not answer within ${this.afterMs} ms`
+  }
+}
 
 /** The endpoint could not be reached or answered 5xx. */
 export class Unavailable extends Data.TaggedError("Unavailable")<{
@@ -47,6 +58,19 @@ export class BudgetExceeded extends Data.TaggedError("BudgetExceeded")<{
   readonly message: string
 }> {}
 
+/**
+ * The response cache is in replay mode, which forbids model calls, and it holds no answer for this request.
+ * The message names the model and the prompt hash that missed.
+ */
+export class ReplayMiss extends Data.TaggedError("ReplayMiss")<{
+  readonly model: string
+  readonly operation: "generate" | "score"
+  /** SHA-256 (hex) of the prompt or messages, as stored in the cache's `prompt_hash` column. */
+  readonly promptHash: string
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
 export type ModelError =
   | RateLimited
   | Timeout
@@ -56,3 +80,4 @@ export type ModelError =
   | ContextTooLong
   | ScoreUnsupported
   | BudgetExceeded
+  | ReplayMiss

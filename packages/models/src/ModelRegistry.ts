@@ -1,8 +1,14 @@
 import { deriveSeed } from "@lyceum/core"
 import { Context, Data, Effect, Layer, type Scope } from "effect"
+import type { NonEmptyReadonlyArray } from "effect/Array"
+import { cached } from "./cache/CachedModel.js"
+import { atRepeat } from "./cache/CacheRepeat.js"
+import { ResponseCache, type ResponseCacheService } from "./cache/ResponseCache.js"
+import type { ResponseCacheError } from "./cache/ResponseCacheError.js"
+import { fallbackChain } from "./Fallback.js"
 import type { LanguageModel } from "./LanguageModel.js"
 import { Metering } from "./Metering.js"
-import type { ModelConfig } from "./ModelConfig.js"
+import type { ModelConfig, OpenAiModelConfig, ResponseCacheConfig } from "./ModelConfig.js"
 import { type MissingApiKey, makeOpenAiModel, type OpenAiModelOptions } from "./openai/OpenAiModel.js"
 import { makeSimModel } from "./sim/SimModel.js"
 
@@ -21,17 +27,51 @@ export interface ModelRegistryOptions {
   /** Where API keys are looked up by the variable names in the configs. Default: `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly openAi?: OpenAiModelOptions
+  /**
+   * The response cache every model (sim included) answers through; none when omitted. In "replay" mode no
+   * model is ever called, so `openai` models need neither their API key nor their endpoint.
+   */
+  readonly cache?: ResponseCacheConfig
+}
+
+/** How an agent's model is handed out. */
+export interface ForAgentOptions {
+  /** The scenario repeat the agent works in; part of every cache key (see `atRepeat`). */
+  readonly repeat?: number
 }
 
 export interface ModelRegistryService {
   /** The declared model names, sorted. */
   readonly names: ReadonlyArray<string>
   readonly config: (name: string) => Effect.Effect<ModelConfig, UnknownModel>
-  /** The model itself, unmetered: calls through it are neither counted nor held to the run budget. */
+  /** The model itself (through the cache, when there is one), unmetered: not counted, not held to the budget. */
   readonly get: (name: string) => Effect.Effect<LanguageModel, UnknownModel>
-  /** The model as `agent` uses it: counted under (model, agent), priced, and held to the run budget. */
-  readonly forAgent: (name: string, agent: string) => Effect.Effect<LanguageModel, UnknownModel>
+  /**
+   * The model as `agent` uses it: counted under (model, agent), priced, and held to the run budget. Given a
+   * list of names — a fallback chain [primary, backup, ...] — a call the primary fails after its retries with
+   * an unavailable, timed-out, rate-limited or garbled answer goes to the next model, and the switch is
+   * recorded in metering.
+   */
+  readonly forAgent: (
+    name: string | NonEmptyReadonlyArray<string>,
+    agent: string,
+    options?: ForAgentOptions,
+  ) => Effect.Effect<LanguageModel, UnknownModel>
 }
+
+/** The base URL as the cache keys it: trailing slashes do not make another endpoint. */
+const endpointOf = (baseURL: string) => baseURL.replace(/\/+$/, "")
+
+/**
+ * What an `openai` model is in replay mode: nothing is ever sent, so no client, key or limiter is made. Its
+ * score capability is taken from the config as declared ("auto" cannot probe, so it counts as scoring).
+ */
+const replayOnly = (name: string, config: OpenAiModelConfig): LanguageModel => ({
+  name,
+  capabilities: { score: config.score !== "none" },
+  generate: () => Effect.dieMessage(`Model "${name}" was called in replay mode`),
+  score: () => Effect.dieMessage(`Model "${name}" was called in replay mode`),
+})
 
 /**
  * The models a run declared, built once when the registry is (so a missing API key fails the run before it
@@ -43,20 +83,44 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
 >() {
   static readonly make = (
     options: ModelRegistryOptions,
-  ): Effect.Effect<ModelRegistryService, MissingApiKey, Scope.Scope | Metering> =>
+  ): Effect.Effect<ModelRegistryService, MissingApiKey | ResponseCacheError, Scope.Scope | Metering> =>
     Effect.gen(function* () {
       const metering = yield* Metering
       const env = options.env ?? process.env
+      const cacheMode = options.cache?.mode ?? "read-write"
+      const cache: ResponseCacheService | undefined =
+        options.cache === undefined || cacheMode === "off"
+          ? undefined
+          : yield* ResponseCache.make({ path: options.cache.path, mustExist: cacheMode === "replay" })
+      const replay = cache !== undefined && cacheMode === "replay"
+
       const names = Object.keys(options.models).sort()
       const built = new Map<string, { readonly config: ModelConfig; readonly model: LanguageModel }>()
       for (const name of names) {
         const config = options.models[name]!
-        const model =
-          config.provider === "sim"
-            ? makeSimModel({ name, seed: config.seed ?? deriveSeed(options.seed, "model", name) })
+        let model: LanguageModel
+        if (config.provider === "sim") {
+          const seed = config.seed ?? deriveSeed(options.seed, "model", name)
+          model = makeSimModel({ name, seed })
+          if (cache !== undefined) {
+            model = cached(model, cache, { provider: "sim", model: `seed=${seed}`, mode: cacheMode })
+          }
+        } else {
+          model = replay
+            ? replayOnly(name, config)
             : yield* makeOpenAiModel(name, config, env, options.openAi)
+          if (cache !== undefined) {
+            model = cached(model, cache, {
+              provider: "openai",
+              model: config.model,
+              endpoint: endpointOf(config.baseURL),
+              mode: cacheMode,
+            })
+          }
+        }
         built.set(name, { config, model })
       }
+
       const lookup = (name: string) => {
         const entry = built.get(name)
         return entry === undefined
@@ -72,20 +136,43 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
             )
           : Effect.succeed(entry)
       }
+
+      const meteredFor = (name: string, agent: string) =>
+        Effect.map(lookup(name), ({ config, model }) =>
+          metering.metered(model, agent, config.provider === "openai" ? config.prices : undefined),
+        )
+
+      const forAgent: ModelRegistryService["forAgent"] = (name, agent, agentOptions = {}) =>
+        Effect.gen(function* () {
+          const chain: ReadonlyArray<string> = typeof name === "string" ? [name] : name
+          const [first, ...rest] = yield* Effect.forEach(chain, (member) => meteredFor(member, agent))
+          if (first === undefined) {
+            return yield* new UnknownModel({
+              name: "",
+              known: names,
+              message: `Agent "${agent}" was given an empty list of models; name at least one of: ${names.join(", ")}.`,
+            })
+          }
+          const model = fallbackChain([first, ...rest], ({ from, to, error }) =>
+            Effect.zipRight(
+              metering.recordFallback({ agent, from, to }),
+              Effect.logDebug(`${agent}: model "${from}" failed (${error._tag}); "${to}" answers instead`),
+            ),
+          )
+          return agentOptions.repeat === undefined ? model : atRepeat(model, agentOptions.repeat)
+        })
+
       return {
         names,
         config: (name) => Effect.map(lookup(name), (entry) => entry.config),
         get: (name) => Effect.map(lookup(name), (entry) => entry.model),
-        forAgent: (name, agent) =>
-          Effect.map(lookup(name), ({ config, model }) =>
-            metering.metered(model, agent, config.provider === "openai" ? config.prices : undefined),
-          ),
+        forAgent,
       }
     })
 
   /** The registry as a layer; it needs `Metering` (see `Metering.layer`). */
   static readonly layer = (
     options: ModelRegistryOptions,
-  ): Layer.Layer<ModelRegistry, MissingApiKey, Metering> =>
+  ): Layer.Layer<ModelRegistry, MissingApiKey | ResponseCacheError, Metering> =>
     Layer.scoped(ModelRegistry, ModelRegistry.make(options))
 }

@@ -1,3 +1,16 @@
+export { type CachedOptions, cached } from "./cache/CachedModel.js"
+export { generateKey, type ModelIdentity, type RequestKey, scoreKey } from "./cache/CacheKey.js"
+export { atRepeat, currentRepeat, withRepeat } from "./cache/CacheRepeat.js"
+export {
+  type CacheEntry,
+  type CacheStats,
+  makeResponseCache,
+  ResponseCache,
+  type ResponseCacheOptions,
+  type ResponseCacheService,
+} from "./cache/ResponseCache.js"
+export { ResponseCacheError } from "./cache/ResponseCacheError.js"
+export * from "./Fallback.js"
 export * from "./LanguageModel.js"
 export * from "./Metering.js"
 export * from "./ModelConfig.js"

@@ -12,7 +12,7 @@ import {
 import { ModelRegistry } from "@lyceum/models"
 import { makePrivacyFilter, verbatimDetector } from "@lyceum/privacy"
 import { type MethodConfig, methodLabel, type Scenario } from "@lyceum/scenario"
-import { partitionIid } from "@lyceum/tasks"
+import { partitionIid, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
 import type { TaskData } from "./TaskData.js"
 
@@ -37,7 +37,7 @@ const studentId = (i: number) => `student-${i + 1}` as AgentId
 const TEACH_TIMEOUT = "10 minutes"
 
 /** What teachers do under a method; undefined when the method needs no teacher. */
-const teacherStrategy = (method: MethodConfig): LessonStrategy | undefined => {
+const teacherStrategy = (method: MethodConfig, task: Task): LessonStrategy | undefined => {
   switch (method.strategy) {
     case "zero-shot":
     case "manual-instruction":
@@ -50,7 +50,7 @@ const teacherStrategy = (method: MethodConfig): LessonStrategy | undefined => {
         nGen: method.nGen,
         temperature: method.temperature,
         samples: method.samples,
-        maxTokens: 96,
+        maxTokens: 96 + (task.maxAnswerTokens ?? 0),
       }
     case "instruction":
       return {
@@ -93,7 +93,7 @@ export const spawnCohort = (options: {
     const { runId, repeat, seed, scenario, data, method } = options
     const system = yield* ActorSystem
     const registry = yield* ModelRegistry
-    const label = `${data.kind}.${methodLabel(method)}`
+    const label = `${data.task.name}.${methodLabel(method)}`
     const address = (kind: string, id: string) => ({ run: runId, kind, id })
 
     const audit: Array<LessonAudit> = []
@@ -108,10 +108,10 @@ export const spawnCohort = (options: {
     // The same partition for every method of a repeat, so methods are compared on the same private data.
     const parts = partitionIid(data.train, {
       parts: scenario.teachers.count,
-      seed: deriveSeed(seed, "partition", data.kind, repeat),
+      seed: deriveSeed(seed, "partition", data.task.name, repeat),
       holdoutFraction: scenario.teachers.holdout,
     })
-    const strategy = teacherStrategy(method)
+    const strategy = teacherStrategy(method, data.task)
     const privacy = method.privacy ?? scenario.privacy
 
     const teachers =
@@ -120,7 +120,7 @@ export const spawnCohort = (options: {
         : yield* Effect.forEach(parts, (part, i) =>
             Effect.gen(function* () {
               const id = teacherId(i)
-              const model = yield* registry.forAgent(scenario.teachers.model, id)
+              const model = yield* registry.forAgent(scenario.teachers.model, id, { repeat })
               // Compared with each private example's input: a copy with another label still leaks it.
               const filter = makePrivacyFilter([verbatimDetector(part.train.map((item) => item.input))], {
                 verbatim: privacy.verbatim,
@@ -149,7 +149,7 @@ export const spawnCohort = (options: {
     const students = yield* Effect.forEach(Array.from({ length: scenario.students.count }), (_, i) =>
       Effect.gen(function* () {
         const id = studentId(i)
-        const model = yield* registry.forAgent(scenario.students.model, id)
+        const model = yield* registry.forAgent(scenario.students.model, id, { repeat })
         const ref = yield* system.spawn(
           address("student", id),
           studentActor(

@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path"
 import { ActorSystem, LocalTransport } from "@lyceum/actors"
 import { Evaluate, Learn } from "@lyceum/learning"
 import { Metering, ModelRegistry, type UsageSnapshot } from "@lyceum/models"
@@ -119,7 +120,15 @@ export const runScenario = (options: RunOptions) =>
         }
       }
     }).pipe(
-      Effect.provide(ModelRegistry.layer({ models: scenario.models, seed })),
+      Effect.provide(
+        ModelRegistry.layer({
+          models: scenario.models,
+          seed,
+          ...(scenario.cache && {
+            cache: { ...scenario.cache, path: resolve(dirname(options.loaded.file), scenario.cache.path) },
+          }),
+        }),
+      ),
       Effect.provide(Metering.layer(scenario.budget ? { budget: scenario.budget } : {})),
       Effect.provide(LocalTransport.layer()),
     )
@@ -166,6 +175,9 @@ const playRound = (
 
 type RoundOutcome = Effect.Effect.Success<ReturnType<typeof playRound>>
 
+/** A model reference as stored: its name, or a fallback chain as `primary > backup`. */
+const modelText = (ref: string | ReadonlyArray<string>) => (typeof ref === "string" ? ref : ref.join(" > "))
+
 /** Every agent the scenario declares; teachers' data sizes as in the first task's first repeat. */
 const agentRows = (runId: string, scenario: LoadedScenario["scenario"], first: TaskData) => {
   const share = (i: number) =>
@@ -176,14 +188,14 @@ const agentRows = (runId: string, scenario: LoadedScenario["scenario"], first: T
       runId,
       agentId: `teacher-${i + 1}`,
       role: "teacher" as const,
-      model: scenario.teachers.model,
+      model: modelText(scenario.teachers.model),
       dataSize: share(i) - Math.floor(share(i) * scenario.teachers.holdout),
     })),
     ...Array.from({ length: scenario.students.count }, (_, i) => ({
       runId,
       agentId: `student-${i + 1}`,
       role: "student" as const,
-      model: scenario.students.model,
+      model: modelText(scenario.students.model),
       dataSize: null,
     })),
   ]

@@ -1,4 +1,4 @@
-import { ModelConfig } from "@lyceum/models"
+import { ModelConfig, ResponseCacheConfig } from "@lyceum/models"
 import { Schema } from "effect"
 
 const PositiveInt = Schema.Int.pipe(Schema.positive())
@@ -31,9 +31,12 @@ export type SpamTaskConfig = typeof SpamTaskConfig.Type
 const datasetTask = <K extends string>(kind: K, file: string) =>
   Schema.Struct({
     kind: Schema.Literal(kind),
-    dataset: Schema.optionalWith(DatasetSource.annotations({ description: `builtin, or { path } to ${file}` }), {
-      default: () => "builtin" as const,
-    }),
+    dataset: Schema.optionalWith(
+      DatasetSource.annotations({ description: `builtin, or { path } to ${file}` }),
+      {
+        default: () => "builtin" as const,
+      },
+    ),
     testSize: Schema.optionalWith(PositiveInt, { default: () => 100 }),
   })
 
@@ -58,16 +61,20 @@ export const TaskConfig = Schema.Union(
 )
 export type TaskConfig = typeof TaskConfig.Type
 
+/** A declared model's name, or a fallback chain [primary, backup, ...] tried in order when one fails. */
+export const ModelRef = Schema.Union(Identifier, Schema.NonEmptyArray(Identifier))
+export type ModelRef = typeof ModelRef.Type
+
 export const TeachersConfig = Schema.Struct({
   count: PositiveInt,
-  model: Identifier,
+  model: ModelRef,
   /** Fraction of each teacher's partition held back (for the voting aggregator); 0 keeps everything. */
   holdout: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 0.9)), { default: () => 0 }),
 })
 
 export const StudentsConfig = Schema.Struct({
   count: PositiveInt,
-  model: Identifier,
+  model: ModelRef,
 })
 
 export const FilterAction = Schema.Literal("drop", "flag")
@@ -177,6 +184,8 @@ export const Scenario = Schema.Struct({
   /** Every method is played on every task: the rows (Table 2) or the O/G pairs (Table 1). */
   methods: Schema.NonEmptyArray(MethodConfig),
   budget: Schema.optionalWith(BudgetConfig, { exact: true }),
+  /** Model answers kept in a SQLite file (path relative to the scenario file); `mode: replay` makes no calls. */
+  cache: Schema.optionalWith(ResponseCacheConfig, { exact: true }),
   privacy: Schema.optionalWith(PrivacyConfig, { default: () => ({ verbatim: "drop" as const }) }),
 })
 export type Scenario = typeof Scenario.Type

@@ -39,13 +39,17 @@ const crossChecks = (raw: unknown): Array<Finding> => {
   const models = field(raw, "models")
   const known = typeof models === "object" && models !== null ? Object.keys(models) : []
   for (const role of ["teachers", "students"] as const) {
-    const model = field(field(raw, role), "model")
-    if (typeof model === "string" && !known.includes(model)) {
-      problem(
-        [role, "model"],
-        `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
-      )
-    }
+    const ref = field(field(raw, role), "model")
+    const chain = Array.isArray(ref) ? ref : [ref]
+    chain.forEach((model, i) => {
+      if (typeof model === "string" && !known.includes(model)) {
+        const key = Array.isArray(ref) ? [role, "model", i] : [role, "model"]
+        problem(
+          key,
+          `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
+        )
+      }
+    })
   }
 
   const rounds = list(field(raw, "rounds"))

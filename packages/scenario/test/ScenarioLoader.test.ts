@@ -118,3 +118,28 @@ describe("scenario loading", () => {
     )
   })
 })
+
+describe("model references", () => {
+  it("accepts a fallback chain and checks every name in it", () => {
+    const chain = valid.replace(
+      "students: { count: 1, model: sim }",
+      "students: { count: 1, model: [sim, backup] }",
+    )
+    const error = problemsOf(chain)
+    expect(error.problems).toEqual([
+      {
+        path: "students.model[1]",
+        line: 8,
+        message: 'unknown model "backup"; declare it under models (declared: sim)',
+      },
+    ])
+    const declared = chain.replace(
+      "sim: { provider: sim }",
+      "sim: { provider: sim }\n  backup: { provider: sim, seed: 9 }",
+    )
+    expect(Either.getOrThrow(parseScenario("ok.yaml", declared)).scenario.students.model).toEqual([
+      "sim",
+      "backup",
+    ])
+  })
+})
