@@ -26,7 +26,7 @@ describe("lyceum CLI, end to end", () => {
 
   it("runs the quickstart scenario and records a learning curve that rises", () => {
     const run = lyceum("run", "scenarios/quickstart.yaml", "--db", db)
-    expect(run.stderr).toMatch(/spam.synthetic-examples repeat 1 round 4 \(n=8\): accuracy/)
+    expect(run.stderr).toMatch(/sms-spam.synthetic-examples repeat 1 round 4 \(n=8\): accuracy/)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain("Learning curve")
 

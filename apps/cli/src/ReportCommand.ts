@@ -1,5 +1,19 @@
 import { Command, Options } from "@effect/cli"
-import { curveToCsv, formatCurveChart, formatCurveTable, summarizeCurve } from "@lyceum/report"
+import {
+  cultureRows,
+  curveToCsv,
+  formatCultureTable,
+  formatCurvePlot,
+  formatCurveTable,
+  formatTable1,
+  formatTable2,
+  paperTable1,
+  paperTable2,
+  paperTableRows,
+  summarizeCurve,
+  table1ToCsv,
+  table2ToCsv,
+} from "@lyceum/report"
 import { Store } from "@lyceum/store"
 import { Console, Data, Effect, Option } from "effect"
 import { openExistingStore } from "./OpenStore.js"
@@ -22,12 +36,19 @@ const runOption = Options.text("run").pipe(
   Options.optional,
 )
 const formatOption = Options.choice("format", ["table", "json", "csv"]).pipe(Options.withDefault("table"))
+const tableOption = Options.choice("table", ["curve", "table1", "table2", "cultures"]).pipe(
+  Options.withDescription(
+    "curve: learning curves per round; table1: original vs generated per n with significance stars " +
+      "(paper Table 1); table2: methods × tasks (paper Table 2); cultures: probe accuracy per culture and the gap",
+  ),
+  Options.withDefault("curve"),
+)
 
 /** `lyceum report`: the learning curve of one run as a table (with a chart), JSON or CSV. */
 export const reportCommand = Command.make(
   "report",
-  { db: dbOption, run: runOption, format: formatOption, verbose: verboseOption },
-  ({ db, run, format }) =>
+  { db: dbOption, run: runOption, format: formatOption, table: tableOption, verbose: verboseOption },
+  ({ db, run, format, table }) =>
     Effect.gen(function* () {
       const store = yield* Store
       const runId = Option.isSome(run)
@@ -47,6 +68,36 @@ export const reportCommand = Command.make(
           }),
         ),
       )
+      if (table === "cultures") {
+        const rows = yield* cultureRows(runId)
+        if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))
+        if (format === "csv") {
+          const cultures = [...new Set(rows.flatMap((row) => Object.keys(row.byCulture)))].sort()
+          const csv = [
+            ["task", "method", "round", ...cultures, "gap"].join(","),
+            ...rows.map((row) =>
+              [row.task, row.method, row.round, ...cultures.map((c) => row.byCulture[c] ?? ""), row.gap].join(
+                ",",
+              ),
+            ),
+          ]
+          return yield* Effect.sync(() => process.stdout.write(`${csv.join("\n")}\n`))
+        }
+        return yield* Console.log(formatCultureTable(rows))
+      }
+      if (table !== "curve") {
+        const scores = yield* paperTableRows(runId)
+        const shaped = table === "table1" ? paperTable1(scores) : paperTable2(scores)
+        if (format === "json") return yield* Console.log(JSON.stringify(shaped, null, 2))
+        if (format === "csv") {
+          const csv = shaped.kind === "table1" ? table1ToCsv(shaped) : table2ToCsv(shaped)
+          return yield* Effect.sync(() => process.stdout.write(csv))
+        }
+        yield* Console.log(
+          `Run ${info.id} · scenario ${info.scenarioName} · seed ${info.seed} · ${info.status}\n`,
+        )
+        return yield* Console.log(shaped.kind === "table1" ? formatTable1(shaped) : formatTable2(shaped))
+      }
       const rows = yield* store.learningCurve(runId)
       if (format === "json") {
         return yield* Console.log(JSON.stringify({ run: info, learningCurve: rows }, null, 2))
@@ -57,6 +108,8 @@ export const reportCommand = Command.make(
         `Run ${info.id} · scenario ${info.scenarioName} · seed ${info.seed} · ${info.status}`,
       )
       if (points.length === 0) return yield* Console.log("(no evaluations recorded yet)")
-      yield* Console.log(`\n${formatCurveTable(points)}\n\n${formatCurveChart(points)}`)
+      yield* Console.log(
+        `\n${formatCurveTable(points)}\n\n${formatCurvePlot(points, { color: process.stdout.isTTY })}`,
+      )
     }).pipe(Effect.provide(openExistingStore(db))),
 ).pipe(Command.withDescription("print the learning curve of a run (the latest unless --run is given)"))

@@ -1,5 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
-import { formatCurveChart, formatCurveTable, summarizeCurve } from "@lyceum/report"
+import { formatCurvePlot, formatCurveTable, summarizeCurve } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { loadScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
@@ -30,7 +30,7 @@ export const runCommand = Command.make(
       const points = summarizeCurve(result.learningCurve)
       yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)
       yield* Console.log(formatCurveTable(points))
-      yield* Console.log(`\n${formatCurveChart(points)}`)
+      yield* Console.log(`\n${formatCurvePlot(points, { color: process.stdout.isTTY })}`)
       yield* Console.log(`\nQuery it: lyceum report --db ${db} --run ${result.runId} --format csv`)
     }).pipe(Effect.provide([Store.layer({ filename: db }), ConsoleProgress.layer])),
 ).pipe(Command.withDescription("run a scenario and record its learning curves in the database"))

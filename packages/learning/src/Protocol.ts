@@ -1,4 +1,5 @@
 import { Lesson, LessonRequest, TaskItem } from "@lyceum/core"
+import { FilterDecisionSchema } from "@lyceum/privacy"
 import { Schema } from "effect"
 
 /**
@@ -29,12 +30,6 @@ export class Rank extends Schema.TaggedRequest<Rank>()("Rank", {
 }) {}
 
 export const TeacherProtocol = Schema.Union(Teach, Rank)
-
-const FilterDecisionSchema = Schema.Struct({
-  action: Schema.Literal("allow", "flag", "drop"),
-  detector: Schema.optional(Schema.String),
-  reason: Schema.optional(Schema.String),
-})
 
 /** Teacher → coordinator: every candidate lesson with its filter decision, for the audit trail. */
 export class RecordAudit extends Schema.TaggedRequest<RecordAudit>()("RecordAudit", {

@@ -55,7 +55,12 @@ export const makeStudent = (setup: StudentSetup) => {
       items,
       (item) =>
         model
-          .generate({ prompt: task.prompt(item, learned), temperature: 0, maxTokens: 128, stop: task.stop })
+          .generate({
+            prompt: task.prompt(item, learned),
+            temperature: 0,
+            maxTokens: task.maxAnswerTokens ?? 32,
+            stop: task.stop,
+          })
           .pipe(
             Effect.map((response) => {
               const answer = response.texts[0] ?? ""

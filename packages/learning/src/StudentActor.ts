@@ -14,7 +14,7 @@ export type StudentPlan =
   | {
       readonly kind: "examples"
       readonly aggregator: AggregatorKind
-      /** Candidates each teacher returns, or "missing": as many as the prompt still lacks (one teacher). */
+      /** Candidates each teacher returns, or "missing": the prompt's shortfall, shared among the teachers. */
       readonly perTeacher: number | "missing"
       /** The paper's original-examples baseline and instructions come from a single teacher. */
       readonly teachers: "all" | "first"
@@ -49,8 +49,13 @@ export const studentActor = (
           const missing = Math.max(0, size - student.lessons().length)
           const asked =
             plan.kind === "instruction" || plan.teachers === "first" ? teachers.slice(0, 1) : teachers
+          // "missing" is spread over the teachers asked: each gives its share, rounded up.
           const count =
-            plan.kind === "instruction" ? 1 : plan.perTeacher === "missing" ? missing : plan.perTeacher
+            plan.kind === "instruction"
+              ? 1
+              : plan.perTeacher === "missing"
+                ? Math.ceil(missing / asked.length)
+                : plan.perTeacher
           if (plan.kind === "examples" && missing === 0) return []
           const request = new LessonRequest({ cohort: setup.cohort, student: setup.id, repeat, round, count })
           const replies = yield* Effect.forEach(

@@ -1,6 +1,6 @@
 import { type AgentId, Lesson, type LessonRequest, makeRng, type TaskItem } from "@lyceum/core"
 import { type LanguageModel, type ModelError, meanLogprob } from "@lyceum/models"
-import type { FilterDecision, PrivacyFilter } from "@lyceum/privacy"
+import type { ClearedText, FilterDecision, PrivacyFilter } from "@lyceum/privacy"
 import { fewShotContext, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
 
@@ -98,13 +98,19 @@ export const makeTeacher = (setup: TeacherSetup) => {
   ): Effect.Effect<TeachResult, ModelError> =>
     Effect.gen(function* () {
       const checked: Array<{ lesson: Lesson; decision: FilterDecision }> = []
-      const passed: Array<{ lesson: Lesson; score: number }> = []
+      const passed: Array<{ lesson: Lesson; cleared: ClearedText; score: number }> = []
       for (const { lesson, wellFormed } of candidates) {
-        const decision = wellFormed ? filter.check(lesson.text) : MALFORMED
+        const decision = wellFormed ? filter.check(lesson.text, { student: lesson.student }) : MALFORMED
         checked.push({ lesson, decision })
-        if (decision.action !== "drop") passed.push({ lesson, score: yield* scoreOf(lesson) })
+        // Only the filter's output leaves the teacher: the cleared text (redacted where the policy says so).
+        if (decision.action !== "drop" && decision.text !== undefined) {
+          const cleared = new Lesson({ ...lesson, text: decision.text })
+          passed.push({ lesson: cleared, cleared: decision.text, score: yield* scoreOf(cleared) })
+        }
       }
       const best = passed.sort((a, b) => b.score - a.score).slice(0, count)
+      // The session scanner remembers what each student really received (a secret split across lessons).
+      for (const b of best) filter.delivered(b.lesson.student, b.cleared)
       const sent = new Set(best.map((b) => b.lesson.id))
       return {
         lessons: best.map((b) => b.lesson),

@@ -48,6 +48,13 @@ export const SimModelConfig = Schema.Struct({
       description: "Seed of the model's sampling. Default: derived from the run seed and the model's name.",
     }),
   ),
+  corpus: optional(
+    Schema.NonEmptyTrimmedString.annotations({
+      description:
+        "A named background corpus (the model's prior) that the runner provides, e.g. culture:japan for a prior " +
+        "that knows Japan's cultural facts. Default: the built-in general English corpus.",
+    }),
+  ),
 }).annotations({
   identifier: "SimModelConfig",
   title: "sim model",

@@ -32,7 +32,16 @@ export interface ModelRegistryOptions {
    * model is ever called, so `openai` models need neither their API key nor their endpoint.
    */
   readonly cache?: ResponseCacheConfig
+  /** Named background corpora a sim model may select with `corpus:` (provided by the runner). */
+  readonly corpora?: Readonly<Record<string, string>>
 }
+
+/** A sim model asked for a background corpus nobody provided; the message lists the ones there are. */
+export class UnknownCorpus extends Data.TaggedError("UnknownCorpus")<{
+  readonly model: string
+  readonly corpus: string
+  readonly message: string
+}> {}
 
 /** How an agent's model is handed out. */
 export interface ForAgentOptions {
@@ -83,7 +92,7 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
 >() {
   static readonly make = (
     options: ModelRegistryOptions,
-  ): Effect.Effect<ModelRegistryService, MissingApiKey | ResponseCacheError, Scope.Scope | Metering> =>
+  ): Effect.Effect<ModelRegistryService, MissingApiKey | UnknownCorpus | ResponseCacheError, Scope.Scope | Metering> =>
     Effect.gen(function* () {
       const metering = yield* Metering
       const env = options.env ?? process.env
@@ -101,9 +110,19 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
         let model: LanguageModel
         if (config.provider === "sim") {
           const seed = config.seed ?? deriveSeed(options.seed, "model", name)
-          model = makeSimModel({ name, seed })
+          const corpus = config.corpus === undefined ? undefined : options.corpora?.[config.corpus]
+          if (config.corpus !== undefined && corpus === undefined) {
+            const known = Object.keys(options.corpora ?? {}).sort()
+            return yield* new UnknownCorpus({
+              model: name,
+              corpus: config.corpus,
+              message: `Model "${name}" asks for the corpus "${config.corpus}"; the corpora there are: ${known.join(", ") || "none"}.`,
+            })
+          }
+          model = makeSimModel(corpus === undefined ? { name, seed } : { name, seed, corpus })
           if (cache !== undefined) {
-            model = cached(model, cache, { provider: "sim", model: `seed=${seed}`, mode: cacheMode })
+            const identity = `seed=${seed}${config.corpus === undefined ? "" : ` corpus=${config.corpus}`}`
+            model = cached(model, cache, { provider: "sim", model: identity, mode: cacheMode })
           }
         } else {
           model = replay
@@ -173,6 +192,6 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
   /** The registry as a layer; it needs `Metering` (see `Metering.layer`). */
   static readonly layer = (
     options: ModelRegistryOptions,
-  ): Layer.Layer<ModelRegistry, MissingApiKey | ResponseCacheError, Metering> =>
+  ): Layer.Layer<ModelRegistry, MissingApiKey | UnknownCorpus | ResponseCacheError, Metering> =>
     Layer.scoped(ModelRegistry, ModelRegistry.make(options))
 }

@@ -114,3 +114,28 @@ describe("ModelRegistry", () => {
     }),
   )
 })
+
+describe("ModelRegistry corpora", () => {
+  it.scoped("gives a sim model the named background corpus, and names the missing one", () =>
+    Effect.gen(function* () {
+      const corpora = { "culture:test": "In Zembla people drive on the left.\n".repeat(5) }
+      const registry = yield* ModelRegistry.make({
+        models: { prior: { provider: "sim", seed: 1, corpus: "culture:test" }, plain: { provider: "sim", seed: 1 } },
+        seed: 1,
+        corpora,
+      })
+      const score = (name: string) =>
+        Effect.flatMap(registry.get(name), (model) =>
+          model.score({ prompt: "In Zembla people drive on the", continuation: " left." }),
+        )
+      const prior = yield* score("prior")
+      const plain = yield* score("plain")
+      expect(prior.logprobs.reduce((a, b) => a + b)).toBeGreaterThan(plain.logprobs.reduce((a, b) => a + b))
+
+      const missing = yield* Effect.flip(
+        ModelRegistry.make({ models: { m: { provider: "sim", corpus: "culture:nowhere" } }, seed: 1, corpora }),
+      )
+      expect(missing.message).toContain('asks for the corpus "culture:nowhere"; the corpora there are: culture:test')
+    }).pipe(Effect.provide(Metering.layer())),
+  )
+})

@@ -69,7 +69,12 @@ const studentPlan = (method: MethodConfig): StudentPlan => {
     case "manual-instruction":
       return { kind: "no-teachers" }
     case "original-examples":
-      return { kind: "examples", aggregator: method.aggregator, perTeacher: "missing", teachers: "first" }
+      return {
+        kind: "examples",
+        aggregator: method.aggregator,
+        perTeacher: "missing",
+        teachers: method.teachers,
+      }
     case "synthetic-examples":
       return { kind: "examples", aggregator: method.aggregator, perTeacher: method.topK, teachers: "all" }
     case "instruction":
@@ -106,11 +111,14 @@ export const spawnCohort = (options: {
     )
 
     // The same partition for every method of a repeat, so methods are compared on the same private data.
-    const parts = partitionIid(data.train, {
-      parts: scenario.teachers.count,
-      seed: deriveSeed(seed, "partition", data.task.name, repeat),
-      holdoutFraction: scenario.teachers.holdout,
-    })
+    const parts =
+      data.partition === undefined
+        ? partitionIid(data.train, {
+            parts: scenario.teachers.count,
+            seed: deriveSeed(seed, "partition", data.task.name, repeat),
+            holdoutFraction: scenario.teachers.holdout,
+          })
+        : data.partition(scenario.teachers.count).map((train) => ({ train, holdout: [] }))
     const strategy = teacherStrategy(method, data.task)
     const privacy = method.privacy ?? scenario.privacy
 

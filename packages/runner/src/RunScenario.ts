@@ -11,6 +11,7 @@ import {
   type RunVersions,
   Store,
 } from "@lyceum/store"
+import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
 import { Cause, Effect, Exit, Option } from "effect"
 import { type Cohort, spawnCohort } from "./Cohort.js"
 import { Progress } from "./Progress.js"
@@ -58,7 +59,12 @@ export const runScenario = (options: RunOptions) =>
       versions: options.versions,
       config: scenario,
     })
-    yield* store.insertAgents(agentRows(runId, scenario, tasks[0]!))
+    yield* store.writeBatch({
+      agents: agentRows(runId, scenario, tasks[0]!),
+      itemLabels: tasks.flatMap((data) =>
+        (data.labels ?? []).map((label) => ({ runId, task: data.task.name, ...label })),
+      ),
+    })
     const started = Date.now()
     yield* progress.report({
       _tag: "RunStarted",
@@ -124,6 +130,7 @@ export const runScenario = (options: RunOptions) =>
         ModelRegistry.layer({
           models: scenario.models,
           seed,
+          corpora: culturalCorpora,
           ...(scenario.cache && {
             cache: { ...scenario.cache, path: resolve(dirname(options.loaded.file), scenario.cache.path) },
           }),
@@ -174,6 +181,9 @@ const playRound = (
   )
 
 type RoundOutcome = Effect.Effect.Success<ReturnType<typeof playRound>>
+
+/** Priors for sim students that know one culture: `corpus: culture:<id>` in a sim model's config. */
+const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
 
 /** A model reference as stored: its name, or a fallback chain as `primary > backup`. */
 const modelText = (ref: string | ReadonlyArray<string>) => (typeof ref === "string" ? ref : ref.join(" > "))

@@ -5,8 +5,10 @@ import {
   builtinArithmeticItems,
   builtinClozeItems,
   builtinInsertionItems,
+  builtinProbes,
   builtinSpamItems,
   builtinYesNoItems,
+  culturalFactItems,
   loadBoolQ,
   loadGsm8k,
   loadLambada,
@@ -14,6 +16,7 @@ import {
   makeArithmeticTask,
   makeClozeTask,
   makeInsertionTask,
+  makeProbeTask,
   makeSpamTask,
   makeYesNoTask,
   splitSpam,
@@ -29,6 +32,14 @@ export interface TaskData {
   readonly task: Task
   readonly train: ReadonlyArray<TaskItem>
   readonly test: ReadonlyArray<TaskItem>
+  /** Teachers' private shares when they are not IID (cultural facts: one culture per teacher). */
+  readonly partition?: (teachers: number) => ReadonlyArray<ReadonlyArray<TaskItem>>
+  /** Culture and topic of test items, for per-culture accuracy. */
+  readonly labels?: ReadonlyArray<{
+    readonly itemId: string
+    readonly culture: string
+    readonly topic: string
+  }>
 }
 
 /** Built-in examples, or the public file the user downloaded (relative to the scenario file). */
@@ -58,7 +69,7 @@ const split = <A>(
  */
 export const prepareTaskData = (config: TaskConfig, scenarioFile: string, seed: number) =>
   Effect.gen(function* () {
-    const prepared = yield* (() => {
+    const prepared: Omit<TaskData, "kind"> = yield* (() => {
       switch (config.kind) {
         case "spam":
           return Effect.gen(function* () {
@@ -96,6 +107,22 @@ export const prepareTaskData = (config: TaskConfig, scenarioFile: string, seed: 
             source(config.dataset, scenarioFile, () => builtinYesNoItems(), loadBoolQ),
             (examples) => split(examples, makeYesNoTask({ examples }), config.testSize, seed),
           )
+        case "cultural": {
+          const cultures = config.cultures
+          const task = makeProbeTask({ probes: builtinProbes({ cultures, kinds: config.probeKinds }) })
+          const test = task.examples()
+          return Effect.succeed({
+            task: task as Task,
+            train: culturalFactItems(cultures),
+            test,
+            partition: (teachers: number) =>
+              Array.from({ length: teachers }, (_, i) => culturalFactItems(cultures[i % cultures.length]!)),
+            labels: test.flatMap((item) => {
+              const meta = task.metadata(item.id)
+              return meta === undefined ? [] : [{ itemId: item.id, culture: meta.culture, topic: meta.topic }]
+            }),
+          })
+        }
         case "insertion": {
           const examples = builtinInsertionItems()
           return split(examples, makeInsertionTask({ examples }), config.testSize, seed)

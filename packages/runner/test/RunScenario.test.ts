@@ -145,3 +145,40 @@ methods:
     expect(lessons.map((l) => l.method)).not.toContain("zero-shot")
   })
 })
+
+describe("runScenario with cultural probes", () => {
+  it("records probe accuracy per culture, and sharing facts narrows a one-culture student's gap", async () => {
+    const text = `
+name: cultures
+seed: 11
+rounds: [8, 32]
+models:
+  sim: { provider: sim }
+  us-prior: { provider: sim, corpus: "culture:us" }
+tasks: [{ kind: cultural, cultures: [us, japan, kenya, india] }]
+teachers: { count: 4, model: sim }
+students: { count: 1, model: us-prior }
+methods: [{ strategy: original-examples, teachers: all, privacy: { verbatim: flag } }]
+`
+    const db = join(dir, "cultures.db")
+    const result = await Effect.runPromise(run(text, db))
+    const rows = await Effect.runPromise(
+      Effect.flatMap(Store, (store) =>
+        store.query(
+          `SELECT round, culture, SUM(accuracy * n_items) / SUM(n_items) AS accuracy FROM probe_accuracy
+           WHERE run_id = ? GROUP BY round, culture`,
+          [result.runId],
+        ),
+      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    )
+    const gap = (round: number) => {
+      const values = rows.filter((r) => r.round === round).map((r) => Number(r.accuracy))
+      expect(values).toHaveLength(4)
+      return Math.max(...values) - Math.min(...values)
+    }
+    const us0 = rows.find((r) => r.round === 0 && r.culture === "us")!.accuracy as number
+    const japan0 = rows.find((r) => r.round === 0 && r.culture === "japan")!.accuracy as number
+    expect(us0).toBeGreaterThan(japan0 + 0.2)
+    expect(gap(2)).toBeLessThan(gap(0) - 0.2)
+  })
+})

@@ -52,8 +52,24 @@ export const InsertionTaskConfig = Schema.Struct({
   testSize: Schema.optionalWith(PositiveInt, { default: () => 100 }),
 })
 
+/**
+ * Cultural commonsense: teacher i privately holds the fact sentences of `cultures[i mod n]`; students are
+ * measured on the built-in probes of those cultures (per culture and topic, see the probe_accuracy view).
+ */
+export const CulturalTaskConfig = Schema.Struct({
+  kind: Schema.Literal("cultural"),
+  cultures: Schema.NonEmptyArray(
+    Schema.Literal("us", "china", "india", "iran", "kenya", "japan", "brazil", "germany"),
+  ),
+  probeKinds: Schema.optionalWith(
+    Schema.NonEmptyArray(Schema.Literal("cloze", "multiple-choice", "true-false")),
+    { default: () => ["cloze" as const] },
+  ),
+})
+
 export const TaskConfig = Schema.Union(
   SpamTaskConfig,
+  CulturalTaskConfig,
   ClozeTaskConfig,
   ArithmeticTaskConfig,
   YesNoTaskConfig,
@@ -106,6 +122,8 @@ export const OriginalExamplesMethod = Schema.Struct({
   ...methodName,
   strategy: Schema.Literal("original-examples"),
   aggregator: Schema.optionalWith(Aggregator, { default: () => "random" as const }),
+  /** The paper's baseline takes all n from one teacher; `all` asks every teacher for an equal share. */
+  teachers: Schema.optionalWith(Schema.Literal("first", "all"), { default: () => "first" as const }),
 })
 
 /** Teachers write synthetic examples from their private ones (paper: "live model"). */

@@ -135,10 +135,20 @@ export interface LearningCurveRow {
   readonly nItems: number
 }
 
+/** The culture and topic a test item is about (cultural probes). */
+export interface ItemLabelRow {
+  readonly runId: string
+  readonly task: string
+  readonly itemId: string
+  readonly culture: string
+  readonly topic: string
+}
+
 /** Rows written together, atomically: typically everything one completed round produced. */
 export interface RowBatch {
   readonly agents?: ReadonlyArray<AgentRow>
   readonly lessons?: ReadonlyArray<LessonRow>
   readonly evaluations?: ReadonlyArray<EvaluationRow>
   readonly modelUsage?: ReadonlyArray<ModelUsageRow>
+  readonly itemLabels?: ReadonlyArray<ItemLabelRow>
 }

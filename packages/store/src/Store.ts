@@ -5,6 +5,7 @@ import { migrate } from "./Migrations.js"
 import type {
   AgentRow,
   EvaluationRow,
+  ItemLabelRow,
   LearningCurveRow,
   LessonRow,
   ModelUsageRow,
@@ -91,6 +92,9 @@ const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, stude
   prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
   calls, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const INSERT_ITEM_LABEL =
+  "INSERT INTO item_labels (run_id, task, item_id, culture, topic) VALUES (?, ?, ?, ?, ?)"
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
@@ -215,6 +219,9 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.target,
           r.score,
         )
+      })
+      each("item_labels", batch.itemLabels, INSERT_ITEM_LABEL, (s, r: ItemLabelRow) => {
+        s.run(r.runId, r.task, r.itemId, r.culture, r.topic)
       })
       each("model_usage", batch.modelUsage, INSERT_MODEL_USAGE, (s, r: ModelUsageRow) => {
         s.run(

@@ -361,3 +361,30 @@ describe("query", () => {
     }),
   )
 })
+
+describe("probe_accuracy", () => {
+  it.scoped("averages scores per culture and topic through the item labels", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "probes.db") })
+      yield* store.createRun(newRun("r1"))
+      yield* store.writeBatch({
+        agents: agents("r1"),
+        itemLabels: [0, 1, 2, 3].map((i) => ({
+          runId: "r1",
+          task: "spam",
+          itemId: `item-${i}`,
+          culture: i < 2 ? "japan" : "kenya",
+          topic: i % 2 === 0 ? "driving" : "meals",
+        })),
+        evaluations: evaluations("r1", { repeat: 0, round: 1, student: "student-1" }, [1, 1, 0, 1]),
+      })
+      const rows = yield* store.query(
+        "SELECT culture, SUM(accuracy * n_items) / SUM(n_items) AS accuracy, SUM(n_items) AS n FROM probe_accuracy WHERE run_id = 'r1' GROUP BY culture ORDER BY culture",
+      )
+      expect(rows).toEqual([
+        { culture: "japan", accuracy: 1, n: 2 },
+        { culture: "kenya", accuracy: 0.5, n: 2 },
+      ])
+    }),
+  )
+})

@@ -88,6 +88,23 @@ CREATE TABLE model_usage (
   PRIMARY KEY (run_id, repeat, task, method, round, agent_id, model)
 ) WITHOUT ROWID;
 
+-- What a test item is about, for tasks whose items have a culture and topic (cultural probes).
+CREATE TABLE item_labels (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  task TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  culture TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  PRIMARY KEY (run_id, task, item_id)
+) WITHOUT ROWID;
+
+CREATE VIEW probe_accuracy AS
+SELECT e.run_id, e.repeat, e.round, e.student, l.culture, l.topic, AVG(e.score) AS accuracy, COUNT(*) AS n_items,
+  e.task, e.method
+FROM evaluations e JOIN item_labels l ON l.run_id = e.run_id AND l.task = e.task AND l.item_id = e.item_id
+WHERE e.metric = 'accuracy'
+GROUP BY e.run_id, e.repeat, e.round, e.student, e.task, e.method, l.culture, l.topic;
+
 CREATE VIEW learning_curve AS
 SELECT run_id, repeat, round, student, task, metric, AVG(score) AS value, COUNT(*) AS n_items, method, n,
   MIN(prompt_lessons) AS prompt_lessons
