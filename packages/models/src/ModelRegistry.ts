@@ -92,7 +92,11 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
 >() {
   static readonly make = (
     options: ModelRegistryOptions,
-  ): Effect.Effect<ModelRegistryService, MissingApiKey | UnknownCorpus | ResponseCacheError, Scope.Scope | Metering> =>
+  ): Effect.Effect<
+    ModelRegistryService,
+    MissingApiKey | UnknownCorpus | ResponseCacheError,
+    Scope.Scope | Metering
+  > =>
     Effect.gen(function* () {
       const metering = yield* Metering
       const env = options.env ?? process.env

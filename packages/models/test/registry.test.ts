@@ -120,7 +120,10 @@ describe("ModelRegistry corpora", () => {
     Effect.gen(function* () {
       const corpora = { "culture:test": "In Zembla people drive on the left.\n".repeat(5) }
       const registry = yield* ModelRegistry.make({
-        models: { prior: { provider: "sim", seed: 1, corpus: "culture:test" }, plain: { provider: "sim", seed: 1 } },
+        models: {
+          prior: { provider: "sim", seed: 1, corpus: "culture:test" },
+          plain: { provider: "sim", seed: 1 },
+        },
         seed: 1,
         corpora,
       })
@@ -133,9 +136,15 @@ describe("ModelRegistry corpora", () => {
       expect(prior.logprobs.reduce((a, b) => a + b)).toBeGreaterThan(plain.logprobs.reduce((a, b) => a + b))
 
       const missing = yield* Effect.flip(
-        ModelRegistry.make({ models: { m: { provider: "sim", corpus: "culture:nowhere" } }, seed: 1, corpora }),
+        ModelRegistry.make({
+          models: { m: { provider: "sim", corpus: "culture:nowhere" } },
+          seed: 1,
+          corpora,
+        }),
       )
-      expect(missing.message).toContain('asks for the corpus "culture:nowhere"; the corpora there are: culture:test')
+      expect(missing.message).toContain(
+        'asks for the corpus "culture:nowhere"; the corpora there are: culture:test',
+      )
     }).pipe(Effect.provide(Metering.layer())),
   )
 })
