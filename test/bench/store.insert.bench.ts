@@ -22,6 +22,9 @@ const rows: Array<EvaluationRow> = Array.from({ length: ROWS }, (_, i) => ({
   round: Math.floor(i / 5) % 10,
   student: `student-${Math.floor(i / 50) % 20}`,
   task: "spam",
+  method: "synthetic-examples",
+  n: 8,
+  promptLessons: 8,
   metric: "accuracy",
   itemId: `item-${Math.floor(i / 1000)}`,
   answer: i % 3 === 0 ? "ham" : "spam",
@@ -66,7 +69,7 @@ const timeRaw = async (dir: string): Promise<number> => {
     "INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed, versions, config, started_at) VALUES (?, 'b', 'b', 'b', ?, 1, '{}', '{}', '2025')",
   ).run(runId, "0".repeat(64))
   const insert = db.prepare(
-    "INSERT INTO evaluations (run_id, repeat, round, student, task, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO evaluations (run_id, repeat, round, student, task, method, n, prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   )
   const insertAll = db.transaction((all: ReadonlyArray<EvaluationRow>) => {
     for (const r of all)
@@ -76,6 +79,9 @@ const timeRaw = async (dir: string): Promise<number> => {
         r.round,
         r.student,
         r.task,
+        r.method,
+        r.n,
+        r.promptLessons,
         r.metric,
         r.itemId,
         r.answer,

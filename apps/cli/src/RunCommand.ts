@@ -1,4 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
+import { NatsTransport } from "@lyceum/nats"
 import { formatCurvePlot, formatCurveTable, summarizeCurve } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { loadScenario } from "@lyceum/scenario"
@@ -10,6 +11,12 @@ import { version } from "./version.js"
 const scenario = Args.file({ name: "scenario", exists: "yes" }).pipe(
   Args.withDescription("scenario file (YAML)"),
 )
+const nats = Options.text("nats").pipe(
+  Options.withDescription(
+    "run the agents over NATS at this server URL (e.g. nats://127.0.0.1:4222) instead of in process",
+  ),
+  Options.optional,
+)
 const seed = Options.integer("seed").pipe(
   Options.withDescription("override the scenario's seed"),
   Options.optional,
@@ -18,14 +25,17 @@ const seed = Options.integer("seed").pipe(
 /** `lyceum run SCENARIO`: plays the scenario, stores everything, prints the learning curve. */
 export const runCommand = Command.make(
   "run",
-  { scenario, db: dbOption, seed, verbose: verboseOption },
-  ({ scenario, db, seed }) =>
+  { scenario, db: dbOption, seed, nats, verbose: verboseOption },
+  ({ scenario, db, seed, nats }) =>
     Effect.gen(function* () {
       const loaded = yield* loadScenario(scenario)
       const result = yield* runScenario({
         loaded,
         seed: Option.getOrUndefined(seed),
         versions: { lyceum: version, node: process.version },
+        ...(Option.isSome(nats) && {
+          transport: NatsTransport.layer({ nats: { servers: [nats.value], name: "lyceum-run" } }),
+        }),
       })
       const points = summarizeCurve(result.learningCurve)
       yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)

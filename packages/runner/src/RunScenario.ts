@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path"
-import { ActorSystem, LocalTransport } from "@lyceum/actors"
+import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
 import { Evaluate, Learn } from "@lyceum/learning"
 import { Metering, ModelRegistry, type UsageSnapshot } from "@lyceum/models"
 import type { LoadedScenario } from "@lyceum/scenario"
@@ -12,18 +12,20 @@ import {
   Store,
 } from "@lyceum/store"
 import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
-import { Cause, Effect, Exit, Option } from "effect"
+import { Cause, Effect, Exit, type Layer, Option } from "effect"
 import { type Cohort, spawnCohort } from "./Cohort.js"
 import { Progress } from "./Progress.js"
 import { RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
 import { prepareTaskData, type TaskData } from "./TaskData.js"
 
-export interface RunOptions {
+export interface RunOptions<TE = never> {
   readonly loaded: LoadedScenario
   /** Overrides the scenario's seed. */
   readonly seed?: number | undefined
   readonly versions: RunVersions
+  /** Where agents talk: in process by default; a NATS transport spreads them over processes and hosts. */
+  readonly transport?: Layer.Layer<Transport, TE>
 }
 
 export interface RunResult {
@@ -39,7 +41,7 @@ const STUDENT_TIMEOUT = "30 minutes"
  * and after every round, and writes each finished round to the store in one transaction. The run row is
  * finished as `completed`, `failed` or `stopped` (budget spent or interrupted) whatever happens.
  */
-export const runScenario = (options: RunOptions) =>
+export const runScenario = <TE = never>(options: RunOptions<TE>) =>
   Effect.gen(function* () {
     const store = yield* Store
     const progress = yield* Progress
@@ -137,7 +139,7 @@ export const runScenario = (options: RunOptions) =>
         }),
       ),
       Effect.provide(Metering.layer(scenario.budget ? { budget: scenario.budget } : {})),
-      Effect.provide(LocalTransport.layer()),
+      Effect.provide(options.transport ?? LocalTransport.layer()),
     )
 
     const exit = yield* Effect.exit(play)

@@ -1,0 +1,744 @@
+/**
+ * The actor runtime's `Transport` over NATS: actors of a run are `lyceum.<run>.<kind>.<id>`, every process
+ * that hosts actors of a run holds ONE subscription `lyceum.<run>.>` and routes what arrives to its local
+ * receivers. Tell and ask are request/reply; tells opted in to durability go through a JetStream stream per run.
+ */
+import { randomUUID } from "node:crypto"
+import {
+  type Ack,
+  type ActorAddress,
+  AddressInUse,
+  AskTimeout,
+  type DeliveryError,
+  type Envelope,
+  formatAddress,
+  MalformedMessage,
+  type Receiver,
+  type Reply,
+  type TellError,
+  Transport,
+  TransportError,
+  type TransportService,
+  UnknownRecipient,
+} from "@lyceum/actors"
+import {
+  type Chunk,
+  Clock,
+  Context,
+  Deferred,
+  Duration,
+  Effect,
+  Either,
+  ExecutionStrategy,
+  Exit,
+  Fiber,
+  FiberId,
+  Layer,
+  Runtime,
+  Schedule,
+  Scope,
+  Stream,
+} from "effect"
+import type { DeadLetter } from "./DeadLetter.js"
+import * as NatsClient from "./NatsClient.js"
+import type { NatsConnectionError, NatsError, NatsPermissionDenied } from "./NatsError.js"
+import * as Subjects from "./Subjects.js"
+import * as TransportSubjects from "./TransportSubjects.js"
+import * as Wire from "./Wire.js"
+
+/** How durable tells are stored and delivered. See the README's "Durable delivery". */
+export interface DurableOptions {
+  /**
+   * Which `tell`s go through JetStream instead of core request/reply, e.g. `byTag("ApplyLesson")`. Such a
+   * tell resolves once the server stored the message, not when a mailbox accepted it. Default: none (only
+   * `tellDurable` is durable).
+   */
+  readonly route?: (envelope: Envelope) => boolean
+  /** Consume the durable messages of every run this process serves. Default true; false = publish only. */
+  readonly consume?: boolean
+  /** Name of each run's durable consumer, shared by all processes serving the run. Default "lyceum". */
+  readonly consumer?: string
+  /** Deliveries before a message that keeps failing becomes a dead letter. Default 5. */
+  readonly maxDeliveries?: number
+  /** Redeliver a message not settled within this time (e.g. its process died). Default 30 s. */
+  readonly ackWaitMs?: number
+  /** Durable messages in flight per run (delivered, not yet settled). Default 1000. */
+  readonly maxAckPending?: number
+  /** First delay before a failed message is redelivered; doubles per delivery, capped at 30 s. Default 250 ms. */
+  readonly redeliveryDelayMs?: number
+  /** A message id published again within this window is stored once. Default 10 minutes. */
+  readonly duplicateWindowMs?: number
+  /** Default "file": the stream survives a server restart. */
+  readonly storage?: "file" | "memory"
+  /** How long `tellDurable` keeps retrying (with the same message id) while the server is unreachable. Default 30 s. */
+  readonly publishTimeoutMs?: number
+}
+
+export interface NatsTransportOptions {
+  /** Runs to serve from the start; any other run is served when its first actor registers here. */
+  readonly runs?: ReadonlyArray<string>
+  /**
+   * `true` (default): a tell is a request, resolved when the recipient's mailbox accepted it, failed with its
+   * refusal or `UnknownRecipient`. `false`: a tell is a plain publish, resolved when handed to the connection;
+   * refusals are only logged by the recipient's process. Several times the throughput, at most once.
+   */
+  readonly acknowledgeTells?: boolean
+  /** How long an acknowledged tell waits for its acknowledgement. Default 10 s. */
+  readonly tellTimeoutMs?: number
+  /** Durable delivery through JetStream. Absent: no stream or consumer is created unless `tellDurable` is called. */
+  readonly durable?: DurableOptions
+}
+
+export interface NatsTransportLayerOptions extends NatsTransportOptions {
+  /** The connection (servers, credentials, TLS, name). */
+  readonly nats: NatsClient.NatsClientOptions
+}
+
+/** The server's answer to a durable tell. */
+export interface DurableReceipt {
+  /** Position in the run's stream. */
+  readonly sequence: number
+  /** The message id was already stored (a retried publish); the message will not be delivered twice. */
+  readonly duplicate: boolean
+}
+
+/** A `Transport` over NATS, with the durable path and the dead letters on top. */
+export interface NatsTransportService extends TransportService {
+  /** This process's id among the processes serving a run. */
+  readonly nodeId: string
+  /** Serves `run` now: subscribes to it and, with durable delivery, consumes its stream. Idempotent. */
+  readonly serve: (run: string) => Effect.Effect<void, TransportError>
+  /**
+   * Stores `envelope` in its run's stream, with `Nats-Msg-Id` = `envelope.id` so a retried publish is stored
+   * once, and resolves when the server has it. A process serving the run delivers it with `Receiver.ask` and
+   * acknowledges once the handler replied (success or typed failure); it is redelivered after a refusal, a
+   * crash or a dead process, and becomes a dead letter when malformed or after `maxDeliveries`.
+   */
+  readonly tellDurable: (envelope: Envelope) => Effect.Effect<DurableReceipt, MalformedMessage | TransportError>
+  /** Dead letters of `run` published from now on, for as long as the scope is open. */
+  readonly deadLetters: (
+    run: string,
+  ) => Effect.Effect<Stream.Stream<DeadLetter, TransportError>, TransportError, Scope.Scope>
+}
+
+/** The NATS transport, for code that needs `tellDurable`, `serve` or `deadLetters`. Also provided as `Transport`. */
+export class NatsTransport extends Context.Tag("@lyceum/nats/NatsTransport")<
+  NatsTransport,
+  NatsTransportService
+>() {}
+
+/** A durable route: tells whose request tag (the encoded payload's `_tag`) is one of `tags`. */
+export const byTag =
+  (...tags: ReadonlyArray<string>) =>
+  (envelope: Envelope): boolean => {
+    const payload = envelope.payload
+    return (
+      typeof payload === "object" &&
+      payload !== null &&
+      "_tag" in payload &&
+      tags.includes(payload._tag as string)
+    )
+  }
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** A receiver registered here, and the address it was registered at. */
+interface Hosted {
+  readonly address: ActorAddress
+  readonly receiver: Receiver
+}
+
+/** What this process knows about a run it serves. */
+interface RunState {
+  readonly run: string
+  readonly nodesSubject: string
+  /** Another process serves the run too: addresses not hosted here are left to their hosts. */
+  shared: boolean
+  readonly peers: Set<string>
+}
+
+const rejected = (error: DeliveryError): Reply & Ack => ({ _tag: "Rejected", error })
+
+const failure = (reason: string, cause?: unknown): TransportError =>
+  new TransportError(cause === undefined ? { reason } : { reason, cause })
+
+// setTimeout's limit; asks may be given longer (or infinite) timeouts.
+const maxTimerMs = 2_147_483_647
+
+const isRetryable = (error: NatsError | { readonly _tag: "TimeoutException" }): boolean =>
+  error._tag === "NatsTimeout" ||
+  error._tag === "NatsConnectionError" ||
+  error._tag === "JetStreamError" ||
+  error._tag === "TimeoutException"
+
+/** Runs `start` once per key; concurrent and later callers share its outcome, a failure is forgotten. */
+const once = <A, E>(
+  cache: Map<string, Deferred.Deferred<A, E>>,
+  key: string,
+  start: () => Effect.Effect<A, E>,
+): Effect.Effect<A, E> =>
+  Effect.suspend(() => {
+    const pending = cache.get(key)
+    if (pending !== undefined) return Deferred.await(pending)
+    const started = Deferred.unsafeMake<A, E>(FiberId.none)
+    cache.set(key, started)
+    return start().pipe(
+      Effect.onExit((exit) => {
+        if (Exit.isFailure(exit)) cache.delete(key)
+        return Deferred.done(started, exit)
+      }),
+    )
+  })
+
+/**
+ * A transport on `client`. Runs are served on demand (first `register` of an actor of the run, or `serve`);
+ * closing the scope ends every subscription and consumer (close it after the `ActorSystem`s using it).
+ */
+export const make = (
+  client: NatsClient.NatsClient,
+  options: NatsTransportOptions = {},
+): Effect.Effect<NatsTransportService, TransportError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope
+    const runtime = yield* Effect.runtime<never>()
+    // Network timing is real time, also when the caller runs on a TestClock.
+    const liveClock = Clock.make()
+    const live = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.withClock(self, liveClock)
+
+    const nodeId = randomUUID()
+    const acknowledgeTells = options.acknowledgeTells ?? true
+    const tellTimeoutMs = options.tellTimeoutMs ?? 10_000
+    const durable = options.durable
+    const durableRoute = durable?.route
+    const consumeDurable = durable !== undefined && durable.consume !== false
+    const maxDeliveries = durable?.maxDeliveries ?? 5
+    const ackWaitMs = durable?.ackWaitMs ?? 30_000
+    const redeliveryDelayMs = durable?.redeliveryDelayMs ?? 250
+    const publishTimeoutMs = durable?.publishTimeoutMs ?? 30_000
+
+    const receivers = new Map<string, Hosted>()
+    const runs = new Map<string, Deferred.Deferred<RunState, TransportError>>()
+    const served = new Set<string>()
+    const streams = new Map<string, Deferred.Deferred<void, TransportError>>()
+
+    // --- sending ------------------------------------------------------------------------------------------
+
+    const malformed = (envelope: Envelope, reason: string) =>
+      new MalformedMessage({ address: envelope.to, messageId: envelope.id, reason })
+
+    /** Fails before sending when the server would refuse the message for its size. */
+    const checkSize = (size: number, what: () => string): Effect.Effect<void, TransportError> =>
+      Effect.flatMap(client.maxPayload, (max) =>
+        size > max
+          ? Effect.fail(
+              failure(
+                `${what()} is ${size} bytes on the wire, over the NATS server's max_payload of ${max} bytes; ` +
+                  "send a smaller message (e.g. a reference to the data) or raise max_payload in the server config",
+              ),
+            )
+          : Effect.void,
+      )
+
+    const encodeRequest = (
+      envelope: Envelope,
+      headers: Readonly<Record<string, string>> | undefined,
+    ): Effect.Effect<Uint8Array, MalformedMessage | TransportError> => {
+      const encoded = Wire.encodeEnvelope(envelope)
+      if (Either.isLeft(encoded)) return Effect.fail(malformed(envelope, encoded.left))
+      const data = encoded.right
+      return Effect.as(
+        checkSize(
+          data.length + Wire.headerBytes(headers),
+          () => `message ${envelope.id} to ${formatAddress(envelope.to)}`,
+        ),
+        data,
+      )
+    }
+
+    /** What a failed request means to the sender. */
+    const requestFailure = (envelope: Envelope, error: NatsClient.RequestError) =>
+      error._tag === "NatsNoResponders"
+        ? new UnknownRecipient({ address: envelope.to })
+        : failure(`${error._tag === "NatsTimeout" ? "no answer" : "request failed"}: ${error.message}`, error)
+
+    const tellAcknowledged = (envelope: Envelope, subject: string, data: Uint8Array) =>
+      client.request(subject, data, tellTimeoutMs).pipe(
+        Effect.mapError((error): TellError =>
+          error._tag === "NatsTimeout"
+            ? failure(
+                `no process acknowledged tell ${envelope.id} to ${formatAddress(envelope.to)} within ` +
+                  `${tellTimeoutMs} ms: its host is overloaded or gone, or (when several processes serve the ` +
+                  "run) nobody hosts it",
+                error,
+              )
+            : requestFailure(envelope, error),
+        ),
+        Effect.flatMap((message) => {
+          const ack = Wire.decodeAck(message.data)
+          if (Either.isLeft(ack)) return Effect.fail(failure(`undecodable acknowledgement: ${ack.left}`))
+          return ack.right._tag === "Accepted" ? Effect.void : Effect.fail(ack.right.error as TellError)
+        }),
+      )
+
+    const tell = (envelope: Envelope): Effect.Effect<void, TellError> =>
+      Effect.suspend(() => {
+        if (durableRoute?.(envelope) === true) return Effect.asVoid(tellDurable(envelope))
+        const subject = TransportSubjects.actor(envelope.to)
+        return Effect.flatMap(encodeRequest(envelope, undefined), (data) =>
+          acknowledgeTells
+            ? tellAcknowledged(envelope, subject, data)
+            : Effect.mapError(client.publish(subject, data), (error) =>
+                failure(`publish failed: ${error.message}`, error),
+              ),
+        )
+      })
+
+    const ask = (
+      envelope: Envelope,
+      { timeout }: { readonly timeout: Duration.Duration },
+    ): Effect.Effect<Reply, AskTimeout | UnknownRecipient | TransportError> =>
+      Effect.suspend(() => {
+        const timeoutMillis = Duration.toMillis(timeout)
+        return encodeRequest(envelope, Wire.askHeaders).pipe(
+          Effect.catchTag("MalformedMessage", (error) => Effect.fail(failure(error.message))),
+          Effect.flatMap((data) =>
+            client.request(
+              TransportSubjects.actor(envelope.to),
+              data,
+              Math.max(1, Math.min(timeoutMillis, maxTimerMs)),
+              Wire.askHeaders,
+            ),
+          ),
+          Effect.mapError((error) =>
+            error._tag === "TransportError"
+              ? error
+              : error._tag === "NatsTimeout"
+                ? new AskTimeout({ address: envelope.to, messageId: envelope.id, timeoutMillis })
+                : requestFailure(envelope, error),
+          ),
+          Effect.map((message) =>
+            Either.getOrElse(Wire.decodeReply(message.data), (reason) =>
+              rejected(
+                malformed(envelope, `the reply could not be decoded (${reason}); is the host on another version?`),
+              ),
+            ),
+          ),
+        )
+      })
+
+    // --- receiving ----------------------------------------------------------------------------------------
+
+    const respond = (message: NatsClient.NatsMessage, data: Uint8Array): Effect.Effect<void> =>
+      message.respond(data).pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("could not answer a request", error.message).pipe(
+            Effect.annotateLogs({ subject: message.subject }),
+          ),
+        ),
+      )
+
+    const respondReply = (message: NatsClient.NatsMessage, envelope: Envelope, reply: Reply) =>
+      Effect.gen(function* () {
+        const encoded = Wire.encodeReply(reply)
+        const data = Either.isRight(encoded)
+          ? encoded.right
+          : Either.getOrThrow(Wire.encodeReply(rejected(malformed(envelope, `reply: ${encoded.left}`))))
+        const max = yield* client.maxPayload
+        if (data.length <= max) return yield* respond(message, data)
+        const tooLarge = failure(
+          `the reply to ${envelope.id} from ${formatAddress(envelope.to)} is ${data.length} bytes, over the ` +
+            `NATS server's max_payload of ${max} bytes; reply with less (e.g. a reference) or raise max_payload`,
+        )
+        yield* respond(message, Either.getOrThrow(Wire.encodeReply(rejected(tooLarge))))
+      })
+
+    const respondAck = (message: NatsClient.NatsMessage, exit: Exit.Exit<void, DeliveryError>) =>
+      Exit.isSuccess(exit)
+        ? respond(message, Wire.accepted)
+        : Exit.isFailure(exit) && exit.cause._tag === "Fail"
+          ? respond(message, Either.getOrThrow(Wire.encodeAck(rejected(exit.cause.error))))
+          : respond(message, Either.getOrThrow(Wire.encodeAck(rejected(failure("the receiver died")))))
+
+    const deliver = (hosted: Hosted, message: NatsClient.NatsMessage): Effect.Effect<void> => {
+      const decoded = Wire.decodeEnvelope(message.data)
+      const refuse = (reason: string) =>
+        message.reply === undefined
+          ? Effect.logWarning("dropped an undecodable message", reason)
+          : respondAck(
+              message,
+              Exit.fail(new MalformedMessage({ address: hosted.address, messageId: "(unknown)", reason })),
+            )
+      if (Either.isLeft(decoded)) return refuse(`not an envelope: ${decoded.left}`)
+      const envelope = decoded.right
+      if (TransportSubjects.actor(envelope.to) !== message.subject) {
+        return refuse(`addressed to ${formatAddress(envelope.to)} but published on ${message.subject}`)
+      }
+      if (message.headers[Wire.opHeader] === "ask") {
+        if (message.reply === undefined) return Effect.void
+        // Started now, in order with the messages before and after it: the receiver enqueues synchronously.
+        Runtime.runFork(runtime)(
+          Effect.flatMap(hosted.receiver.ask(envelope), (reply) => respondReply(message, envelope, reply)),
+        )
+        return Effect.void
+      }
+      return Effect.flatMap(Effect.exit(hosted.receiver.tell(envelope)), (exit) =>
+        message.reply !== undefined
+          ? respondAck(message, exit)
+          : Exit.isSuccess(exit)
+            ? Effect.void
+            : Effect.logWarning("a published tell was refused", exit.cause).pipe(
+                Effect.annotateLogs({ messageId: envelope.id, actor: formatAddress(envelope.to) }),
+              ),
+      )
+    }
+
+    /** Another process announced itself for a run. */
+    const meet = (state: RunState, peer: string): Effect.Effect<void, NatsClient.PublishError> => {
+      if (peer === nodeId || state.peers.has(peer)) return Effect.void
+      state.peers.add(peer)
+      state.shared = true
+      // Announce ourselves back once, so a process that started at the same moment learns about us too.
+      return Effect.zipRight(
+        Effect.logDebug("another process serves this run").pipe(Effect.annotateLogs({ run: state.run, peer })),
+        client.publish(state.nodesSubject, Wire.bytes(nodeId)),
+      )
+    }
+
+    const unhosted = (state: RunState, message: NatsClient.NatsMessage): Effect.Effect<void> => {
+      if (message.subject === state.nodesSubject) {
+        const answer = message.reply === undefined ? Effect.void : respond(message, Wire.bytes(nodeId))
+        return Effect.zipRight(answer, meet(state, Wire.text(message.data))).pipe(Effect.ignore)
+      }
+      if (Either.isLeft(Subjects.parse(message.subject))) return Effect.void // dead letters, ...
+      // When several processes serve the run, its host (if any) answers; the others keep quiet.
+      if (state.shared) return Effect.void
+      const decoded = Wire.decodeEnvelope(message.data)
+      if (message.reply === undefined) {
+        return Effect.logWarning("dropped a published message for an address nobody hosts").pipe(
+          Effect.annotateLogs({ subject: message.subject }),
+        )
+      }
+      return respondAck(
+        message,
+        Exit.fail(
+          Either.isRight(decoded)
+            ? new UnknownRecipient({ address: decoded.right.to })
+            : failure(`undecodable message on ${message.subject}, which nobody hosts: ${decoded.left}`),
+        ),
+      )
+    }
+
+    const onMessages = (state: RunState, messages: Chunk.Chunk<NatsClient.NatsMessage>) =>
+      Effect.forEach(
+        messages,
+        (message) => {
+          const hosted = receivers.get(message.subject)
+          return hosted === undefined ? unhosted(state, message) : deliver(hosted, message)
+        },
+        { discard: true },
+      )
+
+    // --- durable ------------------------------------------------------------------------------------------
+
+    const ensureStream = (run: string): Effect.Effect<void, TransportError> =>
+      once(streams, run, () =>
+        client
+          .ensureStream(`LYCEUM_${run}`, TransportSubjects.streamSubjects(run), {
+            duplicateWindowMs: durable?.duplicateWindowMs ?? 600_000,
+            storage: durable?.storage ?? "file",
+          })
+          .pipe(
+            Effect.retry({
+              schedule: Schedule.exponential("50 millis").pipe(
+                Schedule.union(Schedule.spaced("1 second")),
+                Schedule.upTo(Duration.millis(publishTimeoutMs)),
+              ),
+              while: isRetryable,
+            }),
+            Effect.mapError((error) => failure(`cannot create the stream of run ${run}: ${error.message}`, error)),
+            live,
+          ),
+      )
+
+    const tellDurable = (envelope: Envelope): Effect.Effect<DurableReceipt, MalformedMessage | TransportError> =>
+      Effect.gen(function* () {
+        const run = envelope.to.run
+        yield* ensureStream(run)
+        const data = yield* encodeRequest(envelope, { "Nats-Msg-Id": envelope.id })
+        const ack = yield* client.publishDurable(TransportSubjects.durableActor(envelope.to), data, envelope.id).pipe(
+          // An attempt sent during a reconnect may never be answered: bound it, retry with the same id.
+          Effect.timeout("2 seconds"),
+          Effect.retry({
+            schedule: Schedule.exponential("50 millis").pipe(
+              Schedule.union(Schedule.spaced("1 second")),
+              Schedule.upTo(Duration.millis(publishTimeoutMs)),
+            ),
+            while: isRetryable,
+          }),
+          Effect.mapError((error) =>
+            failure(
+              `durable tell ${envelope.id} to ${formatAddress(envelope.to)} was not stored: ${error.message}`,
+              error,
+            ),
+          ),
+        )
+        return { sequence: ack.seq, duplicate: ack.duplicate }
+      }).pipe(live)
+
+    /** Publishes a dead letter, then terminates the message; if publishing fails, it is redelivered later. */
+    const bury = (
+      run: string,
+      message: NatsClient.JetStreamMessage,
+      envelope: Envelope | undefined,
+      reason: string,
+    ): Effect.Effect<void, NatsConnectionError> =>
+      Effect.gen(function* () {
+        const letter: DeadLetter = {
+          run,
+          subject: message.subject,
+          streamSequence: message.streamSequence,
+          deliveries: message.deliveryCount,
+          reason,
+          ...(envelope !== undefined ? { envelope } : { raw: Wire.text(message.data) }),
+        }
+        const max = yield* client.maxPayload
+        const whole = Wire.encodeDeadLetter(letter)
+        const data =
+          Either.isRight(whole) && whole.right.length < max - 256
+            ? whole.right
+            : Either.getOrThrow(
+                Wire.encodeDeadLetter({
+                  run,
+                  subject: message.subject,
+                  streamSequence: message.streamSequence,
+                  deliveries: message.deliveryCount,
+                  reason,
+                  raw: Wire.text(message.data.subarray(0, 1024)),
+                }),
+              )
+        const published = yield* Effect.either(
+          client.publishDurable(TransportSubjects.deadLetter(run), data, `dead-${message.streamSequence}`),
+        )
+        if (Either.isLeft(published)) {
+          yield* Effect.logWarning("could not publish a dead letter; it will be redelivered", published.left.message)
+          return yield* message.nak(redeliveryDelayMs)
+        }
+        yield* Effect.logWarning("dead letter", reason).pipe(
+          Effect.annotateLogs({ subject: message.subject, messageId: envelope?.id ?? "(unknown)" }),
+        )
+        yield* message.term(reason)
+      })
+
+    /** Delivered durable messages not settled yet; told "still working" so they are not redelivered meanwhile. */
+    const inFlight = new Set<NatsClient.JetStreamMessage>()
+
+    /** One delivery attempt: to the local receiver, or over core NATS to the process that hosts the address. */
+    const deliverDurable = (envelope: Envelope): Effect.Effect<Reply> => {
+      const hosted = receivers.get(TransportSubjects.actor(envelope.to))
+      if (hosted !== undefined) return hosted.receiver.ask(envelope)
+      return ask(envelope, { timeout: Duration.millis(ackWaitMs) }).pipe(
+        Effect.catchAll((error) =>
+          Effect.succeed(rejected(error._tag === "AskTimeout" ? failure(error.message) : error)),
+        ),
+      )
+    }
+
+    /** A full mailbox is back pressure, not a fault: wait here for room rather than spend a delivery. */
+    const deliverPatiently = (envelope: Envelope, attempt = 0): Effect.Effect<Reply> =>
+      Effect.flatMap(deliverDurable(envelope), (reply) =>
+        reply._tag === "Rejected" && reply.error._tag === "MailboxFull"
+          ? Effect.zipRight(
+              Effect.sleep(Math.min(10 * 2 ** attempt, 1_000)),
+              deliverPatiently(envelope, attempt + 1),
+            )
+          : Effect.succeed(reply),
+      )
+
+    /** Delivers one durable message and settles it: ack, nak (redeliver later) or bury. */
+    const settle = (run: string, message: NatsClient.JetStreamMessage): Effect.Effect<void> =>
+      Effect.gen(function* () {
+        const deliveries = message.deliveryCount
+        if (deliveries > maxDeliveries) {
+          return yield* bury(
+            run,
+            message,
+            undefined,
+            `not settled after ${maxDeliveries} deliveries (the process handling it may have died each time)`,
+          )
+        }
+        const decoded = Wire.decodeEnvelope(message.data)
+        if (Either.isLeft(decoded)) return yield* bury(run, message, undefined, `not an envelope: ${decoded.left}`)
+        const envelope = decoded.right
+        if (TransportSubjects.durableActor(envelope.to) !== message.subject) {
+          const reason = `addressed to ${formatAddress(envelope.to)} but published on ${message.subject}`
+          return yield* bury(run, message, envelope, reason)
+        }
+        const reply = yield* deliverPatiently(envelope)
+        if (reply._tag !== "Rejected") return yield* message.ack
+        const error = reply.error
+        if (error._tag === "MalformedMessage") return yield* bury(run, message, envelope, error.message)
+        if (deliveries >= maxDeliveries) {
+          return yield* bury(run, message, envelope, `${error.message} (delivery ${deliveries} of ${maxDeliveries})`)
+        }
+        yield* message.nak(Math.min(redeliveryDelayMs * 2 ** (deliveries - 1), 30_000))
+      }).pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("could not settle a durable message; it will be redelivered", error.message),
+        ),
+        Effect.ensuring(Effect.sync(() => inFlight.delete(message))),
+        Effect.annotateLogs({ run }),
+        live,
+      )
+
+    /** Tells the server, for every message still being handled, to restart its ack wait. */
+    const keepInFlightAlive = Effect.suspend(() =>
+      Effect.forEach(Array.from(inFlight), (message) => Effect.ignore(message.working), { discard: true }),
+    ).pipe(Effect.repeat(Schedule.spaced(Duration.millis(Math.max(10, ackWaitMs / 3)))), Effect.asVoid, live)
+
+    /** Consumes the run's durable messages for as long as the transport lives, resuming after outages. */
+    const consumeRun = (run: string) =>
+      Effect.gen(function* () {
+        yield* ensureStream(run)
+        const messages = yield* client.consume(`LYCEUM_${run}`, {
+          durable: durable?.consumer ?? "lyceum",
+          filterSubject: TransportSubjects.durableRun(run),
+          ackWaitMs,
+          maxAckPending: durable?.maxAckPending ?? 1_000,
+        })
+        yield* Stream.runForEachChunk(messages, (chunk) =>
+          Effect.sync(() => {
+            // Started in stream order, so a local receiver enqueues them in order; settled concurrently.
+            for (const message of chunk) {
+              inFlight.add(message)
+              Runtime.runFork(runtime)(settle(run, message))
+            }
+          }),
+        )
+      }).pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("durable consumer stopped; resuming", error.message).pipe(
+            Effect.annotateLogs({ run }),
+          ),
+        ),
+        Effect.zipRight(Effect.sleep("200 millis")),
+        Effect.forever,
+        live,
+      )
+
+    // --- serving runs -------------------------------------------------------------------------------------
+
+    const startServing = (run: string): Effect.Effect<RunState, TransportError> =>
+      Effect.gen(function* () {
+        const valid = Subjects.validateToken("run", run)
+        if (Either.isLeft(valid)) return yield* failure(valid.left.message)
+        const state: RunState = {
+          run,
+          nodesSubject: TransportSubjects.nodes(run),
+          shared: false,
+          peers: new Set(),
+        }
+        // Does another process serve the run already? Asked before subscribing, so that nobody answering
+        // (no responders) really means nobody. Two processes starting at once both hear nobody; the
+        // announcements after subscribing settle that.
+        const answer = yield* Effect.either(client.request(state.nodesSubject, Wire.bytes(nodeId), 2_000))
+        if (Either.isRight(answer)) yield* Effect.ignore(meet(state, Wire.text(answer.right.data)))
+        else if (answer.left._tag !== "NatsNoResponders") state.shared = true
+        // On close (after the actor systems, so nothing is hosted any more): a flush first, so that every
+        // request the server routed here before it is in the buffer; then the subscription ends and the loop
+        // answers what had arrived (with UnknownRecipient), so no requester is left waiting for its timeout.
+        // `NatsClient` unsubscribes rather than drains: a request routed here between the flush and the
+        // unsubscribe is still lost (its sender times out).
+        const subscription = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+        const messages = yield* client
+          .subscribe(`${Subjects.root}.${run}.>`)
+          .pipe(Effect.provideService(Scope.Scope, subscription))
+        const loop = yield* Stream.runForEachChunk(messages, (chunk) => onMessages(state, chunk)).pipe(
+          Effect.catchAll((error) => Effect.logError("subscription ended", error.message)),
+          Effect.annotateLogs({ run }),
+          Effect.forkDaemon,
+        )
+        yield* Scope.addFinalizer(
+          scope,
+          Effect.ignore(client.flush).pipe(
+            Effect.zipRight(Scope.close(subscription, Exit.void)),
+            Effect.zipRight(Fiber.await(loop)),
+            Effect.timeout("5 seconds"),
+            Effect.ignore,
+            Effect.ensuring(Fiber.interrupt(loop)),
+            live,
+          ),
+        )
+        yield* client.publish(state.nodesSubject, Wire.bytes(nodeId))
+        yield* client.flush
+        if (consumeDurable) yield* Effect.forkIn(consumeRun(run), scope)
+        served.add(run)
+        return state
+      }).pipe(
+        Effect.mapError((error) =>
+          error._tag === "TransportError" ? error : failure(`cannot serve run ${run}: ${error.message}`, error),
+        ),
+        live,
+      )
+
+    const serve = (run: string): Effect.Effect<void, TransportError> =>
+      served.has(run) ? Effect.void : Effect.asVoid(once(runs, run, () => startServing(run)))
+
+    const register = (address: ActorAddress, receiver: Receiver) =>
+      Effect.suspend((): Effect.Effect<void, AddressInUse | TransportError> => {
+        const subject = TransportSubjects.actor(address)
+        if (receivers.has(subject)) return Effect.fail(new AddressInUse({ address }))
+        const hosted: Hosted = { address, receiver }
+        receivers.set(subject, hosted)
+        return Effect.tapError(serve(address.run), () =>
+          Effect.sync(() => {
+            if (receivers.get(subject) === hosted) receivers.delete(subject)
+          }),
+        )
+      })
+
+    const unregister = (address: ActorAddress, receiver: Receiver) =>
+      Effect.sync(() => {
+        const subject = TransportSubjects.actor(address)
+        if (receivers.get(subject)?.receiver === receiver) receivers.delete(subject)
+      })
+
+    const deadLetters = (run: string) =>
+      Effect.gen(function* () {
+        const valid = Subjects.validateToken("run", run)
+        if (Either.isLeft(valid)) return yield* failure(valid.left.message)
+        const messages = yield* client.subscribe(TransportSubjects.deadLetter(run))
+        return messages.pipe(
+          Stream.filterMap((message) => Either.getRight(Wire.decodeDeadLetter(message.data))),
+          Stream.mapError((error) => failure(`dead-letter subscription ended: ${error.message}`, error)),
+        )
+      }).pipe(
+        Effect.mapError((error) =>
+          error._tag === "TransportError" ? error : failure(`cannot subscribe to dead letters: ${error.message}`, error),
+        ),
+      )
+
+    if (consumeDurable) yield* Effect.forkIn(keepInFlightAlive, scope)
+    yield* Effect.forEach(options.runs ?? [], serve, { discard: true })
+
+    return { nodeId, register, unregister, tell, ask, serve, tellDurable, deadLetters }
+  })
+
+/** Provides `NatsTransport` and `Transport` over the `NatsClient` in context. */
+export const layerClient = (
+  options: NatsTransportOptions = {},
+): Layer.Layer<NatsTransport | Transport, TransportError, NatsClient.NatsClient> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const transport = yield* make(yield* NatsClient.NatsClient, options)
+      return Context.make(NatsTransport, transport).pipe(Context.add(Transport, transport))
+    }),
+  )
+
+/**
+ * Provides `NatsTransport` and `Transport` over a connection of their own: what a process running actors
+ * over NATS provides instead of `LocalTransport.layer()`.
+ */
+export const layer = (
+  options: NatsTransportLayerOptions,
+): Layer.Layer<NatsTransport | Transport, TransportError | NatsConnectionError | NatsPermissionDenied> =>
+  layerClient(options).pipe(Layer.provide(NatsClient.layer(options.nats)))
