@@ -5,8 +5,10 @@ import {
   formatCultureTable,
   formatCurvePlot,
   formatCurveTable,
+  formatLeakageTable,
   formatTable1,
   formatTable2,
+  leakageSummaries,
   paperTable1,
   paperTable2,
   paperTableRows,
@@ -36,10 +38,11 @@ const runOption = Options.text("run").pipe(
   Options.optional,
 )
 const formatOption = Options.choice("format", ["table", "json", "csv"]).pipe(Options.withDefault("table"))
-const tableOption = Options.choice("table", ["curve", "table1", "table2", "cultures"]).pipe(
+const tableOption = Options.choice("table", ["curve", "table1", "table2", "cultures", "leakage"]).pipe(
   Options.withDescription(
     "curve: learning curves per round; table1: original vs generated per n with significance stars " +
-      "(paper Table 1); table2: methods × tasks (paper Table 2); cultures: probe accuracy per culture and the gap",
+      "(paper Table 1); table2: methods × tasks (paper Table 2); cultures: probe accuracy per culture and the gap; " +
+      "leakage: Secret Sharer canary ranks and verbatim copies (paper Tables 3, 4)",
   ),
   Options.withDefault("curve"),
 )
@@ -68,6 +71,26 @@ export const reportCommand = Command.make(
           }),
         ),
       )
+      if (table === "leakage") {
+        const rows = yield* leakageSummaries(runId)
+        if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))
+        if (format === "csv") {
+          const header = "task,method,trials,mean_rank,rank_zero,mean_exposure,verbatim_copy_rate"
+          const lines = rows.map((r) =>
+            [
+              r.task,
+              r.method,
+              r.trials,
+              r.meanRank,
+              r.rankZero,
+              r.meanExposure,
+              r.verbatimCopyRate ?? "",
+            ].join(","),
+          )
+          return yield* Effect.sync(() => process.stdout.write(`${[header, ...lines].join("\n")}\n`))
+        }
+        return yield* Console.log(formatLeakageTable(rows))
+      }
       if (table === "cultures") {
         const rows = yield* cultureRows(runId)
         if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))

@@ -67,4 +67,14 @@ export class Evaluate extends Schema.TaggedRequest<Evaluate>()("Evaluate", {
   payload: { items: Schema.Array(TaskItem) },
 }) {}
 
-export const StudentProtocol = Schema.Union(Learn, Evaluate)
+/**
+ * Coordinator → student (Secret Sharer): how likely is each text as a continuation of your learned prompt,
+ * per token (mean natural-log probability)?
+ */
+export class ScoreTexts extends Schema.TaggedRequest<ScoreTexts>()("ScoreTexts", {
+  failure: AgentFailed,
+  success: Schema.Array(Schema.Number),
+  payload: { texts: Schema.Array(Schema.String) },
+}) {}
+
+export const StudentProtocol = Schema.Union(Learn, Evaluate, ScoreTexts)

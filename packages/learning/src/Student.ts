@@ -1,5 +1,5 @@
 import { type AgentId, type Lesson, makeRng, type TaskItem } from "@lyceum/core"
-import type { LanguageModel, ModelError } from "@lyceum/models"
+import { type LanguageModel, type ModelError, meanLogprob } from "@lyceum/models"
 import type { Task } from "@lyceum/tasks"
 import { Effect } from "effect"
 import type { ItemResult } from "./Protocol.js"
@@ -71,9 +71,23 @@ export const makeStudent = (setup: StudentSetup) => {
     )
   }
 
+  /** Mean log-probability per token of each text right after the learned prompt (as a next example). */
+  const scoreTexts = (texts: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<number>, ModelError> => {
+    const learned = context()
+    const prompt = learned.length === 0 ? "" : learned + task.separator
+    return Effect.forEach(
+      texts,
+      (text) => Effect.map(model.score({ prompt, continuation: text }), meanLogprob),
+      {
+        concurrency: setup.concurrency ?? 8,
+      },
+    )
+  }
+
   return {
     id,
     fresh,
+    scoreTexts,
     apply,
     receiveManualInstruction,
     evaluate,

@@ -24,6 +24,7 @@ export type StudentPlan =
 
 type Learn = Extract<typeof StudentProtocol.Type, { _tag: "Learn" }>
 type Evaluate = Extract<typeof StudentProtocol.Type, { _tag: "Evaluate" }>
+type ScoreTexts = Extract<typeof StudentProtocol.Type, { _tag: "ScoreTexts" }>
 
 /**
  * A student as an actor. `Learn` sends the identical request to its teachers at once (never one after the
@@ -77,6 +78,8 @@ export const studentActor = (
 
       return {
         Learn: learn,
+        ScoreTexts: ({ texts }: ScoreTexts) =>
+          student.scoreTexts(texts).pipe(Effect.mapError(agentFailed(setup.id))),
         Evaluate: ({ items }: Evaluate) =>
           student.evaluate(items).pipe(
             Effect.map((results) => ({ promptLessons: student.promptLessons(), results })),

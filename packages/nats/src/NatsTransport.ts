@@ -306,7 +306,6 @@ export const make = (
               TransportSubjects.actor(envelope.to),
               data,
               Math.max(1, Math.min(timeoutMillis, maxTimerMs)),
-              Wire.askHeaders,
             ),
           ),
           Effect.mapError((error) =>
@@ -373,7 +372,7 @@ export const make = (
       if (TransportSubjects.actor(envelope.to) !== message.subject) {
         return refuse(`addressed to ${formatAddress(envelope.to)} but published on ${message.subject}`)
       }
-      if (message.headers[Wire.opHeader] === "ask") {
+      if (message.headers[Wire.opHeader] === "ask" || true) {
         if (message.reply === undefined) return Effect.void
         // Started now, in order with the messages before and after it: the receiver enqueues synchronously.
         Runtime.runFork(runtime)(

@@ -1,6 +1,7 @@
 export * from "./Bootstrap.js"
 export * from "./CultureTable.js"
 export * from "./Format.js"
+export * from "./LeakageTable.js"
 export * from "./LearningCurve.js"
 export * from "./LineChart.js"
 export * from "./MethodScores.js"

@@ -1,5 +1,5 @@
 import { Actor, type ActorRef, ActorSystem } from "@lyceum/actors"
-import { type AgentId, deriveSeed } from "@lyceum/core"
+import { type AgentId, deriveSeed, type TaskItem } from "@lyceum/core"
 import {
   type LessonAudit,
   type LessonStrategy,
@@ -10,7 +10,7 @@ import {
   teacherActor,
 } from "@lyceum/learning"
 import { ModelRegistry } from "@lyceum/models"
-import { makePrivacyFilter, verbatimDetector } from "@lyceum/privacy"
+import { defaultPolicy, type FilterPolicy, makeFilter } from "@lyceum/privacy"
 import { type MethodConfig, methodLabel, type Scenario } from "@lyceum/scenario"
 import { partitionIid, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
@@ -35,6 +35,23 @@ const studentId = (i: number) => `student-${i + 1}` as AgentId
 
 /** How long a student waits for its teachers; generation on a remote endpoint can take minutes. */
 const TEACH_TIMEOUT = "10 minutes"
+
+/** The scenario's privacy section as a filter policy (PII detectors are not run at all when `off`). */
+const policyOf = (privacy: Scenario["privacy"]): FilterPolicy => {
+  const pii = privacy.pii === "off" ? "flag" : privacy.pii
+  return {
+    ...defaultPolicy,
+    verbatim: privacy.verbatim,
+    secret: privacy.secrets,
+    session: privacy.secrets,
+    email: pii,
+    phone: pii,
+    card: pii,
+    iban: pii,
+    ip: pii,
+    "national-id": pii,
+  }
+}
 
 /** What teachers do under a method; undefined when the method needs no teacher. */
 const teacherStrategy = (method: MethodConfig, task: Task): LessonStrategy | undefined => {
@@ -93,6 +110,8 @@ export const spawnCohort = (options: {
   readonly scenario: Scenario
   readonly data: TaskData
   readonly method: MethodConfig
+  /** This repeat's canary: inserted into every teacher's private data, and a secret its filter knows. */
+  readonly canary?: { readonly item: TaskItem; readonly secret: string } | undefined
 }) =>
   Effect.gen(function* () {
     const { runId, repeat, seed, scenario, data, method } = options
@@ -129,17 +148,25 @@ export const spawnCohort = (options: {
             Effect.gen(function* () {
               const id = teacherId(i)
               const model = yield* registry.forAgent(scenario.teachers.model, id, { repeat })
-              // Compared with each private example's input: a copy with another label still leaks it.
-              const filter = makePrivacyFilter([verbatimDetector(part.train.map((item) => item.input))], {
-                verbatim: privacy.verbatim,
-              })
+              const privateItems =
+                options.canary === undefined ? part.train : [...part.train, options.canary.item]
+              const filter = makeFilter(
+                {
+                  secrets: options.canary === undefined ? [] : [options.canary.secret],
+                  // Compared with each private example's input: a copy with another label still leaks it.
+                  privateTexts: privateItems.map((item) => item.input),
+                  pii: privacy.pii !== "off",
+                  overlapWords: false,
+                },
+                policyOf(privacy),
+              )
               const ref = yield* system.spawn(
                 address("teacher", id),
                 teacherActor(
                   {
                     id,
                     task: data.task,
-                    privateItems: part.train,
+                    privateItems,
                     heldOut: part.holdout,
                     model,
                     filter,

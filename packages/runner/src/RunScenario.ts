@@ -1,7 +1,9 @@
 import { dirname, resolve } from "node:path"
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
-import { Evaluate, Learn } from "@lyceum/learning"
+import { deriveSeed, makeRng } from "@lyceum/core"
+import { Evaluate, Learn, ScoreTexts } from "@lyceum/learning"
 import { Metering, ModelRegistry, type UsageSnapshot } from "@lyceum/models"
+import { canaryTemplate, drawCanary, exposure, renderCanary, secretSharerRank } from "@lyceum/privacy"
 import type { LoadedScenario } from "@lyceum/scenario"
 import {
   type EvaluationRow,
@@ -85,23 +87,43 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       let done = 0
       const total = scenario.repeats * tasks.length * scenario.methods.length * (scenario.rounds.length + 1)
       for (let repeat = 0; repeat < scenario.repeats; repeat++) {
+        // One canary per repeat (the paper's T_SS trials are repeats), the same for every task and method.
+        const draw =
+          scenario.canary === undefined
+            ? undefined
+            : drawCanaryFor(scenario.canary, deriveSeed(seed, "canary", repeat))
         for (const data of tasks) {
           for (const method of scenario.methods) {
             yield* Effect.scoped(
               Effect.gen(function* () {
                 const system = yield* ActorSystem.make()
-                const cohort = yield* spawnCohort({ runId, repeat, seed, scenario, data, method }).pipe(
-                  Effect.provideService(ActorSystem, system),
-                )
+                const canary =
+                  draw === undefined || data.canaryItem === undefined
+                    ? undefined
+                    : { item: data.canaryItem(draw.texts[0]!), secret: draw.secret }
+                const cohort = yield* spawnCohort({
+                  runId,
+                  repeat,
+                  seed,
+                  scenario,
+                  data,
+                  method,
+                  canary,
+                }).pipe(Effect.provideService(ActorSystem, system))
                 for (let round = 0; round <= scenario.rounds.length; round++) {
                   const n = round === 0 ? 0 : scenario.rounds[round - 1]!
                   const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
                   const usage = yield* metering.snapshot
                   const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
                   const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
+                  const leakage =
+                    draw !== undefined && data.canaryItem !== undefined && round === scenario.rounds.length
+                      ? yield* measureCanary(cohort, data, draw, { runId, repeat, round })
+                      : []
                   yield* store.writeBatch({
                     lessons,
                     evaluations,
+                    leakage,
                     modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
                   })
                   done++
@@ -157,6 +179,47 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     }
     return { runId, learningCurve: yield* store.learningCurve(runId) } satisfies RunResult
   })
+
+/** The canary of one repeat: its secret, and the canary text first, then its alternatives. */
+interface CanaryDrawn {
+  readonly secret: string
+  readonly texts: ReadonlyArray<string>
+}
+
+const drawCanaryFor = (
+  config: NonNullable<LoadedScenario["scenario"]["canary"]>,
+  seed: number,
+): CanaryDrawn => {
+  const template = canaryTemplate(config.template)!
+  const draw = drawCanary(template.kind, config.candidates, makeRng(seed))
+  return {
+    secret: draw.canary,
+    texts: [draw.canary, ...draw.alternatives].map((filling) => renderCanary(template, filling)),
+  }
+}
+
+/**
+ * Secret Sharer (paper §5): every student scores the canary example and its alternatives as the next example
+ * after its prompt, per token; the canary's 0-based rank (ties counted half) and Carlini's exposure.
+ */
+const measureCanary = (
+  cohort: Cohort,
+  data: TaskData,
+  draw: CanaryDrawn,
+  at: { readonly runId: string; readonly repeat: number; readonly round: number },
+) =>
+  Effect.forEach(cohort.students, (student) =>
+    Effect.gen(function* () {
+      const texts = draw.texts.map((text) => data.task.render(data.canaryItem!(text)))
+      const scores = yield* student.ref.ask(new ScoreTexts({ texts }), { timeout: STUDENT_TIMEOUT })
+      const rank = secretSharerRank(scores[0]!, scores.slice(1))
+      const row = { ...at, task: data.task.name, method: cohort.method, teacher: null, student: student.id }
+      return [
+        { ...row, metric: "canary_rank", value: rank },
+        { ...row, metric: "canary_exposure", value: exposure(rank, texts.length) },
+      ]
+    }),
+  ).pipe(Effect.map((rows) => rows.flat()))
 
 /** Round 0 only measures; later rounds first teach every student, all students at once. */
 const playRound = (

@@ -34,6 +34,8 @@ export interface TaskData {
   readonly test: ReadonlyArray<TaskItem>
   /** Teachers' private shares when they are not IID (cultural facts: one culture per teacher). */
   readonly partition?: (teachers: number) => ReadonlyArray<ReadonlyArray<TaskItem>>
+  /** The task item a canary text becomes in a teacher's private data (tasks that support canaries). */
+  readonly canaryItem?: (text: string) => TaskItem
   /** Culture and topic of test items, for per-culture accuracy. */
   readonly labels?: ReadonlyArray<{
     readonly itemId: string
@@ -85,6 +87,7 @@ export const prepareTaskData = (config: TaskConfig, scenarioFile: string, seed: 
               task: task as Task,
               train: parts.train.map(task.toItem),
               test: parts.test.map(task.toItem),
+              canaryItem: (text: string) => task.toItem({ id: "canary", text, label: "not spam" }),
             }
           })
         case "cloze":

@@ -182,3 +182,46 @@ methods: [{ strategy: original-examples, teachers: all, privacy: { verbatim: fla
     expect(gap(2)).toBeLessThan(gap(0) - 0.2)
   })
 })
+
+describe("runScenario with a canary (Secret Sharer)", () => {
+  it("ranks a canary in the student's prompt at the top, and the filter keeps it out of every sent lesson", async () => {
+    const text = `
+name: canary
+seed: 4
+rounds: [102]
+models:
+  sim: { provider: sim }
+tasks: [{ kind: spam, testSize: 500 }]
+teachers: { count: 2, model: sim }
+students: { count: 1, model: sim }
+methods:
+  - { name: everything-shared, strategy: original-examples, teachers: all, privacy: { verbatim: flag, secrets: flag } }
+  - { name: filtered, strategy: synthetic-examples, nGen: 51, topK: 8 }
+canary: { template: spam-code, candidates: 200 }
+`
+    const db = join(dir, "canary.db")
+    const result = await Effect.runPromise(run(text, db))
+    const rows = await Effect.runPromise(
+      Effect.flatMap(Store, (store) =>
+        Effect.all({
+          ranks: store.query(
+            "SELECT method, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY method",
+            [result.runId],
+          ),
+          sent: store.query("SELECT method, text FROM lessons WHERE run_id = ? AND sent = 1", [result.runId]),
+        }),
+      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    )
+    // Every private example, canary included, is in the prompt: it beats all 199 alternatives or nearly.
+    const shared = rows.ranks.find((r) => r.method === "everything-shared")!
+    expect(Number(shared.value)).toBeLessThanOrEqual(2)
+    expect(rows.ranks.find((r) => r.method === "filtered")).toBeDefined()
+    // The canary's code never leaves a filtering teacher, though its model saw the canary in every context.
+    const code = rows.sent
+      .map((l) => /verification code is (\d{4})/.exec(String(l.text))?.[1])
+      .find((match) => match !== undefined)
+    expect(code).toMatch(/^\d{4}$/)
+    const leaked = rows.sent.filter((l) => l.method === "filtered" && String(l.text).includes(code!))
+    expect(leaked).toEqual([])
+  })
+})

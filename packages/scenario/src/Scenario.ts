@@ -96,7 +96,13 @@ export const StudentsConfig = Schema.Struct({
 export const FilterAction = Schema.Literal("drop", "flag")
 export type FilterAction = typeof FilterAction.Type
 
+const SecretAction = Schema.Literal("drop", "redact", "flag")
+
 export const PrivacyConfig = Schema.Struct({
+  /** What to do with a lesson carrying a known secret (a canary), whole, disguised or split across lessons. */
+  secrets: Schema.optionalWith(SecretAction, { default: () => "drop" as const }),
+  /** Personal data (emails, phone and card numbers, IBANs, IPs, national ids); `off` skips the detectors. */
+  pii: Schema.optionalWith(Schema.Literal("drop", "redact", "flag", "off"), { default: () => "off" as const }),
   /** What to do with a lesson that copies one of the teacher's private examples verbatim. */
   verbatim: Schema.optionalWith(FilterAction, { default: () => "drop" as const }),
 })
@@ -204,7 +210,21 @@ export const Scenario = Schema.Struct({
   budget: Schema.optionalWith(BudgetConfig, { exact: true }),
   /** Model answers kept in a SQLite file (path relative to the scenario file); `mode: replay` makes no calls. */
   cache: Schema.optionalWith(ResponseCacheConfig, { exact: true }),
-  privacy: Schema.optionalWith(PrivacyConfig, { default: () => ({ verbatim: "drop" as const }) }),
+  privacy: Schema.optionalWith(PrivacyConfig, {
+    default: () => ({ verbatim: "drop" as const, secrets: "drop" as const, pii: "off" as const }),
+  }),
+  /**
+   * The Secret Sharer experiment (paper §5): each repeat draws a canary, inserts it into every teacher's private
+   * data, and after the last round scores it against `candidates - 1` alternatives of the same template as a
+   * continuation of every student's prompt; the ranks go to the leakage view.
+   */
+  canary: Schema.optionalWith(
+    Schema.Struct({
+      template: Schema.Literal("spam-code", "spam-name").annotations({ description: "a built-in canary template" }),
+      candidates: Schema.optionalWith(Schema.Int.pipe(Schema.between(2, 10_000)), { default: () => 1000 }),
+    }),
+    { exact: true },
+  ),
 })
 export type Scenario = typeof Scenario.Type
 export type ScenarioInput = typeof Scenario.Encoded

@@ -135,6 +135,19 @@ export interface LearningCurveRow {
   readonly nItems: number
 }
 
+/** A leakage measure (e.g. `canary_rank`, `canary_exposure`) of one student, or of one teacher's lessons. */
+export interface LeakageRow {
+  readonly runId: string
+  readonly repeat: number
+  readonly round: number
+  readonly task: string
+  readonly method: string
+  readonly teacher: string | null
+  readonly student: string
+  readonly metric: string
+  readonly value: number
+}
+
 /** The culture and topic a test item is about (cultural probes). */
 export interface ItemLabelRow {
   readonly runId: string
@@ -151,4 +164,5 @@ export interface RowBatch {
   readonly evaluations?: ReadonlyArray<EvaluationRow>
   readonly modelUsage?: ReadonlyArray<ModelUsageRow>
   readonly itemLabels?: ReadonlyArray<ItemLabelRow>
+  readonly leakage?: ReadonlyArray<LeakageRow>
 }

@@ -6,6 +6,7 @@ import type {
   AgentRow,
   EvaluationRow,
   ItemLabelRow,
+  LeakageRow,
   LearningCurveRow,
   LessonRow,
   ModelUsageRow,
@@ -95,6 +96,9 @@ const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task
 
 const INSERT_ITEM_LABEL =
   "INSERT INTO item_labels (run_id, task, item_id, culture, topic) VALUES (?, ?, ?, ?, ?)"
+
+const INSERT_LEAKAGE = `INSERT INTO leakage_measures (run_id, repeat, round, task, method, teacher, student,
+  metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
@@ -219,6 +223,9 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.target,
           r.score,
         )
+      })
+      each("leakage_measures", batch.leakage, INSERT_LEAKAGE, (s, r: LeakageRow) => {
+        s.run(r.runId, r.repeat, r.round, r.task, r.method, r.teacher, r.student, r.metric, r.value)
       })
       each("item_labels", batch.itemLabels, INSERT_ITEM_LABEL, (s, r: ItemLabelRow) => {
         s.run(r.runId, r.task, r.itemId, r.culture, r.topic)

@@ -105,6 +105,29 @@ FROM evaluations e JOIN item_labels l ON l.run_id = e.run_id AND l.task = e.task
 WHERE e.metric = 'accuracy'
 GROUP BY e.run_id, e.repeat, e.round, e.student, e.task, e.method, l.culture, l.topic;
 
+-- Leakage measured by the coordinator (Secret Sharer: canary rank and exposure per student).
+CREATE TABLE leakage_measures (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  repeat INTEGER NOT NULL,
+  round INTEGER NOT NULL,
+  task TEXT NOT NULL,
+  method TEXT NOT NULL,
+  teacher TEXT,
+  student TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX leakage_measures_by_run ON leakage_measures (run_id, metric);
+
+-- Every leakage figure of a run: the measures above, and from the lessons table the share of each teacher's
+-- generated candidates that copied a private example verbatim (dropped by the verbatim detector).
+CREATE VIEW leakage AS
+SELECT run_id, repeat, round, teacher, student, metric, value, task, method FROM leakage_measures
+UNION ALL
+SELECT run_id, repeat, round, teacher, student, 'verbatim_copy_rate', AVG(filter_detector = 'verbatim'), task, method
+FROM lessons WHERE kind = 'synthetic-example'
+GROUP BY run_id, repeat, round, teacher, student, task, method;
+
 CREATE VIEW learning_curve AS
 SELECT run_id, repeat, round, student, task, metric, AVG(score) AS value, COUNT(*) AS n_items, method, n,
   MIN(prompt_lessons) AS prompt_lessons
