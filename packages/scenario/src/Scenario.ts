@@ -102,7 +102,9 @@ export const PrivacyConfig = Schema.Struct({
   /** What to do with a lesson carrying a known secret (a canary), whole, disguised or split across lessons. */
   secrets: Schema.optionalWith(SecretAction, { default: () => "drop" as const }),
   /** Personal data (emails, phone and card numbers, IBANs, IPs, national ids); `off` skips the detectors. */
-  pii: Schema.optionalWith(Schema.Literal("drop", "redact", "flag", "off"), { default: () => "off" as const }),
+  pii: Schema.optionalWith(Schema.Literal("drop", "redact", "flag", "off"), {
+    default: () => "off" as const,
+  }),
   /** What to do with a lesson that copies one of the teacher's private examples verbatim. */
   verbatim: Schema.optionalWith(FilterAction, { default: () => "drop" as const }),
 })
@@ -220,7 +222,9 @@ export const Scenario = Schema.Struct({
    */
   canary: Schema.optionalWith(
     Schema.Struct({
-      template: Schema.Literal("spam-code", "spam-name").annotations({ description: "a built-in canary template" }),
+      template: Schema.Literal("spam-code", "spam-name").annotations({
+        description: "a built-in canary template",
+      }),
       candidates: Schema.optionalWith(Schema.Int.pipe(Schema.between(2, 10_000)), { default: () => 1000 }),
     }),
     { exact: true },

@@ -65,7 +65,10 @@ const crossChecks = (raw: unknown): Array<Finding> => {
 
   const taskKinds = list(field(raw, "tasks")).map((task) => field(task, "kind"))
   if (field(raw, "canary") !== undefined && taskKinds.some((kind) => kind !== "spam")) {
-    problem(["canary"], "the canary templates are SMS-shaped: a canary experiment needs every task to be spam")
+    problem(
+      ["canary"],
+      "the canary templates are SMS-shaped: a canary experiment needs every task to be spam",
+    )
   }
   const scenarioVerbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
   const holdout = field(field(raw, "teachers"), "holdout") ?? 0
