@@ -1,8 +1,9 @@
 import { join } from "node:path"
 import { Effect } from "effect"
+import { readDataFile } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
 import { cultureIdOf } from "./CountryAliases.js"
-import { type JsonNode, malformed, parseCsv, parseJsonWithLines, readDataFile } from "./LoaderSupport.js"
+import { type JsonNode, malformed, parseCsv, parseJsonWithLines } from "./LoaderSupport.js"
 import type { AnswerVotes, ProbeItem } from "./ProbeItem.js"
 
 /**
@@ -212,10 +213,10 @@ export const loadBlend = (options: {
 }): Effect.Effect<BlendRegionData, DataFileUnreadable | MalformedLine> =>
   Effect.gen(function* () {
     const files = blendFiles(options.dir, options.region)
-    const text = yield* readDataFile(files.annotations, "BLEnD annotation file")
+    const text = yield* readDataFile(files.annotations, "the BLEnD annotation file")
     const questions = yield* parseBlendAnnotations(text, files.annotations, options.region)
     if (options.rows === false) return { region: options.region, questions, rows: [] }
-    const csv = yield* readDataFile(files.questions, "BLEnD questions file")
+    const csv = yield* readDataFile(files.questions, "the BLEnD questions file")
     const rows = yield* parseBlendQuestions(csv, files.questions)
     return { region: options.region, questions, rows }
   })

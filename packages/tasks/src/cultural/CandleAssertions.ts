@@ -1,8 +1,9 @@
 import { Effect } from "effect"
+import { readDataFile } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
 import { countryAliases, countryOf } from "./CountryAliases.js"
 import type { BuiltinCultureId } from "./Culture.js"
-import { malformed, readDataFile } from "./LoaderSupport.js"
+import { malformed } from "./LoaderSupport.js"
 import { type ProbeItem, probeBlank } from "./ProbeItem.js"
 
 /**
@@ -94,4 +95,4 @@ export const parseCandleAssertions = (
 export const loadCandleAssertions = (
   file: string,
 ): Effect.Effect<ReadonlyArray<ProbeItem>, DataFileUnreadable | MalformedLine> =>
-  Effect.flatMap(readDataFile(file, "CANDLE assertion file"), (text) => parseCandleAssertions(text, file))
+  Effect.flatMap(readDataFile(file, "the CANDLE assertion file"), (text) => parseCandleAssertions(text, file))

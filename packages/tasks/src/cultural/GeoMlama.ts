@@ -1,8 +1,9 @@
 import { join } from "node:path"
 import { Effect } from "effect"
+import { readDataFile } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
 import type { BuiltinCultureId } from "./Culture.js"
-import { malformed, readDataFile } from "./LoaderSupport.js"
+import { malformed } from "./LoaderSupport.js"
 import { type ProbeItem, probeBlank } from "./ProbeItem.js"
 
 /**
@@ -162,10 +163,10 @@ export const loadGeoMlama = (options: {
 }): Effect.Effect<GeoMlamaProbes, DataFileUnreadable | MalformedLine> =>
   Effect.gen(function* () {
     const files = geoMlamaFiles(options.dir, options.language)
-    const baseText = yield* readDataFile(files.base, "GeoMLaMA prompt file")
+    const baseText = yield* readDataFile(files.base, "the GeoMLaMA prompt file")
     const base = yield* parseGeoMlama(baseText, files.base, options.language)
     if (options.paraphrases === false) return { base, paraphrases: [] }
-    const augText = yield* readDataFile(files.paraphrases, "GeoMLaMA paraphrase file")
+    const augText = yield* readDataFile(files.paraphrases, "the GeoMLaMA paraphrase file")
     const paraphrases = yield* parseGeoMlamaParaphrases(augText, files.paraphrases, base)
     return { base, paraphrases }
   })

@@ -1,18 +1,5 @@
-import { readFile } from "node:fs/promises"
 import { Effect } from "effect"
-import { DataFileUnreadable, MalformedLine } from "../TaskError.js"
-
-/** Reads a UTF-8 data file (without a byte-order mark); `what` names the format in the error. */
-export const readDataFile = (file: string, what: string): Effect.Effect<string, DataFileUnreadable> =>
-  Effect.tryPromise({
-    try: () => readFile(file, "utf8"),
-    catch: (cause) =>
-      new DataFileUnreadable({
-        file,
-        message: `cannot read the ${what} at ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
-        cause,
-      }),
-  }).pipe(Effect.map((text) => text.replace(/^\uFEFF/, "")))
+import { MalformedLine } from "../TaskError.js"
 
 const preview = (text: string): string => {
   const flat = text.replace(/\s+/g, " ").trim()

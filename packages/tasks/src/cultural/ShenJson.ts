@@ -1,8 +1,9 @@
 import { Effect } from "effect"
+import { readDataFile } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
 import { countryAliases, countryOf, cultureIdOf } from "./CountryAliases.js"
 import type { BuiltinCultureId } from "./Culture.js"
-import { type JsonNode, malformed, parseJsonWithLines, readDataFile } from "./LoaderSupport.js"
+import { type JsonNode, malformed, parseJsonWithLines } from "./LoaderSupport.js"
 import { parseTrueFalse } from "./ProbeGrading.js"
 import { type ProbeItem, probeBlank } from "./ProbeItem.js"
 
@@ -77,7 +78,7 @@ export const parseShenJson = (
 export const loadShenJson = (
   file: string,
 ): Effect.Effect<ReadonlyArray<ShenEntry>, DataFileUnreadable | MalformedLine> =>
-  Effect.flatMap(readDataFile(file, "Shen et al. probe file"), (text) => parseShenJson(text, file))
+  Effect.flatMap(readDataFile(file, "the Shen et al. probe file"), (text) => parseShenJson(text, file))
 
 const afterColon = (text: string): string => {
   const at = text.search(/[:：]/)
