@@ -2,8 +2,17 @@ import { ActorAddress } from "@lyceum/actors"
 import { NatsServer } from "@lyceum/nats"
 import { Deferred, Effect } from "effect"
 import { test } from "vitest"
+import {
+  compare,
+  counter,
+  messages,
+  natsNode,
+  pool,
+  rawConnection,
+  timed,
+  wireSize,
+} from "./actors.support.js"
 import { recordBenchmark } from "./BenchResults.js"
-import { compare, counter, messages, natsNode, pool, rawConnection, timed, wireSize } from "./actors.support.js"
 
 /*
  * Tells per second from one process to an actor in another (two connections to one real nats-server), until
@@ -105,7 +114,12 @@ const bench = Effect.gen(function* () {
     return ms
   })
 
-  const published = yield* compare({ trials: TRIALS, count: COUNT, ours: oursPublished, baseline: rawPublished })
+  const published = yield* compare({
+    trials: TRIALS,
+    count: COUNT,
+    ours: oursPublished,
+    baseline: rawPublished,
+  })
   const acked = yield* compare({ trials: TRIALS, count: ACKED, ours: oursAcked, baseline: rawAcked })
   return { published, acked, size }
 })
@@ -113,6 +127,17 @@ const bench = Effect.gen(function* () {
 test(`${COUNT} tells between two processes: NatsTransport vs raw nats`, async () => {
   const { published, acked, size } = await Effect.runPromise(Effect.scoped(bench))
   process.stdout.write(`actors.nats.tell: ${size}-byte messages\n`)
-  recordBenchmark({ name: "actors.nats.tell", unit: "msg/s", ours: published.ours, baseline: published.baseline, goal: 0.7 })
-  recordBenchmark({ name: "actors.nats.tell.acked", unit: "msg/s", ours: acked.ours, baseline: acked.baseline })
+  recordBenchmark({
+    name: "actors.nats.tell",
+    unit: "msg/s",
+    ours: published.ours,
+    baseline: published.baseline,
+    goal: 0.7,
+  })
+  recordBenchmark({
+    name: "actors.nats.tell.acked",
+    unit: "msg/s",
+    ours: acked.ours,
+    baseline: acked.baseline,
+  })
 })

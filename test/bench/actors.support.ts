@@ -69,8 +69,9 @@ export const compare = <E, R>(options: {
 
 /** The bytes our transport puts on the wire for `message` (the Schema-encoded envelope), for the raw side. */
 export const wireSize = (message: Add, to: ActorAddress): number =>
-  new TextEncoder().encode(JSON.stringify({ id: "0123abcd-1a2b", to, payload: Schema.encodeSync(Add)(message) }))
-    .length
+  new TextEncoder().encode(
+    JSON.stringify({ id: "0123abcd-1a2b", to, payload: Schema.encodeSync(Add)(message) }),
+  ).length
 
 /** One "process" on `server`: its own connection, a NatsTransport and an actor system. */
 export const natsNode = (server: NatsServer.NatsServer, options: NatsTransport.NatsTransportOptions = {}) =>

@@ -467,7 +467,10 @@ export const transportContract = <R, E, N extends TransportService>(
     )
 
     const durable = harness.durable
-    const durableCase = (name: string, body: (d: DurableHarness<N>) => Effect.Effect<void, unknown, R | Scope.Scope>) =>
+    const durableCase = (
+      name: string,
+      body: (d: DurableHarness<N>) => Effect.Effect<void, unknown, R | Scope.Scope>,
+    ) =>
       it.scopedLive.skipIf(durable === undefined)(name, () =>
         body(durable!).pipe(Effect.scoped, Effect.provide(harness.network)),
       )
@@ -481,10 +484,13 @@ export const transportContract = <R, E, N extends TransportService>(
       return { client: client.node, hooks, ref }
     })
     const firstDeadLetter = (letters: Stream.Stream<ContractDeadLetter, unknown>) =>
-      Effect.flatMap(Stream.runHead(letters), Option.match({
-        onNone: () => Effect.dieMessage("the dead letters ended"),
-        onSome: Effect.succeed,
-      }))
+      Effect.flatMap(
+        Stream.runHead(letters),
+        Option.match({
+          onNone: () => Effect.dieMessage("the dead letters ended"),
+          onSome: Effect.succeed,
+        }),
+      )
 
     durableCase("a durable tell crosses nodes and is applied once per id, even when sent twice", (d) =>
       Effect.gen(function* () {
@@ -512,49 +518,57 @@ export const transportContract = <R, E, N extends TransportService>(
       }),
     )
 
-    durableCase("a durable message whose handler crashed is redelivered with the same id and applied once", (d) =>
-      Effect.gen(function* () {
-        const { client, hooks, ref } = yield* ledgerSetup
-        yield* d.tell(client, ledgerEnvelope("flaky-1", new Flaky({ value: 5 })))
-        expect(yield* Queue.take(hooks.applied)).toBe(5)
-        expect(yield* Ref.get(hooks.calls)).toEqual(["flaky-1", "flaky-1"])
-        expect(yield* ref.ask(new Recorded())).toEqual([5])
-      }),
+    durableCase(
+      "a durable message whose handler crashed is redelivered with the same id and applied once",
+      (d) =>
+        Effect.gen(function* () {
+          const { client, hooks, ref } = yield* ledgerSetup
+          yield* d.tell(client, ledgerEnvelope("flaky-1", new Flaky({ value: 5 })))
+          expect(yield* Queue.take(hooks.applied)).toBe(5)
+          expect(yield* Ref.get(hooks.calls)).toEqual(["flaky-1", "flaky-1"])
+          expect(yield* ref.ask(new Recorded())).toEqual([5])
+        }),
     )
 
-    durableCase("a durable message that keeps crashing its handler becomes a dead letter after the last delivery", (d) =>
-      Effect.gen(function* () {
-        const { client, hooks, ref } = yield* ledgerSetup
-        const letters = yield* d.deadLetters(client, "r1")
-        yield* d.tell(client, ledgerEnvelope("poison-1", new Poison()))
-        const letter = yield* firstDeadLetter(letters)
-        expect(letter.messageId).toBe("poison-1")
-        expect(letter.reason).toMatch(/crashed/)
-        expect(yield* Ref.get(hooks.calls)).toEqual(Array.from({ length: d.maxDeliveries }, () => "poison-1"))
-        yield* d.tell(client, ledgerEnvelope("after-poison", new Record({ value: 7 })))
-        expect(yield* Queue.take(hooks.applied)).toBe(7)
-        expect(yield* ref.ask(new Recorded())).toEqual([7])
-      }),
+    durableCase(
+      "a durable message that keeps crashing its handler becomes a dead letter after the last delivery",
+      (d) =>
+        Effect.gen(function* () {
+          const { client, hooks, ref } = yield* ledgerSetup
+          const letters = yield* d.deadLetters(client, "r1")
+          yield* d.tell(client, ledgerEnvelope("poison-1", new Poison()))
+          const letter = yield* firstDeadLetter(letters)
+          expect(letter.messageId).toBe("poison-1")
+          expect(letter.reason).toMatch(/crashed/)
+          expect(yield* Ref.get(hooks.calls)).toEqual(
+            Array.from({ length: d.maxDeliveries }, () => "poison-1"),
+          )
+          yield* d.tell(client, ledgerEnvelope("after-poison", new Record({ value: 7 })))
+          expect(yield* Queue.take(hooks.applied)).toBe(7)
+          expect(yield* ref.ask(new Recorded())).toEqual([7])
+        }),
     )
 
-    durableCase("a durable message waiting longer than the ack wait behind a busy handler is delivered once", (d) =>
-      Effect.gen(function* () {
-        const { client, hooks, ref } = yield* ledgerSetup
-        const letters = yield* d.deadLetters(client, "r1")
-        yield* d.tell(client, ledgerEnvelope("slow-1", new Slow({ value: 9 })))
-        yield* Deferred.await(hooks.started)
-        yield* d.tell(client, ledgerEnvelope("queued-1", new Record({ value: 10 })))
-        // Unless the transport tells the server they are still being worked on, both messages are delivered
-        // again after every ack wait, and end as dead letters after the last delivery.
-        yield* Effect.sleep((d.maxDeliveries + 1) * d.ackWaitMs)
-        yield* Deferred.succeed(hooks.gate, undefined)
-        expect([yield* Queue.take(hooks.applied), yield* Queue.take(hooks.applied)]).toEqual([9, 10])
-        expect(yield* ref.ask(new Recorded())).toEqual([9, 10])
-        // Had either been given up, its dead letter would come before this one.
-        yield* d.tell(client, ledgerEnvelope("poison-2", new Poison()))
-        expect((yield* firstDeadLetter(letters)).messageId).toBe("poison-2")
-        expect((yield* Ref.get(hooks.calls)).filter((id) => id === "slow-1")).toEqual(["slow-1"])
-      }),
+    durableCase(
+      "a durable message waiting longer than the ack wait behind a busy handler is delivered once",
+      (d) =>
+        Effect.gen(function* () {
+          const { client, hooks, ref } = yield* ledgerSetup
+          const letters = yield* d.deadLetters(client, "r1")
+          yield* d.tell(client, ledgerEnvelope("slow-1", new Slow({ value: 9 })))
+          yield* Deferred.await(hooks.started)
+          yield* d.tell(client, ledgerEnvelope("queued-1", new Record({ value: 10 })))
+          // Unless the transport tells the server they are still being worked on, both messages are delivered
+          // again after every ack wait, and end as dead letters after the last delivery.
+          yield* Effect.sleep((d.maxDeliveries + 1) * d.ackWaitMs)
+          yield* Deferred.succeed(hooks.gate, undefined)
+          expect([yield* Queue.take(hooks.applied), yield* Queue.take(hooks.applied)]).toEqual([9, 10])
+          expect(yield* ref.ask(new Recorded())).toEqual([9, 10])
+          // Had either been given up, its dead letter would come before this one.
+          yield* d.tell(client, ledgerEnvelope("poison-2", new Poison()))
+          expect((yield* firstDeadLetter(letters)).messageId).toBe("poison-2")
+          expect((yield* Ref.get(hooks.calls)).filter((id) => id === "slow-1")).toEqual(["slow-1"])
+        }),
     )
   })
 }

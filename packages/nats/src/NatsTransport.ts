@@ -1,7 +1,41 @@
 /**
- * The actor runtime's `Transport` over NATS: actors of a run are `lyceum.<run>.<kind>.<id>`, every process
- * that hosts actors of a run holds ONE subscription `lyceum.<run>.>` and routes what arrives to its local
- * receivers. Tell and ask are request/reply; tells opted in to durability go through a JetStream stream per run.
+ * The actor runtime's `Transport` over NATS.
+ *
+ * **Addressing.** An actor is `lyceum.<run>.<kind>.<id>`. A process that hosts actors of a run holds ONE
+ * subscription, `lyceum.<run>.>`, made when the first actor of the run registers (or by `serve(run)` / the
+ * `runs` option), and routes what arrives to its local receivers by subject. Processes that only send hold none.
+ *
+ * **Tell and ask** are request/reply. A tell resolves when the recipient's mailbox accepted it and fails with
+ * its refusal; with `acknowledgeTells: false` it is a plain publish (at most once, refusals only logged where
+ * they happen). An ask waits for the `Reply`; its timeout is passed to the request so that the inbox is freed.
+ * Nobody subscribed to the run: `UnknownRecipient` at once (NATS "no responders"). A message (or a reply)
+ * larger than the server's `max_payload` fails with a `TransportError` that says so, before it is sent.
+ *
+ * **Several processes serving one run** all receive every message of the run. Each announces itself on
+ * `lyceum.<run>.nodes`; once a process knows it is not alone, it leaves messages for addresses it does not host
+ * to their host instead of answering `UnknownRecipient`. So with several processes an address nobody hosts ends
+ * in `AskTimeout` (ask) or a `TransportError` after `tellTimeoutMs` (tell), never in a wrong answer.
+ *
+ * **Durable delivery** (lessons): a stream `LYCEUM_<run>` holds `lyceum-durable.<run>.<kind>.<id>` (and the
+ * run's dead letters); every process serving the run pulls from one durable consumer per run (default name
+ * "lyceum"), so a message reaches any live process, which hands it to the local receiver or forwards it over
+ * core NATS to the process hosting the address. An actor protocol opts in by message tag: the process that
+ * sends configures `durable: { route: NatsTransport.byTag("Learn") }`, and every `tell` of a `Learn` (from any
+ * ref) is then stored instead of requested; or code that knows NATS calls `tellDurable(envelope)`. Semantics:
+ * - stored once per envelope id (`Nats-Msg-Id`, within `duplicateWindowMs`); `tellDurable` resolves when stored
+ *   and retries, with the same id, while the server is unreachable;
+ * - delivered at least once, with `Receiver.ask`: acknowledged when the handler replied (success or its typed
+ *   failure); while the handler runs (or the message waits in the mailbox) the server is told it is in progress;
+ *   a full mailbox is waited out in place; other refusals and crashes are redelivered with backoff; a process
+ *   that dies leaves its messages to be redelivered after `ackWaitMs`;
+ * - a message that is malformed, or not settled after `maxDeliveries`, is published as a `DeadLetter` on
+ *   `lyceum.<run>.dead-letter` with the reason, then terminated;
+ * - so the recipient must apply idempotently: `Actor.make(..., { idempotent: true })`, or its own dedup on
+ *   `MessageContext.messageId` (a crash restarts the actor with fresh state, and its memory of ids with it).
+ *   Per-address order holds as long as nothing is redelivered.
+ *
+ * **Closing** the transport's scope (after the actor systems on it) flushes, ends the subscriptions and
+ * answers what had already arrived, stops consuming (unsettled durable messages are redelivered elsewhere).
  */
 import { randomUUID } from "node:crypto"
 import {
@@ -46,7 +80,7 @@ import * as Subjects from "./Subjects.js"
 import * as TransportSubjects from "./TransportSubjects.js"
 import * as Wire from "./Wire.js"
 
-/** How durable tells are stored and delivered. See the README's "Durable delivery". */
+/** How durable tells are stored and delivered (see "Durable delivery" above). */
 export interface DurableOptions {
   /**
    * Which `tell`s go through JetStream instead of core request/reply, e.g. `byTag("ApplyLesson")`. Such a
@@ -60,7 +94,10 @@ export interface DurableOptions {
   readonly consumer?: string
   /** Deliveries before a message that keeps failing becomes a dead letter. Default 5. */
   readonly maxDeliveries?: number
-  /** Redeliver a message not settled within this time (e.g. its process died). Default 30 s. */
+  /**
+   * Redeliver a message not settled within this time (its process died). Also how long a process waits for
+   * the host of the address when it forwards a durable message it pulled. Default 30 s.
+   */
   readonly ackWaitMs?: number
   /** Durable messages in flight per run (delivered, not yet settled). Default 1000. */
   readonly maxAckPending?: number
@@ -114,7 +151,9 @@ export interface NatsTransportService extends TransportService {
    * acknowledges once the handler replied (success or typed failure); it is redelivered after a refusal, a
    * crash or a dead process, and becomes a dead letter when malformed or after `maxDeliveries`.
    */
-  readonly tellDurable: (envelope: Envelope) => Effect.Effect<DurableReceipt, MalformedMessage | TransportError>
+  readonly tellDurable: (
+    envelope: Envelope,
+  ) => Effect.Effect<DurableReceipt, MalformedMessage | TransportError>
   /** Dead letters of `run` published from now on, for as long as the scope is open. */
   readonly deadLetters: (
     run: string,
@@ -220,40 +259,37 @@ export const make = (
     const runs = new Map<string, Deferred.Deferred<RunState, TransportError>>()
     const served = new Set<string>()
     const streams = new Map<string, Deferred.Deferred<void, TransportError>>()
+    const streamReady = new Set<string>()
 
     // --- sending ------------------------------------------------------------------------------------------
 
     const malformed = (envelope: Envelope, reason: string) =>
       new MalformedMessage({ address: envelope.to, messageId: envelope.id, reason })
 
-    /** Fails before sending when the server would refuse the message for its size. */
-    const checkSize = (size: number, what: () => string): Effect.Effect<void, TransportError> =>
-      Effect.flatMap(client.maxPayload, (max) =>
-        size > max
-          ? Effect.fail(
-              failure(
-                `${what()} is ${size} bytes on the wire, over the NATS server's max_payload of ${max} bytes; ` +
-                  "send a smaller message (e.g. a reference to the data) or raise max_payload in the server config",
-              ),
-            )
-          : Effect.void,
-      )
-
+    /** Encodes a request and checks its size against the server's limit, before anything is sent. */
     const encodeRequest = (
       envelope: Envelope,
-      headers: Readonly<Record<string, string>> | undefined,
-    ): Effect.Effect<Uint8Array, MalformedMessage | TransportError> => {
-      const encoded = Wire.encodeEnvelope(envelope)
-      if (Either.isLeft(encoded)) return Effect.fail(malformed(envelope, encoded.left))
-      const data = encoded.right
-      return Effect.as(
-        checkSize(
-          data.length + Wire.headerBytes(headers),
-          () => `message ${envelope.id} to ${formatAddress(envelope.to)}`,
-        ),
-        data,
+      op: Wire.Op,
+      headerSize: number,
+    ): Effect.Effect<Uint8Array, MalformedMessage | TransportError> =>
+      Effect.flatMap(
+        client.maxPayload,
+        (max): Effect.Effect<Uint8Array, MalformedMessage | TransportError> => {
+          const encoded = Wire.encodeRequest(envelope, op)
+          if (Either.isLeft(encoded)) return Effect.fail(malformed(envelope, encoded.left))
+          const data = encoded.right
+          const size = data.length + headerSize
+          return size <= max
+            ? Effect.succeed(data)
+            : Effect.fail(
+                failure(
+                  `message ${envelope.id} to ${formatAddress(envelope.to)} is ${size} bytes on the wire, over the ` +
+                    `NATS server's max_payload of ${max} bytes; send a smaller message (e.g. a reference to the ` +
+                    "data) or raise max_payload in the server config",
+                ),
+              )
+        },
       )
-    }
 
     /** What a failed request means to the sender. */
     const requestFailure = (envelope: Envelope, error: NatsClient.RequestError) =>
@@ -263,15 +299,16 @@ export const make = (
 
     const tellAcknowledged = (envelope: Envelope, subject: string, data: Uint8Array) =>
       client.request(subject, data, tellTimeoutMs).pipe(
-        Effect.mapError((error): TellError =>
-          error._tag === "NatsTimeout"
-            ? failure(
-                `no process acknowledged tell ${envelope.id} to ${formatAddress(envelope.to)} within ` +
-                  `${tellTimeoutMs} ms: its host is overloaded or gone, or (when several processes serve the ` +
-                  "run) nobody hosts it",
-                error,
-              )
-            : requestFailure(envelope, error),
+        Effect.mapError(
+          (error): TellError =>
+            error._tag === "NatsTimeout"
+              ? failure(
+                  `no process acknowledged tell ${envelope.id} to ${formatAddress(envelope.to)} within ` +
+                    `${tellTimeoutMs} ms: its host is overloaded or gone, or (when several processes serve the ` +
+                    "run) nobody hosts it",
+                  error,
+                )
+              : requestFailure(envelope, error),
         ),
         Effect.flatMap((message) => {
           const ack = Wire.decodeAck(message.data)
@@ -284,7 +321,7 @@ export const make = (
       Effect.suspend(() => {
         if (durableRoute?.(envelope) === true) return Effect.asVoid(tellDurable(envelope))
         const subject = TransportSubjects.actor(envelope.to)
-        return Effect.flatMap(encodeRequest(envelope, undefined), (data) =>
+        return Effect.flatMap(encodeRequest(envelope, "tell", 0), (data) =>
           acknowledgeTells
             ? tellAcknowledged(envelope, subject, data)
             : Effect.mapError(client.publish(subject, data), (error) =>
@@ -299,56 +336,62 @@ export const make = (
     ): Effect.Effect<Reply, AskTimeout | UnknownRecipient | TransportError> =>
       Effect.suspend(() => {
         const timeoutMillis = Duration.toMillis(timeout)
-        return encodeRequest(envelope, Wire.askHeaders).pipe(
-          Effect.catchTag("MalformedMessage", (error) => Effect.fail(failure(error.message))),
+        return encodeRequest(envelope, "ask", 0).pipe(
           Effect.flatMap((data) =>
-            client.request(
-              TransportSubjects.actor(envelope.to),
-              data,
-              Math.max(1, Math.min(timeoutMillis, maxTimerMs)),
-            ),
-          ),
-          Effect.mapError((error) =>
-            error._tag === "TransportError"
-              ? error
-              : error._tag === "NatsTimeout"
-                ? new AskTimeout({ address: envelope.to, messageId: envelope.id, timeoutMillis })
-                : requestFailure(envelope, error),
+            client
+              .request(
+                TransportSubjects.actor(envelope.to),
+                data,
+                Math.max(1, Math.min(timeoutMillis, maxTimerMs)),
+              )
+              .pipe(
+                Effect.mapError((error) =>
+                  error._tag === "NatsTimeout"
+                    ? new AskTimeout({ address: envelope.to, messageId: envelope.id, timeoutMillis })
+                    : requestFailure(envelope, error),
+                ),
+              ),
           ),
           Effect.map((message) =>
             Either.getOrElse(Wire.decodeReply(message.data), (reason) =>
               rejected(
-                malformed(envelope, `the reply could not be decoded (${reason}); is the host on another version?`),
+                malformed(
+                  envelope,
+                  `the reply could not be decoded (${reason}); is the host on another version?`,
+                ),
               ),
             ),
           ),
+          // A request we cannot encode is refused like one the recipient cannot decode.
+          Effect.catchTag("MalformedMessage", (error) => Effect.succeed(rejected(error))),
         )
       })
 
     // --- receiving ----------------------------------------------------------------------------------------
 
     const respond = (message: NatsClient.NatsMessage, data: Uint8Array): Effect.Effect<void> =>
-      message.respond(data).pipe(
-        Effect.catchAll((error) =>
-          Effect.logWarning("could not answer a request", error.message).pipe(
-            Effect.annotateLogs({ subject: message.subject }),
+      message
+        .respond(data)
+        .pipe(
+          Effect.catchAll((error) =>
+            Effect.logWarning("could not answer a request", error.message).pipe(
+              Effect.annotateLogs({ subject: message.subject }),
+            ),
           ),
-        ),
-      )
+        )
 
     const respondReply = (message: NatsClient.NatsMessage, envelope: Envelope, reply: Reply) =>
-      Effect.gen(function* () {
+      Effect.flatMap(client.maxPayload, (max) => {
         const encoded = Wire.encodeReply(reply)
         const data = Either.isRight(encoded)
           ? encoded.right
           : Either.getOrThrow(Wire.encodeReply(rejected(malformed(envelope, `reply: ${encoded.left}`))))
-        const max = yield* client.maxPayload
-        if (data.length <= max) return yield* respond(message, data)
+        if (data.length <= max) return respond(message, data)
         const tooLarge = failure(
           `the reply to ${envelope.id} from ${formatAddress(envelope.to)} is ${data.length} bytes, over the ` +
             `NATS server's max_payload of ${max} bytes; reply with less (e.g. a reference) or raise max_payload`,
         )
-        yield* respond(message, Either.getOrThrow(Wire.encodeReply(rejected(tooLarge))))
+        return respond(message, Either.getOrThrow(Wire.encodeReply(rejected(tooLarge))))
       })
 
     const respondAck = (message: NatsClient.NatsMessage, exit: Exit.Exit<void, DeliveryError>) =>
@@ -359,7 +402,7 @@ export const make = (
           : respond(message, Either.getOrThrow(Wire.encodeAck(rejected(failure("the receiver died")))))
 
     const deliver = (hosted: Hosted, message: NatsClient.NatsMessage): Effect.Effect<void> => {
-      const decoded = Wire.decodeEnvelope(message.data)
+      const decoded = Wire.decodeRequest(message.data)
       const refuse = (reason: string) =>
         message.reply === undefined
           ? Effect.logWarning("dropped an undecodable message", reason)
@@ -368,11 +411,11 @@ export const make = (
               Exit.fail(new MalformedMessage({ address: hosted.address, messageId: "(unknown)", reason })),
             )
       if (Either.isLeft(decoded)) return refuse(`not an envelope: ${decoded.left}`)
-      const envelope = decoded.right
+      const { op, envelope } = decoded.right
       if (TransportSubjects.actor(envelope.to) !== message.subject) {
         return refuse(`addressed to ${formatAddress(envelope.to)} but published on ${message.subject}`)
       }
-      if (message.headers[Wire.opHeader] === "ask" || true) {
+      if (op === "ask") {
         if (message.reply === undefined) return Effect.void
         // Started now, in order with the messages before and after it: the receiver enqueues synchronously.
         Runtime.runFork(runtime)(
@@ -398,7 +441,9 @@ export const make = (
       state.shared = true
       // Announce ourselves back once, so a process that started at the same moment learns about us too.
       return Effect.zipRight(
-        Effect.logDebug("another process serves this run").pipe(Effect.annotateLogs({ run: state.run, peer })),
+        Effect.logDebug("another process serves this run").pipe(
+          Effect.annotateLogs({ run: state.run, peer }),
+        ),
         client.publish(state.nodesSubject, Wire.bytes(nodeId)),
       )
     }
@@ -411,7 +456,7 @@ export const make = (
       if (Either.isLeft(Subjects.parse(message.subject))) return Effect.void // dead letters, ...
       // When several processes serve the run, its host (if any) answers; the others keep quiet.
       if (state.shared) return Effect.void
-      const decoded = Wire.decodeEnvelope(message.data)
+      const decoded = Wire.decodeRequest(message.data)
       if (message.reply === undefined) {
         return Effect.logWarning("dropped a published message for an address nobody hosts").pipe(
           Effect.annotateLogs({ subject: message.subject }),
@@ -421,7 +466,7 @@ export const make = (
         message,
         Exit.fail(
           Either.isRight(decoded)
-            ? new UnknownRecipient({ address: decoded.right.to })
+            ? new UnknownRecipient({ address: decoded.right.envelope.to })
             : failure(`undecodable message on ${message.subject}, which nobody hosts: ${decoded.left}`),
         ),
       )
@@ -440,40 +485,54 @@ export const make = (
     // --- durable ------------------------------------------------------------------------------------------
 
     const ensureStream = (run: string): Effect.Effect<void, TransportError> =>
-      once(streams, run, () =>
-        client
-          .ensureStream(`LYCEUM_${run}`, TransportSubjects.streamSubjects(run), {
-            duplicateWindowMs: durable?.duplicateWindowMs ?? 600_000,
-            storage: durable?.storage ?? "file",
-          })
-          .pipe(
-            Effect.retry({
-              schedule: Schedule.exponential("50 millis").pipe(
-                Schedule.union(Schedule.spaced("1 second")),
-                Schedule.upTo(Duration.millis(publishTimeoutMs)),
+      streamReady.has(run)
+        ? Effect.void
+        : once(streams, run, () =>
+            client
+              .ensureStream(`LYCEUM_${run}`, TransportSubjects.streamSubjects(run), {
+                duplicateWindowMs: durable?.duplicateWindowMs ?? 600_000,
+                storage: durable?.storage ?? "file",
+              })
+              .pipe(
+                Effect.retry({
+                  schedule: Schedule.exponential("50 millis").pipe(
+                    Schedule.union(Schedule.spaced("1 second")),
+                    Schedule.upTo(Duration.millis(publishTimeoutMs)),
+                  ),
+                  while: isRetryable,
+                }),
+                Effect.mapError((error) =>
+                  failure(`cannot create the stream of run ${run}: ${error.message}`, error),
+                ),
+                Effect.tap(() => Effect.sync(() => streamReady.add(run))),
+                live,
               ),
-              while: isRetryable,
-            }),
-            Effect.mapError((error) => failure(`cannot create the stream of run ${run}: ${error.message}`, error)),
-            live,
-          ),
-      )
+          )
 
-    const tellDurable = (envelope: Envelope): Effect.Effect<DurableReceipt, MalformedMessage | TransportError> =>
+    const tellDurable = (
+      envelope: Envelope,
+    ): Effect.Effect<DurableReceipt, MalformedMessage | TransportError> =>
       Effect.gen(function* () {
         const run = envelope.to.run
         yield* ensureStream(run)
-        const data = yield* encodeRequest(envelope, { "Nats-Msg-Id": envelope.id })
-        const ack = yield* client.publishDurable(TransportSubjects.durableActor(envelope.to), data, envelope.id).pipe(
-          // An attempt sent during a reconnect may never be answered: bound it, retry with the same id.
-          Effect.timeout("2 seconds"),
-          Effect.retry({
-            schedule: Schedule.exponential("50 millis").pipe(
-              Schedule.union(Schedule.spaced("1 second")),
-              Schedule.upTo(Duration.millis(publishTimeoutMs)),
+        const data = yield* encodeRequest(envelope, "tell", Wire.headerBytes({ "Nats-Msg-Id": envelope.id }))
+        const attempt = client.publishDurable(TransportSubjects.durableActor(envelope.to), data, envelope.id)
+        const ack = yield* attempt.pipe(
+          // The first attempt is bounded by the JetStream API timeout. Retries (same id, so stored once) are
+          // bounded tighter: an attempt sent during a reconnect may never be answered.
+          Effect.catchIf(isRetryable, () =>
+            attempt.pipe(
+              Effect.timeout("2 seconds"),
+              Effect.retry({
+                schedule: Schedule.exponential("50 millis").pipe(
+                  Schedule.union(Schedule.spaced("1 second")),
+                  Schedule.upTo(Duration.millis(publishTimeoutMs)),
+                ),
+                while: isRetryable,
+              }),
+              live,
             ),
-            while: isRetryable,
-          }),
+          ),
           Effect.mapError((error) =>
             failure(
               `durable tell ${envelope.id} to ${formatAddress(envelope.to)} was not stored: ${error.message}`,
@@ -482,7 +541,7 @@ export const make = (
           ),
         )
         return { sequence: ack.seq, duplicate: ack.duplicate }
-      }).pipe(live)
+      })
 
     /** Publishes a dead letter, then terminates the message; if publishing fails, it is redelivered later. */
     const bury = (
@@ -519,7 +578,10 @@ export const make = (
           client.publishDurable(TransportSubjects.deadLetter(run), data, `dead-${message.streamSequence}`),
         )
         if (Either.isLeft(published)) {
-          yield* Effect.logWarning("could not publish a dead letter; it will be redelivered", published.left.message)
+          yield* Effect.logWarning(
+            "could not publish a dead letter; it will be redelivered",
+            published.left.message,
+          )
           return yield* message.nak(redeliveryDelayMs)
         }
         yield* Effect.logWarning("dead letter", reason).pipe(
@@ -547,7 +609,7 @@ export const make = (
       Effect.flatMap(deliverDurable(envelope), (reply) =>
         reply._tag === "Rejected" && reply.error._tag === "MailboxFull"
           ? Effect.zipRight(
-              Effect.sleep(Math.min(10 * 2 ** attempt, 1_000)),
+              live(Effect.sleep(Math.min(10 * 2 ** attempt, 1_000))),
               deliverPatiently(envelope, attempt + 1),
             )
           : Effect.succeed(reply),
@@ -566,7 +628,8 @@ export const make = (
           )
         }
         const decoded = Wire.decodeEnvelope(message.data)
-        if (Either.isLeft(decoded)) return yield* bury(run, message, undefined, `not an envelope: ${decoded.left}`)
+        if (Either.isLeft(decoded))
+          return yield* bury(run, message, undefined, `not an envelope: ${decoded.left}`)
         const envelope = decoded.right
         if (TransportSubjects.durableActor(envelope.to) !== message.subject) {
           const reason = `addressed to ${formatAddress(envelope.to)} but published on ${message.subject}`
@@ -577,16 +640,21 @@ export const make = (
         const error = reply.error
         if (error._tag === "MalformedMessage") return yield* bury(run, message, envelope, error.message)
         if (deliveries >= maxDeliveries) {
-          return yield* bury(run, message, envelope, `${error.message} (delivery ${deliveries} of ${maxDeliveries})`)
+          return yield* bury(
+            run,
+            message,
+            envelope,
+            `${error.message} (delivery ${deliveries} of ${maxDeliveries})`,
+          )
         }
         yield* message.nak(Math.min(redeliveryDelayMs * 2 ** (deliveries - 1), 30_000))
       }).pipe(
         Effect.catchAll((error) =>
-          Effect.logWarning("could not settle a durable message; it will be redelivered", error.message),
+          Effect.logWarning("could not settle a durable message; it will be redelivered", error.message).pipe(
+            Effect.annotateLogs({ run, subject: message.subject }),
+          ),
         ),
         Effect.ensuring(Effect.sync(() => inFlight.delete(message))),
-        Effect.annotateLogs({ run }),
-        live,
       )
 
     /** Tells the server, for every message still being handled, to restart its ack wait. */
@@ -674,7 +742,9 @@ export const make = (
         return state
       }).pipe(
         Effect.mapError((error) =>
-          error._tag === "TransportError" ? error : failure(`cannot serve run ${run}: ${error.message}`, error),
+          error._tag === "TransportError"
+            ? error
+            : failure(`cannot serve run ${run}: ${error.message}`, error),
         ),
         live,
       )
@@ -712,7 +782,9 @@ export const make = (
         )
       }).pipe(
         Effect.mapError((error) =>
-          error._tag === "TransportError" ? error : failure(`cannot subscribe to dead letters: ${error.message}`, error),
+          error._tag === "TransportError"
+            ? error
+            : failure(`cannot subscribe to dead letters: ${error.message}`, error),
         ),
       )
 

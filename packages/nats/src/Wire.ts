@@ -1,7 +1,8 @@
 /**
  * What `NatsTransport` puts on the wire: JSON of an `Envelope` (requests), an `Ack` (the answer to a tell) or a
- * `Reply` (the answer to an ask), each encoded and decoded with its Schema. A request is an ask when it carries
- * the header `Lyceum-Op: ask`; otherwise it is a tell, acknowledged when it has a reply subject.
+ * `Reply` (the answer to an ask), each encoded and decoded with its Schema. An ask's JSON has one more field,
+ * `"op": "ask"` (the Envelope Schema ignores it); without it a request is a tell, acknowledged when it has a
+ * reply subject. A field rather than a NATS header: headers cost a parse on every message.
  */
 import { Ack, Envelope, Reply } from "@lyceum/actors"
 import { Either, Schema } from "effect"
@@ -43,6 +44,42 @@ const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
 
 export const encodeEnvelope = encoder(Envelope)
 export const decodeEnvelope = decoder(Envelope)
+
+/** What a request asks of its recipient. */
+export type Op = "tell" | "ask"
+
+const encodeEnvelopeValue = Schema.encodeEither(Envelope)
+const decodeEnvelopeValue = Schema.decodeUnknownEither(Envelope)
+
+/** An envelope as a tell or an ask. */
+export const encodeRequest = (envelope: Envelope, op: Op): Either.Either<Uint8Array, string> => {
+  const encoded = encodeEnvelopeValue(envelope)
+  if (Either.isLeft(encoded)) return Either.left(encoded.left.message)
+  try {
+    const json = op === "ask" ? { ...encoded.right, op } : encoded.right
+    return Either.right(textEncoder.encode(JSON.stringify(json)))
+  } catch (error) {
+    return Either.left(`not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/** A request back to its envelope and op. */
+export const decodeRequest = (
+  data: Uint8Array,
+): Either.Either<{ readonly op: Op; readonly envelope: Envelope }, string> => {
+  let json: unknown
+  try {
+    json = JSON.parse(textDecoder.decode(data))
+  } catch (error) {
+    return Either.left(`not JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const op: Op =
+    typeof json === "object" && json !== null && "op" in json && json.op === "ask" ? "ask" : "tell"
+  return Either.mapBoth(decodeEnvelopeValue(json), {
+    onLeft: (error) => error.message,
+    onRight: (envelope) => ({ op, envelope }),
+  })
+}
 export const encodeReply = encoder(Reply)
 export const decodeReply = decoder(Reply)
 export const encodeAck = encoder(Ack)
@@ -53,14 +90,11 @@ export const decodeDeadLetter = decoder(DeadLetter)
 /** The acknowledgement of an accepted tell, encoded once. */
 export const accepted: Uint8Array = Either.getOrThrow(encodeAck({ _tag: "Accepted" }))
 
-/** The header that marks a request as an ask. */
-export const opHeader = "Lyceum-Op"
-export const askHeaders: Readonly<Record<string, string>> = { [opHeader]: "ask" }
-
 /** Bytes the headers add to a message (`NATS/1.0` block), which count against the server's max_payload. */
 export const headerBytes = (headers: Readonly<Record<string, string>> | undefined): number => {
   if (headers === undefined) return 0
   let size = "NATS/1.0\r\n\r\n".length
-  for (const [key, value] of Object.entries(headers)) size += textEncoder.encode(`${key}: ${value}\r\n`).length
+  for (const [key, value] of Object.entries(headers))
+    size += textEncoder.encode(`${key}: ${value}\r\n`).length
   return size
 }

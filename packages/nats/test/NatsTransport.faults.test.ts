@@ -30,35 +30,43 @@ const runDyingWorker = (args: ReadonlyArray<string>) =>
   })
 
 describe("NatsTransport faults", () => {
-  it.scopedLive("applies every durable lesson exactly once across a SIGKILL and restart of nats-server", () =>
-    Effect.gen(function* () {
-      const lessons = 300
-      const server = yield* NatsServer.make({ jetstream: true })
-      const durable = { ackWaitMs: 1_000, redeliveryDelayMs: 50, maxDeliveries: 50 }
-      const host = yield* node(server, { durable })
-      const sender = yield* node(server, { durable: { ...durable, consume: false } })
-      const hooks = yield* makeLedgerHooks
-      yield* host.system.spawn(at("student"), ledgerActor(hooks))
-      const sending = yield* Effect.fork(
-        Effect.forEach(
-          Array.from({ length: lessons }, (_, i) => i),
-          (i) => sender.transport.tellDurable(recordEnvelope(at("student"), `lesson-${i}`, i)),
-          { concurrency: 16 },
-        ),
-      )
-      // Crash the server while lessons are flowing: some applied, some stored, some in flight.
-      const before = yield* Queue.takeBetween(hooks.applied, lessons / 3, lessons / 3)
-      yield* server.kill
-      yield* server.restart
-      yield* Fiber.join(sending)
-      const after = yield* Queue.takeBetween(hooks.applied, lessons - before.length, lessons - before.length)
-      const ids = [...Chunk.toArray(before), ...Chunk.toArray(after)].map(([id]) => id)
-      expect(new Set(ids).size).toBe(lessons)
-      // Lessons whose acks the crash lost are delivered again once their ack wait passes; the actor must skip
-      // them. Wait that out, then no further application may have happened.
-      yield* Effect.sleep(durable.ackWaitMs * 2)
-      expect(yield* Queue.size(hooks.applied)).toBe(0)
-    }),
+  it.scopedLive(
+    "applies every durable lesson exactly once across a SIGKILL and restart of nats-server",
+    () =>
+      Effect.gen(function* () {
+        const lessons = 300
+        const server = yield* NatsServer.make({ jetstream: true })
+        const durable = { ackWaitMs: 500, redeliveryDelayMs: 50, maxDeliveries: 50 }
+        const host = yield* node(server, { durable })
+        const sender = yield* node(server, { durable: { ...durable, consume: false } })
+        const hooks = yield* makeLedgerHooks
+        yield* host.system.spawn(at("student"), ledgerActor(hooks))
+        const sending = yield* Effect.fork(
+          Effect.forEach(
+            Array.from({ length: lessons }, (_, i) => i),
+            (i) => sender.transport.tellDurable(recordEnvelope(at("student"), `lesson-${i}`, i)),
+            { concurrency: 16 },
+          ),
+        )
+        // Crash the server while lessons are flowing: some applied, some stored, some in flight.
+        const before = yield* Queue.takeBetween(hooks.applied, lessons / 3, lessons / 3)
+        yield* server.kill
+        yield* server.restart
+        yield* Fiber.join(sending)
+        const after = yield* Queue.takeBetween(
+          hooks.applied,
+          lessons - before.length,
+          lessons - before.length,
+        )
+        const ids = [...Chunk.toArray(before), ...Chunk.toArray(after)].map(([id]) => id)
+        expect(new Set(ids).size).toBe(lessons)
+        // Lessons whose acks the crash lost are delivered again once their ack wait passes; the actor must skip
+        // them. Wait that out, then no further application may have happened.
+        yield* Effect.sleep(durable.ackWaitMs * 2)
+        expect(yield* Queue.size(hooks.applied)).toBe(0)
+      }),
+    // Publishes in flight at the crash wait out the JetStream API timeout (5 s) before they are retried.
+    30_000,
   )
 
   it.scopedLive("redelivers the message of a worker process killed mid-handler to another consumer", () =>
@@ -67,7 +75,13 @@ describe("NatsTransport faults", () => {
       const ackWaitMs = 500
       const sender = yield* node(server, { durable: { consume: false } })
       yield* sender.transport.tellDurable(recordEnvelope(at("student"), "lesson-1", 42))
-      const worker = yield* runDyingWorker([server.url, "LYCEUM_r1", "lyceum", "lyceum-durable.r1.>", `${ackWaitMs}`])
+      const worker = yield* runDyingWorker([
+        server.url,
+        "LYCEUM_r1",
+        "lyceum",
+        "lyceum-durable.r1.>",
+        `${ackWaitMs}`,
+      ])
       expect(worker).toEqual({ stdout: "handling lesson-1 delivery 1\n", signal: "SIGKILL" })
       // This process consumes the same run's consumer; the dead worker's delivery comes here after its ack wait.
       const host = yield* node(server, { durable: { ackWaitMs } })

@@ -2,15 +2,27 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { ActorSystem, Transport } from "@lyceum/actors"
-import { Chunk, Effect, Option, Queue, Stream } from "effect"
+import { Chunk, Effect, Layer, Option, Queue, Stream } from "effect"
 import * as NatsServer from "../src/NatsServer.js"
 import * as NatsTransport from "../src/NatsTransport.js"
 import * as Wire from "../src/Wire.js"
-import { at, LedgerProtocol, ledgerActor, makeLedgerHooks, Record, Recorded, recordEnvelope } from "./Ledger.js"
+import {
+  at,
+  LedgerProtocol,
+  ledgerActor,
+  makeLedgerHooks,
+  Record,
+  Recorded,
+  recordEnvelope,
+} from "./Ledger.js"
 import { bytes, connectTo } from "./utils.js"
 
 /** A process: its own connection, a transport and an actor system on it. */
-const node = (server: NatsServer.NatsServer, options: NatsTransport.NatsTransportOptions = {}, name?: string) =>
+const node = (
+  server: NatsServer.NatsServer,
+  options: NatsTransport.NatsTransportOptions = {},
+  name?: string,
+) =>
   Effect.gen(function* () {
     const client = yield* connectTo(server, name === undefined ? {} : { name })
     const transport = yield* NatsTransport.make(client, options)
@@ -19,7 +31,10 @@ const node = (server: NatsServer.NatsServer, options: NatsTransport.NatsTranspor
   })
 
 const firstOf = <A, E>(stream: Stream.Stream<A, E>) =>
-  Effect.flatMap(Stream.runHead(stream), Option.match({ onNone: () => Effect.dieMessage("ended"), onSome: Effect.succeed }))
+  Effect.flatMap(
+    Stream.runHead(stream),
+    Option.match({ onNone: () => Effect.dieMessage("ended"), onSome: Effect.succeed }),
+  )
 
 /** The subjects each named connection subscribes to, from the server's monitoring endpoint. */
 const subscriptionsByConnection = (server: NatsServer.NatsServer) =>
@@ -45,7 +60,10 @@ describe("NatsTransport", () => {
       yield* client.system.refFor(at("a7", "r1"), LedgerProtocol).tell(new Record({ value: 1 }))
       yield* client.system.refFor(at("b7", "r2"), LedgerProtocol).tell(new Record({ value: 2 }))
       const subscriptions = yield* subscriptionsByConnection(server)
-      expect(subscriptions.get("host")?.filter((s) => s.startsWith("lyceum"))).toEqual(["lyceum.r1.>", "lyceum.r2.>"])
+      expect(subscriptions.get("host")?.filter((s) => s.startsWith("lyceum"))).toEqual([
+        "lyceum.r1.>",
+        "lyceum.r2.>",
+      ])
       expect(subscriptions.get("client")?.filter((s) => s.startsWith("lyceum"))).toEqual([])
     }),
   )
@@ -59,13 +77,19 @@ describe("NatsTransport", () => {
       yield* host.system.spawn(at("a"), ledgerActor(hooks))
       const answer = yield* raw.request("lyceum.r1.ledger.a", bytes("{not json"), 2_000)
       const ack = Wire.decodeAck(answer.data)
-      expect(ack._tag === "Right" && ack.right._tag === "Rejected" && ack.right.error._tag).toBe("MalformedMessage")
-      const mislabeled = Wire.encodeEnvelope(recordEnvelope(at("b"), "m-1", 1))
-      const wrongSubject = yield* raw.request("lyceum.r1.ledger.a", mislabeled.pipe((e) => (e._tag === "Right" ? e.right : new Uint8Array())), 2_000)
-      const refused = Wire.decodeAck(wrongSubject.data)
-      expect(refused._tag === "Right" && refused.right._tag === "Rejected" && refused.right.error.message).toContain(
-        "but published on lyceum.r1.ledger.a",
+      expect(ack._tag === "Right" && ack.right._tag === "Rejected" && ack.right.error._tag).toBe(
+        "MalformedMessage",
       )
+      const mislabeled = Wire.encodeEnvelope(recordEnvelope(at("b"), "m-1", 1))
+      const wrongSubject = yield* raw.request(
+        "lyceum.r1.ledger.a",
+        mislabeled.pipe((e) => (e._tag === "Right" ? e.right : new Uint8Array())),
+        2_000,
+      )
+      const refused = Wire.decodeAck(wrongSubject.data)
+      expect(
+        refused._tag === "Right" && refused.right._tag === "Rejected" && refused.right.error.message,
+      ).toContain("but published on lyceum.r1.ledger.a")
       const ref = host.system.refFor(at("a"), LedgerProtocol)
       yield* ref.tell(new Record({ value: 5 }))
       expect(yield* ref.ask(new Recorded())).toEqual([5])
@@ -87,22 +111,49 @@ describe("NatsTransport", () => {
       // A run served by one process answers for addresses it does not host at once.
       const alone = yield* node(server)
       yield* alone.system.spawn(at("c", "r2"), ledgerActor(hooks))
-      const unknown = yield* Effect.flip(client.system.refFor(at("nobody", "r2"), LedgerProtocol).ask(new Recorded()))
+      const unknown = yield* Effect.flip(
+        client.system.refFor(at("nobody", "r2"), LedgerProtocol).ask(new Recorded()),
+      )
       expect(unknown._tag).toBe("UnknownRecipient")
     }),
   )
 
-  it.scopedLive("with acknowledgeTells false a tell is a publish: delivered, but refusals are not reported", () =>
+  it.scopedLive(
+    "with acknowledgeTells false a tell is a publish: delivered, but refusals are not reported",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* NatsServer.make()
+        const host = yield* node(server)
+        const sender = yield* node(server, { acknowledgeTells: false })
+        const hooks = yield* makeLedgerHooks
+        yield* host.system.spawn(at("a"), ledgerActor(hooks))
+        yield* sender.system.refFor(at("nobody"), LedgerProtocol).tell(new Record({ value: 1 }))
+        const ref = sender.system.refFor(at("a"), LedgerProtocol)
+        for (let i = 0; i < 100; i++) yield* ref.tell(new Record({ value: i }))
+        expect(yield* ref.ask(new Recorded())).toEqual(Array.from({ length: 100 }, (_, i) => i))
+      }),
+  )
+
+  it.scopedLive("layer: the Transport an ActorSystem needs, over a connection of its own", () =>
     Effect.gen(function* () {
       const server = yield* NatsServer.make()
-      const host = yield* node(server)
-      const sender = yield* node(server, { acknowledgeTells: false })
       const hooks = yield* makeLedgerHooks
-      yield* host.system.spawn(at("a"), ledgerActor(hooks))
-      yield* sender.system.refFor(at("nobody"), LedgerProtocol).tell(new Record({ value: 1 }))
-      const ref = sender.system.refFor(at("a"), LedgerProtocol)
-      for (let i = 0; i < 100; i++) yield* ref.tell(new Record({ value: i }))
-      expect(yield* ref.ask(new Recorded())).toEqual(Array.from({ length: 100 }, (_, i) => i))
+      const transportLayer = NatsTransport.layer({
+        nats: { servers: [server.url], name: "run" },
+        runs: ["r1"],
+      })
+      const recorded = yield* Effect.gen(function* () {
+        const system = yield* ActorSystem
+        const ref = yield* system.spawn(at("a"), ledgerActor(hooks))
+        yield* ref.tell(new Record({ value: 4 }))
+        return yield* ref.ask(new Recorded())
+      }).pipe(Effect.provide(ActorSystem.layer().pipe(Layer.provideMerge(transportLayer))))
+      expect(recorded).toEqual([4])
+      const unreachable = NatsTransport.layer({
+        nats: { servers: ["nats://127.0.0.1:1"], connectTimeoutMs: 500 },
+      })
+      const error = yield* Effect.flip(Layer.build(unreachable))
+      expect(error._tag).toBe("NatsConnectionError")
     }),
   )
 
@@ -159,7 +210,12 @@ describe("NatsTransport", () => {
         yield* host.client.publishDurable("lyceum-durable.r1.ledger.a", bytes("junk one"), "junk-1")
         yield* host.client.publishDurable("lyceum-durable.r1.ledger.a", bytes("junk two"), "junk-2")
         const [one, two] = Chunk.toArray(yield* firstTwo)
-        expect(one).toMatchObject({ run: "r1", raw: "junk one", deliveries: 1, subject: "lyceum-durable.r1.ledger.a" })
+        expect(one).toMatchObject({
+          run: "r1",
+          raw: "junk one",
+          deliveries: 1,
+          subject: "lyceum-durable.r1.ledger.a",
+        })
         expect(one?.reason).toContain("not an envelope")
         // Terminated, not delivered again: the next dead letter is the next message.
         expect(two?.raw).toBe("junk two")
@@ -168,19 +224,21 @@ describe("NatsTransport", () => {
       }),
     )
 
-    it.scopedLive("a durable message for an address nobody hosts becomes a dead letter after the last delivery", () =>
-      Effect.gen(function* () {
-        const server = yield* NatsServer.make({ jetstream: true })
-        const host = yield* node(server, { durable })
-        const hooks = yield* makeLedgerHooks
-        yield* host.system.spawn(at("a"), ledgerActor(hooks))
-        const letters = yield* host.transport.deadLetters("r1")
-        yield* host.transport.tellDurable(recordEnvelope(at("nobody"), "lost-1", 1))
-        const letter = yield* firstOf(letters)
-        expect(letter.envelope?.id).toBe("lost-1")
-        expect(letter.deliveries).toBe(durable.maxDeliveries)
-        expect(letter.reason).toContain("no actor at r1/ledger/nobody")
-      }),
+    it.scopedLive(
+      "a durable message for an address nobody hosts becomes a dead letter after the last delivery",
+      () =>
+        Effect.gen(function* () {
+          const server = yield* NatsServer.make({ jetstream: true })
+          const host = yield* node(server, { durable })
+          const hooks = yield* makeLedgerHooks
+          yield* host.system.spawn(at("a"), ledgerActor(hooks))
+          const letters = yield* host.transport.deadLetters("r1")
+          yield* host.transport.tellDurable(recordEnvelope(at("nobody"), "lost-1", 1))
+          const letter = yield* firstOf(letters)
+          expect(letter.envelope?.id).toBe("lost-1")
+          expect(letter.deliveries).toBe(durable.maxDeliveries)
+          expect(letter.reason).toContain("no actor at r1/ledger/nobody")
+        }),
     )
 
     it.scopedLive("fails a durable tell over max_payload before sending it", () =>
@@ -188,9 +246,13 @@ describe("NatsTransport", () => {
         const server = yield* NatsServer.make({ jetstream: true, maxPayload: 4096 })
         const sender = yield* node(server, { durable })
         const huge = recordEnvelope(at("a"), "huge-1", 1)
-        const error = yield* Effect.flip(sender.transport.tellDurable({ ...huge, payload: { _tag: "Record", value: "x".repeat(5000) } }))
+        const error = yield* Effect.flip(
+          sender.transport.tellDurable({ ...huge, payload: { _tag: "Record", value: "x".repeat(5000) } }),
+        )
         expect(error._tag).toBe("TransportError")
-        expect(error.message).toMatch(/huge-1 .* is \d+ bytes on the wire, over the NATS server's max_payload of 4096/)
+        expect(error.message).toMatch(
+          /huge-1 .* is \d+ bytes on the wire, over the NATS server's max_payload of 4096/,
+        )
       }),
     )
   })
