@@ -87,7 +87,7 @@ export const forKind = (run: string, kind: string): Either.Either<string, Invali
 export const deadLetter = (run: string): Either.Either<string, InvalidSubjectToken> =>
   Either.map(validateToken("run", run), (r) => `${root}.${r}.${deadLetterToken}`)
 
-/** `LYCEUM_<run>`: the JetStream stream that holds a run's durable messages (`lyceum.<run>.>`). */
+/** `LYCEUM_<run>`: the JetStream stream of a run's durable messages (subjects `lyceum-durable.<run>.>`, and its dead letters). */
 export const streamName = (run: string): Either.Either<string, InvalidSubjectToken> =>
   Either.map(validateToken("run", run), (r) => `LYCEUM_${r}`)
 
