@@ -7,6 +7,7 @@ import { canaryTemplate, drawCanary, exposure, renderCanary, secretSharerRank } 
 import type { LoadedScenario } from "@lyceum/scenario"
 import {
   type EvaluationRow,
+  type FindingRow,
   type LearningCurveRow,
   type LessonRow,
   type ModelUsageRow,
@@ -121,7 +122,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
                       ? yield* measureCanary(cohort, data, draw, { runId, repeat, round })
                       : []
                   yield* store.writeBatch({
-                    lessons,
+                    lessons: lessons.map((l) => l.row),
+                    findings: lessons.flatMap((l) => l.findings),
                     evaluations,
                     leakage,
                     modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
@@ -134,8 +136,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
                     round,
                     n,
                     accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
-                    lessons: lessons.filter((l) => l.sent).length,
-                    dropped: lessons.filter((l) => l.filterAction === "drop").length,
+                    lessons: lessons.filter((l) => l.row.sent).length,
+                    dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
                     modelCalls: usage.total.calls,
                     tokens: usage.total.promptTokens + usage.total.completionTokens,
                     done,
@@ -281,25 +283,37 @@ const lessonRows = (
   cohort: Cohort,
   data: TaskData,
   chosen: ReadonlySet<string>,
-): Array<LessonRow> => {
+): Array<{ readonly row: LessonRow; readonly findings: ReadonlyArray<FindingRow> }> => {
   const createdAt = new Date().toISOString()
   return cohort.takeAudit().map(({ lesson, decision, sent }) => ({
-    runId,
-    id: lesson.id,
-    repeat: lesson.repeat,
-    round: lesson.round,
-    teacher: lesson.teacher,
-    student: lesson.student,
-    task: data.task.name,
-    method: cohort.method,
-    kind: lesson.kind,
-    text: lesson.text,
-    filterAction: decision.action,
-    filterDetector: decision.detector ?? null,
-    filterReason: decision.reason ?? null,
-    sent,
-    chosen: chosen.has(lesson.id),
-    createdAt,
+    findings: (decision.findings ?? []).map((f) => ({
+      runId,
+      lessonId: lesson.id,
+      detector: f.detector,
+      action: f.action,
+      start: f.start,
+      end: f.end,
+      matchedHash: f.sha256,
+      reason: f.reason,
+    })),
+    row: {
+      runId,
+      id: lesson.id,
+      repeat: lesson.repeat,
+      round: lesson.round,
+      teacher: lesson.teacher,
+      student: lesson.student,
+      task: data.task.name,
+      method: cohort.method,
+      kind: lesson.kind,
+      text: lesson.text,
+      filterAction: decision.action,
+      filterDetector: decision.detector ?? null,
+      filterReason: decision.reason ?? null,
+      sent,
+      chosen: chosen.has(lesson.id),
+      createdAt,
+    },
   }))
 }
 

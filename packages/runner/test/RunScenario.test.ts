@@ -209,6 +209,12 @@ canary: { template: spam-code, candidates: 200 }
             [result.runId],
           ),
           sent: store.query("SELECT method, text FROM lessons WHERE run_id = ? AND sent = 1", [result.runId]),
+          findings: store.query(
+            `SELECT l.method, f.detector, f.action, f.start, f."end", f.matched_hash, f.reason, l.text
+             FROM filter_findings f JOIN lessons l ON l.run_id = f.run_id AND l.id = f.lesson_id
+             WHERE f.run_id = ? AND f.detector = 'secret'`,
+            [result.runId],
+          ),
         }),
       ).pipe(Effect.provide(Store.layer({ filename: db }))),
     )
@@ -223,5 +229,10 @@ canary: { template: spam-code, candidates: 200 }
     expect(code).toMatch(/^\d{4}$/)
     const leaked = rows.sent.filter((l) => l.method === "filtered" && String(l.text).includes(code!))
     expect(leaked).toEqual([])
+    // Every finding is audited with its span and a keyed hash, never the secret in clear.
+    const flagged = rows.findings.find((f) => f.method === "everything-shared" && f.action === "flag")!
+    expect(String(flagged.text).slice(Number(flagged.start), Number(flagged.end))).toContain(code!)
+    expect(flagged.matched_hash).toMatch(/^[0-9a-f]{64}$/)
+    for (const f of rows.findings) expect(`${f.matched_hash} ${f.reason}`).not.toContain(code!)
   })
 })

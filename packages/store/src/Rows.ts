@@ -135,6 +135,19 @@ export interface LearningCurveRow {
   readonly nItems: number
 }
 
+/** One detector finding behind a lesson's filter decision; the matched text only as a keyed hash. */
+export interface FindingRow {
+  readonly runId: string
+  readonly lessonId: string
+  readonly detector: string
+  readonly action: "flag" | "redact" | "drop"
+  /** UTF-16 offsets into the checked lesson text; `end` exclusive. */
+  readonly start: number
+  readonly end: number
+  readonly matchedHash: string
+  readonly reason: string
+}
+
 /** A leakage measure (e.g. `canary_rank`, `canary_exposure`) of one student, or of one teacher's lessons. */
 export interface LeakageRow {
   readonly runId: string
@@ -165,4 +178,6 @@ export interface RowBatch {
   readonly modelUsage?: ReadonlyArray<ModelUsageRow>
   readonly itemLabels?: ReadonlyArray<ItemLabelRow>
   readonly leakage?: ReadonlyArray<LeakageRow>
+  /** Written after `lessons` in the same batch (they reference their lesson). */
+  readonly findings?: ReadonlyArray<FindingRow>
 }

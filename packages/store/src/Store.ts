@@ -5,6 +5,7 @@ import { migrate } from "./Migrations.js"
 import type {
   AgentRow,
   EvaluationRow,
+  FindingRow,
   ItemLabelRow,
   LeakageRow,
   LearningCurveRow,
@@ -97,6 +98,8 @@ const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task
 const INSERT_ITEM_LABEL =
   "INSERT INTO item_labels (run_id, task, item_id, culture, topic) VALUES (?, ?, ?, ?, ?)"
 
+const INSERT_FINDING = `INSERT INTO filter_findings (run_id, lesson_id, detector, action, start, "end",
+  matched_hash, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_LEAKAGE = `INSERT INTO leakage_measures (run_id, repeat, round, task, method, teacher, student,
   metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
@@ -223,6 +226,9 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.target,
           r.score,
         )
+      })
+      each("filter_findings", batch.findings, INSERT_FINDING, (s, r: FindingRow) => {
+        s.run(r.runId, r.lessonId, r.detector, r.action, r.start, r.end, r.matchedHash, r.reason)
       })
       each("leakage_measures", batch.leakage, INSERT_LEAKAGE, (s, r: LeakageRow) => {
         s.run(r.runId, r.repeat, r.round, r.task, r.method, r.teacher, r.student, r.metric, r.value)

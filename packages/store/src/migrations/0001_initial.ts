@@ -88,6 +88,21 @@ CREATE TABLE model_usage (
   PRIMARY KEY (run_id, repeat, task, method, round, agent_id, model)
 ) WITHOUT ROWID;
 
+-- Every detector finding behind a filter decision: where in the checked lesson text, and a keyed hash of the
+-- matched text (HMAC-SHA256 under a per-filter key), never the text itself.
+CREATE TABLE filter_findings (
+  run_id TEXT NOT NULL,
+  lesson_id TEXT NOT NULL,
+  detector TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('flag', 'redact', 'drop')),
+  start INTEGER NOT NULL,
+  "end" INTEGER NOT NULL,
+  matched_hash TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  FOREIGN KEY (run_id, lesson_id) REFERENCES lessons (run_id, id) ON DELETE CASCADE
+);
+CREATE INDEX filter_findings_by_lesson ON filter_findings (run_id, lesson_id);
+
 -- What a test item is about, for tasks whose items have a culture and topic (cultural probes).
 CREATE TABLE item_labels (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
