@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import {
   cultureRows,
+  cultureRowsToCsv,
   curveToCsv,
   formatCultureTable,
   formatCurvePlot,
@@ -9,6 +10,7 @@ import {
   formatTable1,
   formatTable2,
   leakageSummaries,
+  leakageToCsv,
   paperTable1,
   paperTable2,
   paperTableRows,
@@ -74,38 +76,13 @@ export const reportCommand = Command.make(
       if (table === "leakage") {
         const rows = yield* leakageSummaries(runId)
         if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))
-        if (format === "csv") {
-          const header = "task,method,trials,mean_rank,rank_zero,mean_exposure,verbatim_copy_rate"
-          const lines = rows.map((r) =>
-            [
-              r.task,
-              r.method,
-              r.trials,
-              r.meanRank,
-              r.rankZero,
-              r.meanExposure,
-              r.verbatimCopyRate ?? "",
-            ].join(","),
-          )
-          return yield* Effect.sync(() => process.stdout.write(`${[header, ...lines].join("\n")}\n`))
-        }
+        if (format === "csv") return yield* Effect.sync(() => process.stdout.write(leakageToCsv(rows)))
         return yield* Console.log(formatLeakageTable(rows))
       }
       if (table === "cultures") {
         const rows = yield* cultureRows(runId)
         if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))
-        if (format === "csv") {
-          const cultures = [...new Set(rows.flatMap((row) => Object.keys(row.byCulture)))].sort()
-          const csv = [
-            ["task", "method", "round", ...cultures, "gap"].join(","),
-            ...rows.map((row) =>
-              [row.task, row.method, row.round, ...cultures.map((c) => row.byCulture[c] ?? ""), row.gap].join(
-                ",",
-              ),
-            ),
-          ]
-          return yield* Effect.sync(() => process.stdout.write(`${csv.join("\n")}\n`))
-        }
+        if (format === "csv") return yield* Effect.sync(() => process.stdout.write(cultureRowsToCsv(rows)))
         return yield* Console.log(formatCultureTable(rows))
       }
       if (table !== "curve") {

@@ -1,5 +1,6 @@
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
+import { alignColumns, toCsv } from "./TextTable.js"
 
 /** Accuracy per culture after each round of one method, pooled over repeats and students, and the gap. */
 export interface CultureRow {
@@ -43,6 +44,15 @@ export const cultureRows = (runId: string): Effect.Effect<ReadonlyArray<CultureR
     }),
   )
 
+/** CSV: one line per task, method and round, a column per culture (accuracy in [0, 1]), then the gap. */
+export const cultureRowsToCsv = (rows: ReadonlyArray<CultureRow>): string => {
+  const cultures = [...new Set(rows.flatMap((row) => Object.keys(row.byCulture)))].sort()
+  return toCsv(
+    ["task", "method", "round", ...cultures, "gap"],
+    rows.map((row) => [row.task, row.method, row.round, ...cultures.map((c) => row.byCulture[c]), row.gap]),
+  )
+}
+
 /** Text table: one line per method and round, a column per culture, then the gap. */
 export const formatCultureTable = (rows: ReadonlyArray<CultureRow>): string => {
   if (rows.length === 0) return "(no cultural probes in this run)"
@@ -54,14 +64,9 @@ export const formatCultureTable = (rows: ReadonlyArray<CultureRow>): string => {
     ...cultures.map((c) => (row.byCulture[c] === undefined ? "-" : (100 * row.byCulture[c]).toFixed(1))),
     (100 * row.gap).toFixed(1),
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)))
-  const line = (cells: ReadonlyArray<string>) =>
-    cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")
   return [
     "Probe accuracy (%) per culture, pooled over repeats; gap = best culture minus worst.",
     "",
-    line(header),
-    line(widths.map((w) => "─".repeat(w))),
-    ...body.map(line),
+    ...alignColumns(header, body, (i) => (i < 2 ? "left" : "right")),
   ].join("\n")
 }

@@ -1,7 +1,5 @@
 import { type CurvePoint, type LearningCurveRow, seriesKey } from "./LearningCurve.js"
-
-const pad = (text: string, width: number, right = false) =>
-  right ? text.padStart(width) : text.padEnd(width)
+import { alignColumns, toCsv } from "./TextTable.js"
 
 /** A plain-text table: one line per round, one column per series (student · task · metric). */
 export const formatCurveTable = (points: ReadonlyArray<CurvePoint>): string => {
@@ -16,13 +14,7 @@ export const formatCurveTable = (points: ReadonlyArray<CurvePoint>): string => {
     String(round),
     ...series.map((s) => cell(points.find((p) => p.round === round && seriesKey(p) === s))),
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)))
-  const line = (row: ReadonlyArray<string>) =>
-    row
-      .map((c, i) => pad(c, widths[i]!, i === 0))
-      .join("  ")
-      .trimEnd()
-  return [line(header), line(widths.map((w) => "─".repeat(w))), ...body.map(line)].join("\n")
+  return alignColumns(header, body, (i) => (i === 0 ? "right" : "left")).join("\n")
 }
 
 const BLOCKS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
@@ -40,21 +32,17 @@ export const formatCurveChart = (points: ReadonlyArray<CurvePoint>, width = 40):
       ...points
         .filter((p) => seriesKey(p) === s)
         .map(
-          (p) => `  round ${String(p.round).padStart(2)} │${pad(bar(p.mean), width)}│ ${p.mean.toFixed(3)}`,
+          (p) => `  round ${String(p.round).padStart(2)} │${bar(p.mean).padEnd(width)}│ ${p.mean.toFixed(3)}`,
         ),
     ])
     .join("\n")
 }
 
-const csvField = (value: string | number) => {
-  const text = String(value)
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
 /** The raw view rows (one per repeat) as CSV with the view's column names, for spreadsheets and R/pandas. */
 export const curveToCsv = (rows: ReadonlyArray<LearningCurveRow>): string => {
-  const header = "run_id,repeat,round,student,task,metric,value,n_items"
-  const line = (r: LearningCurveRow) =>
-    [r.runId, r.repeat, r.round, r.student, r.task, r.metric, r.value, r.nItems].map(csvField).join(",")
-  return [header, ...rows.map(line)].join("\n") + "\n"
+  const header = ["run_id", "repeat", "round", "student", "task", "metric", "value", "n_items"]
+  return toCsv(
+    header,
+    rows.map((r) => [r.runId, r.repeat, r.round, r.student, r.task, r.metric, r.value, r.nItems]),
+  )
 }

@@ -1,5 +1,6 @@
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
+import { alignColumns, toCsv } from "./TextTable.js"
 
 /** Secret Sharer figures of one method (paper Tables 3 and 4), pooled over repeats and students. */
 export interface LeakageSummary {
@@ -44,6 +45,13 @@ export const leakageSummaries = (
     ),
   )
 
+/** CSV of the summaries (rates in [0, 1]). */
+export const leakageToCsv = (rows: ReadonlyArray<LeakageSummary>): string =>
+  toCsv(
+    ["task", "method", "trials", "mean_rank", "rank_zero", "mean_exposure", "verbatim_copy_rate"],
+    rows.map((r) => [r.task, r.method, r.trials, r.meanRank, r.rankZero, r.meanExposure, r.verbatimCopyRate]),
+  )
+
 /** Text table in the shape of the paper's Tables 3 and 4, with exposure and the verbatim-copy rate. */
 export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string => {
   if (rows.length === 0) return "(no leakage measured in this run)"
@@ -57,15 +65,10 @@ export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string 
     row.trials === 0 ? "-" : row.meanExposure.toFixed(2),
     row.verbatimCopyRate === undefined ? "-" : `${(100 * row.verbatimCopyRate).toFixed(1)}%`,
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)))
-  const line = (cells: ReadonlyArray<string>) =>
-    cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")
   return [
     "Secret Sharer: the canary's 0-based rank among all candidates (0 = memorised; half the candidates = chance),",
     "trials with rank 0, and exposure log2 N - log2(rank + 1) averaged per trial.",
     "",
-    line(header),
-    line(widths.map((w) => "─".repeat(w))),
-    ...body.map(line),
+    ...alignColumns(header, body, (i) => (i < 2 ? "left" : "right")),
   ].join("\n")
 }

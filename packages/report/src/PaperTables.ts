@@ -1,6 +1,7 @@
 import { deriveSeed } from "@lyceum/core"
 import { type MethodScoreRow, pairScores, type ScoreCell, summarizeScores } from "./MethodScores.js"
 import { DEFAULT_PERMUTATIONS, type PermutationTestResult, pairedPermutationTest } from "./PermutationTest.js"
+import { alignColumns, toCsv } from "./TextTable.js"
 
 /**
  * The paper's two result tables (arXiv 2312.11441), built from graded answers labelled by method and n:
@@ -224,21 +225,6 @@ const MISSING = "–"
 const percent = (value: number | undefined, decimals: number) =>
   value === undefined || Number.isNaN(value) ? MISSING : (value * 100).toFixed(decimals)
 
-/** Columns padded to their widest cell, two spaces apart; numeric row labels (n) right-aligned. */
-const alignColumns = (
-  header: ReadonlyArray<string>,
-  body: ReadonlyArray<ReadonlyArray<string>>,
-  labelsRight: boolean,
-) => {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)))
-  const line = (row: ReadonlyArray<string>) =>
-    row
-      .map((c, i) => (i === 0 && labelsRight ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd()
-  return [line(header), line(widths.map((w) => "─".repeat(w))), ...body.map(line)]
-}
-
 /** The "O / G*" cells with the O values right-aligned, so the slashes line up in a column. */
 const table1Text = (cell: Table1Cell, decimals: number, width: number) =>
   cell.zeroShot !== undefined || (cell.original === undefined && cell.generated === undefined)
@@ -260,7 +246,7 @@ export const formatTable1 = (table: Table1, options: TableTextOptions = {}): str
     `Accuracy (%), mean over repeats. O / G: ${table.methods.original} / ${table.methods.generated}; n = 0: ${table.methods.zeroShot}.`,
     `* G differs from O: paired permutation test, p < ${table.alpha}.`,
     "",
-    ...alignColumns(["n", ...table.tasks], body, true),
+    ...alignColumns(["n", ...table.tasks], body, (i) => (i === 0 ? "right" : "left")),
   ].join("\n")
 }
 
@@ -276,19 +262,9 @@ export const formatTable2 = (table: Table2, options: TableTextOptions = {}): str
   return [
     "Accuracy (%), mean ± SEM over repeats.",
     "",
-    ...alignColumns(["method", ...table.tasks], body, false),
+    ...alignColumns(["method", ...table.tasks], body, () => "left"),
   ].join("\n")
 }
-
-const csvField = (value: string | number | boolean | undefined) => {
-  if (value === undefined) return ""
-  const text = String(value)
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-const csv = (
-  header: ReadonlyArray<string>,
-  rows: ReadonlyArray<ReadonlyArray<string | number | boolean | undefined>>,
-) => [header.join(","), ...rows.map((row) => row.map(csvField).join(","))].join("\n") + "\n"
 
 const cellFields = (cell: ScoreCell) => [cell.method, cell.mean, cell.sem, cell.repeats, cell.items]
 
@@ -297,7 +273,7 @@ const cellFields = (cell: ScoreCell) => [cell.method, cell.mean, cell.sem, cell.
  * (pairs, mean difference O - G, p-value, significant) is on the generated line.
  */
 export const table1ToCsv = (table: Table1): string =>
-  csv(
+  toCsv(
     [
       "n",
       "task",
@@ -332,7 +308,7 @@ export const table1ToCsv = (table: Table1): string =>
 
 /** Table 2 as long-format CSV, one line per (row, task) with accuracy in [0, 1]. */
 export const table2ToCsv = (table: Table2): string =>
-  csv(
+  toCsv(
     ["label", "method", "n", "task", "accuracy", "sem", "repeats", "items"],
     table.rows.flatMap((row) =>
       row.cells.flatMap((cell) =>
