@@ -30,8 +30,9 @@ export interface Cohort {
   readonly takeAudit: () => ReadonlyArray<LessonAudit>
 }
 
-const teacherId = (i: number) => `teacher-${i + 1}` as AgentId
-const studentId = (i: number) => `student-${i + 1}` as AgentId
+/** Agent ids are positional, so the coordinator and every process name the same agent alike. */
+export const teacherId = (i: number) => `teacher-${i + 1}` as AgentId
+export const studentId = (i: number) => `student-${i + 1}` as AgentId
 
 /** How long a student waits for its teachers; generation on a remote endpoint can take minutes. */
 const TEACH_TIMEOUT = "10 minutes"

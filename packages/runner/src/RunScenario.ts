@@ -16,7 +16,7 @@ import {
 } from "@lyceum/store"
 import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
 import { Cause, Effect, Exit, type Layer, Option } from "effect"
-import { type Cohort, spawnCohort } from "./Cohort.js"
+import { type Cohort, spawnCohort, studentId, teacherId } from "./Cohort.js"
 import { Progress } from "./Progress.js"
 import { RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
@@ -263,14 +263,14 @@ const agentRows = (runId: string, scenario: LoadedScenario["scenario"], first: T
   return [
     ...Array.from({ length: scenario.teachers.count }, (_, i) => ({
       runId,
-      agentId: `teacher-${i + 1}`,
+      agentId: teacherId(i),
       role: "teacher" as const,
       model: modelText(scenario.teachers.model),
       dataSize: share(i) - Math.floor(share(i) * scenario.teachers.holdout),
     })),
     ...Array.from({ length: scenario.students.count }, (_, i) => ({
       runId,
-      agentId: `student-${i + 1}`,
+      agentId: studentId(i),
       role: "student" as const,
       model: modelText(scenario.students.model),
       dataSize: null,
