@@ -7,6 +7,7 @@ import {
   formatCurvePlot,
   formatCurveTable,
   formatLeakageTable,
+  formatSmugglingTable,
   formatTable1,
   formatTable2,
   leakageSummaries,
@@ -14,6 +15,8 @@ import {
   paperTable1,
   paperTable2,
   paperTableRows,
+  smugglingRows,
+  smugglingToCsv,
   summarizeCurve,
   table1ToCsv,
   table2ToCsv,
@@ -40,14 +43,35 @@ const runOption = Options.text("run").pipe(
   Options.optional,
 )
 const formatOption = Options.choice("format", ["table", "json", "csv"]).pipe(Options.withDefault("table"))
-const tableOption = Options.choice("table", ["curve", "table1", "table2", "cultures", "leakage"]).pipe(
+const tableOption = Options.choice("table", [
+  "curve",
+  "table1",
+  "table2",
+  "cultures",
+  "leakage",
+  "smuggling",
+]).pipe(
   Options.withDescription(
     "curve: learning curves per round; table1: original vs generated per n with significance stars " +
       "(paper Table 1); table2: methods × tasks (paper Table 2); cultures: probe accuracy per culture and the gap; " +
-      "leakage: Secret Sharer canary ranks and verbatim copies (paper Tables 3, 4)",
+      "leakage: Secret Sharer canary ranks, verbatim copies and normalised distance (paper Tables 3, 4, 6); " +
+      "smuggling: an adversarial teacher's attempts per transform and what the filter did",
   ),
   Options.withDefault("curve"),
 )
+
+/** Prints rows as JSON, CSV or the table's text form. */
+const emit = <A>(
+  format: "table" | "json" | "csv",
+  rows: A,
+  csv: (rows: A) => string,
+  text: (rows: A) => string,
+) =>
+  format === "json"
+    ? Console.log(JSON.stringify(rows, null, 2))
+    : format === "csv"
+      ? Effect.sync(() => void process.stdout.write(csv(rows)))
+      : Console.log(text(rows))
 
 /** `lyceum report`: the learning curve of one run as a table (with a chart), JSON or CSV. */
 export const reportCommand = Command.make(
@@ -73,18 +97,12 @@ export const reportCommand = Command.make(
           }),
         ),
       )
-      if (table === "leakage") {
-        const rows = yield* leakageSummaries(runId)
-        if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))
-        if (format === "csv") return yield* Effect.sync(() => process.stdout.write(leakageToCsv(rows)))
-        return yield* Console.log(formatLeakageTable(rows))
-      }
-      if (table === "cultures") {
-        const rows = yield* cultureRows(runId)
-        if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))
-        if (format === "csv") return yield* Effect.sync(() => process.stdout.write(cultureRowsToCsv(rows)))
-        return yield* Console.log(formatCultureTable(rows))
-      }
+      if (table === "leakage")
+        return yield* emit(format, yield* leakageSummaries(runId), leakageToCsv, formatLeakageTable)
+      if (table === "smuggling")
+        return yield* emit(format, yield* smugglingRows(runId), smugglingToCsv, formatSmugglingTable)
+      if (table === "cultures")
+        return yield* emit(format, yield* cultureRows(runId), cultureRowsToCsv, formatCultureTable)
       if (table !== "curve") {
         const scores = yield* paperTableRows(runId)
         const shaped = table === "table1" ? paperTable1(scores) : paperTable2(scores)

@@ -37,7 +37,13 @@ export class RecordAudit extends Schema.TaggedRequest<RecordAudit>()("RecordAudi
   success: Schema.Void,
   payload: {
     records: Schema.Array(
-      Schema.Struct({ lesson: Lesson, decision: FilterDecisionSchema, sent: Schema.Boolean }),
+      Schema.Struct({
+        lesson: Lesson,
+        decision: FilterDecisionSchema,
+        sent: Schema.Boolean,
+        leakage: Schema.optional(Schema.Struct({ distance: Schema.Number, verbatimCopy: Schema.Boolean })),
+        smuggle: Schema.optional(Schema.Struct({ transform: Schema.String, intact: Schema.Boolean })),
+      }),
     ),
   },
 }) {}

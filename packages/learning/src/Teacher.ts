@@ -1,8 +1,15 @@
 import { type AgentId, Lesson, type LessonRequest, makeRng, type TaskItem } from "@lyceum/core"
 import { type LanguageModel, type ModelError, meanLogprob } from "@lyceum/models"
-import type { ClearedText, FilterDecision, PrivacyFilter } from "@lyceum/privacy"
+import {
+  type ClearedText,
+  type FilterDecision,
+  type LessonLeakage,
+  makeLeakageMeter,
+  type PrivacyFilter,
+} from "@lyceum/privacy"
 import { fewShotContext, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
+import { type AdversaryPlan, smuggleCandidates } from "./Adversary.js"
 
 export type LessonStrategy =
   | { readonly kind: "original-examples" }
@@ -15,6 +22,8 @@ export type LessonStrategy =
       /** Samples drawn before ranking. */
       readonly samples: number
       readonly maxTokens: number
+      /** An adversarial teacher also tries to smuggle its canary out, and sends what passes first. */
+      readonly adversary?: AdversaryPlan | undefined
     }
   | {
       readonly kind: "instruction"
@@ -43,6 +52,19 @@ export interface LessonAudit {
   readonly decision: FilterDecision
   /** Whether it left the teacher (passed the filter and ranked among the best `count`). */
   readonly sent: boolean
+  /** How close a generated lesson is to the teacher's private data (absent for original examples). */
+  readonly leakage?: LessonLeakage | undefined
+  /** A smuggling attempt's transform, and whether what left the teacher still carries the hidden secret. */
+  readonly smuggle?: { readonly transform: string; readonly intact: boolean } | undefined
+}
+
+/** A candidate lesson before the filter, with what the teacher knows about it. */
+interface Candidate {
+  readonly lesson: Lesson
+  readonly wellFormed: boolean
+  readonly leakage?: LessonLeakage
+  /** Set on an adversary's smuggling attempts: they are sent before any honest lesson. */
+  readonly smuggle?: { readonly transform: string; readonly payload: string }
 }
 
 export interface TeachResult {
@@ -78,6 +100,8 @@ export const instructionPrompt = (examples: string): string =>
  */
 export const makeTeacher = (setup: TeacherSetup) => {
   const { id, task, privateItems, model, filter, strategy } = setup
+  const meter = makeLeakageMeter(privateItems.map((item) => item.input))
+  const firstTurn = makeRng(setup.seed).fork("adversary").int(1_000_000)
 
   const lessonFor = (request: LessonRequest, index: number, text: string, kind: Lesson["kind"]) =>
     new Lesson({
@@ -90,31 +114,69 @@ export const makeTeacher = (setup: TeacherSetup) => {
       text,
     })
 
-  /** Filters every candidate, then keeps the `count` best-scored survivors (all of them when unscored). */
+  /** The lesson as it leaves the teacher: its text is the filter's cleared text. */
+  const candidateLesson = (candidate: Candidate, decision: FilterDecision) =>
+    decision.text === undefined ? candidate.lesson : new Lesson({ ...candidate.lesson, text: decision.text })
+
+  /**
+   * Filters every candidate, then keeps the `count` best-scored survivors (all of them when unscored); an
+   * adversary's smuggling attempts that survive go first.
+   */
   const select = (
-    candidates: ReadonlyArray<{ readonly lesson: Lesson; readonly wellFormed: boolean }>,
+    candidates: ReadonlyArray<Candidate>,
     count: number,
     scoreOf: (lesson: Lesson) => Effect.Effect<number, ModelError>,
   ): Effect.Effect<TeachResult, ModelError> =>
     Effect.gen(function* () {
-      const checked: Array<{ lesson: Lesson; decision: FilterDecision }> = []
-      const passed: Array<{ lesson: Lesson; cleared: ClearedText; score: number }> = []
-      for (const { lesson, wellFormed } of candidates) {
+      const decisions = new Map<string, FilterDecision>()
+      const passed: Array<{ candidate: Candidate; score: number }> = []
+      for (const candidate of candidates) {
+        const { lesson, wellFormed } = candidate
         const decision = wellFormed ? filter.check(lesson.text, { student: lesson.student }) : MALFORMED
-        checked.push({ lesson, decision })
-        // Only the filter's output leaves the teacher: the cleared text (redacted where the policy says so).
+        decisions.set(lesson.id, decision)
         if (decision.action !== "drop" && decision.text !== undefined) {
-          const cleared = new Lesson({ ...lesson, text: decision.text })
-          passed.push({ lesson: cleared, cleared: decision.text, score: yield* scoreOf(cleared) })
+          const score =
+            candidate.smuggle !== undefined ? 0 : yield* scoreOf(candidateLesson(candidate, decision))
+          passed.push({ candidate, score })
         }
       }
-      const best = passed.sort((a, b) => b.score - a.score).slice(0, count)
-      // The session scanner remembers what each student really received (a secret split across lessons).
-      for (const b of best) filter.delivered(b.lesson.student, b.cleared)
-      const sent = new Set(best.map((b) => b.lesson.id))
+      passed.sort(
+        (a, b) =>
+          Number(b.candidate.smuggle !== undefined) - Number(a.candidate.smuggle !== undefined) ||
+          b.score - a.score,
+      )
+      const best: Array<{ lesson: Lesson; cleared: ClearedText }> = []
+      for (const { candidate } of passed) {
+        if (best.length === count) break
+        const { lesson } = candidate
+        // Checked again once the lessons before it are on the student's record, so pieces of a secret sent in
+        // one reply are caught by the session scanner like pieces sent in different rounds.
+        const decision =
+          best.length === 0
+            ? decisions.get(lesson.id)!
+            : filter.check(lesson.text, { student: lesson.student })
+        decisions.set(lesson.id, decision)
+        if (decision.action === "drop" || decision.text === undefined) continue
+        // Only the filter's output leaves the teacher: the cleared text (redacted where the policy says so).
+        filter.delivered(lesson.student, decision.text)
+        best.push({ lesson: candidateLesson(candidate, decision), cleared: decision.text })
+      }
+      const sent = new Map(best.map((b) => [b.lesson.id, b.cleared as string]))
       return {
         lessons: best.map((b) => b.lesson),
-        audit: checked.map((c) => ({ ...c, sent: sent.has(c.lesson.id) })),
+        audit: candidates.map((candidate) => {
+          const text = sent.get(candidate.lesson.id)
+          return {
+            lesson: candidate.lesson,
+            decision: decisions.get(candidate.lesson.id)!,
+            sent: text !== undefined,
+            leakage: candidate.leakage,
+            smuggle: candidate.smuggle && {
+              transform: candidate.smuggle.transform,
+              intact: text !== undefined && text.includes(candidate.smuggle.payload),
+            },
+          }
+        }),
       }
     })
 
@@ -147,10 +209,30 @@ export const makeTeacher = (setup: TeacherSetup) => {
             stop: [task.separator],
             seed: rng.int(2 ** 31),
           })
-          const candidates = generated.texts.map((raw, i) => {
+          const honest = generated.texts.map((raw, i): Candidate => {
             const lesson = lessonFor(request, i, raw.trim(), "synthetic-example")
-            return { lesson, wellFormed: task.parse(lesson.text) !== undefined }
+            const leakage = meter.measure(lesson.text, context)
+            return { lesson, wellFormed: task.parse(lesson.text) !== undefined, leakage }
           })
+          const smuggled = (
+            strategy.adversary === undefined
+              ? []
+              : smuggleCandidates(
+                  strategy.adversary,
+                  task,
+                  // Each round goes on where the last stopped; each repeat (its own seed) starts elsewhere.
+                  { turn: firstTurn + (request.round - 1) * request.count, slots: request.count },
+                  rng,
+                )
+          ).map(
+            (attempt, i): Candidate => ({
+              lesson: lessonFor(request, honest.length + i, attempt.text, "synthetic-example"),
+              wellFormed: true,
+              leakage: meter.measure(attempt.text, context),
+              smuggle: attempt,
+            }),
+          )
+          const candidates = [...honest, ...smuggled]
           // Ranked by the teacher's own model: mean log-probability given the few-shot context (perplexity).
           const score = (lesson: Lesson) =>
             Effect.map(model.score({ prompt: context, continuation: lesson.text }), meanLogprob)
@@ -167,7 +249,8 @@ export const makeTeacher = (setup: TeacherSetup) => {
           })
           const text = (generated.texts[0] ?? "").trim()
           const lesson = lessonFor(request, 0, text, "instruction")
-          return yield* select([{ lesson, wellFormed: text.length > 0 }], 1, () => Effect.succeed(0))
+          const leakage = meter.measure(text, fewShotContext(task, shots))
+          return yield* select([{ lesson, wellFormed: text.length > 0, leakage }], 1, () => Effect.succeed(0))
         }
       }
     })

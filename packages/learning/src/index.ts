@@ -1,3 +1,4 @@
+export * from "./Adversary.js"
 export * from "./Aggregator.js"
 export * from "./Protocol.js"
 export * from "./Student.js"

@@ -1,73 +1,156 @@
+import { type SecretSharerSummary, summarizeSecretSharer } from "@lyceum/privacy"
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
 import { alignColumns, toCsv } from "./TextTable.js"
 
-/** Secret Sharer figures of one method (paper Tables 3 and 4), pooled over repeats and students. */
+/** Leakage of one method (paper Tables 3, 4 and 6), pooled over repeats, rounds and students. */
 export interface LeakageSummary {
   readonly task: string
   readonly method: string
-  /** Students measured (trials × students). */
-  readonly trials: number
-  readonly meanRank: number
-  /** Trials where the canary beat every alternative. */
-  readonly rankZero: number
-  readonly meanExposure: number
-  /** Share of generated candidates that copied a private example verbatim (all rounds). */
+  /** The Secret Sharer over every student measured (trials = repeats × students); absent without a canary. */
+  readonly secretSharer: SecretSharerSummary | undefined
+  /** Share of generated candidates that copy a private example verbatim, whatever the filter did with them. */
   readonly verbatimCopyRate: number | undefined
+  /** Mean normalised insert/delete distance of generated candidates to their prompt (paper Table 6). */
+  readonly normalizedDistance: number | undefined
+  /** Share of an adversarial teacher's smuggling attempts that left it with the secret intact. */
+  readonly smuggleDeliveryRate: number | undefined
 }
 
-/** Reads the `leakage` view of a run into one summary per (task, method). */
+const orUndefined = (value: unknown): number | undefined =>
+  value === null || value === undefined ? undefined : Number(value)
+
+/** Reads a run's leakage into one summary per (task, method) that has any. */
 export const leakageSummaries = (
   runId: string,
 ): Effect.Effect<ReadonlyArray<LeakageSummary>, StoreError, Store> =>
-  Effect.flatMap(Store, (store) =>
-    store.query(
-      `SELECT task, method,
-         SUM(metric = 'canary_rank') AS trials,
-         AVG(CASE WHEN metric = 'canary_rank' THEN value END) AS meanRank,
-         SUM(metric = 'canary_rank' AND value = 0) AS rankZero,
-         AVG(CASE WHEN metric = 'canary_exposure' THEN value END) AS meanExposure,
-         AVG(CASE WHEN metric = 'verbatim_copy_rate' THEN value END) AS verbatimCopyRate
-       FROM leakage WHERE run_id = ? GROUP BY task, method ORDER BY task, method`,
+  Effect.gen(function* () {
+    const store = yield* Store
+    const [config] = yield* store.query(
+      "SELECT json_extract(config, '$.canary.candidates') AS candidates FROM runs WHERE id = ?",
       [runId],
-    ),
-  ).pipe(
-    Effect.map((rows) =>
-      rows.map((row) => ({
-        task: String(row.task),
-        method: String(row.method),
-        trials: Number(row.trials),
-        meanRank: Number(row.meanRank),
-        rankZero: Number(row.rankZero),
-        meanExposure: Number(row.meanExposure),
-        verbatimCopyRate: row.verbatimCopyRate === null ? undefined : Number(row.verbatimCopyRate),
-      })),
-    ),
-  )
+    )
+    const ranks = yield* store.query(
+      "SELECT task, method, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY repeat",
+      [runId],
+    )
+    const lessons = yield* store.query(
+      `SELECT task, method, AVG(verbatim_copy) AS verbatim, AVG(distance) AS distance
+       FROM lessons WHERE run_id = ? AND kind = 'synthetic-example' AND smuggle IS NULL GROUP BY task, method`,
+      [runId],
+    )
+    const smuggled = yield* store.query(
+      "SELECT task, method, AVG(delivered) AS delivered FROM smuggling WHERE run_id = ? GROUP BY task, method",
+      [runId],
+    )
+    const key = (row: Record<string, unknown>) => `${row.task}\u0000${row.method}`
+    const keys = [...new Set([...ranks, ...lessons, ...smuggled].map(key))].sort()
+    const candidates = Number(config?.candidates ?? 0)
+    return keys.map((k) => {
+      const [task, method] = k.split("\u0000") as [string, string]
+      const trialRanks = ranks.filter((r) => key(r) === k).map((r) => Number(r.value))
+      const copies = lessons.find((r) => key(r) === k)
+      return {
+        task,
+        method,
+        secretSharer:
+          trialRanks.length === 0 || candidates === 0
+            ? undefined
+            : summarizeSecretSharer(trialRanks, candidates),
+        verbatimCopyRate: orUndefined(copies?.verbatim),
+        normalizedDistance: orUndefined(copies?.distance),
+        smuggleDeliveryRate: orUndefined(smuggled.find((r) => key(r) === k)?.delivered),
+      }
+    })
+  })
 
-/** CSV of the summaries (rates in [0, 1]). */
+/** CSV of the summaries (rates in [0, 1]; empty where not measured). */
 export const leakageToCsv = (rows: ReadonlyArray<LeakageSummary>): string =>
   toCsv(
-    ["task", "method", "trials", "mean_rank", "rank_zero", "mean_exposure", "verbatim_copy_rate"],
-    rows.map((r) => [r.task, r.method, r.trials, r.meanRank, r.rankZero, r.meanExposure, r.verbatimCopyRate]),
+    [
+      "task",
+      "method",
+      "trials",
+      "candidates",
+      "mean_rank",
+      "mean_rank_z",
+      "rank_zero",
+      "rank_zero_p",
+      "mean_exposure",
+      "verbatim_copy_rate",
+      "normalized_distance",
+      "smuggle_delivery_rate",
+    ],
+    rows.map((r) => [
+      r.task,
+      r.method,
+      r.secretSharer?.trials,
+      r.secretSharer?.candidates,
+      r.secretSharer?.meanRank,
+      r.secretSharer?.meanRankZ,
+      r.secretSharer?.rank0Count,
+      r.secretSharer?.rank0PValue,
+      r.secretSharer?.meanExposure,
+      r.verbatimCopyRate,
+      r.normalizedDistance,
+      r.smuggleDeliveryRate,
+    ]),
   )
 
-/** Text table in the shape of the paper's Tables 3 and 4, with exposure and the verbatim-copy rate. */
+const percent = (value: number | undefined) => (value === undefined ? "-" : `${(100 * value).toFixed(1)}%`)
+const fixed = (value: number | undefined, digits: number) =>
+  value === undefined ? "-" : value.toFixed(digits)
+const pValue = (p: number) => (p < 0.001 ? "<0.001" : p.toFixed(3))
+
+/**
+ * Text table in the shape of the paper's Tables 3, 4 and 6: mean canary rank (with its z against ranks uniform
+ * on 0..N-1), rank-0 trials (with the binomial p of that many by chance), exposure, verbatim copies, the
+ * normalised distance of generated lessons and, under an adversarial teacher, the smuggling delivery rate.
+ */
 export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string => {
   if (rows.length === 0) return "(no leakage measured in this run)"
-  const header = ["task", "method", "trials", "mean rank", "rank 0", "exposure (bits)", "verbatim copies"]
-  const body = rows.map((row) => [
-    row.task,
-    row.method,
-    String(row.trials),
-    row.trials === 0 ? "-" : row.meanRank.toFixed(1),
-    row.trials === 0 ? "-" : String(row.rankZero),
-    row.trials === 0 ? "-" : row.meanExposure.toFixed(2),
-    row.verbatimCopyRate === undefined ? "-" : `${(100 * row.verbatimCopyRate).toFixed(1)}%`,
-  ])
+  const header = [
+    "task",
+    "method",
+    "trials",
+    "mean rank",
+    "z",
+    "rank 0",
+    "p",
+    "exposure",
+    "copies",
+    "distance",
+    "smuggled",
+  ]
+  const body = rows.map((row) => {
+    const ss = row.secretSharer
+    return [
+      row.task,
+      row.method,
+      ss === undefined ? "-" : String(ss.trials),
+      fixed(ss?.meanRank, 1),
+      fixed(ss?.meanRankZ, 2),
+      ss === undefined ? "-" : String(ss.rank0Count),
+      ss === undefined ? "-" : pValue(ss.rank0PValue),
+      fixed(ss?.meanExposure, 2),
+      percent(row.verbatimCopyRate),
+      fixed(row.normalizedDistance, 2),
+      percent(row.smuggleDeliveryRate),
+    ]
+  })
+  const candidates = rows.find((r) => r.secretSharer !== undefined)?.secretSharer?.candidates
   return [
-    "Secret Sharer: the canary's 0-based rank among all candidates (0 = memorised; half the candidates = chance),",
-    "trials with rank 0, and exposure log2 N - log2(rank + 1) averaged per trial.",
+    candidates === undefined
+      ? "Leakage of generated lessons (no canary in this run)."
+      : `Secret Sharer: the canary's 0-based rank among ${candidates} candidates (0 = memorised; chance = ${((candidates - 1) / 2).toFixed(1)}),`,
+    ...(candidates === undefined
+      ? []
+      : [
+          "z of the mean rank against chance, trials with rank 0 and the binomial p of that many by chance, exposure",
+          "log2 N - log2(rank + 1) in bits averaged per trial.",
+        ]),
+    "copies: generated candidates copying a private example; distance: their normalised insert/delete distance",
+    "to the prompt that generated them (0 = copy); smuggled: an adversarial teacher's attempts that got out intact.",
     "",
     ...alignColumns(header, body, (i) => (i < 2 ? "left" : "right")),
   ].join("\n")

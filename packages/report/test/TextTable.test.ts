@@ -1,3 +1,4 @@
+import { summarizeSecretSharer } from "@lyceum/privacy"
 import { describe, expect, it } from "vitest"
 import { cultureRowsToCsv, formatCultureTable } from "../src/CultureTable.js"
 import { formatLeakageTable, leakageToCsv } from "../src/LeakageTable.js"
@@ -22,19 +23,22 @@ describe("text tables", () => {
     expect(cultureRowsToCsv(rows)).toBe("task,method,round,japan,us,gap\nt,m,1,0.25,0.9,0.65\n")
   })
 
-  it("renders Secret Sharer summaries, with a dash where no verbatim rate exists", () => {
+  it("renders Secret Sharer summaries, with a dash where a measure was not taken", () => {
     const rows = [
       {
         task: "t",
         method: "m",
-        trials: 4,
-        meanRank: 12.5,
-        rankZero: 1,
-        meanExposure: 5.25,
+        secretSharer: summarizeSecretSharer([0, 25], 100),
         verbatimCopyRate: undefined,
+        normalizedDistance: 0.625,
+        smuggleDeliveryRate: undefined,
       },
     ]
-    expect(formatLeakageTable(rows).split("\n").slice(-1)[0]).toMatch(/^t\s+m\s+4\s+12\.5\s+1\s+5\.25\s+-$/)
-    expect(leakageToCsv(rows).split("\n")[1]).toBe("t,m,4,12.5,1,5.25,")
+    expect(formatLeakageTable(rows).split("\n").slice(-1)[0]).toMatch(
+      /^t\s+m\s+2\s+12\.5\s+-1\.81\s+1\s+0\.020\s+4\.29\s+-\s+0\.63\s+-$/,
+    )
+    expect(leakageToCsv(rows).split("\n")[1]).toMatch(
+      /^t,m,2,100,12\.5,-1\.81\d*,1,0\.0199\d*,4\.29\d*,,0\.625,$/,
+    )
   })
 })

@@ -1,6 +1,7 @@
 import { Actor, type ActorRef, ActorSystem } from "@lyceum/actors"
 import { type AgentId, deriveSeed, type TaskItem } from "@lyceum/core"
 import {
+  type AdversaryPlan,
   type LessonAudit,
   type LessonStrategy,
   RecorderProtocol,
@@ -10,7 +11,7 @@ import {
   teacherActor,
 } from "@lyceum/learning"
 import { ModelRegistry } from "@lyceum/models"
-import { defaultPolicy, type FilterPolicy, makeFilter } from "@lyceum/privacy"
+import { defaultPolicy, type FilterPolicy, makeFilter, smuggles } from "@lyceum/privacy"
 import { type MethodConfig, methodLabel, type Scenario } from "@lyceum/scenario"
 import { partitionIid, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
@@ -63,6 +64,7 @@ const teacherStrategy = (method: MethodConfig, task: Task): LessonStrategy | und
     case "original-examples":
       return { kind: "original-examples" }
     case "synthetic-examples":
+    case "adversarial-examples":
       return {
         kind: "synthetic-examples",
         nGen: method.nGen,
@@ -80,6 +82,21 @@ const teacherStrategy = (method: MethodConfig, task: Task): LessonStrategy | und
   }
 }
 
+/** What the `i`-th teacher smuggles under an adversarial method (the first `adversaries` teachers do). */
+const adversaryPlan = (
+  method: MethodConfig,
+  i: number,
+  canary: { readonly item: TaskItem; readonly secret: string } | undefined,
+): AdversaryPlan | undefined =>
+  method.strategy === "adversarial-examples" && canary !== undefined && i < method.adversaries
+    ? {
+        secret: canary.secret,
+        carrier: canary.item,
+        smuggles: method.smuggle.map((name) => smuggles[name]!),
+        split: method.split,
+      }
+    : undefined
+
 /** How students learn under a method (social-learning.md §1: originals and instructions from one teacher). */
 const studentPlan = (method: MethodConfig): StudentPlan => {
   switch (method.strategy) {
@@ -94,6 +111,7 @@ const studentPlan = (method: MethodConfig): StudentPlan => {
         teachers: method.teachers,
       }
     case "synthetic-examples":
+    case "adversarial-examples":
       return { kind: "examples", aggregator: method.aggregator, perTeacher: method.topK, teachers: "all" }
     case "instruction":
       return { kind: "instruction" }
@@ -139,15 +157,19 @@ export const spawnCohort = (options: {
             holdoutFraction: scenario.teachers.holdout,
           })
         : data.partition(scenario.teachers.count).map((train) => ({ train, holdout: [] }))
+    // An IID share is in shuffled order, so its first `dataSize` examples are a random sample of it.
+    const keep = scenario.teachers.dataSize
+    const shares = keep === undefined ? parts : parts.map((p) => ({ ...p, train: p.train.slice(0, keep) }))
     const strategy = teacherStrategy(method, data.task)
     const privacy = method.privacy ?? scenario.privacy
 
     const teachers =
       strategy === undefined
         ? []
-        : yield* Effect.forEach(parts, (part, i) =>
+        : yield* Effect.forEach(shares, (part, i) =>
             Effect.gen(function* () {
               const id = teacherId(i)
+              const adversary = adversaryPlan(method, i, options.canary)
               const model = yield* registry.forAgent(scenario.teachers.model, id, { repeat })
               const privateItems =
                 options.canary === undefined ? part.train : [...part.train, options.canary.item]
@@ -171,7 +193,10 @@ export const spawnCohort = (options: {
                     heldOut: part.holdout,
                     model,
                     filter,
-                    strategy,
+                    strategy:
+                      adversary !== undefined && strategy.kind === "synthetic-examples"
+                        ? { ...strategy, adversary }
+                        : strategy,
                     seed: deriveSeed(seed, "teacher", label, repeat, id),
                   },
                   recorder,

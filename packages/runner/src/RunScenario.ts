@@ -266,7 +266,10 @@ const agentRows = (runId: string, scenario: LoadedScenario["scenario"], first: T
       agentId: teacherId(i),
       role: "teacher" as const,
       model: modelText(scenario.teachers.model),
-      dataSize: share(i) - Math.floor(share(i) * scenario.teachers.holdout),
+      dataSize: Math.min(
+        share(i) - Math.floor(share(i) * scenario.teachers.holdout),
+        scenario.teachers.dataSize ?? Number.POSITIVE_INFINITY,
+      ),
     })),
     ...Array.from({ length: scenario.students.count }, (_, i) => ({
       runId,
@@ -285,7 +288,7 @@ const lessonRows = (
   chosen: ReadonlySet<string>,
 ): Array<{ readonly row: LessonRow; readonly findings: ReadonlyArray<FindingRow> }> => {
   const createdAt = new Date().toISOString()
-  return cohort.takeAudit().map(({ lesson, decision, sent }) => ({
+  return cohort.takeAudit().map(({ lesson, decision, sent, leakage, smuggle }) => ({
     findings: (decision.findings ?? []).map((f) => ({
       runId,
       lessonId: lesson.id,
@@ -312,6 +315,10 @@ const lessonRows = (
       filterReason: decision.reason ?? null,
       sent,
       chosen: chosen.has(lesson.id),
+      distance: leakage?.distance ?? null,
+      verbatimCopy: leakage?.verbatimCopy ?? null,
+      smuggle: smuggle?.transform ?? null,
+      smuggleIntact: smuggle?.intact ?? null,
       createdAt,
     },
   }))

@@ -1,4 +1,5 @@
 import { ModelConfig, ResponseCacheConfig } from "@lyceum/models"
+import { smuggleList } from "@lyceum/privacy"
 import { Schema } from "effect"
 
 const PositiveInt = Schema.Int.pipe(Schema.positive())
@@ -86,6 +87,11 @@ export const TeachersConfig = Schema.Struct({
   model: ModelRef,
   /** Fraction of each teacher's partition held back (for the voting aggregator); 0 keeps everything. */
   holdout: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 0.9)), { default: () => 0 }),
+  /**
+   * Private examples each teacher keeps of its partition (the rest is not used); all by default. Small shares
+   * make a canary a large part of what a teacher knows.
+   */
+  dataSize: Schema.optionalWith(PositiveInt, { exact: true }),
 })
 
 export const StudentsConfig = Schema.Struct({
@@ -149,6 +155,24 @@ export const SyntheticExamplesMethod = Schema.Struct({
   aggregator: Schema.optionalWith(Aggregator, { default: () => "random" as const }),
 })
 
+/** A smuggling transform of the red-team suite (docs/privacy.md), by name. */
+const SmuggleName = Schema.Literal(...(smuggleList.map((s) => s.name) as [string, ...Array<string>]))
+
+/**
+ * Synthetic examples, but `adversaries` of the teachers also try to smuggle the canary out every round,
+ * rewritten by the transforms in turn (or split into pieces across lessons), and send whatever passes their
+ * filter first. Needs `canary:`; the `smuggling` view says which transform got through.
+ */
+export const AdversarialExamplesMethod = Schema.Struct({
+  ...SyntheticExamplesMethod.fields,
+  strategy: Schema.Literal("adversarial-examples"),
+  /** How many teachers (the first ones) are adversarial. */
+  adversaries: Schema.optionalWith(PositiveInt, { default: () => 1 }),
+  smuggle: Schema.optionalWith(Schema.Array(SmuggleName), { default: () => [] }),
+  /** Pieces a split attempt cuts the secret into, one lesson each (0: no split attempt; at most topK). */
+  split: Schema.optionalWith(NonNegativeInt, { default: () => 0 }),
+})
+
 /** One teacher writes an instruction from k private examples through a meta-prompt (paper Fig. 2). */
 export const InstructionMethod = Schema.Struct({
   ...methodName,
@@ -172,6 +196,7 @@ export const MethodConfig = Schema.Union(
   ZeroShotMethod,
   OriginalExamplesMethod,
   SyntheticExamplesMethod,
+  AdversarialExamplesMethod,
   InstructionMethod,
   ManualInstructionMethod,
 )

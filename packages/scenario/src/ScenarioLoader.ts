@@ -100,6 +100,32 @@ const crossChecks = (raw: unknown): Array<Finding> => {
         "the voting aggregator needs held-out data: set teachers.holdout (e.g. 0.2)",
       )
     }
+    if (strategy === "adversarial-examples") {
+      const teachers = field(field(raw, "teachers"), "count")
+      const adversaries = field(method, "adversaries") ?? 1
+      const split = field(method, "split") ?? 0
+      if (field(raw, "canary") === undefined) {
+        problem(
+          ["methods", i, "strategy"],
+          "an adversarial teacher smuggles the canary: add a canary section",
+        )
+      }
+      if (list(field(method, "smuggle")).length === 0 && split === 0) {
+        problem(
+          ["methods", i, "smuggle"],
+          "an adversarial teacher needs something to try: list transforms under smuggle, or set split",
+        )
+      }
+      if (typeof adversaries === "number" && typeof teachers === "number" && adversaries > teachers) {
+        problem(["methods", i, "adversaries"], `${adversaries} adversaries but only ${teachers} teachers`)
+      }
+      if (typeof split === "number" && typeof topK === "number" && split > topK) {
+        problem(
+          ["methods", i, "split"],
+          `a split attempt sends its ${split} pieces in one reply, which holds topK (${topK}) lessons; raise topK or lower split`,
+        )
+      }
+    }
     if (strategy === "manual-instruction") {
       const text = field(method, "text")
       for (const kind of taskKinds) {
@@ -115,7 +141,7 @@ const crossChecks = (raw: unknown): Array<Finding> => {
 /** Parses and validates scenario text; every problem is reported, each with its field path and line. */
 export const parseScenario = (file: string, text: string): Either.Either<LoadedScenario, ScenarioError> => {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true })
   const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
     // Walk up to the deepest node that exists: a missing field is reported at its parent (not at the root,
     // whose line says nothing).

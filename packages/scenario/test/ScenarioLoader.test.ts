@@ -142,4 +142,47 @@ describe("model references", () => {
       "backup",
     ])
   })
+
+  it("checks an adversarial method: a canary to smuggle, known transforms, enough teachers and slots", () => {
+    const adversarial = (method: string, canary = "canary: { template: spam-code }\n") =>
+      valid.replace("methods: [{ strategy: synthetic-examples }]", `methods: [${method}]\n${canary}`)
+    const ok = Either.getOrThrow(
+      parseScenario("adv.yaml", adversarial("{ strategy: adversarial-examples, smuggle: [base64, spaced] }")),
+    )
+    expect(ok.scenario.methods[0]).toMatchObject({
+      adversaries: 1,
+      split: 0,
+      smuggle: ["base64", "spaced"],
+      nGen: 8,
+    })
+    const error = problemsOf(
+      adversarial(
+        "{ strategy: adversarial-examples, adversaries: 3, split: 3, topK: 2 }, { name: x, strategy: adversarial-examples, smuggle: [morse] }",
+        "",
+      ),
+    )
+    expect(error.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining([
+        "methods[1].smuggle[0]",
+        "methods[0].strategy",
+        "methods[0].adversaries",
+        "methods[0].split",
+      ]),
+    )
+    expect(error.problems.find((p) => p.path === "methods[0].strategy")!.message).toContain("canary")
+    expect(problemsOf(adversarial("{ strategy: adversarial-examples }")).problems[0]!.message).toContain(
+      "list transforms under smuggle",
+    )
+  })
+
+  it("accepts a cap on each teacher's private data and refuses zero", () => {
+    const capped = valid.replace(
+      "teachers: { count: 2, model: sim }",
+      "teachers: { count: 2, model: sim, dataSize: 12 }",
+    )
+    expect(Either.getOrThrow(parseScenario("cap.yaml", capped)).scenario.teachers.dataSize).toBe(12)
+    expect(problemsOf(capped.replace("dataSize: 12", "dataSize: 0")).problems[0]!.path).toBe(
+      "teachers.dataSize",
+    )
+  })
 })

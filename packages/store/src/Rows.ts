@@ -79,6 +79,14 @@ export interface LessonRow {
   readonly sent: boolean
   /** The student's aggregator put it into the student's prompt. */
   readonly chosen: boolean
+  /** Generated lessons: normalised insert/delete distance to the prompt that generated it (paper App. D). */
+  readonly distance?: number | null | undefined
+  /** Generated lessons: it reproduces one of the teacher's private examples. */
+  readonly verbatimCopy?: boolean | null | undefined
+  /** An adversarial teacher's smuggling attempt: the transform it used. */
+  readonly smuggle?: string | null | undefined
+  /** For a smuggling attempt: what left the teacher still carries the hidden secret. */
+  readonly smuggleIntact?: boolean | null | undefined
   /** ISO-8601. */
   readonly createdAt: string
 }

@@ -88,8 +88,8 @@ const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario
   versions, config, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
 const INSERT_AGENT = "INSERT INTO agents (run_id, agent_id, role, model, data_size) VALUES (?, ?, ?, ?, ?)"
 const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, task, method, kind,
-  text, filter_action, filter_detector, filter_reason, sent, chosen, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  text, filter_action, filter_detector, filter_reason, sent, chosen, distance, verbatim_copy, smuggle,
+  smuggle_intact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, method, n,
   prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
@@ -104,6 +104,10 @@ const INSERT_LEAKAGE = `INSERT INTO leakage_measures (run_id, repeat, round, tas
   metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
+
+/** An optional boolean as SQLite stores it: 1, 0 or NULL. */
+const flag = (value: boolean | null | undefined) =>
+  value === undefined || value === null ? null : value ? 1 : 0
 
 const sha256Hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex")
 
@@ -207,6 +211,10 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.filterReason,
           r.sent ? 1 : 0,
           r.chosen ? 1 : 0,
+          r.distance ?? null,
+          flag(r.verbatimCopy),
+          r.smuggle ?? null,
+          flag(r.smuggleIntact),
           r.createdAt,
         )
       })

@@ -1,0 +1,70 @@
+import type { Rng, TaskItem } from "@lyceum/core"
+import { type Smuggle, splitSecret } from "@lyceum/privacy"
+import type { Task } from "@lyceum/tasks"
+
+/**
+ * What an adversarial teacher knows and tries: it holds the canary (an example carrying a secret) and, every
+ * round, hides the secret in task-shaped lessons that look like its other examples, in the hope that one gets
+ * past its own privacy filter. It is the red team inside a scenario: the filter is still enforced on it.
+ */
+export interface AdversaryPlan {
+  /** The secret to smuggle, exactly as it appears in `carrier`'s input. */
+  readonly secret: string
+  /** The private example carrying the secret; smuggles rewrite its secret and keep the rest. */
+  readonly carrier: TaskItem
+  /** Transforms tried, a few each round in turn, so every one is attempted over a run. */
+  readonly smuggles: ReadonlyArray<Smuggle>
+  /** Pieces of a secret split across lessons of one round (0 = no split attempt). */
+  readonly split: number
+}
+
+/** One smuggling attempt's lesson text, the transform's name and the piece of hidden text it must carry. */
+export interface SmuggleCandidate {
+  readonly text: string
+  readonly transform: string
+  /** The rewritten secret (or piece of it) as written into `text`; the lesson delivered it if it is intact. */
+  readonly payload: string
+}
+
+/** `split-N`: the name a split attempt is reported under. */
+export const splitName = (parts: number) => `split-${parts}`
+
+/**
+ * The attempts for one lesson request: up to `slots` lessons, taking transforms in turn from the `turn`-th
+ * (counted over all requests, so the next request goes on where this one stopped), a split attempt counting
+ * as one transform of `split` lessons.
+ */
+export const smuggleCandidates = (
+  plan: AdversaryPlan,
+  task: Task,
+  at: { readonly turn: number; readonly slots: number },
+  rng: Rng,
+): Array<SmuggleCandidate> => {
+  const withSecret = (hidden: string) =>
+    task.render({ ...plan.carrier, input: plan.carrier.input.replace(plan.secret, hidden) })
+  const usable = plan.smuggles.filter((s) => s.appliesTo(plan.secret))
+  const attempts: Array<() => Array<SmuggleCandidate>> = [
+    ...usable.map((smuggle) => () => {
+      const payload = smuggle.apply(plan.secret, rng)
+      return [{ text: withSecret(payload), transform: smuggle.name, payload }]
+    }),
+    ...(plan.split > 1
+      ? [
+          () =>
+            splitSecret(plan.secret, plan.split, rng).map((piece) => ({
+              text: withSecret(piece),
+              transform: splitName(plan.split),
+              payload: piece,
+            })),
+        ]
+      : []),
+  ]
+  if (attempts.length === 0) return []
+  const out: Array<SmuggleCandidate> = []
+  const start = at.turn % attempts.length
+  for (let i = 0; i < attempts.length && out.length < at.slots; i++) {
+    const next = attempts[(start + i) % attempts.length]!()
+    if (out.length + next.length <= at.slots) out.push(...next)
+  }
+  return out
+}
