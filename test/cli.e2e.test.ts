@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -19,6 +19,13 @@ const lyceum = (...args: Array<string>) => {
     timeout: 120_000,
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** CSV without quoted fields (what the report tables write for these runs) as header-keyed records. */
+const parseCsv = (text: string): Array<Record<string, string>> => {
+  const [header, ...lines] = text.trim().split("\n")
+  const keys = header!.split(",")
+  return lines.map((line) => Object.fromEntries(line.split(",").map((value, i) => [keys[i]!, value])))
 }
 
 describe("lyceum CLI, end to end", () => {
@@ -106,6 +113,45 @@ describe("lyceum CLI, end to end", () => {
     const sqlite = new Database(downDb, { readonly: true })
     expect(sqlite.prepare("SELECT status, error FROM runs").get()).toMatchObject({ status: "failed" })
     sqlite.close()
+  })
+
+  it("plays the shipped adversarial-teacher scenario (fewer trials) and reports what got past each filter", () => {
+    const shipped = readFileSync(join(root, "scenarios/adversarial-teacher.yaml"), "utf8")
+    const scenario = join(dir, "adversarial.yaml")
+    writeFileSync(
+      scenario,
+      shipped.replace(/^repeats: \d+$/m, "repeats: 2").replace("candidates: 1000", "candidates: 100"),
+    )
+    const advDb = join(dir, "adversarial.db")
+    expect(lyceum("run", scenario, "--db", advDb).code).toBe(0)
+
+    const smuggling = parseCsv(
+      lyceum("report", "--db", advDb, "--table", "smuggling", "--format", "csv").stdout,
+    )
+    const byMethod = (method: string) => smuggling.filter((r) => r.method === method)
+    expect(byMethod("attack-flagged").length).toBeGreaterThan(5)
+    for (const r of byMethod("attack-flagged")) expect(r.delivered).toBe(r.attempts)
+    for (const method of ["attack-dropped", "attack-redacted"]) {
+      for (const r of byMethod(method)) {
+        // Only paraphrases a pattern filter cannot follow get out (docs/privacy.md, known limitations).
+        if (r.kind === "semantic") expect(r.delivered).toBe(r.attempts)
+        else expect(r.delivered).toBe("0")
+      }
+    }
+
+    const leakage = parseCsv(lyceum("report", "--db", advDb, "--table", "leakage", "--format", "csv").stdout)
+    expect(leakage.map((r) => r.method)).toEqual(["attack-dropped", "attack-flagged", "attack-redacted"])
+    for (const r of leakage) {
+      expect(r.trials).toBe("2")
+      expect(r.candidates).toBe("100")
+      expect(Number(r.normalized_distance)).toBeGreaterThan(0)
+      expect(Number(r.normalized_distance)).toBeLessThan(1)
+    }
+    expect(Number(leakage[1]!.smuggle_delivery_rate)).toBe(1)
+    expect(Number(leakage[0]!.smuggle_delivery_rate)).toBeLessThan(0.5)
+    expect(lyceum("report", "--db", advDb, "--table", "smuggling").stdout).toMatch(
+      /attack-dropped: \d+ of \d+ attempts delivered intact/,
+    )
   })
 
   it("prints its version and help", () => {
