@@ -300,3 +300,52 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
     }),
   }
 }
+
+const pick = (usage: Usage): MutableUsage => {
+  const out = emptyUsage()
+  addInto(out, usage)
+  return out
+}
+
+/**
+ * The usage of several processes of one run as one snapshot: rows of the same model and agent, totals and
+ * fallback counts add up; the budget is spent if it is spent anywhere.
+ */
+export const mergeUsageSnapshots = (snapshots: ReadonlyArray<UsageSnapshot>): UsageSnapshot => {
+  const total = emptyUsage()
+  const byModel: Record<string, MutableUsage> = {}
+  const rows = new Map<string, UsageRow & MutableUsage>()
+  const fallbacks = new Map<string, { -readonly [K in keyof FallbackRow]: FallbackRow[K] }>()
+  for (const snapshot of snapshots) {
+    addInto(total, snapshot.total)
+    for (const [model, usage] of Object.entries(snapshot.byModel)) {
+      const into = byModel[model] ?? emptyUsage()
+      addInto(into, usage)
+      byModel[model] = into
+    }
+    for (const row of snapshot.rows) {
+      const key = `${row.model}\u0000${row.agent}`
+      const into = rows.get(key) ?? { model: row.model, agent: row.agent, ...emptyUsage() }
+      addInto(into, row)
+      rows.set(key, into)
+    }
+    for (const f of snapshot.fallbacks) {
+      const key = `${f.agent}\u0000${f.from}\u0000${f.to}`
+      const into = fallbacks.get(key) ?? { ...f, count: 0 }
+      into.count += f.count
+      fallbacks.set(key, into)
+    }
+  }
+  return {
+    total,
+    byModel,
+    rows: [...rows.values()]
+      .map((row) => ({ model: row.model, agent: row.agent, ...pick(row) }))
+      .sort((a, b) => compareStrings(a.model, b.model) || compareStrings(a.agent, b.agent)),
+    fallbacks: [...fallbacks.values()].sort(
+      (a, b) =>
+        compareStrings(a.agent, b.agent) || compareStrings(a.from, b.from) || compareStrings(a.to, b.to),
+    ),
+    budgetExhausted: snapshots.some((s) => s.budgetExhausted),
+  }
+}

@@ -6,8 +6,9 @@ import {
   type LessonStrategy,
   RecorderProtocol,
   type StudentPlan,
-  type StudentProtocol,
+  StudentProtocol,
   studentActor,
+  TeacherProtocol,
   teacherActor,
 } from "@lyceum/learning"
 import { ModelRegistry } from "@lyceum/models"
@@ -118,11 +119,8 @@ const studentPlan = (method: MethodConfig): StudentPlan => {
   }
 }
 
-/**
- * Partitions the task's training data for this repeat and spawns a recorder, the teachers and the students on
- * the actor system in context. They live as long as the system's scope.
- */
-export const spawnCohort = (options: {
+/** One cohort of a run: a task played with a method in a repeat. Every process derives the same agents from it. */
+export interface CohortSpec {
   readonly runId: string
   readonly repeat: number
   readonly seed: number
@@ -131,87 +129,141 @@ export const spawnCohort = (options: {
   readonly method: MethodConfig
   /** This repeat's canary: inserted into every teacher's private data, and a secret its filter knows. */
   readonly canary?: { readonly item: TaskItem; readonly secret: string } | undefined
-}) =>
-  Effect.gen(function* () {
-    const { runId, repeat, seed, scenario, data, method } = options
-    const system = yield* ActorSystem
-    const registry = yield* ModelRegistry
-    const label = `${data.task.name}.${methodLabel(method)}`
-    const address = (kind: string, id: string) => ({ run: runId, kind, id })
+}
 
+/** Which of a cohort's agents one process hosts, by index. */
+export interface Hosted {
+  readonly teachers: ReadonlyArray<number>
+  readonly students: ReadonlyArray<number>
+}
+
+/** Every agent of the cohort: what a single-process run hosts. */
+export const allAgents = (spec: CohortSpec): Hosted => ({
+  teachers:
+    teacherStrategy(spec.method, spec.data.task) === undefined ? [] : range(spec.scenario.teachers.count),
+  students: range(spec.scenario.students.count),
+})
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+const cohortLabel = (spec: CohortSpec) => `${spec.data.task.name}.${methodLabel(spec.method)}`
+const addressIn = (runId: string) => (kind: string, id: string) => ({ run: runId, kind, id })
+
+/**
+ * Each teacher's private share for this repeat. The same partition for every method of a repeat, so methods
+ * are compared on the same private data.
+ */
+const teacherShares = (spec: CohortSpec) => {
+  const { data, scenario, seed, repeat } = spec
+  const parts =
+    data.partition === undefined
+      ? partitionIid(data.train, {
+          parts: scenario.teachers.count,
+          seed: deriveSeed(seed, "partition", data.task.name, repeat),
+          holdoutFraction: scenario.teachers.holdout,
+        })
+      : data.partition(scenario.teachers.count).map((train) => ({ train, holdout: [] }))
+  // An IID share is in shuffled order, so its first `dataSize` examples are a random sample of it.
+  const keep = scenario.teachers.dataSize
+  return keep === undefined ? parts : parts.map((p) => ({ ...p, train: p.train.slice(0, keep) }))
+}
+
+/**
+ * The coordinator's side of a cohort: the recorder that collects every teacher's audit records, and refs to
+ * every agent by address, wherever it is hosted (spawn them with `spawnAgents`, here or on workers).
+ */
+export const openCohort = (spec: CohortSpec) =>
+  Effect.gen(function* () {
+    const system = yield* ActorSystem
+    const address = addressIn(spec.runId)
     const audit: Array<LessonAudit> = []
-    const recorder = yield* system.spawn(
+    yield* system.spawn(
       address("coordinator", "recorder"),
       Actor.make(
         RecorderProtocol,
         Effect.succeed({ RecordAudit: ({ records }) => Effect.sync(() => void audit.push(...records)) }),
       ),
     )
+    const all = allAgents(spec)
+    const shares = teacherShares(spec)
+    return {
+      label: cohortLabel(spec),
+      method: methodLabel(spec.method),
+      teachers: all.teachers.map((i) => ({ id: teacherId(i), dataSize: shares[i]!.train.length })),
+      students: all.students.map((i) => ({
+        id: studentId(i),
+        ref: system.refFor(address("student", studentId(i)), StudentProtocol),
+      })),
+      takeAudit: () => audit.splice(0, audit.length),
+    } satisfies Cohort
+  })
 
-    // The same partition for every method of a repeat, so methods are compared on the same private data.
-    const parts =
-      data.partition === undefined
-        ? partitionIid(data.train, {
-            parts: scenario.teachers.count,
-            seed: deriveSeed(seed, "partition", data.task.name, repeat),
-            holdoutFraction: scenario.teachers.holdout,
-          })
-        : data.partition(scenario.teachers.count).map((train) => ({ train, holdout: [] }))
-    // An IID share is in shuffled order, so its first `dataSize` examples are a random sample of it.
-    const keep = scenario.teachers.dataSize
-    const shares = keep === undefined ? parts : parts.map((p) => ({ ...p, train: p.train.slice(0, keep) }))
+/**
+ * Spawns the `hosted` teachers and students of a cohort on the actor system in context; they live as long as
+ * the system's scope. Students reach their teachers, and teachers the coordinator's recorder, by address, so
+ * any agent may live in another process.
+ */
+export const spawnAgents = (spec: CohortSpec, hosted: Hosted) =>
+  Effect.gen(function* () {
+    const { runId, repeat, seed, scenario, data, method } = spec
+    const system = yield* ActorSystem
+    const registry = yield* ModelRegistry
+    const label = cohortLabel(spec)
+    const address = addressIn(runId)
+    const recorder = system.refFor(address("coordinator", "recorder"), RecorderProtocol)
+    const shares = teacherShares(spec)
     const strategy = teacherStrategy(method, data.task)
     const privacy = method.privacy ?? scenario.privacy
 
-    const teachers =
-      strategy === undefined
-        ? []
-        : yield* Effect.forEach(shares, (part, i) =>
-            Effect.gen(function* () {
-              const id = teacherId(i)
-              const adversary = adversaryPlan(method, i, options.canary)
-              const model = yield* registry.forAgent(scenario.teachers.model, id, { repeat })
-              const privateItems =
-                options.canary === undefined ? part.train : [...part.train, options.canary.item]
-              const filter = makeFilter(
-                {
-                  secrets: options.canary === undefined ? [] : [options.canary.secret],
-                  // Compared with each private example's input: a copy with another label still leaks it.
-                  privateTexts: privateItems.map((item) => item.input),
-                  pii: privacy.pii !== "off",
-                  overlapWords: false,
-                },
-                policyOf(privacy),
-              )
-              const ref = yield* system.spawn(
-                address("teacher", id),
-                teacherActor(
-                  {
-                    id,
-                    task: data.task,
-                    privateItems,
-                    heldOut: part.holdout,
-                    model,
-                    filter,
-                    strategy:
-                      adversary !== undefined && strategy.kind === "synthetic-examples"
-                        ? { ...strategy, adversary }
-                        : strategy,
-                    seed: deriveSeed(seed, "teacher", label, repeat, id),
-                  },
-                  recorder,
-                ),
-              )
-              return { id, dataSize: part.train.length, ref }
-            }),
+    if (strategy !== undefined) {
+      yield* Effect.forEach(hosted.teachers, (i) =>
+        Effect.gen(function* () {
+          const part = shares[i]!
+          const id = teacherId(i)
+          const adversary = adversaryPlan(method, i, spec.canary)
+          const model = yield* registry.forAgent(scenario.teachers.model, id, { repeat })
+          const privateItems = spec.canary === undefined ? part.train : [...part.train, spec.canary.item]
+          const filter = makeFilter(
+            {
+              secrets: spec.canary === undefined ? [] : [spec.canary.secret],
+              // Compared with each private example's input: a copy with another label still leaks it.
+              privateTexts: privateItems.map((item) => item.input),
+              pii: privacy.pii !== "off",
+              overlapWords: false,
+            },
+            policyOf(privacy),
           )
+          yield* system.spawn(
+            address("teacher", id),
+            teacherActor(
+              {
+                id,
+                task: data.task,
+                privateItems,
+                heldOut: part.holdout,
+                model,
+                filter,
+                strategy:
+                  adversary !== undefined && strategy.kind === "synthetic-examples"
+                    ? { ...strategy, adversary }
+                    : strategy,
+                seed: deriveSeed(seed, "teacher", label, repeat, id),
+              },
+              recorder,
+            ),
+          )
+        }),
+      )
+    }
 
+    const teachers = allAgents(spec).teachers.map((i) =>
+      system.refFor(address("teacher", teacherId(i)), TeacherProtocol),
+    )
     const manualInstruction = method.strategy === "manual-instruction" ? method.text[data.kind] : undefined
-    const students = yield* Effect.forEach(Array.from({ length: scenario.students.count }), (_, i) =>
+    yield* Effect.forEach(hosted.students, (i) =>
       Effect.gen(function* () {
         const id = studentId(i)
         const model = yield* registry.forAgent(scenario.students.model, id, { repeat })
-        const ref = yield* system.spawn(
+        yield* system.spawn(
           address("student", id),
           studentActor(
             {
@@ -223,19 +275,10 @@ export const spawnCohort = (options: {
               cohort: label,
               plan: studentPlan(method),
             },
-            teachers.map((t) => t.ref),
+            teachers,
             { teachTimeout: TEACH_TIMEOUT },
           ),
         )
-        return { id, ref }
       }),
     )
-
-    return {
-      label,
-      method: methodLabel(method),
-      teachers: teachers.map(({ id, dataSize }) => ({ id, dataSize })),
-      students,
-      takeAudit: () => audit.splice(0, audit.length),
-    } satisfies Cohort
   })

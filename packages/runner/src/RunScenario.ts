@@ -1,9 +1,7 @@
-import { dirname, resolve } from "node:path"
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
-import { deriveSeed, makeRng } from "@lyceum/core"
 import { Evaluate, Learn, ScoreTexts } from "@lyceum/learning"
-import { Metering, ModelRegistry, type UsageSnapshot } from "@lyceum/models"
-import { canaryTemplate, drawCanary, exposure, renderCanary, secretSharerRank } from "@lyceum/privacy"
+import { Metering, type UsageSnapshot } from "@lyceum/models"
+import { exposure, secretSharerRank } from "@lyceum/privacy"
 import type { LoadedScenario } from "@lyceum/scenario"
 import {
   type EvaluationRow,
@@ -14,13 +12,16 @@ import {
   type RunVersions,
   Store,
 } from "@lyceum/store"
-import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
 import { Cause, Effect, Exit, type Layer, Option } from "effect"
-import { type Cohort, spawnCohort, studentId, teacherId } from "./Cohort.js"
+import { allAgents, type Cohort, openCohort, spawnAgents, studentId, teacherId } from "./Cohort.js"
+import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
+import { type CanaryDrawn, canaryForTask, drawRepeatCanary } from "./RunCanary.js"
 import { RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
+import { runModelsLayer } from "./RunModels.js"
 import { prepareTaskData, type TaskData } from "./TaskData.js"
+import { type WorkerPool, workerPool } from "./WorkerPool.js"
 
 export interface RunOptions<TE = never> {
   readonly loaded: LoadedScenario
@@ -29,6 +30,13 @@ export interface RunOptions<TE = never> {
   readonly versions: RunVersions
   /** Where agents talk: in process by default; a NATS transport spreads them over processes and hosts. */
   readonly transport?: Layer.Layer<Transport, TE>
+  /**
+   * Names of `lyceum worker` processes (listening on the same NATS) to host the agents, teachers and students
+   * dealt out in turn; the coordinator then hosts none. Empty: every agent lives in this process.
+   */
+  readonly workers?: ReadonlyArray<string>
+  /** How long to wait for every worker to answer before failing. Default 30 s. */
+  readonly workerWaitMs?: number
 }
 
 export interface RunResult {
@@ -84,85 +92,91 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
 
     const play = Effect.gen(function* () {
       const metering = yield* Metering
-      let usageBefore = yield* metering.snapshot
+      // Messages to workers go through their own actor system, alive for the whole run.
+      const control = yield* ActorSystem.make()
+      const pool: WorkerPool = yield* workerPool(options.workers ?? [], {
+        runId,
+        scenarioFile: options.loaded.file,
+        scenarioText: options.loaded.text,
+        seed,
+        readyWaitMs: options.workerWaitMs ?? 30_000,
+      }).pipe(Effect.provideService(ActorSystem, control))
+      // Every process's model calls: this one's, and those of the agents on workers.
+      const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
+      let usageBefore = yield* usageNow
       let done = 0
       const total = scenario.repeats * tasks.length * scenario.methods.length * (scenario.rounds.length + 1)
-      for (let repeat = 0; repeat < scenario.repeats; repeat++) {
-        // One canary per repeat (the paper's T_SS trials are repeats), the same for every task and method.
-        const draw =
-          scenario.canary === undefined
-            ? undefined
-            : drawCanaryFor(scenario.canary, deriveSeed(seed, "canary", repeat))
-        for (const data of tasks) {
-          for (const method of scenario.methods) {
-            yield* Effect.scoped(
-              Effect.gen(function* () {
-                const system = yield* ActorSystem.make()
-                const canary =
-                  draw === undefined || data.canaryItem === undefined
-                    ? undefined
-                    : { item: data.canaryItem(draw.texts[0]!), secret: draw.secret }
-                const cohort = yield* spawnCohort({
-                  runId,
-                  repeat,
-                  seed,
-                  scenario,
-                  data,
-                  method,
-                  canary,
-                }).pipe(Effect.provideService(ActorSystem, system))
-                for (let round = 0; round <= scenario.rounds.length; round++) {
-                  const n = round === 0 ? 0 : scenario.rounds[round - 1]!
-                  const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
-                  const usage = yield* metering.snapshot
-                  const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
-                  const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
-                  const leakage =
-                    draw !== undefined && data.canaryItem !== undefined && round === scenario.rounds.length
-                      ? yield* measureCanary(cohort, data, draw, { runId, repeat, round })
-                      : []
-                  yield* store.writeBatch({
-                    lessons: lessons.map((l) => l.row),
-                    findings: lessons.flatMap((l) => l.findings),
-                    evaluations,
-                    leakage,
-                    modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
-                  })
-                  done++
-                  yield* progress.report({
-                    _tag: "RoundFinished",
-                    cohort: cohort.label,
+      const repeats = Effect.gen(function* () {
+        for (let repeat = 0; repeat < scenario.repeats; repeat++) {
+          const draw = drawRepeatCanary(scenario, seed, repeat)
+          for (const [taskIndex, data] of tasks.entries()) {
+            for (const [methodIndex, method] of scenario.methods.entries()) {
+              yield* Effect.scoped(
+                Effect.gen(function* () {
+                  const system = yield* ActorSystem.make()
+                  const spec = {
+                    runId,
                     repeat,
-                    round,
-                    n,
-                    accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
-                    lessons: lessons.filter((l) => l.row.sent).length,
-                    dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
-                    modelCalls: usage.total.calls,
-                    tokens: usage.total.promptTokens + usage.total.completionTokens,
-                    done,
-                    total,
-                    elapsedMs: Date.now() - started,
-                  })
-                  usageBefore = usage
-                }
-              }),
-            )
+                    seed,
+                    scenario,
+                    data,
+                    method,
+                    canary: canaryForTask(draw, data),
+                  }
+                  const cohort = yield* openCohort(spec).pipe(Effect.provideService(ActorSystem, system))
+                  if (pool.size === 0) {
+                    yield* spawnAgents(spec, allAgents(spec)).pipe(Effect.provideService(ActorSystem, system))
+                  } else {
+                    yield* pool.host({ repeat, task: taskIndex, method: methodIndex }, allAgents(spec))
+                  }
+                  for (let round = 0; round <= scenario.rounds.length; round++) {
+                    const n = round === 0 ? 0 : scenario.rounds[round - 1]!
+                    const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
+                    const usage = yield* usageNow
+                    const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
+                    const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
+                    const leakage =
+                      draw !== undefined && spec.canary !== undefined && round === scenario.rounds.length
+                        ? yield* measureCanary(cohort, data, draw, { runId, repeat, round })
+                        : []
+                    yield* store.writeBatch({
+                      lessons: lessons.map((l) => l.row),
+                      findings: lessons.flatMap((l) => l.findings),
+                      evaluations,
+                      leakage,
+                      modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
+                    })
+                    done++
+                    yield* progress.report({
+                      _tag: "RoundFinished",
+                      cohort: cohort.label,
+                      repeat,
+                      round,
+                      n,
+                      accuracy:
+                        evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
+                      lessons: lessons.filter((l) => l.row.sent).length,
+                      dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
+                      modelCalls: usage.total.calls,
+                      tokens: usage.total.promptTokens + usage.total.completionTokens,
+                      done,
+                      total,
+                      elapsedMs: Date.now() - started,
+                    })
+                    usageBefore = usage
+                    // Agents on workers spend outside this process's budget check: stop at the round's end.
+                    if (pool.size > 0) yield* pool.checkBudget(usage, scenario.budget)
+                  }
+                }),
+              )
+            }
           }
         }
-      }
+      })
+      yield* pool.guard(repeats)
     }).pipe(
-      Effect.provide(
-        ModelRegistry.layer({
-          models: scenario.models,
-          seed,
-          corpora: culturalCorpora,
-          ...(scenario.cache && {
-            cache: { ...scenario.cache, path: resolve(dirname(options.loaded.file), scenario.cache.path) },
-          }),
-        }),
-      ),
-      Effect.provide(Metering.layer(scenario.budget ? { budget: scenario.budget } : {})),
+      Effect.scoped,
+      Effect.provide(runModelsLayer(options.loaded, seed)),
       Effect.provide(options.transport ?? LocalTransport.layer()),
     )
 
@@ -181,24 +195,6 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     }
     return { runId, learningCurve: yield* store.learningCurve(runId) } satisfies RunResult
   })
-
-/** The canary of one repeat: its secret, and the canary text first, then its alternatives. */
-interface CanaryDrawn {
-  readonly secret: string
-  readonly texts: ReadonlyArray<string>
-}
-
-const drawCanaryFor = (
-  config: NonNullable<LoadedScenario["scenario"]["canary"]>,
-  seed: number,
-): CanaryDrawn => {
-  const template = canaryTemplate(config.template)!
-  const draw = drawCanary(template.kind, config.candidates, makeRng(seed))
-  return {
-    secret: draw.canary,
-    texts: [draw.canary, ...draw.alternatives].map((filling) => renderCanary(template, filling)),
-  }
-}
 
 /**
  * Secret Sharer (paper §5): every student scores the canary example and its alternatives as the next example
@@ -248,9 +244,6 @@ const playRound = (
   )
 
 type RoundOutcome = Effect.Effect.Success<ReturnType<typeof playRound>>
-
-/** Priors for sim students that know one culture: `corpus: culture:<id>` in a sim model's config. */
-const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
 
 /** A model reference as stored: its name, or a fallback chain as `primary > backup`. */
 const modelText = (ref: string | ReadonlyArray<string>) => (typeof ref === "string" ? ref : ref.join(" > "))
@@ -385,19 +378,3 @@ const stopped = (cause: Cause.Cause<unknown>): boolean =>
     const error = e as { _tag?: string; reason?: string }
     return error._tag === "BudgetExceeded" || error.reason === "BudgetExceeded"
   })
-
-const describeCause = (cause: Cause.Cause<unknown>): string => {
-  if (Cause.isInterruptedOnly(cause)) return "interrupted"
-  const error =
-    Option.getOrUndefined(Cause.failureOption(cause)) ?? Option.getOrUndefined(Cause.dieOption(cause))
-  if (typeof error !== "object" || error === null || !("message" in error)) return Cause.pretty(cause)
-  const { message, _tag, agent, reason } = error as {
-    message: string
-    _tag?: string
-    agent?: string
-    reason?: string
-  }
-  // An agent's failure names the agent and the underlying error; anything else names its own tag.
-  if (agent !== undefined) return `${agent} failed (${reason}): ${message}`
-  return _tag && !message.startsWith(_tag) ? `${_tag}: ${message}` : message
-}

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { LocalTransport } from "@lyceum/actors"
 import { parseScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
-import { Effect, Either } from "effect"
+import { Effect, Either, Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { Progress } from "../src/Progress.js"
 import { runScenario } from "../src/RunScenario.js"
+import { runWorker } from "../src/Worker.js"
 
 const dir = mkdtempSync(join(tmpdir(), "lyceum-runner-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -301,5 +303,88 @@ canary: { template: spam-code, candidates: 50 }
       expect([0, 1]).toContain(l.verbatim_copy)
     }
     expect(Number(rows.distance[0]!.n)).toBeGreaterThan(0)
+  })
+})
+
+describe("runScenario with workers", () => {
+  const shared = `
+name: placed
+seed: 6
+repeats: 2
+rounds: [2, 4]
+models:
+  sim: { provider: sim }
+tasks: [{ kind: spam, testSize: 30 }]
+teachers: { count: 3, model: sim }
+students: { count: 2, model: sim }
+methods:
+  - { strategy: zero-shot }
+  - { strategy: synthetic-examples, nGen: 6, topK: 2 }
+canary: { template: spam-code, candidates: 40 }
+`
+  const placedRun = (db: string, workers: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      // Every message is encoded and decoded as it would be on NATS.
+      const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
+      const lines: Array<string> = []
+      for (const name of workers)
+        yield* Effect.forkScoped(
+          runWorker({ name, log: (line) => lines.push(line) }).pipe(Effect.provide(transport)),
+        )
+      const result = yield* runScenario({
+        loaded: Either.getOrThrow(parseScenario(join(dir, "placed.yaml"), shared)),
+        versions: { lyceum: "test", node: process.version },
+        transport: Layer.succeedContext(transport),
+        workers,
+      }).pipe(Effect.provide([Store.layer({ filename: db }), Progress.silent]))
+      const rows = yield* Effect.flatMap(Store, (store) =>
+        Effect.all({
+          lessons: store.query(
+            "SELECT id, teacher, student, text, filter_action, sent, chosen FROM lessons WHERE run_id = ? ORDER BY id",
+            [result.runId],
+          ),
+          usage: store.query(
+            "SELECT round, agent_id, calls, prompt_tokens FROM model_usage WHERE run_id = ? ORDER BY repeat, method, round, agent_id",
+            [result.runId],
+          ),
+          leakage: store.query(
+            "SELECT repeat, student, metric, value FROM leakage_measures WHERE run_id = ? ORDER BY repeat, student, metric",
+            [result.runId],
+          ),
+        }),
+      ).pipe(Effect.provide(Store.layer({ filename: db })))
+      return { curve: result.learningCurve, ...rows, lines }
+    }).pipe(Effect.scoped)
+
+  it("hosts every agent on the workers and gets exactly what one process gets", async () => {
+    const alone = await Effect.runPromise(placedRun(join(dir, "alone.db"), []))
+    const placed = await Effect.runPromise(placedRun(join(dir, "placed.db"), ["w1", "w2"]))
+    const strip = <A extends { runId: string }>(rows: ReadonlyArray<A>) => rows.map(({ runId, ...r }) => r)
+    expect(strip(placed.curve)).toEqual(strip(alone.curve))
+    expect(placed.lessons).toEqual(alone.lessons)
+    expect(placed.usage).toEqual(alone.usage)
+    expect(placed.leakage).toEqual(alone.leakage)
+    expect(placed.lessons.length).toBeGreaterThan(0)
+    // Three teachers and two students dealt out in turn: w1 hosts teacher-1, teacher-3 and student-2.
+    expect(placed.lines).toContainEqual(
+      expect.stringMatching(/method 1 · repeat 0: hosting teacher-1, teacher-3, student-2$/),
+    )
+    expect(placed.lines).toContainEqual(expect.stringMatching(/method 0 · repeat 1: hosting student-2$/))
+  })
+
+  it("says which worker is missing, and how to start it, when one never answers", async () => {
+    const error = await Effect.runPromise(
+      Effect.flip(
+        runScenario({
+          loaded: Either.getOrThrow(parseScenario(join(dir, "placed.yaml"), shared)),
+          versions: { lyceum: "test", node: process.version },
+          workers: ["nobody"],
+          workerWaitMs: 500,
+        }).pipe(Effect.provide([Store.layer({ filename: join(dir, "missing.db") }), Progress.silent])),
+      ),
+    )
+    expect(error.message).toMatch(
+      /worker nobody did not answer within \d+ s: start each with "lyceum worker --nats URL --name NAME"/,
+    )
   })
 })

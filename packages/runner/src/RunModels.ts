@@ -1,0 +1,24 @@
+import { dirname, resolve } from "node:path"
+import { Metering, ModelRegistry } from "@lyceum/models"
+import type { LoadedScenario } from "@lyceum/scenario"
+import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
+import { Layer } from "effect"
+
+/** Priors for sim students that know one culture: `corpus: culture:<id>` in a sim model's config. */
+const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
+
+/**
+ * The models a scenario declares and the metering of their calls (with the scenario's budget), as every
+ * process of a run builds them: the same seed gives the same sim models everywhere.
+ */
+export const runModelsLayer = (loaded: LoadedScenario, seed: number) => {
+  const { scenario } = loaded
+  return ModelRegistry.layer({
+    models: scenario.models,
+    seed,
+    corpora: culturalCorpora,
+    ...(scenario.cache && {
+      cache: { ...scenario.cache, path: resolve(dirname(loaded.file), scenario.cache.path) },
+    }),
+  }).pipe(Layer.provideMerge(Metering.layer(scenario.budget ? { budget: scenario.budget } : {})))
+}

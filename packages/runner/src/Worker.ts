@@ -1,0 +1,158 @@
+import { hostname } from "node:os"
+import { Actor, ActorSystem } from "@lyceum/actors"
+import { Metering, type ModelRegistry } from "@lyceum/models"
+import { type LoadedScenario, parseScenario } from "@lyceum/scenario"
+import { type Context, Effect, Either, Exit, Layer, Option, Scope } from "effect"
+import { spawnAgents } from "./Cohort.js"
+import { describeFailure } from "./Failure.js"
+import { canaryForTask, drawRepeatCanary } from "./RunCanary.js"
+import { runModelsLayer } from "./RunModels.js"
+import { prepareTaskData, type TaskData } from "./TaskData.js"
+import { type CohortKey, WorkerFailed, WorkerProtocol, workerAddress } from "./WorkerProtocol.js"
+
+export interface WorkerOptions {
+  /** The name coordinators place agents on (`lyceum run --workers NAME,...`). */
+  readonly name: string
+  /** Called with one line per thing the worker does, for its log. */
+  readonly log?: (line: string) => void
+}
+
+/** What a worker keeps for a run it hosts agents of: the scenario, its models and metering, its task data. */
+interface HostedRun {
+  readonly loaded: LoadedScenario
+  readonly scope: Scope.CloseableScope
+  readonly models: Context.Context<ModelRegistry | Metering>
+  readonly data: Map<number, TaskData>
+}
+
+const cohortName = (c: CohortKey) => `${c.runId}/${c.repeat}/${c.task}/${c.method}`
+
+/**
+ * A `lyceum worker`: hosts agents for the runs whose coordinators place them here, over the transport in
+ * context (NATS). It listens at `workerAddress(name)`, derives each cohort's agents from the scenario text and
+ * seed exactly as a single-process run would, and runs until interrupted.
+ */
+export const runWorker = (options: WorkerOptions) =>
+  Effect.gen(function* () {
+    const { name } = options
+    const log = options.log ?? (() => {})
+    const system = yield* ActorSystem.make()
+    const runs = new Map<string, HostedRun>()
+    const cohorts = new Map<string, Scope.CloseableScope>()
+
+    const failed = (what: string) => (error: unknown) =>
+      new WorkerFailed({
+        worker: name,
+        message: `worker ${name} could not ${what}: ${describeFailure(error)}`,
+      })
+
+    const runFor = (key: CohortKey) =>
+      Effect.gen(function* () {
+        const known = runs.get(key.runId)
+        if (known !== undefined) return known
+        const loaded = yield* Either.match(parseScenario(key.scenarioFile, key.scenarioText), {
+          onLeft: Effect.fail,
+          onRight: Effect.succeed,
+        })
+        const scope = yield* Scope.make()
+        const models = yield* Layer.buildWithScope(runModelsLayer(loaded, key.seed), scope).pipe(
+          Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
+        )
+        const run: HostedRun = { loaded, scope, models, data: new Map() }
+        runs.set(key.runId, run)
+        return run
+      })
+
+    const dataFor = (run: HostedRun, key: CohortKey) =>
+      Effect.gen(function* () {
+        const known = run.data.get(key.task)
+        if (known !== undefined) return known
+        const task = run.loaded.scenario.tasks[key.task]
+        if (task === undefined) return yield* Effect.fail(`the scenario has no task ${key.task}`)
+        const data = yield* prepareTaskData(task, run.loaded.file, key.seed)
+        run.data.set(key.task, data)
+        return data
+      })
+
+    const release = (key: CohortKey) =>
+      Effect.suspend(() => {
+        const scope = cohorts.get(cohortName(key))
+        cohorts.delete(cohortName(key))
+        return scope === undefined ? Effect.void : Scope.close(scope, Exit.void)
+      })
+
+    yield* system.spawn(
+      workerAddress(name),
+      Actor.make(
+        WorkerProtocol,
+        Effect.succeed({
+          HostAgents: ({ cohort, teachers, students }) =>
+            Effect.gen(function* () {
+              yield* release(cohort)
+              const run = yield* runFor(cohort)
+              const data = yield* dataFor(run, cohort)
+              const { scenario } = run.loaded
+              const method = scenario.methods[cohort.method]
+              if (method === undefined)
+                return yield* Effect.fail(`the scenario has no method ${cohort.method}`)
+              const spec = {
+                runId: cohort.runId,
+                repeat: cohort.repeat,
+                seed: cohort.seed,
+                scenario,
+                data,
+                method,
+                canary: canaryForTask(drawRepeatCanary(scenario, cohort.seed, cohort.repeat), data),
+              }
+              const scope = yield* Scope.make()
+              cohorts.set(cohortName(cohort), scope)
+              yield* Effect.flatMap(ActorSystem.make(), (agents) =>
+                spawnAgents(spec, { teachers, students }).pipe(Effect.provideService(ActorSystem, agents)),
+              ).pipe(Effect.provide(run.models), Scope.extend(scope))
+              log(
+                `${cohort.runId} · ${data.task.name} · method ${cohort.method} · repeat ${cohort.repeat}: hosting ` +
+                  [
+                    ...teachers.map((i) => `teacher-${i + 1}`),
+                    ...students.map((i) => `student-${i + 1}`),
+                  ].join(", "),
+              )
+            }).pipe(
+              Effect.tapError(() => release(cohort)),
+              Effect.mapError(failed("host its agents")),
+            ),
+          ReleaseAgents: ({ cohort }) => release(cohort),
+          FinishRun: ({ runId }) =>
+            Effect.suspend(() => {
+              const run = runs.get(runId)
+              runs.delete(runId)
+              const mine = [...cohorts.entries()].filter(([key]) => key.startsWith(`${runId}/`))
+              for (const [key] of mine) cohorts.delete(key)
+              if (run !== undefined) log(`${runId}: finished`)
+              return Effect.forEach(mine, ([, scope]) => Scope.close(scope, Exit.void)).pipe(
+                Effect.zipRight(run === undefined ? Effect.void : Scope.close(run.scope, Exit.void)),
+              )
+            }),
+          ReportUsage: ({ runId }) => {
+            const run = runs.get(runId)
+            return run === undefined
+              ? Effect.succeed(Option.none())
+              : Effect.map(
+                  Metering.pipe(
+                    Effect.provide(run.models),
+                    Effect.flatMap((m) => m.snapshot),
+                  ),
+                  Option.some,
+                )
+          },
+          Ping: () => Effect.succeed({ worker: name, host: hostname(), pid: process.pid }),
+        }),
+      ),
+    )
+    yield* Effect.addFinalizer(() =>
+      Effect.forEach([...cohorts.values(), ...[...runs.values()].map((r) => r.scope)], (scope) =>
+        Scope.close(scope, Exit.void),
+      ),
+    )
+    log(`worker ${name} ready (host ${hostname()}, pid ${process.pid})`)
+    return yield* Effect.never
+  })

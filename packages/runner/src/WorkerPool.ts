@@ -1,0 +1,224 @@
+import { ActorSystem } from "@lyceum/actors"
+import { BudgetExceeded, mergeUsageSnapshots, type RunBudget, type UsageSnapshot } from "@lyceum/models"
+import { Data, Deferred, Duration, Effect, Option, Schedule, type Scope } from "effect"
+import { type Hosted, studentId, teacherId } from "./Cohort.js"
+import { describeFailure } from "./Failure.js"
+import {
+  type CohortKey,
+  FinishRun,
+  HostAgents,
+  Ping,
+  ReleaseAgents,
+  ReportUsage,
+  type WorkerFailed,
+  WorkerProtocol,
+  workerAddress,
+} from "./WorkerProtocol.js"
+
+/** Some named workers never answered: they are not running, or listen on another NATS server. */
+export class WorkersUnavailable extends Data.TaggedError("WorkersUnavailable")<{
+  readonly missing: ReadonlyArray<string>
+  readonly waitedMs: number
+}> {
+  override get message(): string {
+    return (
+      `worker ${this.missing.join(", ")} did not answer within ${Math.round(this.waitedMs / 1000)} s: start ` +
+      `each with "lyceum worker --nats URL --name NAME" on the NATS server given to --nats`
+    )
+  }
+}
+
+/** A worker stopped answering during the run; the agents it hosted are gone. */
+export class WorkerLost extends Data.TaggedError("WorkerLost")<{
+  readonly worker: string
+  readonly hosted: string
+  readonly cause: string
+}> {
+  override get message(): string {
+    return (
+      `worker ${this.worker} stopped answering (${this.cause}) while hosting ${this.hosted}; restart it ` +
+      `(lyceum worker --nats URL --name ${this.worker}) and run the scenario again`
+    )
+  }
+}
+
+/** The run, as every worker needs it to derive a cohort's agents. */
+export interface PoolRun {
+  readonly runId: string
+  readonly scenarioFile: string
+  readonly scenarioText: string
+  readonly seed: number
+  /** How long to wait for the named workers to come up. */
+  readonly readyWaitMs: number
+}
+
+/** The coordinator's view of the workers hosting a run's agents. */
+export interface WorkerPool {
+  readonly size: number
+  /**
+   * Deals the cohort's agents out to the workers in turn (teachers first, then students) and waits until
+   * each hosts its share; they are released when the scope closes.
+   */
+  readonly host: (
+    cohort: Pick<CohortKey, "repeat" | "task" | "method">,
+    agents: Hosted,
+  ) => Effect.Effect<void, WorkerLost | WorkerFailed, Scope.Scope>
+  /** This process's usage with every worker's added. */
+  readonly usage: (local: UsageSnapshot) => Effect.Effect<UsageSnapshot, WorkerLost>
+  /** Fails as the budget would have, had every call been made in this process. */
+  readonly checkBudget: (
+    usage: UsageSnapshot,
+    budget: RunBudget | undefined,
+  ) => Effect.Effect<void, BudgetExceeded>
+  /** Runs `effect` and fails it with `WorkerLost` as soon as a worker stops answering its heartbeat. */
+  readonly guard: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | WorkerLost, R>
+}
+
+/** Heartbeat period, and how long a worker may take to answer one. */
+const HEARTBEAT = Duration.seconds(2)
+const HEARTBEAT_TIMEOUT = Duration.seconds(10)
+
+/** No workers: every agent lives in the coordinator. */
+const inProcess: WorkerPool = {
+  size: 0,
+  host: () => Effect.void,
+  usage: Effect.succeed,
+  checkBudget: () => Effect.void,
+  guard: (effect) => effect,
+}
+
+/**
+ * Connects a run to its `lyceum worker` processes over the transport in context: waits until every named
+ * worker answers, watches them with a heartbeat, and tells them when the run is over.
+ */
+export const workerPool = (
+  names: ReadonlyArray<string>,
+  run: PoolRun,
+): Effect.Effect<WorkerPool, WorkersUnavailable, ActorSystem | Scope.Scope> =>
+  names.length === 0
+    ? Effect.succeed(inProcess)
+    : Effect.gen(function* () {
+        const system = yield* ActorSystem
+        const workers = names.map((name) => ({
+          name,
+          ref: system.refFor(workerAddress(name), WorkerProtocol),
+          hosted: "no agents",
+        }))
+        const started = Date.now()
+        const answered = yield* Effect.forEach(
+          workers,
+          (w) =>
+            w.ref
+              .ask(new Ping(), { timeout: Duration.seconds(2) })
+              .pipe(
+                Effect.retry(
+                  Schedule.spaced(Duration.millis(250)).pipe(Schedule.upTo(Duration.millis(run.readyWaitMs))),
+                ),
+                Effect.option,
+              ),
+          { concurrency: "unbounded" },
+        )
+        const missing = workers.filter((_, i) => Option.isNone(answered[i]!)).map((w) => w.name)
+        if (missing.length > 0)
+          return yield* new WorkersUnavailable({ missing, waitedMs: Date.now() - started })
+        yield* Effect.addFinalizer(() =>
+          Effect.forEach(
+            workers,
+            (w) =>
+              w.ref
+                .ask(new FinishRun({ runId: run.runId }), { timeout: Duration.seconds(10) })
+                .pipe(Effect.ignore),
+            { concurrency: "unbounded", discard: true },
+          ),
+        )
+
+        const lost = yield* Deferred.make<never, WorkerLost>()
+        const lostWith = (w: (typeof workers)[number]) => (error: unknown) =>
+          new WorkerLost({ worker: w.name, hosted: w.hosted, cause: describeFailure(error) })
+        yield* Effect.forkScoped(
+          Effect.forEach(
+            workers,
+            (w) =>
+              w.ref
+                .ask(new Ping(), { timeout: HEARTBEAT_TIMEOUT })
+                .pipe(Effect.mapError(lostWith(w)), Effect.repeat(Schedule.spaced(HEARTBEAT))),
+            { concurrency: "unbounded", discard: true },
+          ).pipe(Effect.catchAll((error) => Deferred.fail(lost, error))),
+        )
+
+        const host: WorkerPool["host"] = (cohort, agents) =>
+          Effect.gen(function* () {
+            const key: CohortKey = {
+              runId: run.runId,
+              scenarioFile: run.scenarioFile,
+              scenarioText: run.scenarioText,
+              seed: run.seed,
+              ...cohort,
+            }
+            const dealt = workers.map(() => ({
+              teachers: [] as Array<number>,
+              students: [] as Array<number>,
+            }))
+            let turn = 0
+            for (const i of agents.teachers) dealt[turn++ % workers.length]!.teachers.push(i)
+            for (const i of agents.students) dealt[turn++ % workers.length]!.students.push(i)
+            yield* Effect.forEach(
+              workers,
+              (w, k) => {
+                const share = dealt[k]!
+                if (share.teachers.length + share.students.length === 0) return Effect.void
+                w.hosted = [...share.teachers.map(teacherId), ...share.students.map(studentId)].join(", ")
+                return Effect.acquireRelease(
+                  w.ref
+                    .ask(new HostAgents({ cohort: key, ...share }), { timeout: Duration.minutes(2) })
+                    .pipe(Effect.mapError((e) => (e._tag === "WorkerFailed" ? e : lostWith(w)(e)))),
+                  () =>
+                    w.ref
+                      .ask(new ReleaseAgents({ cohort: key }), { timeout: Duration.seconds(10) })
+                      .pipe(Effect.ignore),
+                )
+              },
+              { concurrency: "unbounded", discard: true },
+            )
+          })
+
+        const usage: WorkerPool["usage"] = (local) =>
+          Effect.forEach(
+            workers,
+            (w) =>
+              w.ref
+                .ask(new ReportUsage({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT })
+                .pipe(Effect.mapError(lostWith(w))),
+            { concurrency: "unbounded" },
+          ).pipe(
+            Effect.map((remote) =>
+              mergeUsageSnapshots([local, ...remote.flatMap((o) => (Option.isSome(o) ? [o.value] : []))]),
+            ),
+          )
+
+        const checkBudget: WorkerPool["checkBudget"] = (snapshot, budget) => {
+          if (budget === undefined) return Effect.void
+          const tokens = snapshot.total.promptTokens + snapshot.total.completionTokens
+          if (budget.maxTokens !== undefined && tokens >= budget.maxTokens)
+            return Effect.fail(
+              new BudgetExceeded({
+                message: `The run's token budget is spent: ${tokens} of ${budget.maxTokens} tokens used over all workers.`,
+              }),
+            )
+          if (budget.maxCostUsd !== undefined && snapshot.total.costUsd >= budget.maxCostUsd)
+            return Effect.fail(
+              new BudgetExceeded({
+                message: `The run's cost budget is spent: $${snapshot.total.costUsd.toFixed(4)} of $${budget.maxCostUsd} used over all workers.`,
+              }),
+            )
+          return Effect.void
+        }
+
+        return {
+          size: workers.length,
+          host,
+          usage,
+          checkBudget,
+          guard: (effect) => Effect.raceFirst(effect, Deferred.await(lost)),
+        } satisfies WorkerPool
+      })

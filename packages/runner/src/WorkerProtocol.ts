@@ -1,0 +1,99 @@
+import type { ActorAddress } from "@lyceum/actors"
+import { Schema } from "effect"
+
+/**
+ * What a coordinator says to the `lyceum worker` processes of a run. A worker receives the scenario text and
+ * derives everything else (data, partitions, canary, models) from it and the seed, as the coordinator does, so
+ * only indexes cross the wire.
+ */
+
+/** A worker could not do what it was asked; `message` says why, naming the worker. */
+export class WorkerFailed extends Schema.TaggedError<WorkerFailed>()("WorkerFailed", {
+  worker: Schema.String,
+  message: Schema.String,
+}) {}
+
+/** One cohort of a run: the scenario as the coordinator read it, and which repeat, task and method. */
+export const CohortKey = Schema.Struct({
+  runId: Schema.String,
+  /** The scenario's path as the coordinator resolved it: datasets are read relative to it. */
+  scenarioFile: Schema.String,
+  scenarioText: Schema.String,
+  seed: Schema.Int,
+  repeat: Schema.Int,
+  task: Schema.Int,
+  method: Schema.Int,
+})
+export type CohortKey = typeof CohortKey.Type
+
+/** Host these teachers and students of the cohort until `ReleaseAgents`. */
+export class HostAgents extends Schema.TaggedRequest<HostAgents>()("HostAgents", {
+  failure: WorkerFailed,
+  success: Schema.Void,
+  payload: {
+    cohort: CohortKey,
+    teachers: Schema.Array(Schema.Int),
+    students: Schema.Array(Schema.Int),
+  },
+}) {}
+
+/** Stop the cohort's agents (their addresses are reused by the next cohort). */
+export class ReleaseAgents extends Schema.TaggedRequest<ReleaseAgents>()("ReleaseAgents", {
+  failure: Schema.Never,
+  success: Schema.Void,
+  payload: { cohort: CohortKey },
+}) {}
+
+/** Forget a finished run: its models and metering are released. */
+export class FinishRun extends Schema.TaggedRequest<FinishRun>()("FinishRun", {
+  failure: Schema.Never,
+  success: Schema.Void,
+  payload: { runId: Schema.String },
+}) {}
+
+const Usage = Schema.Struct({
+  calls: Schema.Number,
+  errors: Schema.Number,
+  cacheHits: Schema.Number,
+  fallbacks: Schema.Number,
+  promptTokens: Schema.Number,
+  completionTokens: Schema.Number,
+  retries: Schema.Number,
+  rateLimitWaits: Schema.Number,
+  rateLimitWaitMs: Schema.Number,
+  costUsd: Schema.Number,
+})
+
+/** Wire form of a `UsageSnapshot`: what a worker's agents have consumed in a run so far. */
+export const UsageSnapshotSchema = Schema.Struct({
+  total: Usage,
+  byModel: Schema.Record({ key: Schema.String, value: Usage }),
+  rows: Schema.Array(Schema.Struct({ ...Usage.fields, model: Schema.String, agent: Schema.String })),
+  fallbacks: Schema.Array(
+    Schema.Struct({ agent: Schema.String, from: Schema.String, to: Schema.String, count: Schema.Number }),
+  ),
+  budgetExhausted: Schema.Boolean,
+})
+
+/** The cumulative model usage of a run's agents on this worker (empty if it hosted none). */
+export class ReportUsage extends Schema.TaggedRequest<ReportUsage>()("ReportUsage", {
+  failure: Schema.Never,
+  success: Schema.OptionFromNullOr(UsageSnapshotSchema),
+  payload: { runId: Schema.String },
+}) {}
+
+/** Are you there? Answers who and where. */
+export class Ping extends Schema.TaggedRequest<Ping>()("Ping", {
+  failure: Schema.Never,
+  success: Schema.Struct({ worker: Schema.String, host: Schema.String, pid: Schema.Int }),
+  payload: {},
+}) {}
+
+export const WorkerProtocol = Schema.Union(HostAgents, ReleaseAgents, FinishRun, ReportUsage, Ping)
+
+/** Where a worker listens: outside every run, so one worker serves run after run. */
+export const workerAddress = (name: string): ActorAddress => ({
+  run: "lyceum-workers",
+  kind: "worker",
+  id: name,
+})
