@@ -9,3 +9,10 @@ export const dbOption = Options.file("db").pipe(
 export const verboseOption = Options.boolean("verbose").pipe(
   Options.withDescription("show full error causes with stack traces"),
 )
+
+export const natsOption = Options.text("nats").pipe(
+  Options.withDescription(
+    "run the agents over NATS at this server URL (e.g. nats://127.0.0.1:4222) instead of in process",
+  ),
+  Options.optional,
+)

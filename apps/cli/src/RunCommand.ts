@@ -4,16 +4,16 @@ import { formatCurvePlot, formatCurveTable, summarizeCurve } from "@lyceum/repor
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { loadScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
-import { Console, Effect, Option } from "effect"
-import { dbOption, verboseOption } from "./Options.js"
+import { Console, Data, Effect, Option } from "effect"
+import { dbOption, natsOption, verboseOption } from "./Options.js"
 import { version } from "./version.js"
 
 const scenario = Args.file({ name: "scenario", exists: "yes" }).pipe(
   Args.withDescription("scenario file (YAML)"),
 )
-const nats = Options.text("nats").pipe(
+const workers = Options.text("workers").pipe(
   Options.withDescription(
-    "run the agents over NATS at this server URL (e.g. nats://127.0.0.1:4222) instead of in process",
+    "comma-separated names of `lyceum worker` processes on the --nats server to host the agents (default: none, every agent runs here)",
   ),
   Options.optional,
 )
@@ -22,12 +22,27 @@ const seed = Options.integer("seed").pipe(
   Options.optional,
 )
 
+class WorkersNeedNats extends Data.TaggedError("WorkersNeedNats") {
+  override get message() {
+    return "--workers needs --nats: workers and the coordinator talk through a NATS server (e.g. --nats nats://127.0.0.1:4222)"
+  }
+}
+
 /** `lyceum run SCENARIO`: plays the scenario, stores everything, prints the learning curve. */
 export const runCommand = Command.make(
   "run",
-  { scenario, db: dbOption, seed, nats, verbose: verboseOption },
-  ({ scenario, db, seed, nats }) =>
+  { scenario, db: dbOption, seed, nats: natsOption, workers, verbose: verboseOption },
+  ({ scenario, db, seed, nats, workers }) =>
     Effect.gen(function* () {
+      const names = Option.match(workers, {
+        onNone: () => [],
+        onSome: (list) =>
+          list
+            .split(",")
+            .map((name) => name.trim())
+            .filter((name) => name.length > 0),
+      })
+      if (names.length > 0 && Option.isNone(nats)) return yield* new WorkersNeedNats()
       const loaded = yield* loadScenario(scenario)
       const result = yield* runScenario({
         loaded,
@@ -36,6 +51,7 @@ export const runCommand = Command.make(
         ...(Option.isSome(nats) && {
           transport: NatsTransport.layer({ nats: { servers: [nats.value], name: "lyceum-run" } }),
         }),
+        workers: names,
       })
       const points = summarizeCurve(result.learningCurve)
       yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)

@@ -6,10 +6,11 @@ import { reportCommand } from "./ReportCommand.js"
 import { runCommand } from "./RunCommand.js"
 import { validateCommand } from "./ValidateCommand.js"
 import { version } from "./version.js"
+import { workerCommand } from "./WorkerCommand.js"
 
 const lyceum = Command.make("lyceum").pipe(
   Command.withDescription("Social learning among language-model agents, measured."),
-  Command.withSubcommands([runCommand, validateCommand, reportCommand]),
+  Command.withSubcommands([runCommand, validateCommand, reportCommand, workerCommand]),
 )
 
 const cli = Command.run(lyceum, { name: "lyceum", version })

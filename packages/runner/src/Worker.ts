@@ -8,7 +8,14 @@ import { describeFailure } from "./Failure.js"
 import { canaryForTask, drawRepeatCanary } from "./RunCanary.js"
 import { runModelsLayer } from "./RunModels.js"
 import { prepareTaskData, type TaskData } from "./TaskData.js"
-import { type CohortKey, WorkerFailed, WorkerProtocol, workerAddress } from "./WorkerProtocol.js"
+import {
+  type CohortKey,
+  heartbeatAddress,
+  Ping,
+  WorkerFailed,
+  WorkerProtocol,
+  workerAddress,
+} from "./WorkerProtocol.js"
 
 export interface WorkerOptions {
   /** The name coordinators place agents on (`lyceum run --workers NAME,...`). */
@@ -39,6 +46,7 @@ export const runWorker = (options: WorkerOptions) =>
     const system = yield* ActorSystem.make()
     const runs = new Map<string, HostedRun>()
     const cohorts = new Map<string, Scope.CloseableScope>()
+    const pong = Effect.succeed({ worker: name, host: hostname(), pid: process.pid })
 
     const failed = (what: string) => (error: unknown) =>
       new WorkerFailed({
@@ -144,10 +152,11 @@ export const runWorker = (options: WorkerOptions) =>
                   Option.some,
                 )
           },
-          Ping: () => Effect.succeed({ worker: name, host: hostname(), pid: process.pid }),
+          Ping: () => pong,
         }),
       ),
     )
+    yield* system.spawn(heartbeatAddress(name), Actor.make(Ping, Effect.succeed({ Ping: () => pong })))
     yield* Effect.addFinalizer(() =>
       Effect.forEach([...cohorts.values(), ...[...runs.values()].map((r) => r.scope)], (scope) =>
         Scope.close(scope, Exit.void),

@@ -7,6 +7,7 @@ import {
   type CohortKey,
   FinishRun,
   HostAgents,
+  heartbeatAddress,
   Ping,
   ReleaseAgents,
   ReportUsage,
@@ -76,7 +77,7 @@ export interface WorkerPool {
 
 /** Heartbeat period, and how long a worker may take to answer one. */
 const HEARTBEAT = Duration.seconds(2)
-const HEARTBEAT_TIMEOUT = Duration.seconds(10)
+const HEARTBEAT_TIMEOUT = Duration.seconds(5)
 
 /** No workers: every agent lives in the coordinator. */
 const inProcess: WorkerPool = {
@@ -102,7 +103,10 @@ export const workerPool = (
         const workers = names.map((name) => ({
           name,
           ref: system.refFor(workerAddress(name), WorkerProtocol),
+          heartbeat: system.refFor(heartbeatAddress(name), Ping),
           hosted: "no agents",
+          /** Stopped answering: nothing more is asked of it (each ask would only wait for its timeout). */
+          dead: false,
         }))
         const started = Date.now()
         const answered = yield* Effect.forEach(
@@ -133,8 +137,10 @@ export const workerPool = (
         )
 
         const lost = yield* Deferred.make<never, WorkerLost>()
-        const lostWith = (w: (typeof workers)[number]) => (error: unknown) =>
-          new WorkerLost({ worker: w.name, hosted: w.hosted, cause: describeFailure(error) })
+        const lostWith = (w: (typeof workers)[number]) => (error: unknown) => {
+          w.dead = true
+          return new WorkerLost({ worker: w.name, hosted: w.hosted, cause: describeFailure(error) })
+        }
         yield* Effect.forkScoped(
           Effect.forEach(
             workers,
@@ -173,9 +179,11 @@ export const workerPool = (
                     .ask(new HostAgents({ cohort: key, ...share }), { timeout: Duration.minutes(2) })
                     .pipe(Effect.mapError((e) => (e._tag === "WorkerFailed" ? e : lostWith(w)(e)))),
                   () =>
-                    w.ref
-                      .ask(new ReleaseAgents({ cohort: key }), { timeout: Duration.seconds(10) })
-                      .pipe(Effect.ignore),
+                    w.dead
+                      ? Effect.void
+                      : w.ref
+                          .ask(new ReleaseAgents({ cohort: key }), { timeout: Duration.seconds(10) })
+                          .pipe(Effect.ignore),
                 )
               },
               { concurrency: "unbounded", discard: true },

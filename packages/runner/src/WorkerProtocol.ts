@@ -97,3 +97,10 @@ export const workerAddress = (name: string): ActorAddress => ({
   kind: "worker",
   id: name,
 })
+
+/** A worker's heartbeat: answers `Ping` only, so it is not queued behind a cohort being set up. */
+export const heartbeatAddress = (name: string): ActorAddress => ({
+  run: "lyceum-workers",
+  kind: "heartbeat",
+  id: name,
+})

@@ -1,0 +1,37 @@
+import { hostname } from "node:os"
+import { Command, Options } from "@effect/cli"
+import { NatsTransport } from "@lyceum/nats"
+import { runWorker } from "@lyceum/runner"
+import { Effect } from "effect"
+import { verboseOption } from "./Options.js"
+
+const nats = Options.text("nats").pipe(
+  Options.withDescription("the NATS server the coordinators use (e.g. nats://127.0.0.1:4222)"),
+)
+const name = Options.text("name").pipe(
+  Options.withDescription(
+    "the name coordinators place agents on (lyceum run --workers NAME,...); default: host-pid",
+  ),
+  Options.optional,
+)
+
+/** `lyceum worker`: hosts agents for runs until interrupted (Ctrl-C, SIGTERM). */
+export const workerCommand = Command.make(
+  "worker",
+  { nats, name, verbose: verboseOption },
+  ({ nats, name }) => {
+    const workerName =
+      name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
+    return runWorker({
+      name: workerName,
+      log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    }).pipe(
+      Effect.provide(NatsTransport.layer({ nats: { servers: [nats], name: `lyceum-worker-${workerName}` } })),
+      Effect.scoped,
+    )
+  },
+).pipe(
+  Command.withDescription(
+    "host agents for runs started elsewhere with lyceum run --nats URL --workers NAME (datasets must be at the same paths)",
+  ),
+)
