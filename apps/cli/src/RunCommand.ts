@@ -17,6 +17,12 @@ const workers = Options.text("workers").pipe(
   ),
   Options.optional,
 )
+const parallel = Options.integer("parallel").pipe(
+  Options.withDescription(
+    "cohorts (repeat × task × method) played at once; default: one per worker, else 1. Results do not change",
+  ),
+  Options.optional,
+)
 const seed = Options.integer("seed").pipe(
   Options.withDescription("override the scenario's seed"),
   Options.optional,
@@ -31,8 +37,8 @@ class WorkersNeedNats extends Data.TaggedError("WorkersNeedNats") {
 /** `lyceum run SCENARIO`: plays the scenario, stores everything, prints the learning curve. */
 export const runCommand = Command.make(
   "run",
-  { scenario, db: dbOption, seed, nats: natsOption, workers, verbose: verboseOption },
-  ({ scenario, db, seed, nats, workers }) =>
+  { scenario, db: dbOption, seed, nats: natsOption, workers, parallel, verbose: verboseOption },
+  ({ scenario, db, seed, nats, workers, parallel }) =>
     Effect.gen(function* () {
       const names = Option.match(workers, {
         onNone: () => [],
@@ -52,6 +58,7 @@ export const runCommand = Command.make(
           transport: NatsTransport.layer({ nats: { servers: [nats.value], name: "lyceum-run" } }),
         }),
         workers: names,
+        ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
       })
       const points = summarizeCurve(result.learningCurve)
       yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)

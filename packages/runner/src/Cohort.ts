@@ -22,6 +22,8 @@ import type { TaskData } from "./TaskData.js"
 export interface Cohort {
   /** `<task>.<method>`: part of every lesson id. */
   readonly label: string
+  /** Tells this cohort's addresses and model usage apart from other cohorts' (`cohortKey`). */
+  readonly key: string
   readonly method: string
   readonly teachers: ReadonlyArray<{ readonly id: AgentId; readonly dataSize: number }>
   readonly students: ReadonlyArray<{
@@ -146,7 +148,21 @@ export const allAgents = (spec: CohortSpec): Hosted => ({
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 const cohortLabel = (spec: CohortSpec) => `${spec.data.task.name}.${methodLabel(spec.method)}`
-const addressIn = (runId: string) => (kind: string, id: string) => ({ run: runId, kind, id })
+
+/**
+ * `r<repeat>-<task>-<method>`: what tells cohorts of a run apart, so several can play at once. Agents keep
+ * their positional ids (`teacher-1`) in lessons and tables; their addresses and metering labels carry this.
+ */
+export const cohortKey = (spec: Pick<CohortSpec, "repeat" | "data" | "method">) =>
+  `r${spec.repeat}-${spec.data.task.name}-${methodLabel(spec.method)}`.replace(/[^A-Za-z0-9_-]/g, "_")
+
+/** The model-usage label of a cohort's agent: `<cohort key>/<agent id>`. */
+export const meteringLabel = (key: string, agent: AgentId) => `${key}/${agent}`
+
+const addressIn = (spec: CohortSpec) => {
+  const key = cohortKey(spec)
+  return (kind: string, id: string) => ({ run: spec.runId, kind, id: `${id}--${key}` })
+}
 
 /**
  * Each teacher's private share for this repeat. The same partition for every method of a repeat, so methods
@@ -174,7 +190,7 @@ const teacherShares = (spec: CohortSpec) => {
 export const openCohort = (spec: CohortSpec) =>
   Effect.gen(function* () {
     const system = yield* ActorSystem
-    const address = addressIn(spec.runId)
+    const address = addressIn(spec)
     const audit: Array<LessonAudit> = []
     yield* system.spawn(
       address("coordinator", "recorder"),
@@ -187,6 +203,7 @@ export const openCohort = (spec: CohortSpec) =>
     const shares = teacherShares(spec)
     return {
       label: cohortLabel(spec),
+      key: cohortKey(spec),
       method: methodLabel(spec.method),
       teachers: all.teachers.map((i) => ({ id: teacherId(i), dataSize: shares[i]!.train.length })),
       students: all.students.map((i) => ({
@@ -204,11 +221,12 @@ export const openCohort = (spec: CohortSpec) =>
  */
 export const spawnAgents = (spec: CohortSpec, hosted: Hosted) =>
   Effect.gen(function* () {
-    const { runId, repeat, seed, scenario, data, method } = spec
+    const { repeat, seed, scenario, data, method } = spec
     const system = yield* ActorSystem
     const registry = yield* ModelRegistry
     const label = cohortLabel(spec)
-    const address = addressIn(runId)
+    const address = addressIn(spec)
+    const key = cohortKey(spec)
     const recorder = system.refFor(address("coordinator", "recorder"), RecorderProtocol)
     const shares = teacherShares(spec)
     const strategy = teacherStrategy(method, data.task)
@@ -220,7 +238,7 @@ export const spawnAgents = (spec: CohortSpec, hosted: Hosted) =>
           const part = shares[i]!
           const id = teacherId(i)
           const adversary = adversaryPlan(method, i, spec.canary)
-          const model = yield* registry.forAgent(scenario.teachers.model, id, { repeat })
+          const model = yield* registry.forAgent(scenario.teachers.model, meteringLabel(key, id), { repeat })
           const privateItems = spec.canary === undefined ? part.train : [...part.train, spec.canary.item]
           const filter = makeFilter(
             {
@@ -262,7 +280,7 @@ export const spawnAgents = (spec: CohortSpec, hosted: Hosted) =>
     yield* Effect.forEach(hosted.students, (i) =>
       Effect.gen(function* () {
         const id = studentId(i)
-        const model = yield* registry.forAgent(scenario.students.model, id, { repeat })
+        const model = yield* registry.forAgent(scenario.students.model, meteringLabel(key, id), { repeat })
         yield* system.spawn(
           address("student", id),
           studentActor(

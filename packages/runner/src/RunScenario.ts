@@ -1,4 +1,5 @@
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
+import type { AgentId } from "@lyceum/core"
 import { Evaluate, Learn, ScoreTexts } from "@lyceum/learning"
 import { Metering, type UsageSnapshot } from "@lyceum/models"
 import { exposure, secretSharerRank } from "@lyceum/privacy"
@@ -13,7 +14,15 @@ import {
   Store,
 } from "@lyceum/store"
 import { Cause, Effect, Exit, type Layer, Option } from "effect"
-import { allAgents, type Cohort, openCohort, spawnAgents, studentId, teacherId } from "./Cohort.js"
+import {
+  allAgents,
+  type Cohort,
+  meteringLabel,
+  openCohort,
+  spawnAgents,
+  studentId,
+  teacherId,
+} from "./Cohort.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
 import { type CanaryDrawn, canaryForTask, drawRepeatCanary } from "./RunCanary.js"
@@ -35,6 +44,11 @@ export interface RunOptions<TE = never> {
    * dealt out in turn; the coordinator then hosts none. Empty: every agent lives in this process.
    */
   readonly workers?: ReadonlyArray<string>
+  /**
+   * Cohorts (repeat × task × method) played at once. Default: one per worker, or 1 in process. Results do not
+   * depend on it; it pays with remote model endpoints (latency) and with workers (more cores).
+   */
+  readonly parallel?: number
   /** How long to wait for every worker to answer before failing. Default 30 s. */
   readonly workerWaitMs?: number
 }
@@ -103,76 +117,79 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       }).pipe(Effect.provideService(ActorSystem, control))
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
-      let usageBefore = yield* usageNow
       let done = 0
       const total = scenario.repeats * tasks.length * scenario.methods.length * (scenario.rounds.length + 1)
-      const repeats = Effect.gen(function* () {
-        for (let repeat = 0; repeat < scenario.repeats; repeat++) {
-          const draw = drawRepeatCanary(scenario, seed, repeat)
-          for (const [taskIndex, data] of tasks.entries()) {
-            for (const [methodIndex, method] of scenario.methods.entries()) {
-              yield* Effect.scoped(
-                Effect.gen(function* () {
-                  const system = yield* ActorSystem.make()
-                  const spec = {
-                    runId,
-                    repeat,
-                    seed,
-                    scenario,
-                    data,
-                    method,
-                    canary: canaryForTask(draw, data),
-                  }
-                  const cohort = yield* openCohort(spec).pipe(Effect.provideService(ActorSystem, system))
-                  if (pool.size === 0) {
-                    yield* spawnAgents(spec, allAgents(spec)).pipe(Effect.provideService(ActorSystem, system))
-                  } else {
-                    yield* pool.host({ repeat, task: taskIndex, method: methodIndex }, allAgents(spec))
-                  }
-                  for (let round = 0; round <= scenario.rounds.length; round++) {
-                    const n = round === 0 ? 0 : scenario.rounds[round - 1]!
-                    const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
-                    const usage = yield* usageNow
-                    const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
-                    const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
-                    const leakage =
-                      draw !== undefined && spec.canary !== undefined && round === scenario.rounds.length
-                        ? yield* measureCanary(cohort, data, draw, { runId, repeat, round })
-                        : []
-                    yield* store.writeBatch({
-                      lessons: lessons.map((l) => l.row),
-                      findings: lessons.flatMap((l) => l.findings),
-                      evaluations,
-                      leakage,
-                      modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
-                    })
-                    done++
-                    yield* progress.report({
-                      _tag: "RoundFinished",
-                      cohort: cohort.label,
-                      repeat,
-                      round,
-                      n,
-                      accuracy:
-                        evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
-                      lessons: lessons.filter((l) => l.row.sent).length,
-                      dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
-                      modelCalls: usage.total.calls,
-                      tokens: usage.total.promptTokens + usage.total.completionTokens,
-                      done,
-                      total,
-                      elapsedMs: Date.now() - started,
-                    })
-                    usageBefore = usage
-                    // Agents on workers spend outside this process's budget check: stop at the round's end.
-                    if (pool.size > 0) yield* pool.checkBudget(usage, scenario.budget)
-                  }
-                }),
-              )
-            }
+      const draws = Array.from({ length: scenario.repeats }, (_, repeat) =>
+        drawRepeatCanary(scenario, seed, repeat),
+      )
+      const jobs = draws.flatMap((draw, repeat) =>
+        tasks.flatMap((data, task) =>
+          scenario.methods.map((method, m) => ({ repeat, task, method: m, data, draw, config: method })),
+        ),
+      )
+
+      /** One cohort from its agents' spawning to its last round; cohorts share nothing but the store. */
+      const playCohort = (job: (typeof jobs)[number]) =>
+        Effect.gen(function* () {
+          const { repeat, data, draw } = job
+          const system = yield* ActorSystem.make()
+          const spec = {
+            runId,
+            repeat,
+            seed,
+            scenario,
+            data,
+            method: job.config,
+            canary: canaryForTask(draw, data),
           }
-        }
-      })
+          const cohort = yield* openCohort(spec).pipe(Effect.provideService(ActorSystem, system))
+          if (pool.size === 0) {
+            yield* spawnAgents(spec, allAgents(spec)).pipe(Effect.provideService(ActorSystem, system))
+          } else {
+            yield* pool.host({ repeat, task: job.task, method: job.method }, allAgents(spec))
+          }
+          let usageBefore = yield* usageNow
+          for (let round = 0; round <= scenario.rounds.length; round++) {
+            const n = round === 0 ? 0 : scenario.rounds[round - 1]!
+            const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
+            const usage = yield* usageNow
+            const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
+            const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
+            const leakage =
+              draw !== undefined && spec.canary !== undefined && round === scenario.rounds.length
+                ? yield* measureCanary(cohort, data, draw, { runId, repeat, round })
+                : []
+            yield* store.writeBatch({
+              lessons: lessons.map((l) => l.row),
+              findings: lessons.flatMap((l) => l.findings),
+              evaluations,
+              leakage,
+              modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
+            })
+            done++
+            yield* progress.report({
+              _tag: "RoundFinished",
+              cohort: cohort.label,
+              repeat,
+              round,
+              n,
+              accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
+              lessons: lessons.filter((l) => l.row.sent).length,
+              dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
+              modelCalls: usage.total.calls,
+              tokens: usage.total.promptTokens + usage.total.completionTokens,
+              done,
+              total,
+              elapsedMs: Date.now() - started,
+            })
+            usageBefore = usage
+            // Agents on workers spend outside this process's budget check: stop at the round's end.
+            if (pool.size > 0) yield* pool.checkBudget(usage, scenario.budget)
+          }
+        }).pipe(Effect.scoped)
+
+      const parallel = options.parallel ?? Math.max(1, pool.size)
+      const repeats = Effect.forEach(jobs, playCohort, { concurrency: parallel, discard: true })
       yield* pool.guard(repeats)
     }).pipe(
       Effect.scoped,
@@ -342,7 +359,7 @@ const evaluationRows = (
     })),
   )
 
-/** The calls each agent made during this round: the difference of two cumulative snapshots. */
+/** The calls each of the cohort's agents made during this round: the difference of two cumulative snapshots. */
 const usageRows = (
   runId: string,
   at: { readonly repeat: number; readonly round: number },
@@ -350,8 +367,10 @@ const usageRows = (
   data: TaskData,
   before: UsageSnapshot,
   after: UsageSnapshot,
-): Array<ModelUsageRow> =>
-  after.rows.flatMap((row) => {
+): Array<ModelUsageRow> => {
+  const prefix = meteringLabel(cohort.key, "" as AgentId)
+  return after.rows.flatMap((row) => {
+    if (!row.agent.startsWith(prefix)) return []
     const prior = before.rows.find((b) => b.model === row.model && b.agent === row.agent)
     const calls = row.calls - (prior?.calls ?? 0)
     if (calls === 0) return []
@@ -362,7 +381,7 @@ const usageRows = (
         round: at.round,
         task: data.task.name,
         method: cohort.method,
-        agentId: row.agent,
+        agentId: row.agent.slice(prefix.length),
         model: row.model,
         calls,
         promptTokens: row.promptTokens - (prior?.promptTokens ?? 0),
@@ -370,6 +389,7 @@ const usageRows = (
       },
     ]
   })
+}
 
 /** A spent budget or an interruption stops a run; anything else fails it. */
 const stopped = (cause: Cause.Cause<unknown>): boolean =>

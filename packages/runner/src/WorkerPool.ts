@@ -57,8 +57,8 @@ export interface PoolRun {
 export interface WorkerPool {
   readonly size: number
   /**
-   * Deals the cohort's agents out to the workers in turn (teachers first, then students) and waits until
-   * each hosts its share; they are released when the scope closes.
+   * Deals the cohort's agents out to the workers in turn (teachers first, then students; each cohort starts
+   * with the next worker) and waits until each hosts its share; they are released when the scope closes.
    */
   readonly host: (
     cohort: Pick<CohortKey, "repeat" | "task" | "method">,
@@ -152,6 +152,7 @@ export const workerPool = (
           ).pipe(Effect.catchAll((error) => Deferred.fail(lost, error))),
         )
 
+        let cohortsHosted = 0
         const host: WorkerPool["host"] = (cohort, agents) =>
           Effect.gen(function* () {
             const key: CohortKey = {
@@ -165,7 +166,8 @@ export const workerPool = (
               teachers: [] as Array<number>,
               students: [] as Array<number>,
             }))
-            let turn = 0
+            // Each cohort starts the deal one worker further, so students (the busiest agents) spread out too.
+            let turn = cohortsHosted++
             for (const i of agents.teachers) dealt[turn++ % workers.length]!.teachers.push(i)
             for (const i of agents.students) dealt[turn++ % workers.length]!.students.push(i)
             yield* Effect.forEach(
