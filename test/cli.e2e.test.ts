@@ -154,6 +154,28 @@ describe("lyceum CLI, end to end", () => {
     )
   })
 
+  it("resumes a run its budget stopped, once the budget is raised, to the curve of an uninterrupted run", () => {
+    const scenario = join(dir, "budgeted.yaml")
+    const quickstart = readFileSync(join(root, "scenarios/quickstart.yaml"), "utf8")
+    writeFileSync(scenario, `${quickstart}\nbudget: { maxTokens: 30000 }\n`)
+    const budgetDb = join(dir, "budget.db")
+    const stopped = lyceum("run", scenario, "--db", budgetDb)
+    expect(stopped.code).toBe(1)
+    expect(stopped.stderr).toMatch(/stopped: .*token budget is spent/)
+    const runId = /run (quickstart-\S+) stopped/.exec(stopped.stderr)![1]!
+
+    writeFileSync(scenario, `${quickstart}\nbudget: { maxTokens: 10000000 }\n`)
+    const resumed = lyceum("run", scenario, "--db", budgetDb, "--resume", runId)
+    expect(resumed.code).toBe(0)
+    const sqlite = new Database(budgetDb, { readonly: true })
+    const curve = sqlite.prepare("SELECT round, value FROM learning_curve ORDER BY round").all()
+    expect(sqlite.prepare("SELECT status FROM runs").all()).toEqual([{ status: "completed" }])
+    sqlite.close()
+    const fresh = new Database(db, { readonly: true })
+    expect(curve).toEqual(fresh.prepare("SELECT round, value FROM learning_curve ORDER BY round").all())
+    fresh.close()
+  })
+
   it("prints its version and help", () => {
     expect(lyceum("--version").stdout).toMatch(/\d+\.\d+\.\d+/)
     const help = lyceum("--help").stdout

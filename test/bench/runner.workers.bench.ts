@@ -55,7 +55,10 @@ test("runner.workers: a run on two workers against one process", { timeout: 600_
           const server = yield* NatsServer.make()
           const workers = yield* Effect.acquireRelease(
             Effect.promise(() => Promise.all([startWorker(server.url, "b1"), startWorker(server.url, "b2")])),
-            (children) => Effect.sync(() => children.forEach((c) => c.kill("SIGKILL"))),
+            (children) =>
+              Effect.sync(() => {
+                for (const child of children) child.kill("SIGKILL")
+              }),
           )
           expect(workers).toHaveLength(2)
           return timed([

@@ -23,6 +23,12 @@ const parallel = Options.integer("parallel").pipe(
   ),
   Options.optional,
 )
+const resume = Options.text("resume").pipe(
+  Options.withDescription(
+    "continue this stopped or failed run (its id) in --db: finished cohorts are kept, the rest played again; the scenario must be unchanged except its budget",
+  ),
+  Options.optional,
+)
 const seed = Options.integer("seed").pipe(
   Options.withDescription("override the scenario's seed"),
   Options.optional,
@@ -37,8 +43,8 @@ class WorkersNeedNats extends Data.TaggedError("WorkersNeedNats") {
 /** `lyceum run SCENARIO`: plays the scenario, stores everything, prints the learning curve. */
 export const runCommand = Command.make(
   "run",
-  { scenario, db: dbOption, seed, nats: natsOption, workers, parallel, verbose: verboseOption },
-  ({ scenario, db, seed, nats, workers, parallel }) =>
+  { scenario, db: dbOption, seed, nats: natsOption, workers, parallel, resume, verbose: verboseOption },
+  ({ scenario, db, seed, nats, workers, parallel, resume }) =>
     Effect.gen(function* () {
       const names = Option.match(workers, {
         onNone: () => [],
@@ -58,6 +64,7 @@ export const runCommand = Command.make(
           transport: NatsTransport.layer({ nats: { servers: [nats.value], name: "lyceum-run" } }),
         }),
         workers: names,
+        ...(Option.isSome(resume) && { resume: resume.value }),
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
       })
       const points = summarizeCurve(result.learningCurve)

@@ -8,11 +8,17 @@ import { Layer } from "effect"
 const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
 
 /**
- * The models a scenario declares and the metering of their calls (with the scenario's budget), as every
- * process of a run builds them: the same seed gives the same sim models everywhere.
+ * The models a scenario declares and the metering of their calls (with the scenario's budget, less the tokens
+ * a resumed run spent before), as every process of a run builds them: the same seed gives the same sim models
+ * everywhere.
  */
-export const runModelsLayer = (loaded: LoadedScenario, seed: number) => {
+export const runModelsLayer = (loaded: LoadedScenario, seed: number, spentTokens = 0) => {
   const { scenario } = loaded
+  // A resumed run has spent part of its token budget already.
+  const budget =
+    scenario.budget?.maxTokens === undefined
+      ? scenario.budget
+      : { ...scenario.budget, maxTokens: Math.max(1, scenario.budget.maxTokens - spentTokens) }
   return ModelRegistry.layer({
     models: scenario.models,
     seed,
@@ -20,5 +26,5 @@ export const runModelsLayer = (loaded: LoadedScenario, seed: number) => {
     ...(scenario.cache && {
       cache: { ...scenario.cache, path: resolve(dirname(loaded.file), scenario.cache.path) },
     }),
-  }).pipe(Layer.provideMerge(Metering.layer(scenario.budget ? { budget: scenario.budget } : {})))
+  }).pipe(Layer.provideMerge(Metering.layer(budget ? { budget } : {})))
 }

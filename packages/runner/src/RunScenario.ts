@@ -3,7 +3,7 @@ import type { AgentId } from "@lyceum/core"
 import { Evaluate, Learn, ScoreTexts } from "@lyceum/learning"
 import { Metering, type UsageSnapshot } from "@lyceum/models"
 import { exposure, secretSharerRank } from "@lyceum/privacy"
-import type { LoadedScenario } from "@lyceum/scenario"
+import { type LoadedScenario, type MethodConfig, methodLabel } from "@lyceum/scenario"
 import {
   type EvaluationRow,
   type FindingRow,
@@ -25,6 +25,7 @@ import {
 } from "./Cohort.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
+import { cohortRowKey, resumePoint } from "./Resume.js"
 import { type CanaryDrawn, canaryForTask, drawRepeatCanary } from "./RunCanary.js"
 import { RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
@@ -51,6 +52,11 @@ export interface RunOptions<TE = never> {
   readonly parallel?: number
   /** How long to wait for every worker to answer before failing. Default 30 s. */
   readonly workerWaitMs?: number
+  /**
+   * Continues this stored run instead of starting one: finished cohorts are kept, unfinished ones are played
+   * again from their start. The scenario must be the one the run started with (its budget may differ).
+   */
+  readonly resume?: string
 }
 
 export interface RunResult {
@@ -71,27 +77,33 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     const store = yield* Store
     const progress = yield* Progress
     const { scenario } = options.loaded
-    const seed = options.seed ?? scenario.seed
+    const resumed =
+      options.resume === undefined
+        ? undefined
+        : yield* resumePoint(options.resume, options.loaded, options.seed)
+    const seed = resumed?.seed ?? options.seed ?? scenario.seed
     const tasks = yield* Effect.forEach(scenario.tasks, (task) =>
       prepareTaskData(task, options.loaded.file, seed),
     )
-    const runId = makeRunId(scenario.name)
+    const runId = resumed?.runId ?? makeRunId(scenario.name)
 
-    yield* store.createRun({
-      id: runId,
-      scenarioName: scenario.name,
-      scenarioPath: options.loaded.file,
-      scenarioText: options.loaded.text,
-      seed,
-      versions: options.versions,
-      config: scenario,
-    })
-    yield* store.writeBatch({
-      agents: agentRows(runId, scenario, tasks[0]!),
-      itemLabels: tasks.flatMap((data) =>
-        (data.labels ?? []).map((label) => ({ runId, task: data.task.name, ...label })),
-      ),
-    })
+    if (resumed === undefined) {
+      yield* store.createRun({
+        id: runId,
+        scenarioName: scenario.name,
+        scenarioPath: options.loaded.file,
+        scenarioText: options.loaded.text,
+        seed,
+        versions: options.versions,
+        config: scenario,
+      })
+      yield* store.writeBatch({
+        agents: agentRows(runId, scenario, tasks[0]!),
+        itemLabels: tasks.flatMap((data) =>
+          (data.labels ?? []).map((label) => ({ runId, task: data.task.name, ...label })),
+        ),
+      })
+    }
     const started = Date.now()
     yield* progress.report({
       _tag: "RunStarted",
@@ -117,8 +129,9 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       }).pipe(Effect.provideService(ActorSystem, control))
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
+      const finished = (job: { repeat: number; data: TaskData; config: MethodConfig }) =>
+        resumed?.finished.has(cohortRowKey(job.repeat, job.data.task.name, methodLabel(job.config))) ?? false
       let done = 0
-      const total = scenario.repeats * tasks.length * scenario.methods.length * (scenario.rounds.length + 1)
       const draws = Array.from({ length: scenario.repeats }, (_, repeat) =>
         drawRepeatCanary(scenario, seed, repeat),
       )
@@ -189,11 +202,14 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         }).pipe(Effect.scoped)
 
       const parallel = options.parallel ?? Math.max(1, pool.size)
-      const repeats = Effect.forEach(jobs, playCohort, { concurrency: parallel, discard: true })
+      const left = jobs.filter((job) => !finished(job))
+      // Progress and ETA count what this invocation plays (a resumed run skips its finished cohorts).
+      const total = left.length * (scenario.rounds.length + 1)
+      const repeats = Effect.forEach(left, playCohort, { concurrency: parallel, discard: true })
       yield* pool.guard(repeats)
     }).pipe(
       Effect.scoped,
-      Effect.provide(runModelsLayer(options.loaded, seed)),
+      Effect.provide(runModelsLayer(options.loaded, seed, resumed?.spentTokens)),
       Effect.provide(options.transport ?? LocalTransport.layer()),
     )
 

@@ -1,5 +1,6 @@
 export * from "./Cohort.js"
 export * from "./Progress.js"
+export * from "./Resume.js"
 export * from "./RunError.js"
 export * from "./RunId.js"
 export * from "./RunScenario.js"

@@ -414,3 +414,131 @@ canary: { template: spam-code, candidates: 40 }
     )
   })
 })
+
+describe("runScenario --resume", () => {
+  const text = `
+name: resumable
+seed: 8
+repeats: 3
+rounds: [2, 4]
+models:
+  sim: { provider: sim }
+tasks: [{ kind: spam, testSize: 30 }]
+teachers: { count: 2, model: sim }
+students: { count: 1, model: sim }
+methods:
+  - { strategy: synthetic-examples }
+  - { name: originals, strategy: original-examples, privacy: { verbatim: flag } }
+canary: { template: spam-code, candidates: 30 }
+`
+  const loaded = Either.getOrThrow(parseScenario(join(dir, "resumable.yaml"), text))
+  /** Interrupts the run (as Ctrl-C would) once `rounds` rounds have been reported. */
+  const interruptAfter = (rounds: number) => {
+    let seen = 0
+    return Layer.succeed(Progress, {
+      report: (event) =>
+        event._tag === "RoundFinished" && ++seen === rounds ? Effect.interrupt : Effect.void,
+    })
+  }
+  const tables = (db: string, runId: string) =>
+    Effect.runPromise(
+      Effect.flatMap(Store, (store) =>
+        Effect.all({
+          curve: store.query(
+            "SELECT repeat, round, method, value FROM learning_curve WHERE run_id = ? ORDER BY 1, 2, 3",
+            [runId],
+          ),
+          lessons: store.query("SELECT id, text, sent, chosen FROM lessons WHERE run_id = ? ORDER BY id", [
+            runId,
+          ]),
+          usage: store.query(
+            "SELECT repeat, round, method, agent_id, calls FROM model_usage WHERE run_id = ? ORDER BY 1, 2, 3, 4",
+            [runId],
+          ),
+          leakage: store.query(
+            "SELECT repeat, method, metric, value FROM leakage_measures WHERE run_id = ? ORDER BY 1, 2, 3",
+            [runId],
+          ),
+          status: store.query("SELECT status FROM runs WHERE id = ?", [runId]),
+        }),
+      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    )
+
+  it("continues a stopped run where it stopped and ends with what an uninterrupted run stores", async () => {
+    const versions = { lyceum: "test", node: process.version }
+    const whole = await Effect.runPromise(
+      runScenario({ loaded, versions }).pipe(
+        Effect.provide([Store.layer({ filename: join(dir, "whole.db") }), Progress.silent]),
+      ),
+    )
+    const db = join(dir, "resumed.db")
+    // Stopped in the middle of the second cohort of repeat 1 (3 rounds per cohort: 0, 1, 2).
+    const stopped = await Effect.runPromise(
+      Effect.flip(
+        runScenario({ loaded, versions }).pipe(
+          Effect.provide([Store.layer({ filename: db }), interruptAfter(11)]),
+        ),
+      ),
+    )
+    if (stopped._tag !== "RunFailed") throw new Error(`expected RunFailed, got ${stopped._tag}`)
+    expect(stopped.status).toBe("stopped")
+    const partial = await tables(db, stopped.runId)
+    expect(partial.curve.length).toBeGreaterThan(0)
+    expect(partial.curve.length).toBeLessThan(18)
+
+    const rounds: Array<number> = []
+    const resumed = await Effect.runPromise(
+      runScenario({ loaded, versions, resume: stopped.runId }).pipe(
+        Effect.provide([
+          Store.layer({ filename: db }),
+          Layer.succeed(Progress, {
+            report: (event) => Effect.sync(() => event._tag === "RoundFinished" && rounds.push(event.round)),
+          }),
+        ]),
+      ),
+    )
+    expect(resumed.runId).toBe(stopped.runId)
+    // The finished cohorts are not played again: fewer rounds than the whole run's 18.
+    expect(rounds.length).toBeLessThan(18)
+    expect(rounds.length).toBeGreaterThanOrEqual(18 - partial.curve.length)
+    const a = await tables(join(dir, "whole.db"), whole.runId)
+    const b = await tables(db, stopped.runId)
+    expect(b.status).toEqual([{ status: "completed" }])
+    expect(b.curve).toEqual(a.curve)
+    expect(b.lessons.map((l) => ({ ...l, id: String(l.id) }))).toEqual(a.lessons)
+    expect(b.usage).toEqual(a.usage)
+    expect(b.leakage).toEqual(a.leakage)
+  })
+
+  it("refuses a changed scenario, a finished run and an unknown one, saying what to do", async () => {
+    const versions = { lyceum: "test", node: process.version }
+    const db = join(dir, "refuse.db")
+    const layers = [Store.layer({ filename: db }), Progress.silent] as const
+    const done = await Effect.runPromise(runScenario({ loaded, versions }).pipe(Effect.provide(layers)))
+    const again = await Effect.runPromise(
+      Effect.flip(runScenario({ loaded, versions, resume: done.runId }).pipe(Effect.provide(layers))),
+    )
+    expect(again.message).toContain("already complete")
+    const changed = Either.getOrThrow(
+      parseScenario(join(dir, "resumable.yaml"), text.replace("repeats: 3", "repeats: 4")),
+    )
+    const stopped = await Effect.runPromise(
+      Effect.flip(
+        runScenario({ loaded, versions }).pipe(
+          Effect.provide([Store.layer({ filename: db }), interruptAfter(2)]),
+        ),
+      ),
+    )
+    const runId = (stopped as { runId: string }).runId
+    const refused = await Effect.runPromise(
+      Effect.flip(runScenario({ loaded: changed, versions, resume: runId }).pipe(Effect.provide(layers))),
+    )
+    expect(refused.message).toMatch(
+      /differs from the scenario run .* was started with \(repeats\); only the budget may change/,
+    )
+    const unknown = await Effect.runPromise(
+      Effect.flip(runScenario({ loaded, versions, resume: "nope" }).pipe(Effect.provide(layers))),
+    )
+    expect(unknown.message).toContain("there is no run nope")
+  })
+})

@@ -48,6 +48,15 @@ export interface StoreService {
   /** Marks a finished or interrupted run `running` again (for resuming it); fails when there is no such run. */
   readonly reopenRun: (id: string) => Effect.Effect<void, StoreError>
   /**
+   * Deletes everything one cohort (repeat, task, method) of a run wrote: lessons with their findings,
+   * evaluations, model usage and leakage measures, in one transaction; returns the rows removed. A resumed run
+   * plays an unfinished cohort again from its start.
+   */
+  readonly deleteCohort: (
+    runId: string,
+    cohort: { readonly repeat: number; readonly task: string; readonly method: string },
+  ) => Effect.Effect<number, StoreError>
+  /**
    * Writes all rows in one transaction (agents first, then lessons, evaluations, model usage): either all of
    * them are stored or none. The runner calls this once per completed round, so a crash loses at most the
    * round in progress.
@@ -345,6 +354,21 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           "UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?",
           [id],
         ).pipe(Effect.withSpan("Store.reopenRun")),
+      deleteCohort: (runId, { repeat, task, method }) =>
+        attempt(`delete cohort ${repeat}/${task}/${method} of run ${runId}`, () =>
+          db
+            .transaction(() =>
+              ["lessons", "evaluations", "model_usage", "leakage_measures"].reduce(
+                (removed, table) =>
+                  removed +
+                  prepare(
+                    `DELETE FROM ${table} WHERE run_id = ? AND repeat = ? AND task = ? AND method = ?`,
+                  ).run(runId, repeat, task, method).changes,
+                0,
+              ),
+            )
+            .immediate(),
+        ).pipe(Effect.withSpan("Store.deleteCohort")),
       writeBatch,
       insertAgents: (agents) => writeBatch({ agents }),
       insertLessons: (lessons) => writeBatch({ lessons }),

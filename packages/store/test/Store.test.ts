@@ -441,3 +441,39 @@ describe("leakage and smuggling", () => {
     }),
   )
 })
+
+describe("deleteCohort", () => {
+  it.scoped("removes one cohort's rows, findings included, and leaves the others", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "cohort.db") })
+      yield* store.createRun(newRun("r1"))
+      yield* store.writeBatch({
+        agents: agents("r1"),
+        lessons: [lesson("r1", "a", { method: "m1" }), lesson("r1", "b", { method: "m2" })],
+        findings: [
+          {
+            runId: "r1",
+            lessonId: "a",
+            detector: "secret",
+            action: "flag",
+            start: 0,
+            end: 4,
+            matchedHash: "h",
+            reason: "r",
+          },
+        ],
+        evaluations: [
+          ...evaluations("r1", { repeat: 0, round: 1, student: "student-1", method: "m1" }, [1, 0]),
+          ...evaluations("r1", { repeat: 0, round: 1, student: "student-1", method: "m2" }, [1]),
+        ],
+        modelUsage: [usage("r1", { method: "m1" })],
+      })
+      const removed = yield* store.deleteCohort("r1", { repeat: 0, task: "spam", method: "m1" })
+      expect(removed).toBe(4)
+      expect(yield* store.query("SELECT id FROM lessons")).toEqual([{ id: "b" }])
+      expect(yield* store.query("SELECT COUNT(*) AS n FROM filter_findings")).toEqual([{ n: 0 }])
+      expect(yield* store.query("SELECT DISTINCT method FROM evaluations")).toEqual([{ method: "m2" }])
+      expect(yield* store.deleteCohort("r1", { repeat: 1, task: "spam", method: "m2" })).toBe(0)
+    }),
+  )
+})

@@ -1,0 +1,88 @@
+import type { LoadedScenario, Scenario } from "@lyceum/scenario"
+import { Store, type StoreError } from "@lyceum/store"
+import { Data, Effect, Option } from "effect"
+
+/** A run that cannot be continued as asked; the message says why and what to do. */
+export class CannotResume extends Data.TaggedError("CannotResume")<{ readonly message: string }> {}
+
+/** Where a resumed run picks up: its seed, the cohorts it finished, the tokens it already spent. */
+export interface ResumePoint {
+  readonly runId: string
+  readonly seed: number
+  /** `repeat/task/method` of every cohort whose every round is stored. */
+  readonly finished: ReadonlySet<string>
+  readonly spentTokens: number
+}
+
+/** The key `finished` uses for a cohort. */
+export const cohortRowKey = (repeat: number, task: string, method: string) => `${repeat}/${task}/${method}`
+
+/** The scenario as compared on resume: everything but the budget, which may be raised to continue. */
+const comparable = (config: unknown): Record<string, unknown> => {
+  const { budget: _budget, ...rest } = JSON.parse(JSON.stringify(config)) as Record<string, unknown>
+  return rest
+}
+
+/**
+ * Checks that `runId` can continue with this scenario and seed, finds the cohorts it finished (all rounds
+ * stored: each round is one transaction, so a partial cohort lacks its last rounds), deletes whatever the
+ * unfinished ones wrote (they are played again from their start, with the same seeds, so the finished run is
+ * the one an uninterrupted run would have stored), and marks the run running again.
+ */
+export const resumePoint = (
+  runId: string,
+  loaded: LoadedScenario,
+  seed: number | undefined,
+): Effect.Effect<ResumePoint, CannotResume | StoreError, Store> =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    const run = yield* store.getRun(runId)
+    if (Option.isNone(run))
+      return yield* new CannotResume({ message: `there is no run ${runId} in ${store.filename} to resume` })
+    const { value } = run
+    if (value.status === "completed")
+      return yield* new CannotResume({ message: `run ${runId} is already complete; nothing to resume` })
+    if (seed !== undefined && seed !== value.seed)
+      return yield* new CannotResume({
+        message: `run ${runId} was played with seed ${value.seed}, not ${seed}; drop --seed to resume it`,
+      })
+    const before = comparable(value.config)
+    const now = comparable(loaded.scenario satisfies Scenario)
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
+      (key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]),
+    )
+    if (changed.length > 0)
+      return yield* new CannotResume({
+        message:
+          `${loaded.file} differs from the scenario run ${runId} was started with (${changed.join(", ")}); ` +
+          "only the budget may change on resume: restore the file, or start a new run",
+      })
+
+    const rounds = loaded.scenario.rounds.length + 1
+    const stored = yield* store.query(
+      `SELECT repeat, task, method FROM evaluations WHERE run_id = ?
+       GROUP BY repeat, task, method HAVING COUNT(DISTINCT round) = ?`,
+      [runId, rounds],
+    )
+    const finished = new Set(
+      stored.map((r) => cohortRowKey(Number(r.repeat), String(r.task), String(r.method))),
+    )
+    const started = yield* store.query(
+      `SELECT repeat, task, method FROM evaluations WHERE run_id = ?
+       UNION SELECT repeat, task, method FROM lessons WHERE run_id = ?
+       UNION SELECT repeat, task, method FROM model_usage WHERE run_id = ?
+       UNION SELECT repeat, task, method FROM leakage_measures WHERE run_id = ?`,
+      [runId, runId, runId, runId],
+    )
+    for (const row of started) {
+      const cohort = { repeat: Number(row.repeat), task: String(row.task), method: String(row.method) }
+      if (!finished.has(cohortRowKey(cohort.repeat, cohort.task, cohort.method)))
+        yield* store.deleteCohort(runId, cohort)
+    }
+    const [spent] = yield* store.query(
+      "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens FROM model_usage WHERE run_id = ?",
+      [runId],
+    )
+    yield* store.reopenRun(runId)
+    return { runId, seed: value.seed, finished, spentTokens: Number(spent?.tokens ?? 0) }
+  })
