@@ -64,6 +64,23 @@ describe("lyceum CLI, end to end", () => {
     sqlite.close()
   })
 
+  it("writes the run as one HTML page with its learning-curve chart", () => {
+    const out = join(dir, "report.html")
+    const result = lyceum("report", "--db", db, "--format", "html", "--out", out)
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain(`wrote ${out}`)
+    const page = readFileSync(out, "utf8")
+    expect(page).toMatch(/^<!doctype html>/)
+    expect(page).toContain("<h2>Learning curves</h2>")
+    // One series (synthetic examples), a marker per round: n = 0, 2, 4, 6, 8.
+    expect(page.match(/<g class="series" data-label="synthetic-examples">/g)).toHaveLength(1)
+    expect(page.match(/<circle /g)).toHaveLength(5)
+    expect(page).not.toContain("NaN")
+    const bad = lyceum("report", "--db", db, "--format", "html", "--out", join(dir, "missing-dir", "r.html"))
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain("cannot write the report to")
+  })
+
   it("reports the stored run as JSON and CSV", () => {
     const json = JSON.parse(lyceum("report", "--db", db, "--format", "json").stdout)
     expect(json.learningCurve).toHaveLength(5)

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs"
 import { Command, Options } from "@effect/cli"
 import {
   cultureRows,
@@ -10,6 +11,7 @@ import {
   formatSmugglingTable,
   formatTable1,
   formatTable2,
+  htmlReport,
   leakageSummaries,
   leakageToCsv,
   paperTable1,
@@ -32,6 +34,12 @@ class NoRuns extends Data.TaggedError("NoRuns")<{ readonly db: string }> {
   }
 }
 
+class CannotWrite extends Data.TaggedError("CannotWrite")<{ readonly file: string; readonly cause: string }> {
+  override get message() {
+    return `cannot write the report to ${this.file} (${this.cause}); choose another --out`
+  }
+}
+
 class UnknownRun extends Data.TaggedError("UnknownRun")<{ readonly db: string; readonly runId: string }> {
   override get message() {
     return `no run "${this.runId}" in ${this.db}: omit --run for the latest, or list runs with: sqlite3 ${this.db} "select id, scenario_name, status from runs"`
@@ -42,7 +50,16 @@ const runOption = Options.text("run").pipe(
   Options.withDescription("run id (default: the latest run in the database)"),
   Options.optional,
 )
-const formatOption = Options.choice("format", ["table", "json", "csv"]).pipe(Options.withDefault("table"))
+const formatOption = Options.choice("format", ["table", "json", "csv", "html"]).pipe(
+  Options.withDescription(
+    "table (text with charts), json, csv, or html: one self-contained page with every chart and table of the run",
+  ),
+  Options.withDefault("table"),
+)
+const outOption = Options.file("out").pipe(
+  Options.withDescription("write the report to this file instead of standard output"),
+  Options.optional,
+)
 const tableOption = Options.choice("table", [
   "curve",
   "table1",
@@ -62,7 +79,7 @@ const tableOption = Options.choice("table", [
 
 /** Prints rows as JSON, CSV or the table's text form. */
 const emit = <A>(
-  format: "table" | "json" | "csv",
+  format: "table" | "json" | "csv" | "html",
   rows: A,
   csv: (rows: A) => string,
   text: (rows: A) => string,
@@ -76,8 +93,15 @@ const emit = <A>(
 /** `lyceum report`: the learning curve of one run as a table (with a chart), JSON or CSV. */
 export const reportCommand = Command.make(
   "report",
-  { db: dbOption, run: runOption, format: formatOption, table: tableOption, verbose: verboseOption },
-  ({ db, run, format, table }) =>
+  {
+    db: dbOption,
+    run: runOption,
+    format: formatOption,
+    table: tableOption,
+    out: outOption,
+    verbose: verboseOption,
+  },
+  ({ db, run, format, table, out }) =>
     Effect.gen(function* () {
       const store = yield* Store
       const runId = Option.isSome(run)
@@ -97,6 +121,15 @@ export const reportCommand = Command.make(
           }),
         ),
       )
+      if (format === "html") {
+        const page = yield* htmlReport(info)
+        if (Option.isNone(out)) return yield* Effect.sync(() => void process.stdout.write(page))
+        yield* Effect.try({
+          try: () => writeFileSync(out.value, page),
+          catch: (cause) => new CannotWrite({ file: out.value, cause: String(cause) }),
+        })
+        return yield* Console.error(`wrote ${out.value}`)
+      }
       if (table === "leakage")
         return yield* emit(format, yield* leakageSummaries(runId), leakageToCsv, formatLeakageTable)
       if (table === "smuggling")

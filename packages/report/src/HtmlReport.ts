@@ -1,0 +1,118 @@
+import type { RunRow } from "@lyceum/store"
+import { Store, type StoreError } from "@lyceum/store"
+import { Effect } from "effect"
+import escapeHtml from "escape-html"
+import { cultureRows, formatCultureTable } from "./CultureTable.js"
+import { formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
+import { summarizeCurve } from "./LearningCurve.js"
+import { formatTable2, paperTable2 } from "./PaperTables.js"
+import { paperTableRows } from "./RunScores.js"
+import { formatSmugglingTable, smugglingRows } from "./SmugglingTable.js"
+import { type SvgSeries, svgLineChart, svgRankStrip } from "./SvgChart.js"
+
+const STYLE = `
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 980px; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2.2rem; }
+.meta { color: #555; } pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: 12.5px; }
+svg.chart { display: block; margin: .8rem 0; max-width: 100%; height: auto; }
+`
+
+const section = (title: string, body: string) => `<section><h2>${escapeHtml(title)}</h2>${body}</section>`
+const pre = (text: string) => `<pre>${escapeHtml(text)}</pre>`
+
+/**
+ * One self-contained HTML page for a run (no scripts, no network): its learning curves as charts (mean over
+ * repeats ± SEM, by prompt size), the methods × tasks table, and when the run measured them the Secret Sharer
+ * ranks as a strip plot with the leakage table, an adversarial teacher's smuggling, and the cultural gap.
+ */
+export const htmlReport = (run: RunRow): Effect.Effect<string, StoreError, Store> =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    const points = summarizeCurve(yield* store.learningCurve(run.id))
+    const sections: Array<string> = []
+
+    const tasks = [...new Set(points.map((p) => `${p.task}\u0000${p.metric}`))]
+    const students = new Set(points.map((p) => p.student))
+    const curves = tasks.map((key) => {
+      const [task, metric] = key.split("\u0000") as [string, string]
+      const mine = points.filter((p) => p.task === task && p.metric === metric)
+      const labels = [
+        ...new Set(mine.map((p) => (students.size > 1 ? `${p.method} · ${p.student}` : p.method))),
+      ]
+      const series: Array<SvgSeries> = labels.map((label) => ({
+        label,
+        points: mine
+          .filter((p) => (students.size > 1 ? `${p.method} · ${p.student}` : p.method) === label)
+          .map((p) => ({
+            x: p.n,
+            y: p.mean,
+            ...(p.sem !== undefined && { lo: p.mean - p.sem, hi: p.mean + p.sem }),
+          })),
+      }))
+      return svgLineChart(series, {
+        title: `${task}: ${metric} by prompt size (mean over repeats ± SEM)`,
+        xLabel: "lessons in the student's prompt (n)",
+        yLabel: metric,
+      })
+    })
+    sections.push(
+      section("Learning curves", curves.length === 0 ? "<p>No evaluations stored yet.</p>" : curves.join("")),
+    )
+
+    const scores = yield* paperTableRows(run.id)
+    if (scores.length > 0) sections.push(section("Methods × tasks", pre(formatTable2(paperTable2(scores)))))
+
+    const ranks = yield* store.query(
+      "SELECT method, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY method, repeat",
+      [run.id],
+    )
+    const leakage = yield* leakageSummaries(run.id)
+    const candidates = leakage.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates
+    if (leakage.length > 0) {
+      const methods = [...new Set(ranks.map((r) => String(r.method)))]
+      const strip =
+        candidates === undefined || methods.length === 0
+          ? ""
+          : svgRankStrip(
+              methods.map((method) => ({
+                label: method,
+                ranks: ranks.filter((r) => r.method === method).map((r) => Number(r.value)),
+              })),
+              candidates,
+              `Secret Sharer: the canary's rank among ${candidates} candidates, one dot per trial`,
+            )
+      sections.push(section("Leakage", strip + pre(formatLeakageTable(leakage))))
+    }
+
+    const smuggling = yield* smugglingRows(run.id)
+    if (smuggling.length > 0)
+      sections.push(section("Adversarial teacher", pre(formatSmugglingTable(smuggling))))
+
+    const cultures = yield* cultureRows(run.id)
+    if (cultures.length > 0) {
+      const methods = [...new Set(cultures.map((c) => `${c.task} · ${c.method}`))]
+      const gap = svgLineChart(
+        methods.map((label) => ({
+          label,
+          points: cultures
+            .filter((c) => `${c.task} · ${c.method}` === label)
+            .map((c) => ({ x: c.round, y: c.gap })),
+        })),
+        { title: "Cultural gap: best culture's accuracy minus the worst's", xLabel: "round", yLabel: "gap" },
+      )
+      sections.push(section("Cultures", gap + pre(formatCultureTable(cultures))))
+    }
+
+    const title = `Lyceum run ${run.id}`
+    return (
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head><body>` +
+      `<h1>${escapeHtml(run.scenarioName)}</h1>` +
+      `<p class="meta">run ${escapeHtml(run.id)} · ${escapeHtml(run.status)} · seed ${run.seed} · started ` +
+      `${escapeHtml(run.startedAt)}${run.finishedAt === null ? "" : ` · finished ${escapeHtml(run.finishedAt)}`} · ` +
+      `scenario ${escapeHtml(run.scenarioPath)} (sha256 ${escapeHtml(run.scenarioHash.slice(0, 12))}…)</p>` +
+      (run.error === null ? "" : `<p class="meta">error: ${escapeHtml(run.error)}</p>`) +
+      sections.join("") +
+      "</body></html>\n"
+    )
+  })

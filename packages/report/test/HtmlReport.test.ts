@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type EvaluationRow, makeStore, Store } from "@lyceum/store"
+import { Effect, Option } from "effect"
+import { DomUtils, parseDocument } from "htmlparser2"
+import { afterAll, describe, expect, it } from "vitest"
+import { htmlReport } from "../src/HtmlReport.js"
+import { svgLineChart } from "../src/SvgChart.js"
+
+const dir = mkdtempSync(join(tmpdir(), "lyceum-html-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A method name a user could write, which must come out as text, never as markup. */
+const HOSTILE = "<script>alert(1)</script>"
+
+const graded = (
+  repeat: number,
+  round: number,
+  method: string,
+  scores: ReadonlyArray<number>,
+): Array<EvaluationRow> =>
+  scores.map((score, i) => ({
+    runId: "r1",
+    repeat,
+    round,
+    student: "student-1",
+    task: "sms-spam",
+    method,
+    n: 4 * round,
+    promptLessons: 4 * round,
+    metric: "accuracy",
+    itemId: `i${i}`,
+    answer: "spam",
+    target: "spam",
+    score,
+  }))
+
+const render = Effect.scoped(
+  Effect.gen(function* () {
+    const store = yield* makeStore({ filename: join(dir, "report.db") })
+    yield* store.createRun({
+      id: "r1",
+      scenarioName: "html",
+      scenarioPath: "html.yaml",
+      scenarioText: "name: html\n",
+      seed: 3,
+      versions: { lyceum: "test", node: process.version },
+      config: { canary: { template: "spam-code", candidates: 100 } },
+    })
+    yield* store.writeBatch({
+      agents: [
+        { runId: "r1", agentId: "teacher-1", role: "teacher", model: "sim", dataSize: 10 },
+        { runId: "r1", agentId: "student-1", role: "student", model: "sim", dataSize: null },
+      ],
+      evaluations: [0, 1].flatMap((repeat) =>
+        [0, 1, 2].flatMap((round) => [
+          ...graded(repeat, round, "original-examples", [1, round > 0 ? 1 : 0, 0, repeat]),
+          ...graded(repeat, round, HOSTILE, [round > 1 ? 1 : 0, 0, 0, 0]),
+        ]),
+      ),
+      leakage: [0, 1, 2].flatMap((repeat) =>
+        ["original-examples", HOSTILE].map((method, m) => ({
+          runId: "r1",
+          repeat,
+          round: 2,
+          task: "sms-spam",
+          method,
+          teacher: null,
+          student: "student-1",
+          metric: "canary_rank",
+          value: m === 0 ? 0 : 40 + repeat,
+        })),
+      ),
+    })
+    const run = Option.getOrThrow(yield* store.getRun("r1"))
+    return yield* htmlReport(run).pipe(Effect.provideService(Store, store))
+  }),
+)
+
+describe("HTML report", () => {
+  it("draws the learning curves, the methods table and the canary ranks, all as inert markup", async () => {
+    const page = await Effect.runPromise(render)
+    const doc = parseDocument(page)
+    const headings = DomUtils.getElementsByTagName("h2", doc).map((h) => DomUtils.textContent(h))
+    expect(headings).toEqual(["Learning curves", "Methods × tasks", "Leakage"])
+    // The hostile method name is text wherever it appears: no script element, escaped in the source.
+    expect(DomUtils.getElementsByTagName("script", doc)).toHaveLength(0)
+    expect(page).toContain("&lt;script&gt;")
+
+    const [curve, strip] = DomUtils.getElementsByTagName("svg", doc)
+    const byClass = (name: string, root: NonNullable<typeof curve>) =>
+      DomUtils.findAll((e) => e.attribs.class === name, [root])
+    const series = byClass("series", curve!)
+    expect(series.map((g) => g.attribs["data-label"]).sort()).toEqual([HOSTILE, "original-examples"].sort())
+    const seriesOf = (label: string) => series.find((g) => g.attribs["data-label"] === label)!
+    // One marker per round, at x = n, and a band (two repeats give a standard error).
+    for (const g of series) {
+      expect(DomUtils.getElementsByTagName("circle", g)).toHaveLength(3)
+      expect(byClass("band", g)).toHaveLength(1)
+    }
+    const paths = DomUtils.getElementsByTagName("path", curve!).map((p) => p.attribs.d ?? "")
+    for (const d of paths) expect(d).toMatch(/^M[\d.,LZ\s-]+$/)
+    // original-examples: round 2 mean is (1 + 1 + 0 + 0.5) / 4 = 0.625, drawn above the other method's 0.25.
+    const last = (g: (typeof series)[number]) =>
+      Number(DomUtils.getElementsByTagName("circle", g).at(-1)!.attribs.cy)
+    expect(last(seriesOf("original-examples"))).toBeLessThan(last(seriesOf(HOSTILE)))
+
+    const strips = byClass("strip", strip!)
+    expect(strips.map((g) => DomUtils.getElementsByTagName("circle", g).length)).toEqual([3, 3])
+    const xs = (label: string) =>
+      DomUtils.getElementsByTagName("circle", strips.find((g) => g.attribs["data-label"] === label)!).map(
+        (c) => Number(c.attribs.cx),
+      )
+    // Rank 0 every trial sits left of ranks 40–42.
+    expect(Math.max(...xs("original-examples"))).toBeLessThan(Math.min(...xs(HOSTILE)))
+    expect(DomUtils.textContent(strip!)).toContain("chance 49.50")
+  })
+
+  it("keeps a chart whole when every point shares one x or a series has a single point", () => {
+    const svg = svgLineChart([{ label: "one", points: [{ x: 0, y: 0.5 }] }], {
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+    })
+    expect(svg).not.toContain("NaN")
+    expect(svg).toContain("<circle")
+  })
+})
