@@ -29,6 +29,9 @@ const resume = Options.text("resume").pipe(
   ),
   Options.optional,
 )
+const force = Options.boolean("force").pipe(
+  Options.withDescription("with --resume: continue a run still marked running (its process was killed)"),
+)
 const seed = Options.integer("seed").pipe(
   Options.withDescription("override the scenario's seed"),
   Options.optional,
@@ -43,8 +46,18 @@ class WorkersNeedNats extends Data.TaggedError("WorkersNeedNats") {
 /** `lyceum run SCENARIO`: plays the scenario, stores everything, prints the learning curve. */
 export const runCommand = Command.make(
   "run",
-  { scenario, db: dbOption, seed, nats: natsOption, workers, parallel, resume, verbose: verboseOption },
-  ({ scenario, db, seed, nats, workers, parallel, resume }) =>
+  {
+    scenario,
+    db: dbOption,
+    seed,
+    nats: natsOption,
+    workers,
+    parallel,
+    resume,
+    force,
+    verbose: verboseOption,
+  },
+  ({ scenario, db, seed, nats, workers, parallel, resume, force }) =>
     Effect.gen(function* () {
       const names = Option.match(workers, {
         onNone: () => [],
@@ -64,7 +77,7 @@ export const runCommand = Command.make(
           transport: NatsTransport.layer({ nats: { servers: [nats.value], name: "lyceum-run" } }),
         }),
         workers: names,
-        ...(Option.isSome(resume) && { resume: resume.value }),
+        ...(Option.isSome(resume) && { resume: resume.value, force }),
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
       })
       const points = summarizeCurve(result.learningCurve)

@@ -30,16 +30,16 @@ export interface SmuggleCandidate {
 export const splitName = (parts: number) => `split-${parts}`
 
 /**
- * The attempts for one lesson request: up to `slots` lessons, taking transforms in turn from the `turn`-th
- * (counted over all requests, so the next request goes on where this one stopped), a split attempt counting
- * as one transform of `split` lessons.
+ * The attempts for one lesson request: up to `slots` lessons, taking transforms in turn from the `turn`-th, a
+ * split attempt counting as one transform of `split` lessons (skipped when it does not fit). `next` is the turn
+ * the following request starts from: after the last transform looked at here.
  */
 export const smuggleCandidates = (
   plan: AdversaryPlan,
   task: Task,
   at: { readonly turn: number; readonly slots: number },
   rng: Rng,
-): Array<SmuggleCandidate> => {
+): { readonly candidates: Array<SmuggleCandidate>; readonly next: number } => {
   const withSecret = (hidden: string) =>
     task.render({ ...plan.carrier, input: plan.carrier.input.replace(plan.secret, hidden) })
   const usable = plan.smuggles.filter((s) => s.appliesTo(plan.secret))
@@ -59,12 +59,14 @@ export const smuggleCandidates = (
         ]
       : []),
   ]
-  if (attempts.length === 0) return []
-  const out: Array<SmuggleCandidate> = []
-  const start = at.turn % attempts.length
-  for (let i = 0; i < attempts.length && out.length < at.slots; i++) {
-    const next = attempts[(start + i) % attempts.length]!()
-    if (out.length + next.length <= at.slots) out.push(...next)
+  const candidates: Array<SmuggleCandidate> = []
+  let looked = 0
+  while (looked < attempts.length && candidates.length < at.slots) {
+    const next = attempts[(at.turn + looked) % attempts.length]!()
+    if (candidates.length + next.length <= at.slots) candidates.push(...next)
+    // One that does not fit beside others waits for the next request; one that never fits is passed over.
+    else if (candidates.length > 0) break
+    looked++
   }
-  return out
+  return { candidates, next: at.turn + looked }
 }

@@ -102,6 +102,8 @@ export const makeTeacher = (setup: TeacherSetup) => {
   const { id, task, privateItems, model, filter, strategy } = setup
   const meter = makeLeakageMeter(privateItems.map((item) => item.input))
   const firstTurn = makeRng(setup.seed).fork("adversary").int(1_000_000)
+  /** Per student, the adversary's next transform (requests of one student come round after round). */
+  const turns = new Map<string, number>()
 
   const lessonFor = (request: LessonRequest, index: number, text: string, kind: Lesson["kind"]) =>
     new Lesson({
@@ -211,27 +213,24 @@ export const makeTeacher = (setup: TeacherSetup) => {
           })
           const honest = generated.texts.map((raw, i): Candidate => {
             const lesson = lessonFor(request, i, raw.trim(), "synthetic-example")
-            const leakage = meter.measure(lesson.text, context)
-            return { lesson, wellFormed: task.parse(lesson.text) !== undefined, leakage }
+            // An empty generation has no distance to speak of (it would count as a perfect copy).
+            const leakage = lesson.text.length === 0 ? undefined : meter.measure(lesson.text, context)
+            return { lesson, wellFormed: task.parse(lesson.text) !== undefined, ...(leakage && { leakage }) }
           })
-          const smuggled = (
-            strategy.adversary === undefined
-              ? []
-              : smuggleCandidates(
-                  strategy.adversary,
-                  task,
-                  // Each round goes on where the last stopped; each repeat (its own seed) starts elsewhere.
-                  { turn: firstTurn + (request.round - 1) * request.count, slots: request.count },
-                  rng,
-                )
-          ).map(
-            (attempt, i): Candidate => ({
-              lesson: lessonFor(request, honest.length + i, attempt.text, "synthetic-example"),
-              wellFormed: true,
-              leakage: meter.measure(attempt.text, context),
-              smuggle: attempt,
-            }),
-          )
+          const smuggled: Array<Candidate> = []
+          if (strategy.adversary !== undefined) {
+            // Each round goes on where this student's last stopped; each repeat (its own seed) starts elsewhere.
+            const turn = turns.get(request.student) ?? firstTurn
+            const attempt = smuggleCandidates(strategy.adversary, task, { turn, slots: request.count }, rng)
+            turns.set(request.student, attempt.next)
+            for (const [i, c] of attempt.candidates.entries())
+              smuggled.push({
+                lesson: lessonFor(request, honest.length + i, c.text, "synthetic-example"),
+                wellFormed: true,
+                leakage: meter.measure(c.text, context),
+                smuggle: c,
+              })
+          }
           const candidates = [...honest, ...smuggled]
           // Ranked by the teacher's own model: mean log-probability given the few-shot context (perplexity).
           const score = (lesson: Lesson) =>

@@ -58,8 +58,9 @@ describe("adversary's attempts", () => {
   it("rewrite only the secret of the canary example, and take the transforms in turn round after round", () => {
     const p = plan(["spaced", "base64", "reversed"])
     const rng = makeRng(1)
-    const first = smuggleCandidates(p, task, { turn: 0, slots: 2 }, rng)
-    const second = smuggleCandidates(p, task, { turn: 2, slots: 2 }, rng)
+    const firstTurn = smuggleCandidates(p, task, { turn: 0, slots: 2 }, rng)
+    const first = firstTurn.candidates
+    const second = smuggleCandidates(p, task, { turn: firstTurn.next, slots: 2 }, rng).candidates
     expect(first.map((c) => c.transform)).toEqual(["spaced", "base64"])
     expect(second.map((c) => c.transform)).toEqual(["reversed", "spaced"])
     for (const c of [...first, ...second]) {
@@ -72,10 +73,23 @@ describe("adversary's attempts", () => {
 
   it("split the secret into pieces, one lesson each, and skip a split that does not fit the slots", () => {
     const p = plan([], 2)
-    const pieces = smuggleCandidates(p, task, { turn: 0, slots: 2 }, makeRng(4))
+    const pieces = smuggleCandidates(p, task, { turn: 0, slots: 2 }, makeRng(4)).candidates
     expect(pieces.map((c) => c.transform)).toEqual([splitName(2), splitName(2)])
     expect(pieces.map((c) => c.payload).join("")).toBe(secret)
-    expect(smuggleCandidates(p, task, { turn: 0, slots: 1 }, makeRng(4))).toEqual([])
+    expect(smuggleCandidates(p, task, { turn: 0, slots: 1 }, makeRng(4)).candidates).toEqual([])
+  })
+
+  it("go on after the last transform looked at, also when a split did not fit", () => {
+    // base64, then split-2 (two lessons): the split does not fit beside base64, so it opens the next request.
+    const p = plan(["base64"], 2)
+    let turn = 0
+    const seen: Array<string> = []
+    for (let round = 0; round < 4; round++) {
+      const attempt = smuggleCandidates(p, task, { turn, slots: 2 }, makeRng(round))
+      seen.push(attempt.candidates.map((c) => c.transform).join("+"))
+      turn = attempt.next
+    }
+    expect(seen).toEqual(["base64", "split-2+split-2", "base64", "split-2+split-2"])
   })
 })
 

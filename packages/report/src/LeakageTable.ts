@@ -9,7 +9,10 @@ export interface LeakageSummary {
   readonly method: string
   /** The Secret Sharer over every student measured (trials = repeats × students); absent without a canary. */
   readonly secretSharer: SecretSharerSummary | undefined
-  /** Share of generated candidates that copy a private example verbatim, whatever the filter did with them. */
+  /**
+   * Share of generated candidates that copy a private example verbatim, whatever the filter did with them
+   * (runs stored before this was measured: the share the verbatim detector matched).
+   */
   readonly verbatimCopyRate: number | undefined
   /** Mean normalised insert/delete distance of generated candidates to their prompt (paper Table 6). */
   readonly normalizedDistance: number | undefined
@@ -35,7 +38,8 @@ export const leakageSummaries = (
       [runId],
     )
     const lessons = yield* store.query(
-      `SELECT task, method, AVG(verbatim_copy) AS verbatim, AVG(distance) AS distance
+      `SELECT task, method, AVG(COALESCE(verbatim_copy, filter_detector = 'verbatim')) AS verbatim,
+         AVG(distance) AS distance
        FROM lessons WHERE run_id = ? AND kind = 'synthetic-example' AND smuggle IS NULL GROUP BY task, method`,
       [runId],
     )

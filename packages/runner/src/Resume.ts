@@ -11,7 +11,14 @@ export interface ResumePoint {
   readonly seed: number
   /** `repeat/task/method` of every cohort whose every round is stored. */
   readonly finished: ReadonlySet<string>
+  /** Every token the run's stored rounds used, unfinished cohorts' included (they were spent). */
   readonly spentTokens: number
+  /** Cohorts with rows that are not finished: deleted by `reopenForResume`. */
+  readonly unfinished: ReadonlyArray<{
+    readonly repeat: number
+    readonly task: string
+    readonly method: string
+  }>
 }
 
 /** The key `finished` uses for a cohort. */
@@ -24,15 +31,14 @@ const comparable = (config: unknown): Record<string, unknown> => {
 }
 
 /**
- * Checks that `runId` can continue with this scenario and seed, finds the cohorts it finished (all rounds
- * stored: each round is one transaction, so a partial cohort lacks its last rounds), deletes whatever the
- * unfinished ones wrote (they are played again from their start, with the same seeds, so the finished run is
- * the one an uninterrupted run would have stored), and marks the run running again.
+ * Checks, without changing anything, that `runId` can continue with this scenario and seed, and finds the
+ * cohorts it finished (all rounds stored: each round is one transaction, so a partial cohort lacks its last
+ * rounds). A run still marked `running` is refused unless `force`: its process may be alive and writing.
  */
 export const resumePoint = (
   runId: string,
   loaded: LoadedScenario,
-  seed: number | undefined,
+  options: { readonly seed?: number | undefined; readonly force?: boolean | undefined } = {},
 ): Effect.Effect<ResumePoint, CannotResume | StoreError, Store> =>
   Effect.gen(function* () {
     const store = yield* Store
@@ -42,6 +48,13 @@ export const resumePoint = (
     const { value } = run
     if (value.status === "completed")
       return yield* new CannotResume({ message: `run ${runId} is already complete; nothing to resume` })
+    if (value.status === "running" && options.force !== true)
+      return yield* new CannotResume({
+        message:
+          `run ${runId} is marked running: if its process is still playing it, let it finish; if that process ` +
+          "was killed, resume with --force",
+      })
+    const seed = options.seed
     if (seed !== undefined && seed !== value.seed)
       return yield* new CannotResume({
         message: `run ${runId} was played with seed ${value.seed}, not ${seed}; drop --seed to resume it`,
@@ -74,15 +87,23 @@ export const resumePoint = (
        UNION SELECT repeat, task, method FROM leakage_measures WHERE run_id = ?`,
       [runId, runId, runId, runId],
     )
-    for (const row of started) {
-      const cohort = { repeat: Number(row.repeat), task: String(row.task), method: String(row.method) }
-      if (!finished.has(cohortRowKey(cohort.repeat, cohort.task, cohort.method)))
-        yield* store.deleteCohort(runId, cohort)
-    }
+    const unfinished = started
+      .map((row) => ({ repeat: Number(row.repeat), task: String(row.task), method: String(row.method) }))
+      .filter((c) => !finished.has(cohortRowKey(c.repeat, c.task, c.method)))
     const [spent] = yield* store.query(
       "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens FROM model_usage WHERE run_id = ?",
       [runId],
     )
-    yield* store.reopenRun(runId)
-    return { runId, seed: value.seed, finished, spentTokens: Number(spent?.tokens ?? 0) }
+    return { runId, seed: value.seed, finished, unfinished, spentTokens: Number(spent?.tokens ?? 0) }
+  })
+
+/**
+ * Deletes whatever the unfinished cohorts wrote (they are played again from their start, with the same seeds,
+ * so the finished run is the one an uninterrupted run would have stored) and marks the run running again.
+ */
+export const reopenForResume = (point: ResumePoint): Effect.Effect<void, StoreError, Store> =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    for (const cohort of point.unfinished) yield* store.deleteCohort(point.runId, cohort)
+    yield* store.reopenRun(point.runId)
   })

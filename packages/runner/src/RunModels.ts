@@ -1,8 +1,17 @@
 import { dirname, resolve } from "node:path"
-import { Metering, ModelRegistry } from "@lyceum/models"
+import { Metering, ModelRegistry, type RunBudget } from "@lyceum/models"
 import type { LoadedScenario } from "@lyceum/scenario"
 import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
 import { Layer } from "effect"
+
+/**
+ * What is left of a run's budget after `spentTokens` (a resumed run spent part of it before). Cost is not
+ * stored per call, so a resumed run's cost budget starts again from zero.
+ */
+export const budgetLeft = (budget: RunBudget | undefined, spentTokens: number): RunBudget | undefined =>
+  budget?.maxTokens === undefined
+    ? budget
+    : { ...budget, maxTokens: Math.max(1, budget.maxTokens - spentTokens) }
 
 /** Priors for sim students that know one culture: `corpus: culture:<id>` in a sim model's config. */
 const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
@@ -14,11 +23,7 @@ const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`cultu
  */
 export const runModelsLayer = (loaded: LoadedScenario, seed: number, spentTokens = 0) => {
   const { scenario } = loaded
-  // A resumed run has spent part of its token budget already.
-  const budget =
-    scenario.budget?.maxTokens === undefined
-      ? scenario.budget
-      : { ...scenario.budget, maxTokens: Math.max(1, scenario.budget.maxTokens - spentTokens) }
+  const budget = budgetLeft(scenario.budget, spentTokens)
   return ModelRegistry.layer({
     models: scenario.models,
     seed,

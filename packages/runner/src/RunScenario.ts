@@ -25,11 +25,11 @@ import {
 } from "./Cohort.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
-import { cohortRowKey, resumePoint } from "./Resume.js"
+import { cohortRowKey, reopenForResume, resumePoint } from "./Resume.js"
 import { type CanaryDrawn, canaryForTask, drawRepeatCanary } from "./RunCanary.js"
 import { RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
-import { runModelsLayer } from "./RunModels.js"
+import { budgetLeft, runModelsLayer } from "./RunModels.js"
 import { prepareTaskData, type TaskData } from "./TaskData.js"
 import { type WorkerPool, workerPool } from "./WorkerPool.js"
 
@@ -57,6 +57,8 @@ export interface RunOptions<TE = never> {
    * again from their start. The scenario must be the one the run started with (its budget may differ).
    */
   readonly resume?: string
+  /** Resume a run still marked `running` (its process was killed). */
+  readonly force?: boolean
 }
 
 export interface RunResult {
@@ -80,14 +82,15 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     const resumed =
       options.resume === undefined
         ? undefined
-        : yield* resumePoint(options.resume, options.loaded, options.seed)
+        : yield* resumePoint(options.resume, options.loaded, { seed: options.seed, force: options.force })
     const seed = resumed?.seed ?? options.seed ?? scenario.seed
     const tasks = yield* Effect.forEach(scenario.tasks, (task) =>
       prepareTaskData(task, options.loaded.file, seed),
     )
     const runId = resumed?.runId ?? makeRunId(scenario.name)
 
-    if (resumed === undefined) {
+    if (resumed !== undefined) yield* reopenForResume(resumed)
+    else {
       yield* store.createRun({
         id: runId,
         scenarioName: scenario.name,
@@ -126,6 +129,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         scenarioText: options.loaded.text,
         seed,
         readyWaitMs: options.workerWaitMs ?? 30_000,
+        spentTokens: resumed?.spentTokens ?? 0,
       }).pipe(Effect.provideService(ActorSystem, control))
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
@@ -197,7 +201,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             })
             usageBefore = usage
             // Agents on workers spend outside this process's budget check: stop at the round's end.
-            if (pool.size > 0) yield* pool.checkBudget(usage, scenario.budget)
+            if (pool.size > 0)
+              yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spentTokens ?? 0))
           }
         }).pipe(Effect.scoped)
 

@@ -10,8 +10,8 @@ import { runModelsLayer } from "./RunModels.js"
 import { prepareTaskData, type TaskData } from "./TaskData.js"
 import {
   type CohortKey,
+  HeartbeatProtocol,
   heartbeatAddress,
-  Ping,
   WorkerFailed,
   WorkerProtocol,
   workerAddress,
@@ -63,9 +63,10 @@ export const runWorker = (options: WorkerOptions) =>
           onRight: Effect.succeed,
         })
         const scope = yield* Scope.make()
-        const models = yield* Layer.buildWithScope(runModelsLayer(loaded, key.seed), scope).pipe(
-          Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
-        )
+        const models = yield* Layer.buildWithScope(
+          runModelsLayer(loaded, key.seed, key.spentTokens),
+          scope,
+        ).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))
         const run: HostedRun = { loaded, scope, models, data: new Map() }
         runs.set(key.runId, run)
         return run
@@ -140,6 +141,15 @@ export const runWorker = (options: WorkerOptions) =>
                 Effect.zipRight(run === undefined ? Effect.void : Scope.close(run.scope, Exit.void)),
               )
             }),
+          Ping: () => pong,
+        }),
+      ),
+    )
+    yield* system.spawn(
+      heartbeatAddress(name),
+      Actor.make(
+        HeartbeatProtocol,
+        Effect.succeed({
           ReportUsage: ({ runId }) => {
             const run = runs.get(runId)
             return run === undefined
@@ -156,7 +166,6 @@ export const runWorker = (options: WorkerOptions) =>
         }),
       ),
     )
-    yield* system.spawn(heartbeatAddress(name), Actor.make(Ping, Effect.succeed({ Ping: () => pong })))
     yield* Effect.addFinalizer(() =>
       Effect.forEach([...cohorts.values(), ...[...runs.values()].map((r) => r.scope)], (scope) =>
         Scope.close(scope, Exit.void),

@@ -6,12 +6,13 @@ import { describeFailure } from "./Failure.js"
 import {
   type CohortKey,
   FinishRun,
+  HeartbeatProtocol,
   HostAgents,
   heartbeatAddress,
   Ping,
   ReleaseAgents,
   ReportUsage,
-  type WorkerFailed,
+  WorkerFailed,
   WorkerProtocol,
   workerAddress,
 } from "./WorkerProtocol.js"
@@ -51,6 +52,8 @@ export interface PoolRun {
   readonly seed: number
   /** How long to wait for the named workers to come up. */
   readonly readyWaitMs: number
+  /** Tokens a resumed run spent before (0 for a new run). */
+  readonly spentTokens: number
 }
 
 /** The coordinator's view of the workers hosting a run's agents. */
@@ -100,11 +103,12 @@ export const workerPool = (
     ? Effect.succeed(inProcess)
     : Effect.gen(function* () {
         const system = yield* ActorSystem
-        const workers = names.map((name) => ({
+        const workers = [...new Set(names)].map((name) => ({
           name,
           ref: system.refFor(workerAddress(name), WorkerProtocol),
-          heartbeat: system.refFor(heartbeatAddress(name), Ping),
-          hosted: "no agents",
+          heartbeat: system.refFor(heartbeatAddress(name), HeartbeatProtocol),
+          /** What it hosts now, per cohort, for the message when it is lost. */
+          hosted: new Map<string, string>(),
           /** Stopped answering: nothing more is asked of it (each ask would only wait for its timeout). */
           dead: false,
         }))
@@ -125,27 +129,33 @@ export const workerPool = (
         const missing = workers.filter((_, i) => Option.isNone(answered[i]!)).map((w) => w.name)
         if (missing.length > 0)
           return yield* new WorkersUnavailable({ missing, waitedMs: Date.now() - started })
-        yield* Effect.addFinalizer(() =>
-          Effect.forEach(
-            workers,
-            (w) =>
-              w.ref
+        const finish = (w: (typeof workers)[number]) =>
+          w.dead
+            ? Effect.void
+            : w.ref
                 .ask(new FinishRun({ runId: run.runId }), { timeout: Duration.seconds(10) })
-                .pipe(Effect.ignore),
-            { concurrency: "unbounded", discard: true },
-          ),
+                .pipe(Effect.ignore)
+        // A worker may still hold this run from an earlier attempt (a resumed run keeps its id): start afresh.
+        yield* Effect.forEach(workers, finish, { concurrency: "unbounded", discard: true })
+        yield* Effect.addFinalizer(() =>
+          Effect.forEach(workers, finish, { concurrency: "unbounded", discard: true }),
         )
 
         const lost = yield* Deferred.make<never, WorkerLost>()
         const lostWith = (w: (typeof workers)[number]) => (error: unknown) => {
           w.dead = true
-          return new WorkerLost({ worker: w.name, hosted: w.hosted, cause: describeFailure(error) })
+          const hosted = [...w.hosted.entries()].map(([cohort, agents]) => `${agents} of ${cohort}`)
+          return new WorkerLost({
+            worker: w.name,
+            hosted: hosted.length === 0 ? "no agents" : hosted.join("; "),
+            cause: describeFailure(error),
+          })
         }
         yield* Effect.forkScoped(
           Effect.forEach(
             workers,
             (w) =>
-              w.ref
+              w.heartbeat
                 .ask(new Ping(), { timeout: HEARTBEAT_TIMEOUT })
                 .pipe(Effect.mapError(lostWith(w)), Effect.repeat(Schedule.spaced(HEARTBEAT))),
             { concurrency: "unbounded", discard: true },
@@ -160,6 +170,7 @@ export const workerPool = (
               scenarioFile: run.scenarioFile,
               scenarioText: run.scenarioText,
               seed: run.seed,
+              spentTokens: run.spentTokens,
               ...cohort,
             }
             const dealt = workers.map(() => ({
@@ -175,17 +186,38 @@ export const workerPool = (
               (w, k) => {
                 const share = dealt[k]!
                 if (share.teachers.length + share.students.length === 0) return Effect.void
-                w.hosted = [...share.teachers.map(teacherId), ...share.students.map(studentId)].join(", ")
+                const cohortName = `repeat ${key.repeat}, task ${key.task}, method ${key.method}`
                 return Effect.acquireRelease(
-                  w.ref
-                    .ask(new HostAgents({ cohort: key, ...share }), { timeout: Duration.minutes(2) })
-                    .pipe(Effect.mapError((e) => (e._tag === "WorkerFailed" ? e : lostWith(w)(e)))),
+                  w.ref.ask(new HostAgents({ cohort: key, ...share }), { timeout: Duration.minutes(2) }).pipe(
+                    // No answer means the worker is gone; any other refusal is its own failure, said as is.
+                    Effect.mapError((e) =>
+                      e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
+                        ? lostWith(w)(e)
+                        : e._tag === "WorkerFailed"
+                          ? e
+                          : new WorkerFailed({
+                              worker: w.name,
+                              message: `worker ${w.name}: ${describeFailure(e)}`,
+                            }),
+                    ),
+                    Effect.tap(() =>
+                      Effect.sync(() =>
+                        w.hosted.set(
+                          cohortName,
+                          [...share.teachers.map(teacherId), ...share.students.map(studentId)].join(", "),
+                        ),
+                      ),
+                    ),
+                  ),
                   () =>
                     w.dead
                       ? Effect.void
-                      : w.ref
-                          .ask(new ReleaseAgents({ cohort: key }), { timeout: Duration.seconds(10) })
-                          .pipe(Effect.ignore),
+                      : Effect.sync(() => w.hosted.delete(cohortName)).pipe(
+                          Effect.zipRight(
+                            w.ref.ask(new ReleaseAgents({ cohort: key }), { timeout: Duration.seconds(10) }),
+                          ),
+                          Effect.ignore,
+                        ),
                 )
               },
               { concurrency: "unbounded", discard: true },
@@ -196,7 +228,7 @@ export const workerPool = (
           Effect.forEach(
             workers,
             (w) =>
-              w.ref
+              w.heartbeat
                 .ask(new ReportUsage({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT })
                 .pipe(Effect.mapError(lostWith(w))),
             { concurrency: "unbounded" },

@@ -23,6 +23,8 @@ export const CohortKey = Schema.Struct({
   repeat: Schema.Int,
   task: Schema.Int,
   method: Schema.Int,
+  /** Tokens a resumed run spent before: the worker's models are held to what is left of the budget. */
+  spentTokens: Schema.Number,
 })
 export type CohortKey = typeof CohortKey.Type
 
@@ -89,7 +91,10 @@ export class Ping extends Schema.TaggedRequest<Ping>()("Ping", {
   payload: {},
 }) {}
 
-export const WorkerProtocol = Schema.Union(HostAgents, ReleaseAgents, FinishRun, ReportUsage, Ping)
+export const WorkerProtocol = Schema.Union(HostAgents, ReleaseAgents, FinishRun, Ping)
+
+/** What a worker's heartbeat actor answers: quick questions that must not wait behind a cohort's set-up. */
+export const HeartbeatProtocol = Schema.Union(Ping, ReportUsage)
 
 /** Where a worker listens: outside every run, so one worker serves run after run. */
 export const workerAddress = (name: string): ActorAddress => ({
@@ -98,7 +103,7 @@ export const workerAddress = (name: string): ActorAddress => ({
   id: name,
 })
 
-/** A worker's heartbeat: answers `Ping` only, so it is not queued behind a cohort being set up. */
+/** A worker's heartbeat actor (`HeartbeatProtocol`): not queued behind a cohort being set up. */
 export const heartbeatAddress = (name: string): ActorAddress => ({
   run: "lyceum-workers",
   kind: "heartbeat",

@@ -536,6 +536,19 @@ canary: { template: spam-code, candidates: 30 }
     expect(refused.message).toMatch(
       /differs from the scenario run .* was started with \(repeats\); only the budget may change/,
     )
+    // Marked running (as after a killed process): refused unless forced.
+    await Effect.runPromise(
+      Effect.flatMap(Store, (store) => store.reopenRun(runId)).pipe(Effect.provide(layers)),
+    )
+    const running = await Effect.runPromise(
+      Effect.flip(runScenario({ loaded, versions, resume: runId }).pipe(Effect.provide(layers))),
+    )
+    expect(running.message).toContain("is marked running")
+    expect(running.message).toContain("--force")
+    const forced = await Effect.runPromise(
+      runScenario({ loaded, versions, resume: runId, force: true }).pipe(Effect.provide(layers)),
+    )
+    expect(forced.runId).toBe(runId)
     const unknown = await Effect.runPromise(
       Effect.flip(runScenario({ loaded, versions, resume: "nope" }).pipe(Effect.provide(layers))),
     )
