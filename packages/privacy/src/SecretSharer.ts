@@ -64,6 +64,8 @@ export interface SecretSharerSummary {
   readonly candidates: number
   /** Mean 0-based rank (Table 3); (N-1)/2 expected without memorisation. */
   readonly meanRank: number
+  /** Median rank: a few trials far out move the mean; half the trials rank at most this. */
+  readonly medianRank: number
   /** Trials where the canary ranked first (Table 4); T/N expected without memorisation. */
   readonly rank0Count: number
   /** Per-trial exposure log2 N − log2(rank + 1), averaged (not the exposure of the mean rank). */
@@ -92,6 +94,7 @@ export const summarizeSecretSharer = (
     trials,
     candidates,
     meanRank,
+    medianRank: median(ranks),
     rank0Count,
     meanExposure: mean(exposures),
     maxExposure: trials === 0 ? Number.NaN : Math.max(...exposures),
@@ -100,6 +103,13 @@ export const summarizeSecretSharer = (
       trials === 0 || nullSd === 0 ? Number.NaN : (meanRank - nullMeanRank) / (nullSd / Math.sqrt(trials)),
     rank0PValue: binomialUpperTail(rank0Count, trials, 1 / candidates),
   }
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  if (xs.length === 0) return Number.NaN
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 /** Scores a continuation (higher = likelier); the Secret Sharer ranks by it. */

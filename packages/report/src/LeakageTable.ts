@@ -77,6 +77,7 @@ export const leakageToCsv = (rows: ReadonlyArray<LeakageSummary>): string =>
       "trials",
       "candidates",
       "mean_rank",
+      "median_rank",
       "mean_rank_z",
       "rank_zero",
       "rank_zero_p",
@@ -91,6 +92,7 @@ export const leakageToCsv = (rows: ReadonlyArray<LeakageSummary>): string =>
       r.secretSharer?.trials,
       r.secretSharer?.candidates,
       r.secretSharer?.meanRank,
+      r.secretSharer?.medianRank,
       r.secretSharer?.meanRankZ,
       r.secretSharer?.rank0Count,
       r.secretSharer?.rank0PValue,
@@ -118,6 +120,7 @@ export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string 
     "method",
     "trials",
     "mean rank",
+    "median",
     "z",
     "rank 0",
     "p",
@@ -133,6 +136,7 @@ export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string 
       row.method,
       ss === undefined ? "-" : String(ss.trials),
       fixed(ss?.meanRank, 1),
+      fixed(ss?.medianRank, 1),
       fixed(ss?.meanRankZ, 2),
       ss === undefined ? "-" : String(ss.rank0Count),
       ss === undefined ? "-" : pValue(ss.rank0PValue),
@@ -150,7 +154,7 @@ export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string 
     ...(candidates === undefined
       ? []
       : [
-          "z of the mean rank against chance, trials with rank 0 and the binomial p of that many by chance, exposure",
+          "median rank, z of the mean rank against chance, trials with rank 0 and the binomial p of that many by chance, exposure",
           "log2 N - log2(rank + 1) in bits averaged per trial.",
         ]),
     "copies: generated candidates copying a private example; distance: their normalised insert/delete distance",

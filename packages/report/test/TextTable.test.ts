@@ -35,10 +35,10 @@ describe("text tables", () => {
       },
     ]
     expect(formatLeakageTable(rows).split("\n").slice(-1)[0]).toMatch(
-      /^t\s+m\s+2\s+12\.5\s+-1\.81\s+1\s+0\.020\s+4\.29\s+-\s+0\.63\s+-$/,
+      /^t\s+m\s+2\s+12\.5\s+12\.5\s+-1\.81\s+1\s+0\.020\s+4\.29\s+-\s+0\.63\s+-$/,
     )
     expect(leakageToCsv(rows).split("\n")[1]).toMatch(
-      /^t,m,2,100,12\.5,-1\.81\d*,1,0\.0199\d*,4\.29\d*,,0\.625,$/,
+      /^t,m,2,100,12\.5,12\.5,-1\.81\d*,1,0\.0199\d*,4\.29\d*,,0\.625,$/,
     )
   })
 })

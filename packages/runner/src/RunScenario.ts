@@ -1,3 +1,4 @@
+import { resolve } from "node:path"
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
 import type { AgentId } from "@lyceum/core"
 import { Evaluate, Learn, ScoreTexts } from "@lyceum/learning"
@@ -125,7 +126,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       const control = yield* ActorSystem.make()
       const pool: WorkerPool = yield* workerPool(options.workers ?? [], {
         runId,
-        scenarioFile: options.loaded.file,
+        // Absolute, so a worker started in another directory finds the datasets next to the scenario.
+        scenarioFile: resolve(options.loaded.file),
         scenarioText: options.loaded.text,
         seed,
         readyWaitMs: options.workerWaitMs ?? 30_000,
