@@ -180,6 +180,10 @@ describe("lyceum CLI, end to end", () => {
     expect(stopped.code).toBe(1)
     expect(stopped.stderr).toMatch(/stopped: .*token budget is spent/)
     const runId = /run (quickstart-\S+) stopped/.exec(stopped.stderr)![1]!
+    expect(stopped.stderr).toContain(`--resume ${runId}`)
+    const listed = lyceum("runs", "--db", budgetDb)
+    expect(listed.stdout).toMatch(new RegExp(`${runId}\\s+quickstart\\s+stopped`))
+    expect(listed.stdout).toContain(`continue it: lyceum run SCENARIO --db ${budgetDb} --resume ${runId}`)
 
     writeFileSync(scenario, `${quickstart}\nbudget: { maxTokens: 10000000 }\n`)
     const resumed = lyceum("run", scenario, "--db", budgetDb, "--resume", runId)
@@ -187,6 +191,8 @@ describe("lyceum CLI, end to end", () => {
     const sqlite = new Database(budgetDb, { readonly: true })
     const curve = sqlite.prepare("SELECT round, value FROM learning_curve ORDER BY round").all()
     expect(sqlite.prepare("SELECT status FROM runs").all()).toEqual([{ status: "completed" }])
+    const [row] = JSON.parse(lyceum("runs", "--db", budgetDb, "--format", "json").stdout)
+    expect(row).toMatchObject({ runId, status: "completed", lastRound: 4, repeats: 1 })
     sqlite.close()
     const fresh = new Database(db, { readonly: true })
     expect(curve).toEqual(fresh.prepare("SELECT round, value FROM learning_curve ORDER BY round").all())

@@ -42,7 +42,7 @@ class CannotWrite extends Data.TaggedError("CannotWrite")<{ readonly file: strin
 
 class UnknownRun extends Data.TaggedError("UnknownRun")<{ readonly db: string; readonly runId: string }> {
   override get message() {
-    return `no run "${this.runId}" in ${this.db}: omit --run for the latest, or list runs with: sqlite3 ${this.db} "select id, scenario_name, status from runs"`
+    return `no run "${this.runId}" in ${this.db}: omit --run for the latest, or list the runs with: lyceum runs --db ${this.db}`
   }
 }
 

@@ -4,13 +4,14 @@ import { Cause, Effect, Option } from "effect"
 import { formatFailure } from "./ErrorReport.js"
 import { reportCommand } from "./ReportCommand.js"
 import { runCommand } from "./RunCommand.js"
+import { runsCommand } from "./RunsCommand.js"
 import { validateCommand } from "./ValidateCommand.js"
 import { version } from "./version.js"
 import { workerCommand } from "./WorkerCommand.js"
 
 const lyceum = Command.make("lyceum").pipe(
   Command.withDescription("Social learning among language-model agents, measured."),
-  Command.withSubcommands([runCommand, validateCommand, reportCommand, workerCommand]),
+  Command.withSubcommands([runCommand, runsCommand, validateCommand, reportCommand, workerCommand]),
 )
 
 const cli = Command.run(lyceum, { name: "lyceum", version })

@@ -10,7 +10,8 @@ export class RunFailed extends Data.TaggedError("RunFailed")<{
   override get message(): string {
     return (
       `run ${this.runId} ${this.status}: ${this.reason}. Every round finished before that is saved in ` +
-      `${this.db} (see: lyceum report --db ${this.db} --run ${this.runId}).`
+      `${this.db} (see: lyceum report --db ${this.db} --run ${this.runId}); continue the run with: ` +
+      `lyceum run SCENARIO --db ${this.db} --resume ${this.runId}`
     )
   }
 }

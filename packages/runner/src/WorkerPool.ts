@@ -39,7 +39,7 @@ export class WorkerLost extends Data.TaggedError("WorkerLost")<{
   override get message(): string {
     return (
       `worker ${this.worker} stopped answering (${this.cause}) while hosting ${this.hosted}; restart it ` +
-      `(lyceum worker --nats URL --name ${this.worker}) and run the scenario again`
+      `(lyceum worker --nats URL --name ${this.worker}) and continue the run with --resume`
     )
   }
 }

@@ -1,0 +1,117 @@
+import { Store, type StoreError } from "@lyceum/store"
+import { Effect } from "effect"
+import { alignColumns, toCsv } from "./TextTable.js"
+
+/** One stored run, as `lyceum runs` lists it (from the `run_summary` view). */
+export interface RunListing {
+  readonly runId: string
+  readonly scenario: string
+  readonly status: string
+  readonly startedAt: string
+  readonly finishedAt: string | null
+  readonly repeats: number
+  readonly lastRound: number | null
+  readonly lessons: number
+  readonly evaluations: number
+  readonly modelCalls: number
+  readonly tokens: number
+  readonly error: string | null
+}
+
+/** Every run in the database, newest first. */
+export const runListings = (): Effect.Effect<ReadonlyArray<RunListing>, StoreError, Store> =>
+  Effect.flatMap(Store, (store) =>
+    store.query(
+      `SELECT s.*, r.error FROM run_summary s JOIN runs r ON r.id = s.run_id
+       ORDER BY s.started_at DESC, r.rowid DESC`,
+    ),
+  ).pipe(
+    Effect.map((rows) =>
+      rows.map((r) => ({
+        runId: String(r.run_id),
+        scenario: String(r.scenario_name),
+        status: String(r.status),
+        startedAt: String(r.started_at),
+        finishedAt: r.finished_at === null ? null : String(r.finished_at),
+        repeats: Number(r.repeats),
+        lastRound: r.last_round === null ? null : Number(r.last_round),
+        lessons: Number(r.lessons),
+        evaluations: Number(r.evaluations),
+        modelCalls: Number(r.model_calls),
+        tokens: Number(r.prompt_tokens) + Number(r.completion_tokens),
+        error: r.error === null ? null : String(r.error),
+      })),
+    ),
+  )
+
+export const runListingsToCsv = (rows: ReadonlyArray<RunListing>): string =>
+  toCsv(
+    [
+      "run_id",
+      "scenario",
+      "status",
+      "started_at",
+      "finished_at",
+      "repeats",
+      "last_round",
+      "lessons",
+      "evaluations",
+      "model_calls",
+      "tokens",
+      "error",
+    ],
+    rows.map((r) => [
+      r.runId,
+      r.scenario,
+      r.status,
+      r.startedAt,
+      r.finishedAt,
+      r.repeats,
+      r.lastRound,
+      r.lessons,
+      r.evaluations,
+      r.modelCalls,
+      r.tokens,
+      r.error,
+    ]),
+  )
+
+/** The runs as a table; a run that can be continued says how. */
+export const formatRunListings = (rows: ReadonlyArray<RunListing>, db: string): string => {
+  if (rows.length === 0) return `(no runs in ${db} yet)`
+  const header = [
+    "run",
+    "scenario",
+    "status",
+    "started",
+    "repeats",
+    "rounds",
+    "lessons",
+    "model calls",
+    "tokens",
+  ]
+  const body = rows.map((r) => [
+    r.runId,
+    r.scenario,
+    r.status,
+    r.startedAt.replace("T", " ").slice(0, 19),
+    String(r.repeats),
+    r.lastRound === null ? "-" : String(r.lastRound),
+    String(r.lessons),
+    String(r.modelCalls),
+    String(r.tokens),
+  ])
+  const resumable = rows.filter((r) => r.status === "stopped" || r.status === "failed")
+  return [
+    ...alignColumns(header, body, (i) => (i < 4 ? "left" : "right")),
+    ...(resumable.length === 0
+      ? []
+      : [
+          "",
+          ...resumable.map(
+            (r) =>
+              `${r.runId} ${r.status}${r.error === null ? "" : `: ${r.error}`}\n  continue it: lyceum run SCENARIO --db ${db} --resume ${r.runId}`,
+          ),
+        ]),
+  ].join("\n")
+}
