@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Scope, TestClock } from "effect"
+import { Deferred, Effect, Exit, Fiber, Scope, TestClock } from "effect"
 import { Metering } from "../src/Metering.js"
 import type { OpenAiModelConfig } from "../src/ModelConfig.js"
 import { forEndpoint } from "../src/openai/EndpointLimiter.js"
@@ -12,6 +12,11 @@ const modelOn = (baseURL: string, overrides: Partial<OpenAiModelConfig> = {}): O
   model: "fake-model",
   ...overrides,
 })
+
+/** Lets the other fibers run until they are done or blocked (no clock involved). */
+const settle = Effect.repeatN(Effect.yieldNow(), 20)
+
+const oneToken = { estimate: 1, actual: () => 1 }
 
 describe("endpoint limiter", () => {
   it.scopedLive("never lets more than maxConcurrency requests reach the server, and counts the waits", () =>
@@ -123,5 +128,74 @@ describe("endpoint limiter", () => {
         expect(fresh).not.toBe(first)
         expect(fresh.limits()).toEqual({ maxConcurrency: 2 })
       }),
+  )
+
+  it.scoped("admits the requests waiting for a slot in the order they came, and skips one that gave up", () =>
+    Effect.gen(function* () {
+      const limiter = yield* forEndpoint("http://fifo.test.invalid/v1", { maxConcurrency: 1 })
+      const gate = yield* Deferred.make<void>()
+      const holder = yield* Effect.fork(limiter.run(Deferred.await(gate), oneToken))
+      yield* settle
+      const order: Array<number> = []
+      const request = (i: number) =>
+        limiter.run(
+          Effect.sync(() => order.push(i)),
+          oneToken,
+        )
+      const waiting: Array<Fiber.RuntimeFiber<number>> = []
+      for (let i = 0; i < 6; i++) {
+        waiting.push(yield* Effect.fork(request(i)))
+        yield* settle
+      }
+      const [quitter] = waiting.splice(2, 1)
+      if (quitter !== undefined) yield* Fiber.interrupt(quitter)
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(holder)
+      yield* Fiber.joinAll(waiting)
+      // The one slot is still there: a later request gets it at once.
+      yield* request(6)
+      expect(order).toEqual([0, 1, 3, 4, 5, 6])
+    }),
+  )
+
+  it.scoped("a stricter model coming holds back requests already waiting, and its going lets them in", () =>
+    Effect.gen(function* () {
+      const endpoint = "http://resize.test.invalid/v1"
+      const limiter = yield* forEndpoint(endpoint, { maxConcurrency: 2 })
+      const running: Array<number> = []
+      let most = 0
+      const gates = yield* Effect.forEach([0, 1, 2, 3], () => Deferred.make<void>())
+      const request = (i: number) =>
+        limiter.run(
+          Effect.acquireUseRelease(
+            Effect.sync(() => {
+              running.push(i)
+              most = Math.max(most, running.length)
+            }),
+            () => Deferred.await(gates[i] as Deferred.Deferred<void>),
+            () => Effect.sync(() => running.splice(running.indexOf(i), 1)),
+          ),
+          oneToken,
+        )
+      const open = (i: number) => Deferred.succeed(gates[i] as Deferred.Deferred<void>, undefined)
+      const fibers = yield* Effect.forEach([0, 1, 2, 3], (i) => Effect.fork(request(i)))
+      yield* settle
+      expect(running).toEqual([0, 1])
+      // A model allowing one request in flight joins: a finished request makes room for no one yet.
+      const strict = yield* Scope.make()
+      yield* Scope.extend(forEndpoint(endpoint, { maxConcurrency: 1 }), strict)
+      yield* open(0)
+      yield* settle
+      expect(running).toEqual([1])
+      // It leaves: the limit is 2 again, and the next request in line goes in without anything finishing.
+      yield* Scope.close(strict, Exit.void)
+      yield* settle
+      expect(running).toEqual([1, 2])
+      yield* open(1)
+      yield* open(2)
+      yield* open(3)
+      yield* Fiber.joinAll(fibers)
+      expect(most).toBe(2)
+    }),
   )
 })

@@ -1,6 +1,7 @@
 import { Clock, Effect, type Scope } from "effect"
 import { globalValue } from "effect/GlobalValue"
 import { reportRateLimitWait } from "../Metering.js"
+import { FifoSlots } from "./FifoSlots.js"
 
 /** The limits one endpoint is used under. */
 export interface EndpointLimits {
@@ -89,8 +90,8 @@ class Limiter implements EndpointLimiter {
   /** The limits declared by each model now using the endpoint; the strictest of each applies. */
   readonly declared: Array<EndpointLimits> = []
   private current: EndpointLimits
-  private active = 0
-  private readonly slots: Effect.Semaphore
+  /** First come, first served: under contention a release wakes one waiter, not all of them. */
+  private readonly slots: FifoSlots
   private requestBucket: TokenBucket | undefined
   private tokenBucket: TokenBucket | undefined
 
@@ -99,7 +100,7 @@ class Limiter implements EndpointLimiter {
     first: EndpointLimits,
   ) {
     this.current = first
-    this.slots = Effect.unsafeMakeSemaphore(first.maxConcurrency)
+    this.slots = new FifoSlots(first.maxConcurrency)
   }
 
   limits = (): EndpointLimits => this.current
@@ -122,10 +123,10 @@ class Limiter implements EndpointLimiter {
   run<A, E, R>(request: Effect.Effect<A, E, R>, tokens: TokenCost<A>): Effect.Effect<A, E, R> {
     return Effect.gen(this, function* () {
       const start = yield* Clock.currentTimeMillis
-      const blockedOnSlot = this.active >= this.current.maxConcurrency
-      return yield* this.slots.withPermits(1)(
+      // No free slot means waiting in line: a freed slot goes to the head of the line, never to a newcomer.
+      const blockedOnSlot = this.slots.available === 0
+      return yield* this.slots.withSlot(
         Effect.gen(this, function* () {
-          this.active += 1
           const requestBucket = this.requestBucket
           const waitedForRequests = requestBucket === undefined ? 0 : yield* requestBucket.take(1)
           const tokenBucket = this.tokenBucket
@@ -136,13 +137,7 @@ class Limiter implements EndpointLimiter {
           const result = yield* request
           tokenBucket?.adjust(tokens.actual(result) - tokens.estimate)
           return result
-        }).pipe(
-          Effect.ensuring(
-            Effect.sync(() => {
-              this.active -= 1
-            }),
-          ),
-        ),
+        }),
       )
     })
   }
