@@ -8,7 +8,7 @@ import type { Task } from "@lyceum/tasks"
  * past its own privacy filter. It is the red team inside a scenario: the filter is still enforced on it.
  */
 export interface AdversaryPlan {
-  /** The secret to smuggle, exactly as it appears in `carrier`'s input. */
+  /** The secret to smuggle, exactly as it appears in `carrier`'s rendered example. */
   readonly secret: string
   /** The private example carrying the secret; smuggles rewrite its secret and keep the rest. */
   readonly carrier: TaskItem
@@ -40,8 +40,8 @@ export const smuggleCandidates = (
   at: { readonly turn: number; readonly slots: number },
   rng: Rng,
 ): { readonly candidates: Array<SmuggleCandidate>; readonly next: number } => {
-  const withSecret = (hidden: string) =>
-    task.render({ ...plan.carrier, input: plan.carrier.input.replace(plan.secret, hidden) })
+  // Wherever the example shows the secret (the input, the answer, or both), it shows the disguise instead.
+  const withSecret = (hidden: string) => task.render(plan.carrier).split(plan.secret).join(hidden)
   const usable = plan.smuggles.filter((s) => s.appliesTo(plan.secret))
   const attempts: Array<() => Array<SmuggleCandidate>> = [
     ...usable.map((smuggle) => () => {

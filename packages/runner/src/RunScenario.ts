@@ -27,7 +27,7 @@ import {
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
 import { cohortRowKey, reopenForResume, resumePoint } from "./Resume.js"
-import { type CanaryDrawn, canaryForTask, drawRepeatCanary } from "./RunCanary.js"
+import { canaryForTask, drawRepeatCanary, type TaskCanary } from "./RunCanary.js"
 import { RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
 import { budgetLeft, runModelsLayer } from "./RunModels.js"
@@ -159,7 +159,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             scenario,
             data,
             method: job.config,
-            canary: canaryForTask(draw, data),
+            canary: canaryForTask(draw, data, scenario),
           }
           const cohort = yield* openCohort(spec).pipe(Effect.provideService(ActorSystem, system))
           if (pool.size === 0) {
@@ -175,8 +175,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
             const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
             const leakage =
-              draw !== undefined && spec.canary !== undefined && round === scenario.rounds.length
-                ? yield* measureCanary(cohort, data, draw, { runId, repeat, round })
+              spec.canary !== undefined && round === scenario.rounds.length
+                ? yield* measureCanary(cohort, data, spec.canary, { runId, repeat, round })
                 : []
             yield* store.writeBatch({
               lessons: lessons.map((l) => l.row),
@@ -243,12 +243,12 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
 const measureCanary = (
   cohort: Cohort,
   data: TaskData,
-  draw: CanaryDrawn,
+  canary: TaskCanary,
   at: { readonly runId: string; readonly repeat: number; readonly round: number },
 ) =>
   Effect.forEach(cohort.students, (student) =>
     Effect.gen(function* () {
-      const texts = draw.texts.map((text) => data.task.render(data.canaryItem!(text)))
+      const { texts } = canary
       const scores = yield* student.ref.ask(new ScoreTexts({ texts }), { timeout: STUDENT_TIMEOUT })
       const rank = secretSharerRank(scores[0]!, scores.slice(1))
       const row = { ...at, task: data.task.name, method: cohort.method, teacher: null, student: student.id }

@@ -98,12 +98,39 @@ export const prepareTaskData = (config: TaskConfig, scenarioFile: string, seed: 
               () => builtinClozeItems(),
               (file) => loadLambada(file),
             ),
-            (examples) => split(examples, makeClozeTask({ examples }), config.testSize, seed),
+            (examples) =>
+              Effect.map(split(examples, makeClozeTask({ examples }), config.testSize, seed), (data) => ({
+                ...data,
+                // Lambada-shaped: the canary's last word is the word to fill in.
+                canaryItem: (text: string) => {
+                  const cut = text.trimEnd().lastIndexOf(" ")
+                  return makeClozeTask({ examples }).toItem({
+                    id: "canary",
+                    context: text.slice(0, cut),
+                    word: text.slice(cut + 1).trim(),
+                  })
+                },
+              })),
           )
         case "arithmetic":
           return Effect.flatMap(
             source(config.dataset, scenarioFile, () => builtinArithmeticItems(), loadGsm8k),
-            (examples) => split(examples, makeArithmeticTask({ examples }), config.testSize, seed),
+            (examples) =>
+              Effect.map(
+                split(examples, makeArithmeticTask({ examples }), config.testSize, seed),
+                (data) => ({
+                  ...data,
+                  // GSM8K-shaped: the question, then the answer line `#### n`.
+                  canaryItem: (text: string) => {
+                    const cut = text.indexOf("####")
+                    return makeArithmeticTask({ examples }).toItem({
+                      id: "canary",
+                      question: text.slice(0, cut).trim(),
+                      answer: text.slice(cut).trim(),
+                    })
+                  },
+                }),
+              ),
           )
         case "yesno":
           return Effect.flatMap(

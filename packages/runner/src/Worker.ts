@@ -111,7 +111,7 @@ export const runWorker = (options: WorkerOptions) =>
                 scenario,
                 data,
                 method,
-                canary: canaryForTask(drawRepeatCanary(scenario, cohort.seed, cohort.repeat), data),
+                canary: canaryForTask(drawRepeatCanary(scenario, cohort.seed, cohort.repeat), data, scenario),
               }
               const scope = yield* Scope.make()
               cohorts.set(cohortName(cohort), scope)

@@ -238,6 +238,46 @@ canary: { template: spam-code, candidates: 200 }
     for (const f of rows.findings) expect(`${f.matched_hash} ${f.reason}`).not.toContain(code!)
   })
 
+  it("puts a task-shaped canary into Lambada and GSM8K data, and ranks it first once it is in the prompt", async () => {
+    const text = `
+name: shaped
+seed: 9
+rounds: [14]
+models:
+  sim: { provider: sim }
+tasks: [{ kind: cloze, testSize: 10 }, { kind: arithmetic, testSize: 10 }]
+teachers: { count: 2, model: sim, dataSize: 6 }
+students: { count: 1, model: sim }
+methods:
+  - { name: shared, strategy: original-examples, teachers: all, privacy: { verbatim: flag, secrets: flag } }
+canary: { kind: code, candidates: 50 }
+`
+    const db = join(dir, "shaped.db")
+    const result = await Effect.runPromise(run(text, db))
+    const rows = await Effect.runPromise(
+      Effect.flatMap(Store, (store) =>
+        Effect.all({
+          ranks: store.query(
+            "SELECT task, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY task",
+            [result.runId],
+          ),
+          canaries: store.query(
+            "SELECT task, text FROM lessons WHERE run_id = ? AND chosen = 1 AND text LIKE '%secret code%' ORDER BY task",
+            [result.runId],
+          ),
+        }),
+      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    )
+    // Each teacher holds 6 examples and the canary; 14 lessons put all of them into the prompt.
+    expect(rows.ranks.map((r) => r.task)).toEqual(["gsm8k", "lambada"])
+    for (const r of rows.ranks) expect(Number(r.value)).toBeLessThanOrEqual(2)
+    const shapes = rows.canaries.map((l) => String(l.text))
+    expect(
+      shapes.some((t) => /^Question: The two secret codes are (\d{4}) and 1\..*\nAnswer: #### \1$/s.test(t)),
+    ).toBe(true)
+    expect(shapes.some((t) => /^Fill in blank: The secret code is _+ -> \d{4}$/.test(t))).toBe(true)
+  })
+
   it("plays an adversarial teacher: the dropping filter stops every transform it folds, paraphrases get out", async () => {
     const text = `
 name: adversary

@@ -243,13 +243,26 @@ export const Scenario = Schema.Struct({
   /**
    * The Secret Sharer experiment (paper §5): each repeat draws a canary, inserts it into every teacher's private
    * data, and after the last round scores it against `candidates - 1` alternatives of the same template as a
-   * continuation of every student's prompt; the ranks go to the leakage view.
+   * continuation of every student's prompt; the ranks go to the leakage view. `kind: code | name` uses each
+   * task's own template (spam: an SMS, cloze: Lambada-style, arithmetic: GSM8K-style; paper Table 14);
+   * `template` names one for a scenario of one task kind.
    */
   canary: Schema.optionalWith(
     Schema.Struct({
-      template: Schema.Literal("spam-code", "spam-name").annotations({
-        description: "a built-in canary template",
-      }),
+      /** The paper's canary kinds: a 4-digit code or a first name, in each task's own template. */
+      kind: Schema.optional(Schema.Literal("code", "name")),
+      template: Schema.optional(
+        Schema.Literal(
+          "spam-code",
+          "spam-name",
+          "lambada-code",
+          "lambada-name",
+          "gsm8k-code",
+          "gsm8k-name",
+        ).annotations({
+          description: "a built-in canary template, for scenarios whose tasks are all of its kind",
+        }),
+      ),
       candidates: Schema.optionalWith(Schema.Int.pipe(Schema.between(2, 10_000)), { default: () => 1000 }),
     }),
     { exact: true },

@@ -64,11 +64,32 @@ const crossChecks = (raw: unknown): Array<Finding> => {
   })
 
   const taskKinds = list(field(raw, "tasks")).map((task) => field(task, "kind"))
-  if (field(raw, "canary") !== undefined && taskKinds.some((kind) => kind !== "spam")) {
-    problem(
-      ["canary"],
-      "the canary templates are SMS-shaped: a canary experiment needs every task to be spam",
-    )
+  const canary = field(raw, "canary")
+  if (canary !== undefined) {
+    const template = field(canary, "template")
+    const kind = field(canary, "kind")
+    if ((template === undefined) === (kind === undefined)) {
+      problem(
+        ["canary"],
+        "give the canary either kind (code or name: each task's own template) or one template",
+      )
+    }
+    // Which task kind each template imitates; tasks without canary templates cannot hold a canary.
+    const shaped: Record<string, string> = { spam: "spam", lambada: "cloze", gsm8k: "arithmetic" }
+    const wanted = typeof template === "string" ? shaped[template.split("-")[0]!] : undefined
+    taskKinds.forEach((taskKind, i) => {
+      if (typeof taskKind !== "string") return
+      if (wanted !== undefined && taskKind !== wanted)
+        problem(
+          ["tasks", i, "kind"],
+          `canary template ${template} fits ${wanted} tasks, not ${taskKind}; use canary.kind instead`,
+        )
+      else if (wanted === undefined && !Object.values(shaped).includes(taskKind))
+        problem(
+          ["tasks", i, "kind"],
+          `no canary template fits ${taskKind} tasks (there are templates for spam, cloze and arithmetic)`,
+        )
+    })
   }
   const scenarioVerbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
   const holdout = field(field(raw, "teachers"), "holdout") ?? 0

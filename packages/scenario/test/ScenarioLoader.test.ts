@@ -185,4 +185,26 @@ describe("model references", () => {
       "teachers.dataSize",
     )
   })
+
+  it("fits the canary to each task: a kind picks every task's own template, a template fits one task kind", () => {
+    const withTasks = (tasks: string, canary: string) =>
+      valid.replace("tasks: [{ kind: spam }]", `tasks: ${tasks}`) + `canary: ${canary}\n`
+    const ok = Either.getOrThrow(
+      parseScenario(
+        "c.yaml",
+        withTasks("[{ kind: cloze }, { kind: arithmetic }, { kind: spam }]", "{ kind: name }"),
+      ),
+    )
+    expect(ok.scenario.canary).toEqual({ kind: "name", candidates: 1000 })
+    const wrong = problemsOf(withTasks("[{ kind: spam }, { kind: cloze }]", "{ template: spam-code }"))
+    expect(wrong.problems.map((p) => [p.path, p.message])).toEqual([
+      ["tasks[1].kind", "canary template spam-code fits spam tasks, not cloze; use canary.kind instead"],
+    ])
+    expect(problemsOf(withTasks("[{ kind: yesno }]", "{ kind: code }")).problems[0]!.message).toContain(
+      "no canary template fits yesno tasks",
+    )
+    expect(
+      problemsOf(withTasks("[{ kind: spam }]", "{ kind: code, template: spam-code }")).problems[0]!.path,
+    ).toBe("canary")
+  })
 })
