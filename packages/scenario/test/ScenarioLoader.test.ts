@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
@@ -23,6 +25,16 @@ const problemsOf = (text: string) => {
 }
 
 describe("scenario loading", () => {
+  it("validates every shipped scenario file", async () => {
+    const dir = fileURLToPath(new URL("../../../scenarios/", import.meta.url))
+    const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"))
+    expect(files.length).toBeGreaterThanOrEqual(7)
+    for (const file of files) {
+      const loaded = await Effect.runPromise(Effect.either(loadScenario(join(dir, file))))
+      expect(Either.isRight(loaded) ? "ok" : String(loaded.left), file).toBe("ok")
+    }
+  })
+
   it("loads the shipped quickstart scenario", async () => {
     const loaded = await Effect.runPromise(loadScenario(quickstart))
     expect(loaded.scenario.name).toBe("quickstart")
