@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs"
 import { Command, Options } from "@effect/cli"
 import {
+  canaryRanks,
   cultureRows,
   cultureRowsToCsv,
   curveToCsv,
@@ -8,6 +9,7 @@ import {
   formatCurvePlot,
   formatCurveTable,
   formatLeakageTable,
+  formatRankStrips,
   formatSmugglingTable,
   formatTable1,
   formatTable2,
@@ -130,8 +132,14 @@ export const reportCommand = Command.make(
         })
         return yield* Console.error(`wrote ${out.value}`)
       }
-      if (table === "leakage")
-        return yield* emit(format, yield* leakageSummaries(runId), leakageToCsv, formatLeakageTable)
+      if (table === "leakage") {
+        const summaries = yield* leakageSummaries(runId)
+        const candidates = summaries.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates
+        const strips = candidates === undefined ? "" : formatRankStrips(yield* canaryRanks(runId), candidates)
+        return yield* emit(format, summaries, leakageToCsv, (rows) =>
+          [formatLeakageTable(rows), strips].filter((part) => part.length > 0).join("\n\n"),
+        )
+      }
       if (table === "smuggling")
         return yield* emit(format, yield* smugglingRows(runId), smugglingToCsv, formatSmugglingTable)
       if (table === "cultures")

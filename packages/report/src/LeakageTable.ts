@@ -163,3 +163,51 @@ export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string 
     ...alignColumns(header, body, (i) => (i < 2 ? "left" : "right")),
   ].join("\n")
 }
+
+/**
+ * The trials' canary ranks as one text line per method: rank 0 at the left, the last rank at the right,
+ * `|` at chance; a cell shows how many trials fell there (· 1, • 2–3, ● 4 or more).
+ */
+export const formatRankStrips = (
+  rows: ReadonlyArray<{ readonly label: string; readonly ranks: ReadonlyArray<number> }>,
+  candidates: number,
+  width = 50,
+): string => {
+  if (rows.length === 0) return ""
+  const labelWidth = Math.max(...rows.map((r) => r.label.length))
+  const cellOf = (rank: number) =>
+    Math.min(width - 1, Math.floor((rank / Math.max(1, candidates - 1)) * width))
+  const chance = cellOf((candidates - 1) / 2)
+  const lines = rows.map((row) => {
+    const counts = new Array<number>(width).fill(0)
+    for (const rank of row.ranks) counts[cellOf(rank)]! += 1
+    const cells = counts.map((n, i) =>
+      n === 0 ? (i === chance ? "|" : " ") : n === 1 ? "·" : n <= 3 ? "•" : "●",
+    )
+    return `${row.label.padEnd(labelWidth)}  0 ${cells.join("")} ${candidates - 1}`
+  })
+  return [`canary ranks per trial (| = chance, ${(candidates - 1) / 2}):`, ...lines].join("\n")
+}
+
+/** Every trial's canary rank of a run, per method (for `formatRankStrips`). */
+export const canaryRanks = (
+  runId: string,
+): Effect.Effect<
+  ReadonlyArray<{ readonly label: string; readonly ranks: ReadonlyArray<number> }>,
+  StoreError,
+  Store
+> =>
+  Effect.flatMap(Store, (store) =>
+    store.query(
+      "SELECT task, method, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY task, method, repeat",
+      [runId],
+    ),
+  ).pipe(
+    Effect.map((rows) => {
+      const labels = [...new Set(rows.map((r) => `${r.task} · ${r.method}`))]
+      return labels.map((label) => ({
+        label,
+        ranks: rows.filter((r) => `${r.task} · ${r.method}` === label).map((r) => Number(r.value)),
+      }))
+    }),
+  )

@@ -1,7 +1,7 @@
 import { summarizeSecretSharer } from "@lyceum/privacy"
 import { describe, expect, it } from "vitest"
 import { cultureRowsToCsv, formatCultureTable } from "../src/CultureTable.js"
-import { formatLeakageTable, leakageToCsv } from "../src/LeakageTable.js"
+import { formatLeakageTable, formatRankStrips, leakageToCsv } from "../src/LeakageTable.js"
 import { alignColumns, toCsv } from "../src/TextTable.js"
 
 describe("text tables", () => {
@@ -40,5 +40,21 @@ describe("text tables", () => {
     expect(leakageToCsv(rows).split("\n")[1]).toMatch(
       /^t,m,2,100,12\.5,12\.5,-1\.81\d*,1,0\.0199\d*,4\.29\d*,,0\.625,$/,
     )
+  })
+
+  it("draws canary ranks as one strip per method: density by cell, chance marked", () => {
+    const text = formatRankStrips(
+      [
+        { label: "leaky", ranks: [0, 0, 0, 0, 0, 98] },
+        { label: "safe", ranks: [20, 49, 80] },
+      ],
+      100,
+      10,
+    )
+    expect(text.split("\n")).toEqual([
+      "canary ranks per trial (| = chance, 49.5):",
+      "leaky  0 ●    |   · 99",
+      "safe   0   · ·|  ·  99",
+    ])
   })
 })
