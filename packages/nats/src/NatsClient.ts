@@ -6,6 +6,7 @@
 
 import {
   Context,
+  Deferred,
   Duration,
   Effect,
   Exit,
@@ -33,6 +34,7 @@ import {
   type Status,
   StorageType,
   type StreamConfig,
+  type Subscription,
 } from "nats"
 import {
   JetStreamError,
@@ -67,6 +69,11 @@ export const NatsClientOptions = Schema.Struct({
   }),
   maxReconnectAttempts: Schema.optional(Schema.Int).annotations({
     description: "-1 (default) retries forever",
+  }),
+  noAsyncTraces: Schema.optional(Schema.Boolean).annotations({
+    description:
+      "true (default): requests skip capturing the caller's stack for nats.js errors (two Errors per request, " +
+      "~10 % of a request's CPU); our errors name the subject and server anyway. false: nats.js errors carry it",
   }),
 }).annotations({ identifier: "NatsClientOptions" })
 export type NatsClientOptions = typeof NatsClientOptions.Type
@@ -174,6 +181,19 @@ export interface NatsClient {
     subject: string,
     queue?: string,
   ) => Effect.Effect<Stream.Stream<NatsMessage, SubscribeError>, SubscribeError, Scope.Scope>
+  /**
+   * Subscribes at once, like `subscribe`, but calls `onMessage` from the connection's own callback: each
+   * message in arrival order, synchronously, with no buffer and no fiber in between (what `subscribe` pays a
+   * Mailbox and a Stream for). While `onMessage` runs nothing else is read from the connection, so it should
+   * start longer work in a fiber. Until the scope closes; `closed` completes when the subscription ends and
+   * fails with its error (e.g. permission denied). An exception thrown by `onMessage` ends the subscription,
+   * and `closed` dies with it.
+   */
+  readonly listen: (
+    subject: string,
+    onMessage: (message: NatsMessage) => void,
+    queue?: string,
+  ) => Effect.Effect<Listening, SubscribeError, Scope.Scope>
   /** Request/reply: the first answer, or `NatsNoResponders` at once, or `NatsTimeout`. */
   readonly request: (
     subject: string,
@@ -204,6 +224,29 @@ export interface NatsClient {
     stream: string,
     options: ConsumeOptions,
   ) => Effect.Effect<Stream.Stream<JetStreamMessage, JetStreamManageError>, JetStreamManageError>
+  /**
+   * `consume` without the Stream: creates or updates the consumer, then pulls while the scope is open and
+   * calls `onMessage` from the consumer's callback, in delivery order, with no buffer in between (the
+   * server's `maxAckPending` bounds what is delivered and unsettled). `onMessage` must return quickly (start
+   * a fiber for the work); an exception thrown by it stops the consumer, and `closed` dies with it.
+   */
+  readonly consumeWith: (
+    stream: string,
+    options: ConsumeOptions,
+    onMessage: (message: JetStreamMessage) => void,
+  ) => Effect.Effect<Consuming, JetStreamManageError, Scope.Scope>
+}
+
+/** A durable consumer started by `consumeWith`. */
+export interface Consuming {
+  /** Completes when the consumer stopped (scope closed, connection closed); fails with its error. */
+  readonly closed: Effect.Effect<void, JetStreamManageError>
+}
+
+/** A subscription made by `listen`. */
+export interface Listening {
+  /** Completes when the subscription has ended (scope closed, connection closed); fails with its error. */
+  readonly closed: Effect.Effect<void, SubscribeError>
 }
 
 /** The service tag of the client provided by `layer`. */
@@ -351,8 +394,9 @@ const toNatsHeaders = (h: Headers): MsgHdrs => {
 }
 
 // A subject with whitespace would be read by the server as a different PUB line, silently misrouting it.
+const validSubject = (subject: string): boolean => subject.length > 0 && !/\s/.test(subject)
 const checkSubject = (subject: string): Effect.Effect<void> =>
-  subject.length > 0 && !/\s/.test(subject)
+  validSubject(subject)
     ? Effect.void
     : Effect.die(new Error(`Invalid NATS subject ${JSON.stringify(subject)}: empty or contains whitespace`))
 
@@ -363,6 +407,7 @@ const connectionOptions = (options: NatsClientOptions): ConnectionOptions => {
     reconnect: true,
     maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
     reconnectTimeWait: options.reconnectTimeWaitMs ?? 1_000,
+    noAsyncTraces: options.noAsyncTraces ?? true,
   }
   if (options.name !== undefined) out.name = options.name
   if (options.user !== undefined) out.user = options.user
@@ -460,22 +505,27 @@ export const make = (
       data: Uint8Array,
       headers?: Headers,
     ): Effect.Effect<void, PublishError> =>
-      Effect.zipRight(
-        checkSubject(subject),
-        dieOnUnexpected(
-          Effect.try({
-            try: () => nc.publish(subject, data, headers ? { headers: toNatsHeaders(headers) } : undefined),
-            catch: (cause) => publishError(cause, subject, data.length),
-          }),
-        ),
-      )
+      // One synchronous step (the hot path of every tell, ack and reply); the same outcomes as
+      // `checkSubject` then `Effect.try` with `dieOnUnexpected`.
+      Effect.suspend(() => {
+        if (!validSubject(subject)) return checkSubject(subject)
+        try {
+          nc.publish(subject, data, headers ? { headers: toNatsHeaders(headers) } : undefined)
+          return Effect.void
+        } catch (cause) {
+          const error = publishError(cause, subject, data.length)
+          return error instanceof Unexpected ? Effect.die(error.error) : Effect.fail(error)
+        }
+      })
 
     const toMessage = (msg: Msg): NatsMessage => {
       const reply = msg.reply === "" ? undefined : msg.reply
       return {
         subject: msg.subject,
         data: msg.data,
-        headers: fromNatsHeaders(msg.headers),
+        get headers() {
+          return fromNatsHeaders(msg.headers)
+        },
         reply,
         respond: (data, headers) =>
           reply !== undefined
@@ -543,6 +593,44 @@ export const make = (
         void sub.closed.then(() => mailbox.unsafeDone(Exit.void))
         yield* flush
         return Mailbox.toStream(mailbox)
+      })
+
+    const listen = (subject: string, onMessage: (message: NatsMessage) => void, queue?: string) =>
+      Effect.gen(function* () {
+        yield* checkSubject(subject)
+        const closed = yield* Deferred.make<void, SubscribeError>()
+        let subscription: Subscription | undefined
+        const sub = yield* Effect.acquireRelease(
+          Effect.try({
+            try: () =>
+              nc.subscribe(subject, {
+                ...(queue !== undefined ? { queue } : {}),
+                callback: (error, msg) => {
+                  if (error) {
+                    const mapped = subscribeError(error, subject)
+                    Deferred.unsafeDone(
+                      closed,
+                      mapped instanceof Unexpected ? Exit.die(mapped.error) : Exit.fail(mapped),
+                    )
+                    return
+                  }
+                  try {
+                    onMessage(toMessage(msg))
+                  } catch (defect) {
+                    Deferred.unsafeDone(closed, Exit.die(defect))
+                    if (subscription !== undefined && !subscription.isClosed()) subscription.unsubscribe()
+                  }
+                },
+              }),
+            catch: (cause) => subscribeError(cause, subject),
+          }).pipe(dieOnUnexpected),
+          (sub) => Effect.sync(() => sub.isClosed() || sub.unsubscribe()),
+        )
+        subscription = sub
+        void sub.closed.then(() => Deferred.unsafeDone(closed, Exit.void))
+        yield* flush
+        const listening: Listening = { closed: Deferred.await(closed) }
+        return listening
       })
 
     const requestError = (
@@ -745,13 +833,18 @@ export const make = (
         catch: (cause) => connectionLost(server(), `${what} of ${subject}`, inspect(cause), cause),
       })
 
+    // Headers are parsed when read: the transport never reads them on its hot path.
     const toJetStreamMessage = (m: JsMsg): JetStreamMessage => {
-      const msgId = m.headers?.get("Nats-Msg-Id")
       return {
         subject: m.subject,
         data: m.data,
-        headers: fromNatsHeaders(m.headers),
-        msgId: msgId === undefined || msgId === "" ? undefined : msgId,
+        get headers() {
+          return fromNatsHeaders(m.headers)
+        },
+        get msgId() {
+          const msgId = m.headers?.get("Nats-Msg-Id")
+          return msgId === undefined || msgId === "" ? undefined : msgId
+        },
         streamSequence: m.seq,
         deliveryCount: m.info.redeliveryCount,
         ack: settle("ack", m.subject, () => m.ack()),
@@ -761,7 +854,11 @@ export const make = (
       }
     }
 
-    const consume = Effect.fn("NatsClient.consume")(function* (stream: string, options: ConsumeOptions) {
+    /** Creates or updates the durable consumer. */
+    const prepareConsumer = Effect.fn("NatsClient.consume")(function* (
+      stream: string,
+      options: ConsumeOptions,
+    ) {
       const { durable } = options
       const config = {
         ack_wait: nanos(options.ackWaitMs ?? 30_000),
@@ -788,46 +885,98 @@ export const make = (
               deliver_policy: DeliverPolicy.All,
             }),
           )
-      const pull = (what: string) => (cause: unknown) => manageError(cause, `${what} of ${durable}`, stream)
-      return Stream.unwrapScoped(
-        Effect.gen(function* () {
-          const consumer = yield* Effect.tryPromise({
-            try: () => js.consumers.get(stream, durable),
-            catch: pull("lookup"),
-          })
-          // The callback form feeds a mailbox (as in `subscribe`); the server's max_ack_pending bounds it.
-          const mailbox = yield* Mailbox.make<JetStreamMessage, JetStreamManageError>()
-          const messages = yield* Effect.acquireRelease(
-            Effect.tryPromise({
-              try: () =>
-                consumer.consume({
-                  max_messages: options.batch ?? 100,
-                  callback: (m) => mailbox.unsafeOffer(toJetStreamMessage(m)),
-                }),
-              catch: pull("consume"),
-            }),
-            (messages) => Effect.tryPromise(() => messages.close()).pipe(Effect.ignore),
-          )
-          void messages.closed().then(
-            (error) => mailbox.unsafeDone(error ? Exit.fail(pull("consume")(error)) : Exit.void),
-            (error) => mailbox.unsafeDone(Exit.fail(pull("consume")(error))),
-          )
-          return Mailbox.toStream(mailbox)
-        }),
-      )
     })
+
+    /** Pulls in the scope: `onMessage` from the consumer's callback, `onEnd` once when it stops. */
+    const startConsuming = (
+      stream: string,
+      options: ConsumeOptions,
+      onMessage: (message: JetStreamMessage) => void,
+      onEnd: (exit: Exit.Exit<void, JetStreamManageError>) => void,
+    ) =>
+      Effect.gen(function* () {
+        const { durable } = options
+        const pull = (what: string) => (cause: unknown) => manageError(cause, `${what} of ${durable}`, stream)
+        const consumer = yield* Effect.tryPromise({
+          try: () => js.consumers.get(stream, durable),
+          catch: pull("lookup"),
+        })
+        const messages = yield* Effect.acquireRelease(
+          Effect.tryPromise({
+            try: () =>
+              consumer.consume({
+                max_messages: options.batch ?? 100,
+                callback: (m) => onMessage(toJetStreamMessage(m)),
+              }),
+            catch: pull("consume"),
+          }),
+          (messages) => Effect.tryPromise(() => messages.close()).pipe(Effect.ignore),
+        )
+        void messages.closed().then(
+          (error) => onEnd(error ? Exit.fail(pull("consume")(error)) : Exit.void),
+          (error) => onEnd(Exit.fail(pull("consume")(error))),
+        )
+        return messages
+      })
+
+    const consume = (stream: string, options: ConsumeOptions) =>
+      Effect.as(
+        prepareConsumer(stream, options),
+        Stream.unwrapScoped(
+          Effect.gen(function* () {
+            // The callback feeds a mailbox (as in `subscribe`); the server's max_ack_pending bounds it.
+            const mailbox = yield* Mailbox.make<JetStreamMessage, JetStreamManageError>()
+            yield* startConsuming(
+              stream,
+              options,
+              (message) => mailbox.unsafeOffer(message),
+              (exit) => mailbox.unsafeDone(exit),
+            )
+            return Mailbox.toStream(mailbox)
+          }),
+        ),
+      )
+
+    const consumeWith = (
+      stream: string,
+      options: ConsumeOptions,
+      onMessage: (message: JetStreamMessage) => void,
+    ) =>
+      Effect.gen(function* () {
+        yield* prepareConsumer(stream, options)
+        const closed = yield* Deferred.make<void, JetStreamManageError>()
+        let stop: (() => void) | undefined
+        const messages = yield* startConsuming(
+          stream,
+          options,
+          (message) => {
+            try {
+              onMessage(message)
+            } catch (defect) {
+              Deferred.unsafeDone(closed, Exit.die(defect))
+              stop?.()
+            }
+          },
+          (exit) => Deferred.unsafeDone(closed, exit),
+        )
+        stop = () => void messages.close().catch(() => {})
+        const consuming: Consuming = { closed: Deferred.await(closed) }
+        return consuming
+      })
 
     const client: NatsClient = {
       maxPayload: Effect.sync(maxPayloadNow),
       publish,
       flush,
       subscribe,
+      listen,
       request,
       ensureStream,
       streamInfo,
       deleteStream,
       publishDurable,
       consume,
+      consumeWith,
     }
     return client
   })

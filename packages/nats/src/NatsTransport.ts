@@ -56,7 +56,6 @@ import {
   UnknownRecipient,
 } from "@lyceum/actors"
 import {
-  type Chunk,
   Clock,
   Context,
   Deferred,
@@ -180,6 +179,9 @@ export const byTag =
   }
 
 // ---------------------------------------------------------------------------------------------------------
+
+/** Runs an effect in a fiber of its own, started at once (synchronously until it first waits). */
+type ForkNow = (effect: Effect.Effect<void>) => Fiber.RuntimeFiber<void>
 
 /** A receiver registered here, and the address it was registered at. */
 interface Hosted {
@@ -401,7 +403,7 @@ export const make = (
           ? respond(message, Either.getOrThrow(Wire.encodeAck(rejected(exit.cause.error))))
           : respond(message, Either.getOrThrow(Wire.encodeAck(rejected(failure("the receiver died")))))
 
-    const deliver = (hosted: Hosted, message: NatsClient.NatsMessage): Effect.Effect<void> => {
+    const deliver = (fork: ForkNow, hosted: Hosted, message: NatsClient.NatsMessage): Effect.Effect<void> => {
       const decoded = Wire.decodeRequest(message.data)
       const refuse = (reason: string) =>
         message.reply === undefined
@@ -418,9 +420,7 @@ export const make = (
       if (op === "ask") {
         if (message.reply === undefined) return Effect.void
         // Started now, in order with the messages before and after it: the receiver enqueues synchronously.
-        Runtime.runFork(runtime)(
-          Effect.flatMap(hosted.receiver.ask(envelope), (reply) => respondReply(message, envelope, reply)),
-        )
+        fork(Effect.flatMap(hosted.receiver.ask(envelope), (reply) => respondReply(message, envelope, reply)))
         return Effect.void
       }
       return Effect.flatMap(Effect.exit(hosted.receiver.tell(envelope)), (exit) =>
@@ -472,15 +472,15 @@ export const make = (
       )
     }
 
-    const onMessages = (state: RunState, messages: Chunk.Chunk<NatsClient.NatsMessage>) =>
-      Effect.forEach(
-        messages,
-        (message) => {
-          const hosted = receivers.get(message.subject)
-          return hosted === undefined ? unhosted(state, message) : deliver(hosted, message)
-        },
-        { discard: true },
-      )
+    /** One message of a run's subscription. */
+    const onMessage = (
+      state: RunState,
+      fork: ForkNow,
+      message: NatsClient.NatsMessage,
+    ): Effect.Effect<void> => {
+      const hosted = receivers.get(message.subject)
+      return hosted === undefined ? unhosted(state, message) : deliver(fork, hosted, message)
+    }
 
     // --- durable ------------------------------------------------------------------------------------------
 
@@ -666,22 +666,25 @@ export const make = (
     const consumeRun = (run: string) =>
       Effect.gen(function* () {
         yield* ensureStream(run)
-        const messages = yield* client.consume(`LYCEUM_${run}`, {
-          durable: durable?.consumer ?? "lyceum",
-          filterSubject: TransportSubjects.durableRun(run),
-          ackWaitMs,
-          maxAckPending: durable?.maxAckPending ?? 1_000,
-        })
-        yield* Stream.runForEachChunk(messages, (chunk) =>
-          Effect.sync(() => {
-            // Started in stream order, so a local receiver enqueues them in order; settled concurrently.
-            for (const message of chunk) {
-              inFlight.add(message)
-              Runtime.runFork(runtime)(settle(run, message))
-            }
-          }),
+        const forkNow = Runtime.runFork(runtime)
+        const consuming = yield* client.consumeWith(
+          `LYCEUM_${run}`,
+          {
+            durable: durable?.consumer ?? "lyceum",
+            filterSubject: TransportSubjects.durableRun(run),
+            ackWaitMs,
+            maxAckPending: durable?.maxAckPending ?? 1_000,
+          },
+          // From the consumer's callback: started in delivery order (each fiber runs at once until it first
+          // waits), so a local receiver enqueues them in order; settled concurrently.
+          (message) => {
+            inFlight.add(message)
+            forkNow(settle(run, message))
+          },
         )
+        yield* consuming.closed
       }).pipe(
+        Effect.scoped,
         Effect.catchAll((error) =>
           Effect.logWarning("durable consumer stopped; resuming", error.message).pipe(
             Effect.annotateLogs({ run }),
@@ -710,16 +713,65 @@ export const make = (
         const answer = yield* Effect.either(client.request(state.nodesSubject, Wire.bytes(nodeId), 2_000))
         if (Either.isRight(answer)) yield* Effect.ignore(meet(state, Wire.text(answer.right.data)))
         else if (answer.left._tag !== "NatsNoResponders") state.shared = true
+        // The subscription's callback queues each message; a microtask later one fiber handles everything
+        // that arrived meanwhile (nats.js hands over a whole socket read at once), in arrival order. That
+        // replaces a Mailbox and a Stream, and costs one fiber per burst rather than one per message.
         // On close (after the actor systems, so nothing is hosted any more): a flush first, so that every
-        // request the server routed here before it is in the buffer; then the subscription ends and the loop
-        // answers what had arrived (with UnknownRecipient), so no requester is left waiting for its timeout.
+        // request the server routed here before it has arrived; then the subscription ends and the last
+        // burst is handled (with UnknownRecipient), so no requester is left waiting for its timeout.
         // `NatsClient` unsubscribes rather than drains: a request routed here between the flush and the
         // unsubscribe is still lost (its sender times out).
+        const fork: ForkNow = Runtime.runFork(
+          yield* Effect.runtime<never>().pipe(Effect.annotateLogs({ run })),
+        )
+        let pending: Array<NatsClient.NatsMessage> = []
+        let draining: Fiber.RuntimeFiber<void> | "scheduled" | undefined
+        const drain: Effect.Effect<void> = Effect.suspend(() => {
+          const burst = pending
+          if (burst.length === 0) return Effect.void
+          pending = []
+          return Effect.zipRight(
+            Effect.forEach(burst, (message) => onMessage(state, fork, message), { discard: true }),
+            drain,
+          )
+        })
+        const startDrain = () => {
+          const fiber = fork(
+            drain.pipe(
+              Effect.catchAllCause((cause) => Effect.logError("a message could not be handled", cause)),
+              Effect.ensuring(
+                Effect.sync(() => {
+                  draining = undefined
+                  // A defect ended the burst early, or messages arrived while this fiber was finishing.
+                  if (pending.length > 0) schedule()
+                }),
+              ),
+            ),
+          )
+          // Still running (it waits for something): remember it. Done already: its finalizer settled the state.
+          if (fiber.unsafePoll() === null) draining = fiber
+        }
+        const schedule = () => {
+          draining = "scheduled"
+          queueMicrotask(startDrain)
+        }
+        const onArrival = (message: NatsClient.NatsMessage) => {
+          pending.push(message)
+          if (draining === undefined) schedule()
+        }
+        /** Resolves once everything that arrived so far was handled. */
+        const drained: Effect.Effect<void> = Effect.suspend(() =>
+          draining === undefined
+            ? Effect.void
+            : draining === "scheduled"
+              ? Effect.zipRight(Effect.yieldNow(), drained)
+              : Effect.zipRight(Fiber.await(draining), drained),
+        )
         const subscription = yield* Scope.fork(scope, ExecutionStrategy.sequential)
-        const messages = yield* client
-          .subscribe(`${Subjects.root}.${run}.>`)
+        const listening = yield* client
+          .listen(`${Subjects.root}.${run}.>`, onArrival)
           .pipe(Effect.provideService(Scope.Scope, subscription))
-        const loop = yield* Stream.runForEachChunk(messages, (chunk) => onMessages(state, chunk)).pipe(
+        const watcher = yield* listening.closed.pipe(
           Effect.catchAll((error) => Effect.logError("subscription ended", error.message)),
           Effect.annotateLogs({ run }),
           Effect.forkDaemon,
@@ -728,10 +780,10 @@ export const make = (
           scope,
           Effect.ignore(client.flush).pipe(
             Effect.zipRight(Scope.close(subscription, Exit.void)),
-            Effect.zipRight(Fiber.await(loop)),
+            Effect.zipRight(drained),
             Effect.timeout("5 seconds"),
             Effect.ignore,
-            Effect.ensuring(Fiber.interrupt(loop)),
+            Effect.ensuring(Fiber.interrupt(watcher)),
             live,
           ),
         )

@@ -1,5 +1,5 @@
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Chunk, Effect, Redacted, Schema, Stream } from "effect"
+import { Cause, Chunk, Effect, Exit, Redacted, Schema, Scope, Stream } from "effect"
 import * as NatsClient from "../src/NatsClient.js"
 import * as NatsServer from "../src/NatsServer.js"
 import { bytes, connectTo, failure, text } from "./utils.js"
@@ -93,6 +93,43 @@ layer(NatsServer.layer({ maxPayload }), { excludeTestServices: true })("NatsClie
       expect(error._tag).toBe("NatsNoResponders")
     }),
   )
+
+  it.scoped("listen: calls back in arrival order, answers requests, and ends with its scope", () =>
+    Effect.gen(function* () {
+      const server = yield* NatsServer.NatsServer
+      const listener = yield* connectTo(server)
+      const sender = yield* connectTo(server)
+      const received: Array<string> = []
+      const scope = yield* Scope.make()
+      const listening = yield* listener
+        .listen("listen.>", (message) => {
+          received.push(text(message.data))
+          if (message.reply !== undefined) Effect.runFork(message.respond(bytes("pong")))
+        })
+        .pipe(Effect.provideService(Scope.Scope, scope))
+      for (let i = 0; i < 200; i++) yield* sender.publish("listen.a", bytes(String(i)))
+      const reply = yield* sender.request("listen.b", bytes("ping"), 2_000)
+      expect(text(reply.data)).toBe("pong")
+      expect(received).toEqual([...Array.from({ length: 200 }, (_, i) => String(i)), "ping"])
+      yield* Scope.close(scope, Exit.void)
+      yield* listening.closed
+      const error = yield* failure(sender.request("listen.a", bytes("?"), 1_000))
+      expect(error._tag).toBe("NatsNoResponders")
+    }),
+  )
+
+  it.scoped("listen: a callback that throws ends the subscription with a defect", () =>
+    Effect.gen(function* () {
+      const server = yield* NatsServer.NatsServer
+      const listener = yield* connectTo(server)
+      const listening = yield* listener.listen("throws", () => {
+        throw new Error("boom")
+      })
+      yield* listener.publish("throws", bytes("x"))
+      const exit = yield* Effect.exit(listening.closed)
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+    }),
+  )
 })
 
 describe("NatsClient connection", () => {
@@ -130,6 +167,9 @@ describe("NatsClient connection", () => {
       const error = yield* failure(Stream.runDrain(secrets))
       expect(error._tag).toBe("NatsPermissionDenied")
       if (error._tag === "NatsPermissionDenied") expect(error.subject).toBe("secrets.canary")
+      const listening = yield* client.listen("secrets.other", () => {})
+      const listenError = yield* failure(listening.closed)
+      expect(listenError._tag).toBe("NatsPermissionDenied")
       // The connection itself stays usable.
       const allowed = yield* client.subscribe("lessons.x")
       yield* client.publish("lessons.x", bytes("ok"))
