@@ -76,6 +76,12 @@ describe("lyceum CLI, end to end", () => {
     expect(page.match(/<g class="series" data-label="synthetic-examples">/g)).toHaveLength(1)
     expect(page.match(/<circle /g)).toHaveLength(5)
     expect(page).not.toContain("NaN")
+    // Any format goes to --out when given.
+    const csvOut = join(dir, "curve.csv")
+    expect(lyceum("report", "--db", db, "--format", "csv", "--out", csvOut).stdout).toBe("")
+    expect(readFileSync(csvOut, "utf8").split("\n")[0]).toBe(
+      "run_id,repeat,round,student,task,metric,value,n_items",
+    )
     const bad = lyceum("report", "--db", db, "--format", "html", "--out", join(dir, "missing-dir", "r.html"))
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("cannot write the report to")
@@ -183,8 +189,13 @@ describe("lyceum CLI, end to end", () => {
     expect(stopped.stderr).toContain(`--resume ${runId}`)
     const listed = lyceum("runs", "--db", budgetDb)
     expect(listed.stdout).toMatch(new RegExp(`${runId}\\s+quickstart\\s+stopped`))
-    expect(listed.stdout).toContain(`continue it: lyceum run SCENARIO --db ${budgetDb} --resume ${runId}`)
+    expect(listed.stdout).toContain(`continue it: lyceum run ${scenario} --db ${budgetDb} --resume ${runId}`)
 
+    const unchanged = lyceum("run", scenario, "--db", budgetDb, "--resume", runId)
+    expect(unchanged.code).toBe(1)
+    expect(unchanged.stderr).toMatch(
+      /has spent \d+ tokens of its budget of 30000: raise budget.maxTokens above/,
+    )
     writeFileSync(scenario, `${quickstart}\nbudget: { maxTokens: 10000000 }\n`)
     const resumed = lyceum("run", scenario, "--db", budgetDb, "--resume", runId)
     expect(resumed.code).toBe(0)

@@ -25,7 +25,7 @@ import {
   table1ToCsv,
   table2ToCsv,
 } from "@lyceum/report"
-import { Store } from "@lyceum/store"
+import { type RunRow, Store } from "@lyceum/store"
 import { Console, Data, Effect, Option } from "effect"
 import { openExistingStore } from "./OpenStore.js"
 import { dbOption, verboseOption } from "./Options.js"
@@ -59,7 +59,7 @@ const formatOption = Options.choice("format", ["table", "json", "csv", "html"]).
   Options.withDefault("table"),
 )
 const outOption = Options.file("out").pipe(
-  Options.withDescription("write the report to this file instead of standard output"),
+  Options.withDescription("write the report (any format) to this file instead of standard output"),
   Options.optional,
 )
 const tableOption = Options.choice("table", [
@@ -79,18 +79,58 @@ const tableOption = Options.choice("table", [
   Options.withDefault("curve"),
 )
 
-/** Prints rows as JSON, CSV or the table's text form. */
-const emit = <A>(
+/** Rows as JSON, CSV or the table's text form. */
+const shape = <A>(
   format: "table" | "json" | "csv" | "html",
   rows: A,
   csv: (rows: A) => string,
   text: (rows: A) => string,
+): string => (format === "json" ? json(rows) : format === "csv" ? csv(rows) : `${text(rows)}\n`)
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
+
+/** The whole report as text in the format asked: HTML is every table and chart of the run on one page. */
+const render = (
+  format: "table" | "json" | "csv" | "html",
+  table: "curve" | "table1" | "table2" | "cultures" | "leakage" | "smuggling",
+  info: RunRow,
+  /** ANSI colours in the chart: only for a terminal, never into a file. */
+  color: boolean,
 ) =>
-  format === "json"
-    ? Console.log(JSON.stringify(rows, null, 2))
-    : format === "csv"
-      ? Effect.sync(() => void process.stdout.write(csv(rows)))
-      : Console.log(text(rows))
+  Effect.gen(function* () {
+    const runId = info.id
+    if (format === "html") return yield* htmlReport(info)
+    if (table === "leakage") {
+      const summaries = yield* leakageSummaries(runId)
+      const candidates = summaries.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates
+      const strips = candidates === undefined ? "" : formatRankStrips(yield* canaryRanks(runId), candidates)
+      return shape(format, summaries, leakageToCsv, (rows) =>
+        [formatLeakageTable(rows), strips].filter((part) => part.length > 0).join("\n\n"),
+      )
+    }
+    if (table === "smuggling")
+      return shape(format, yield* smugglingRows(runId), smugglingToCsv, formatSmugglingTable)
+    if (table === "cultures")
+      return shape(format, yield* cultureRows(runId), cultureRowsToCsv, formatCultureTable)
+    const heading = `Run ${info.id} · scenario ${info.scenarioName} · seed ${info.seed} · ${info.status}`
+    if (table !== "curve") {
+      const scores = yield* paperTableRows(runId)
+      const shaped = table === "table1" ? paperTable1(scores) : paperTable2(scores)
+      return shape(
+        format,
+        shaped,
+        (t) => (t.kind === "table1" ? table1ToCsv(t) : table2ToCsv(t)),
+        (t) => `${heading}\n\n${t.kind === "table1" ? formatTable1(t) : formatTable2(t)}`,
+      )
+    }
+    const store = yield* Store
+    const rows = yield* store.learningCurve(runId)
+    if (format === "json") return json({ run: info, learningCurve: rows })
+    if (format === "csv") return curveToCsv(rows)
+    const points = summarizeCurve(rows)
+    if (points.length === 0) return `${heading}\n(no evaluations recorded yet)\n`
+    return `${heading}\n\n${formatCurveTable(points)}\n\n${formatCurvePlot(points, { color })}\n`
+  })
 
 /** `lyceum report`: the learning curve of one run as a table (with a chart), JSON or CSV. */
 export const reportCommand = Command.make(
@@ -123,52 +163,12 @@ export const reportCommand = Command.make(
           }),
         ),
       )
-      if (format === "html") {
-        const page = yield* htmlReport(info)
-        if (Option.isNone(out)) return yield* Effect.sync(() => void process.stdout.write(page))
-        yield* Effect.try({
-          try: () => writeFileSync(out.value, page),
-          catch: (cause) => new CannotWrite({ file: out.value, cause: String(cause) }),
-        })
-        return yield* Console.error(`wrote ${out.value}`)
-      }
-      if (table === "leakage") {
-        const summaries = yield* leakageSummaries(runId)
-        const candidates = summaries.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates
-        const strips = candidates === undefined ? "" : formatRankStrips(yield* canaryRanks(runId), candidates)
-        return yield* emit(format, summaries, leakageToCsv, (rows) =>
-          [formatLeakageTable(rows), strips].filter((part) => part.length > 0).join("\n\n"),
-        )
-      }
-      if (table === "smuggling")
-        return yield* emit(format, yield* smugglingRows(runId), smugglingToCsv, formatSmugglingTable)
-      if (table === "cultures")
-        return yield* emit(format, yield* cultureRows(runId), cultureRowsToCsv, formatCultureTable)
-      if (table !== "curve") {
-        const scores = yield* paperTableRows(runId)
-        const shaped = table === "table1" ? paperTable1(scores) : paperTable2(scores)
-        if (format === "json") return yield* Console.log(JSON.stringify(shaped, null, 2))
-        if (format === "csv") {
-          const csv = shaped.kind === "table1" ? table1ToCsv(shaped) : table2ToCsv(shaped)
-          return yield* Effect.sync(() => process.stdout.write(csv))
-        }
-        yield* Console.log(
-          `Run ${info.id} · scenario ${info.scenarioName} · seed ${info.seed} · ${info.status}\n`,
-        )
-        return yield* Console.log(shaped.kind === "table1" ? formatTable1(shaped) : formatTable2(shaped))
-      }
-      const rows = yield* store.learningCurve(runId)
-      if (format === "json") {
-        return yield* Console.log(JSON.stringify({ run: info, learningCurve: rows }, null, 2))
-      }
-      if (format === "csv") return yield* Effect.sync(() => process.stdout.write(curveToCsv(rows)))
-      const points = summarizeCurve(rows)
-      yield* Console.log(
-        `Run ${info.id} · scenario ${info.scenarioName} · seed ${info.seed} · ${info.status}`,
-      )
-      if (points.length === 0) return yield* Console.log("(no evaluations recorded yet)")
-      yield* Console.log(
-        `\n${formatCurveTable(points)}\n\n${formatCurvePlot(points, { color: process.stdout.isTTY })}`,
-      )
+      const output = yield* render(format, table, info, Option.isNone(out) && process.stdout.isTTY === true)
+      if (Option.isNone(out)) return yield* Effect.sync(() => void process.stdout.write(output))
+      yield* Effect.try({
+        try: () => writeFileSync(out.value, output),
+        catch: (cause) => new CannotWrite({ file: out.value, cause: String(cause) }),
+      })
+      yield* Console.error(`wrote ${out.value}`)
     }).pipe(Effect.provide(openExistingStore(db))),
 ).pipe(Command.withDescription("print the learning curve of a run (the latest unless --run is given)"))

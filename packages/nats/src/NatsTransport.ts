@@ -730,8 +730,16 @@ export const make = (
           const burst = pending
           if (burst.length === 0) return Effect.void
           pending = []
+          // Each message on its own: a defect handling one is logged and the rest of the burst still handled.
           return Effect.zipRight(
-            Effect.forEach(burst, (message) => onMessage(state, fork, message), { discard: true }),
+            Effect.forEach(
+              burst,
+              (message) =>
+                onMessage(state, fork, message).pipe(
+                  Effect.catchAllCause((cause) => Effect.logError("a message could not be handled", cause)),
+                ),
+              { discard: true },
+            ),
             drain,
           )
         })
@@ -742,7 +750,7 @@ export const make = (
               Effect.ensuring(
                 Effect.sync(() => {
                   draining = undefined
-                  // A defect ended the burst early, or messages arrived while this fiber was finishing.
+                  // Messages arrived while this fiber was finishing.
                   if (pending.length > 0) schedule()
                 }),
               ),

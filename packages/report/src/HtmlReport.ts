@@ -3,7 +3,7 @@ import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
 import escapeHtml from "escape-html"
 import { cultureRows, formatCultureTable } from "./CultureTable.js"
-import { formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
+import { canaryRanks, formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
 import { summarizeCurve } from "./LearningCurve.js"
 import { formatTable2, paperTable2 } from "./PaperTables.js"
 import { paperTableRows } from "./RunScores.js"
@@ -62,22 +62,15 @@ export const htmlReport = (run: RunRow): Effect.Effect<string, StoreError, Store
     const scores = yield* paperTableRows(run.id)
     if (scores.length > 0) sections.push(section("Methods × tasks", pre(formatTable2(paperTable2(scores)))))
 
-    const ranks = yield* store.query(
-      "SELECT method, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY method, repeat",
-      [run.id],
-    )
     const leakage = yield* leakageSummaries(run.id)
     const candidates = leakage.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates
     if (leakage.length > 0) {
-      const methods = [...new Set(ranks.map((r) => String(r.method)))]
+      const ranks = yield* canaryRanks(run.id)
       const strip =
-        candidates === undefined || methods.length === 0
+        candidates === undefined || ranks.length === 0
           ? ""
           : svgRankStrip(
-              methods.map((method) => ({
-                label: method,
-                ranks: ranks.filter((r) => r.method === method).map((r) => Number(r.value)),
-              })),
+              ranks,
               candidates,
               `Secret Sharer: the canary's rank among ${candidates} candidates, one dot per trial`,
             )

@@ -6,6 +6,8 @@ import { alignColumns, toCsv } from "./TextTable.js"
 export interface RunListing {
   readonly runId: string
   readonly scenario: string
+  /** The scenario file as the run was started with it. */
+  readonly scenarioPath: string
   readonly status: string
   readonly startedAt: string
   readonly finishedAt: string | null
@@ -22,7 +24,7 @@ export interface RunListing {
 export const runListings = (): Effect.Effect<ReadonlyArray<RunListing>, StoreError, Store> =>
   Effect.flatMap(Store, (store) =>
     store.query(
-      `SELECT s.*, r.error FROM run_summary s JOIN runs r ON r.id = s.run_id
+      `SELECT s.*, r.error, r.scenario_path FROM run_summary s JOIN runs r ON r.id = s.run_id
        ORDER BY s.started_at DESC, r.rowid DESC`,
     ),
   ).pipe(
@@ -30,6 +32,7 @@ export const runListings = (): Effect.Effect<ReadonlyArray<RunListing>, StoreErr
       rows.map((r) => ({
         runId: String(r.run_id),
         scenario: String(r.scenario_name),
+        scenarioPath: String(r.scenario_path),
         status: String(r.status),
         startedAt: String(r.started_at),
         finishedAt: r.finished_at === null ? null : String(r.finished_at),
@@ -49,6 +52,7 @@ export const runListingsToCsv = (rows: ReadonlyArray<RunListing>): string =>
     [
       "run_id",
       "scenario",
+      "scenario_path",
       "status",
       "started_at",
       "finished_at",
@@ -63,6 +67,7 @@ export const runListingsToCsv = (rows: ReadonlyArray<RunListing>): string =>
     rows.map((r) => [
       r.runId,
       r.scenario,
+      r.scenarioPath,
       r.status,
       r.startedAt,
       r.finishedAt,
@@ -101,16 +106,20 @@ export const formatRunListings = (rows: ReadonlyArray<RunListing>, db: string): 
     String(r.modelCalls),
     String(r.tokens),
   ])
-  const resumable = rows.filter((r) => r.status === "stopped" || r.status === "failed")
+  // A stopped or failed run can continue; one still marked running too, once its process is known to be gone.
+  const resumable = rows.filter((r) => r.status !== "completed")
   return [
     ...alignColumns(header, body, (i) => (i < 4 ? "left" : "right")),
     ...(resumable.length === 0
       ? []
       : [
           "",
-          ...resumable.map(
-            (r) =>
-              `${r.runId} ${r.status}${r.error === null ? "" : `: ${r.error}`}\n  continue it: lyceum run SCENARIO --db ${db} --resume ${r.runId}`,
+          ...resumable.map((r) =>
+            r.status === "running"
+              ? `${r.runId} is marked running: if its process was killed, continue it with\n` +
+                `  lyceum run ${r.scenarioPath} --db ${db} --resume ${r.runId} --force`
+              : `${r.runId} ${r.status}${r.error === null ? "" : `: ${r.error}`}\n` +
+                `  continue it: lyceum run ${r.scenarioPath} --db ${db} --resume ${r.runId}`,
           ),
         ]),
   ].join("\n")

@@ -113,7 +113,9 @@ describe("HTML report", () => {
         (c) => Number(c.attribs.cx),
       )
     // Rank 0 every trial sits left of ranks 40–42.
-    expect(Math.max(...xs("original-examples"))).toBeLessThan(Math.min(...xs(HOSTILE)))
+    expect(Math.max(...xs("sms-spam · original-examples"))).toBeLessThan(
+      Math.min(...xs(`sms-spam · ${HOSTILE}`)),
+    )
     expect(DomUtils.textContent(strip!)).toContain("chance 49.50")
   })
 

@@ -11,7 +11,10 @@ export interface ResumePoint {
   readonly seed: number
   /** `repeat/task/method` of every cohort whose every round is stored. */
   readonly finished: ReadonlySet<string>
-  /** Every token the run's stored rounds used, unfinished cohorts' included (they were spent). */
+  /**
+   * Every token the run's stored rounds used, unfinished cohorts' and earlier resumes' discarded ones included
+   * (they were spent). A round in flight when the run stopped was never stored, so its tokens are not known.
+   */
   readonly spentTokens: number
   /** Cohorts with rows that are not finished: deleted by `reopenForResume`. */
   readonly unfinished: ReadonlyArray<{
@@ -90,11 +93,21 @@ export const resumePoint = (
     const unfinished = started
       .map((row) => ({ repeat: Number(row.repeat), task: String(row.task), method: String(row.method) }))
       .filter((c) => !finished.has(cohortRowKey(c.repeat, c.task, c.method)))
+    // What the stored rounds used, and what earlier resumes discarded with the cohorts they played again.
     const [spent] = yield* store.query(
-      "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens FROM model_usage WHERE run_id = ?",
-      [runId],
+      `SELECT (SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_usage WHERE run_id = ?)
+         + (SELECT discarded_tokens FROM runs WHERE id = ?) AS tokens`,
+      [runId, runId],
     )
-    return { runId, seed: value.seed, finished, unfinished, spentTokens: Number(spent?.tokens ?? 0) }
+    const spentTokens = Number(spent?.tokens ?? 0)
+    const maxTokens = loaded.scenario.budget?.maxTokens
+    if (maxTokens !== undefined && spentTokens >= maxTokens)
+      return yield* new CannotResume({
+        message:
+          `run ${runId} has spent ${spentTokens} tokens of its budget of ${maxTokens}: raise budget.maxTokens ` +
+          `above ${spentTokens} in ${loaded.file} to continue it`,
+      })
+    return { runId, seed: value.seed, finished, unfinished, spentTokens }
   })
 
 /**

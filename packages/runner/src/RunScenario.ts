@@ -120,6 +120,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       students: scenario.students.count,
     })
 
+    // Tokens spent by this invocation, and those it stored in model_usage: a stop can cut a round short.
+    const tokens = { spent: 0, stored: 0 }
     const play = Effect.gen(function* () {
       const metering = yield* Metering
       // Messages to workers go through their own actor system, alive for the whole run.
@@ -171,19 +173,22 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           for (let round = 0; round <= scenario.rounds.length; round++) {
             const n = round === 0 ? 0 : scenario.rounds[round - 1]!
             const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
-            const usage = yield* usageNow
             const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
             const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
             const leakage =
               spec.canary !== undefined && round === scenario.rounds.length
                 ? yield* measureCanary(cohort, data, spec.canary, { runId, repeat, round })
                 : []
+            // After the canary's scoring: its model calls belong to this round too.
+            const usage = yield* usageNow
+            const stored = usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage)
+            tokens.stored += stored.reduce((sum, r) => sum + r.promptTokens + r.completionTokens, 0)
             yield* store.writeBatch({
               lessons: lessons.map((l) => l.row),
               findings: lessons.flatMap((l) => l.findings),
               evaluations,
               leakage,
-              modelUsage: usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage),
+              modelUsage: stored,
             })
             done++
             yield* progress.report({
@@ -213,7 +218,17 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       // Progress and ETA count what this invocation plays (a resumed run skips its finished cohorts).
       const total = left.length * (scenario.rounds.length + 1)
       const repeats = Effect.forEach(left, playCohort, { concurrency: parallel, discard: true })
-      yield* pool.guard(repeats)
+      yield* pool.guard(repeats).pipe(
+        // Whatever happened, what was spent (a lost worker's share cannot be asked for any more).
+        Effect.ensuring(
+          usageNow.pipe(
+            Effect.orElse(() => metering.snapshot),
+            Effect.map((u) => {
+              tokens.spent = u.total.promptTokens + u.total.completionTokens
+            }),
+          ),
+        ),
+      )
     }).pipe(
       Effect.scoped,
       Effect.provide(runModelsLayer(options.loaded, seed, resumed?.spentTokens)),
@@ -223,6 +238,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     const exit = yield* Effect.exit(play)
     const status = Exit.isSuccess(exit) ? "completed" : stopped(exit.cause) ? "stopped" : "failed"
     const reason = Exit.isFailure(exit) ? describeCause(exit.cause) : undefined
+    if (tokens.spent > tokens.stored) yield* store.addDiscardedTokens(runId, tokens.spent - tokens.stored)
     yield* store.finishRun(runId, status, reason)
     yield* progress.report({ _tag: "RunFinished", runId, status, elapsedMs: Date.now() - started })
     if (Exit.isFailure(exit)) {

@@ -49,9 +49,11 @@ export interface StoreService {
   readonly reopenRun: (id: string) => Effect.Effect<void, StoreError>
   /**
    * Deletes everything one cohort (repeat, task, method) of a run wrote: lessons with their findings,
-   * evaluations, model usage and leakage measures, in one transaction; returns the rows removed. A resumed run
-   * plays an unfinished cohort again from its start.
+   * evaluations, model usage and leakage measures, in one transaction, adding its tokens to the run's
+   * `discarded_tokens`; returns the rows removed. A resumed run plays an unfinished cohort again from its start.
    */
+  /** Adds tokens a run spent that no `model_usage` row holds (a round cut short) to its `discarded_tokens`. */
+  readonly addDiscardedTokens: (runId: string, tokens: number) => Effect.Effect<void, StoreError>
   readonly deleteCohort: (
     runId: string,
     cohort: { readonly repeat: number; readonly task: string; readonly method: string },
@@ -354,19 +356,32 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           "UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?",
           [id],
         ).pipe(Effect.withSpan("Store.reopenRun")),
+      addDiscardedTokens: (runId, tokens) =>
+        attempt(`count discarded tokens of run ${runId}`, () =>
+          prepare("UPDATE runs SET discarded_tokens = discarded_tokens + ? WHERE id = ?").run(
+            Math.max(0, Math.round(tokens)),
+            runId,
+          ),
+        ).pipe(Effect.asVoid),
       deleteCohort: (runId, { repeat, task, method }) =>
         attempt(`delete cohort ${repeat}/${task}/${method} of run ${runId}`, () =>
           db
-            .transaction(() =>
-              ["lessons", "evaluations", "model_usage", "leakage_measures"].reduce(
+            .transaction(() => {
+              // Its tokens were spent all the same: the run keeps counting them (runs.discarded_tokens).
+              prepare(
+                `UPDATE runs SET discarded_tokens = discarded_tokens + (SELECT COALESCE(SUM(prompt_tokens +
+                   completion_tokens), 0) FROM model_usage WHERE run_id = ? AND repeat = ? AND task = ?
+                   AND method = ?) WHERE id = ?`,
+              ).run(runId, repeat, task, method, runId)
+              return ["lessons", "evaluations", "model_usage", "leakage_measures"].reduce(
                 (removed, table) =>
                   removed +
                   prepare(
                     `DELETE FROM ${table} WHERE run_id = ? AND repeat = ? AND task = ? AND method = ?`,
                   ).run(runId, repeat, task, method).changes,
                 0,
-              ),
-            )
+              )
+            })
             .immediate(),
         ).pipe(Effect.withSpan("Store.deleteCohort")),
       writeBatch,

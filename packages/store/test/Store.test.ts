@@ -474,6 +474,10 @@ describe("deleteCohort", () => {
       expect(yield* store.query("SELECT COUNT(*) AS n FROM filter_findings")).toEqual([{ n: 0 }])
       expect(yield* store.query("SELECT DISTINCT method FROM evaluations")).toEqual([{ method: "m2" }])
       expect(yield* store.deleteCohort("r1", { repeat: 1, task: "spam", method: "m2" })).toBe(0)
+      // The deleted cohort's tokens stay counted on the run.
+      expect(yield* store.query("SELECT discarded_tokens AS tokens FROM runs WHERE id = 'r1'")).toEqual([
+        { tokens: usage("r1").promptTokens + usage("r1").completionTokens },
+      ])
     }),
   )
 })
