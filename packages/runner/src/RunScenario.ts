@@ -223,9 +223,11 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         Effect.ensuring(
           usageNow.pipe(
             Effect.orElse(() => metering.snapshot),
-            Effect.map((u) => {
-              tokens.spent = u.total.promptTokens + u.total.completionTokens
-            }),
+            Effect.flatMap((u) =>
+              Effect.sync(() => {
+                tokens.spent = u.total.promptTokens + u.total.completionTokens
+              }),
+            ),
           ),
         ),
       )
