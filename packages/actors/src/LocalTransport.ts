@@ -17,9 +17,11 @@ export class LocalNetwork extends Context.Tag("@lyceum/actors/LocalNetwork")<
 export interface LocalTransportOptions {
   /**
    * Round-trip every envelope, ack and reply through its Schema and `JSON.stringify`/`JSON.parse`, exactly as a
-   * wire would. Payloads are always Schema-encoded by the sender and decoded by the recipient; this adds the
-   * check that the encoded forms are plain JSON (no `Date`, `Map`, class instances, `undefined` fields).
-   * Slower; meant for tests. Default false.
+   * wire would, and turn off the in-process shortcut (`TransportService.inProcess`): every payload is then
+   * Schema-encoded by the sender and decoded by the recipient, and the encoded forms must be plain JSON (no
+   * `Date`, `Map`, class instances, `undefined` fields). Without it, a sender whose protocol is the
+   * recipient's own Schema hands over its (validated) request instance and gets the handler's (validated)
+   * reply value; other senders still encode. Slower; meant for tests. Default false.
    */
   readonly serialize?: boolean
 }
@@ -38,7 +40,7 @@ const ackOverWire = jsonRoundTrip(Ack)
 export const make = (network: LocalNetworkService, options: LocalTransportOptions = {}): TransportService => {
   const { receivers } = network
   const wire = options.serialize === true
-  return {
+  const service: TransportService = {
     register: (address, receiver) =>
       Effect.suspend(() => {
         const key = formatAddress(address)
@@ -76,6 +78,8 @@ export const make = (network: LocalNetworkService, options: LocalTransportOption
         return wire ? Effect.map(receiver.ask(sent), replyOverWire) : receiver.ask(sent)
       }),
   }
+  // Without `serialize` a sender here may hand its request instance straight to a receiver on the network.
+  return wire ? service : { ...service, inProcess: (address) => receivers.get(formatAddress(address)) }
 }
 
 /** A fresh, empty network. */

@@ -1,4 +1,5 @@
-import { Context, type Duration, type Effect } from "effect"
+import { Context, type Duration, type Effect, type Schema } from "effect"
+import type { Message } from "./Actor.js"
 import type { ActorAddress } from "./ActorAddress.js"
 import type {
   ActorStopped,
@@ -25,6 +26,39 @@ export interface Receiver {
    * Interrupting it abandons the wait; the message, once accepted, is still processed.
    */
   readonly ask: (envelope: Envelope) => Effect.Effect<Reply>
+  /** The in-process entry, when the receiver has one (see `DirectReceiver`). */
+  readonly direct?: DirectReceiver
+}
+
+/**
+ * A pending in-process ask. `cancel` abandons the wait (the message, once accepted, is still processed).
+ */
+export interface DirectAsk {
+  readonly cancel: () => void
+}
+
+/**
+ * The in-process entry of a receiver: takes the request instance the sender holds, without the Schema round
+ * trip, and answers asks through a callback. Only a sender in the same process may use it, and only with
+ * messages that pass `protocol`'s own check (`Schema.validate`), `protocol` being the very Schema object the
+ * sender encodes with: then encoding and decoding would give back an equal instance, or refuse it. Anything
+ * else goes through `tell` / `ask` with an encoded payload.
+ */
+export interface DirectReceiver {
+  /** The recipient's protocol Schema (compared by identity). */
+  readonly protocol: Schema.Schema<Message, unknown>
+  /** Accepts into the mailbox, or returns the refusal. Synchronous; never throws. */
+  readonly tell: (id: string, request: Message) => MailboxFull | ActorStopped | undefined
+  /**
+   * Accepts into the mailbox and calls `reply` once with the outcome, or returns the refusal. `encoded` says
+   * whether the reply's value or error is Schema-encoded (as on a wire) or the handler's own value, already
+   * checked against the request's success or failure Schema.
+   */
+  readonly ask: (
+    id: string,
+    request: Message,
+    reply: (reply: Reply, encoded: boolean) => void,
+  ) => DirectAsk | MailboxFull | ActorStopped
 }
 
 /**
@@ -58,6 +92,12 @@ export interface TransportService {
     envelope: Envelope,
     options: { readonly timeout: Duration.Duration },
   ) => Effect.Effect<Reply, AskTimeout | UnknownRecipient | TransportError>
+  /**
+   * The receiver registered at `address` in this very process, if any, so that a sender here can use its
+   * `direct` entry. Only for transports that hand envelopes across in memory: one that serializes (a wire, or
+   * `LocalTransport({ serialize: true })`) leaves it out, and every message then takes the encoded path.
+   */
+  readonly inProcess?: (address: ActorAddress) => Receiver | undefined
 }
 
 /** The transport an `ActorSystem` sends and receives through. */

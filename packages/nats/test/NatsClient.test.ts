@@ -113,6 +113,8 @@ layer(NatsServer.layer({ maxPayload }), { excludeTestServices: true })("NatsClie
       expect(received).toEqual([...Array.from({ length: 200 }, (_, i) => String(i)), "ping"])
       yield* Scope.close(scope, Exit.void)
       yield* listening.closed
+      // The unsubscribe must reach the server before the next request is routed (another connection sends it).
+      yield* listener.flush
       const error = yield* failure(sender.request("listen.a", bytes("?"), 1_000))
       expect(error._tag).toBe("NatsNoResponders")
     }),

@@ -29,16 +29,24 @@ import {
 import { ActorEvent, type StopReason } from "../ActorEvent.js"
 import type { Envelope, Reply } from "../Envelope.js"
 import { SeenIds } from "../SeenIds.js"
-import type { Receiver, TransportService } from "../Transport.js"
+import type { DirectAsk, DirectReceiver, Receiver, TransportService } from "../Transport.js"
 import { Mailbox } from "./Mailbox.js"
 import { resultSchema } from "./resultSchema.js"
 
-/** A decoded message waiting in (or being processed from) a mailbox. */
-interface Item {
-  readonly id: string
-  readonly request: Message
-  /** Present for asks until answered; cleared when the asker gives up. */
-  reply: ((reply: Reply) => void) | undefined
+/** A decoded message waiting in (or being processed from) a mailbox; for a direct ask also its `DirectAsk`. */
+class Item implements DirectAsk {
+  constructor(
+    readonly id: string,
+    readonly request: Message,
+    /** Present for asks until answered; cleared when the asker gives up. */
+    public reply: ((reply: Reply, encoded: boolean) => void) | undefined,
+    /** Handed over in process (`DirectReceiver`): the asker takes the handler's own, checked value. */
+    readonly direct: boolean,
+  ) {}
+
+  cancel(): void {
+    this.reply = undefined
+  }
 }
 
 type AnyHandler = (request: Message, context: MessageContext) => Effect.Effect<unknown, unknown>
@@ -66,14 +74,33 @@ export interface Host {
   readonly onStopped: (address: ActorAddress) => void
 }
 
-const respond = (item: Item, reply: Reply): void => {
+/** `encoded`: the reply's value or error is Schema-encoded (always so for envelopes and remembered replies). */
+const respond = (item: Item, reply: Reply, encoded = true): void => {
   const resume = item.reply
   if (resume === undefined) return
   item.reply = undefined
-  resume(reply)
+  resume(reply, encoded)
 }
 
 const rejected = (error: DeliveryError): Reply => ({ _tag: "Rejected", error })
+
+type Check = (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+
+// One encoder and one validator per reply Schema, shared by every actor.
+const encoders = new WeakMap<object, Check>()
+const validators = new WeakMap<object, Check>()
+const cached = (
+  cache: WeakMap<object, Check>,
+  schema: Schema.Schema<unknown, unknown>,
+  make: (schema: Schema.Schema<unknown, unknown>) => Check,
+): Check => {
+  let check = cache.get(schema)
+  if (check === undefined) {
+    check = make(schema)
+    cache.set(schema, check)
+  }
+  return check
+}
 
 // One decoder per behaviour, shared by all its actors.
 const decoders = new WeakMap<object, (u: unknown) => Either.Either<Message, ParseResult.ParseError>>()
@@ -94,6 +121,7 @@ const decoderFor = (behaviour: Behaviour<Message, never>) => {
  * and stops the actor. The cell is also the actor's `Receiver`.
  */
 class ActorCell<R> implements Receiver, LocalActor {
+  readonly direct: DirectReceiver
   private readonly mailbox: Mailbox<Item>
   private readonly decode: (u: unknown) => Either.Either<Message, ParseResult.ParseError>
   private incarnation: Incarnation | undefined = undefined
@@ -115,6 +143,14 @@ class ActorCell<R> implements Receiver, LocalActor {
   ) {
     this.mailbox = new Mailbox(behaviour.mailboxCapacity)
     this.decode = decoderFor(behaviour as Behaviour<Message, never>)
+    this.direct = {
+      protocol: behaviour.protocol,
+      tell: (id, request) => this.offer(new Item(id, request, undefined, true)),
+      ask: (id, request, reply) => {
+        const item = new Item(id, request, reply, true)
+        return this.offer(item) ?? item
+      },
+    }
   }
 
   // --- Receiver: called by the transport, in the sender's (or the transport's) fiber ---
@@ -123,7 +159,7 @@ class ActorCell<R> implements Receiver, LocalActor {
     return Effect.suspend((): Effect.Effect<void, MailboxFull | MalformedMessage | ActorStopped> => {
       const decoded = this.decode(envelope.payload)
       if (Either.isLeft(decoded)) return Effect.fail(this.malformed(envelope, decoded.left))
-      const refusal = this.offer({ id: envelope.id, request: decoded.right, reply: undefined })
+      const refusal = this.offer(new Item(envelope.id, decoded.right, undefined, false))
       return refusal === undefined ? Effect.void : Effect.fail(refusal)
     })
   }
@@ -135,11 +171,7 @@ class ActorCell<R> implements Receiver, LocalActor {
         resume(Effect.succeed(rejected(this.malformed(envelope, decoded.left))))
         return
       }
-      const item: Item = {
-        id: envelope.id,
-        request: decoded.right,
-        reply: (reply) => resume(Effect.succeed(reply)),
-      }
+      const item = new Item(envelope.id, decoded.right, (reply) => resume(Effect.succeed(reply)), false)
       const refusal = this.offer(item)
       if (refusal !== undefined) {
         resume(Effect.succeed(rejected(refusal)))
@@ -207,33 +239,110 @@ class ActorCell<R> implements Receiver, LocalActor {
   activate(): void {
     if (this.activation !== undefined || this.stopped) return
     this.activation = "starting"
-    const fiber = Runtime.runFork(this.runtime)(this.run())
+    // Not started in the sender's stack: the sender goes on offering, and the activation drains a batch.
+    const fiber = Runtime.runFork(this.runtime)(this.run(), { immediate: false })
     if (this.activation === "starting") this.activation = fiber
   }
 
   // --- The activation fiber ---
 
   private run(): Effect.Effect<void, never, R> {
-    const self = this
-    return Effect.gen(function* () {
-      while (!self.stopped) {
-        if (self.incarnation === undefined) {
-          const cause = yield* self.build()
-          if (cause !== undefined) {
-            if (yield* self.recover(cause)) return
-            continue
-          }
-        }
-        const item = self.mailbox.poll()
-        if (item === undefined) {
-          // Checked and cleared in one synchronous step: a later offer starts a new activation.
-          self.activation = undefined
-          return
-        }
-        const cause = yield* self.handle(self.incarnation!, item)
-        if (cause !== undefined && (yield* self.recover(cause))) return
+    return Effect.suspend(() => this.next())
+  }
+
+  /**
+   * The drain loop: takes messages until the mailbox is empty or the actor stops. Remembered replies are
+   * answered in the loop itself; a handler runs as one `matchCauseEffect` whose continuation loops again.
+   */
+  private next(): Effect.Effect<void, never, R> {
+    while (!this.stopped) {
+      const incarnation = this.incarnation
+      if (incarnation === undefined) {
+        return Effect.flatMap(this.build(), (cause) =>
+          cause === undefined ? this.next() : this.afterDefect(cause),
+        )
       }
-    })
+      const item = this.mailbox.poll()
+      if (item === undefined) {
+        // Checked and cleared in one synchronous step: a later offer starts a new activation.
+        this.activation = undefined
+        return Effect.void
+      }
+      const previous = incarnation.seen?.get(item.id)
+      if (previous !== undefined) {
+        this.mailbox.done()
+        respond(item, previous)
+        continue
+      }
+      const context: MessageContext = { messageId: item.id, self: this.address }
+      const handler = incarnation.handlers[item.request._tag]!
+      return Effect.matchCauseEffect(
+        Effect.suspend(() => handler(item.request, context)),
+        {
+          onFailure: (cause) => this.failed(incarnation, item, cause),
+          onSuccess: (value) => {
+            this.mailbox.done()
+            if (item.reply !== undefined || incarnation.seen !== undefined) {
+              this.answer(incarnation, item, true, value)
+            }
+            return this.next()
+          },
+        },
+      )
+    }
+    return Effect.void
+  }
+
+  /** After a handler failed: answers the asker, and restarts (or stops) the actor on a defect. */
+  private failed(
+    incarnation: Incarnation,
+    item: Item,
+    cause: Cause.Cause<unknown>,
+  ): Effect.Effect<void, never, R> {
+    this.mailbox.done()
+    const failure = Cause.failureOption(cause)
+    if (Option.isNone(failure) || Cause.isDie(cause)) {
+      const defect = Cause.pretty(cause)
+      respond(item, rejected(new ActorCrashed({ address: this.address, messageId: item.id, defect })))
+      return this.afterDefect(cause)
+    }
+    if (item.reply === undefined && incarnation.seen === undefined) {
+      return Effect.zipRight(
+        Effect.logDebug("tell failed", failure.value).pipe(
+          Effect.annotateLogs({ actor: formatAddress(this.address), messageId: item.id }),
+        ),
+        this.next(),
+      )
+    }
+    this.answer(incarnation, item, false, failure.value)
+    return this.next()
+  }
+
+  private afterDefect(cause: Cause.Cause<unknown>): Effect.Effect<void, never, R> {
+    return Effect.flatMap(this.recover(cause), (stopped) => (stopped ? Effect.void : this.next()))
+  }
+
+  /**
+   * Answers a handler's success or typed failure. A direct ask to an actor that remembers no replies gets the
+   * value itself, once it passed the request's success or failure Schema; otherwise the reply is encoded
+   * with that Schema (as a wire carries it, and as the idempotency memory keeps it).
+   */
+  private answer(incarnation: Incarnation, item: Item, success: boolean, value: unknown): void {
+    const schema = resultSchema(item.request, success ? "success" : "failure")
+    const plain = item.direct && incarnation.seen === undefined
+    const check = plain
+      ? cached(validators, schema, (s) => Schema.validateEither(s))
+      : cached(encoders, schema, (s) => Schema.encodeEither(s))
+    const checked = check(value)
+    let reply: Reply
+    if (Either.isLeft(checked)) {
+      const reason = `${success ? "reply" : "failure"} does not match its Schema: ${checked.left.message}`
+      reply = rejected(new MalformedMessage({ address: this.address, messageId: item.id, reason }))
+    } else {
+      reply = success ? { _tag: "Success", value: checked.right } : { _tag: "Failure", error: checked.right }
+    }
+    if (!plain) incarnation.seen?.remember(item.id, reply)
+    respond(item, reply, !plain)
   }
 
   /** Runs the build step in a fresh scope; returns the cause if it died. */
@@ -261,56 +370,6 @@ class ActorCell<R> implements Receiver, LocalActor {
       )
       return undefined
     })
-  }
-
-  /** Processes one message and answers it; returns the cause when the handler crashed. */
-  private handle(
-    incarnation: Incarnation,
-    item: Item,
-  ): Effect.Effect<Cause.Cause<unknown> | undefined, never, R> {
-    const previous = incarnation.seen?.get(item.id)
-    if (previous !== undefined) {
-      this.mailbox.done()
-      respond(item, previous)
-      return Effect.succeed(undefined)
-    }
-    const context: MessageContext = { messageId: item.id, self: this.address }
-    const handler = incarnation.handlers[item.request._tag]!
-    return Effect.exit(Effect.suspend(() => handler(item.request, context))).pipe(
-      Effect.flatMap((exit) => {
-        this.mailbox.done()
-        const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
-        if (Exit.isFailure(exit) && (Option.isNone(failure) || Cause.isDie(exit.cause))) {
-          const defect = Cause.pretty(exit.cause)
-          respond(item, rejected(new ActorCrashed({ address: this.address, messageId: item.id, defect })))
-          return Effect.succeed(exit.cause)
-        }
-        if (item.reply === undefined && incarnation.seen === undefined) {
-          if (Option.isNone(failure)) return Effect.succeed(undefined)
-          return Effect.as(
-            Effect.logDebug("tell failed", failure.value).pipe(
-              Effect.annotateLogs({ actor: formatAddress(this.address), messageId: item.id }),
-            ),
-            undefined,
-          )
-        }
-        const reply = this.encodeOutcome(item, exit, Option.getOrUndefined(failure))
-        incarnation.seen?.remember(item.id, reply)
-        respond(item, reply)
-        return Effect.succeed(undefined)
-      }),
-    )
-  }
-
-  private encodeOutcome(item: Item, exit: Exit.Exit<unknown, unknown>, failure: unknown): Reply {
-    const success = Exit.isSuccess(exit)
-    const schema = resultSchema(item.request, success ? "success" : "failure")
-    const encoded = Schema.encodeEither(schema)(success ? exit.value : failure)
-    if (Either.isLeft(encoded)) {
-      const reason = `${success ? "reply" : "failure"} does not match its Schema: ${encoded.left.message}`
-      return rejected(new MalformedMessage({ address: this.address, messageId: item.id, reason }))
-    }
-    return success ? { _tag: "Success", value: encoded.right } : { _tag: "Failure", error: encoded.right }
   }
 
   /**
