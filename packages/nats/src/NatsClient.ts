@@ -568,30 +568,14 @@ export const make = (
 
     const subscribe = (subject: string, queue?: string) =>
       Effect.gen(function* () {
-        yield* checkSubject(subject)
-        // A mailbox, not the subscription's own iterator: it hands the stream whole chunks, and delivers
-        // what was buffered before ending when the subscription closes.
+        // A mailbox fed by `listen`, not the subscription's own iterator: it hands the stream whole chunks, and
+        // delivers what was buffered before ending when the subscription closes.
         const mailbox = yield* Mailbox.make<NatsMessage, SubscribeError>()
-        const sub = yield* Effect.acquireRelease(
-          Effect.try({
-            try: () =>
-              nc.subscribe(subject, {
-                ...(queue !== undefined ? { queue } : {}),
-                callback: (error, msg) => {
-                  if (error) {
-                    const mapped = subscribeError(error, subject)
-                    mailbox.unsafeDone(
-                      mapped instanceof Unexpected ? Exit.die(mapped.error) : Exit.fail(mapped),
-                    )
-                  } else mailbox.unsafeOffer(toMessage(msg))
-                },
-              }),
-            catch: (cause) => subscribeError(cause, subject),
-          }).pipe(dieOnUnexpected),
-          (sub) => Effect.sync(() => sub.isClosed() || sub.unsubscribe()),
+        const listening = yield* listen(subject, (message) => void mailbox.unsafeOffer(message), queue)
+        // Not scoped: it must outlive the scope's close, which is what ends the subscription.
+        yield* Effect.forkDaemon(
+          Effect.exit(listening.closed).pipe(Effect.flatMap((exit) => mailbox.done(exit))),
         )
-        void sub.closed.then(() => mailbox.unsafeDone(Exit.void))
-        yield* flush
         return Mailbox.toStream(mailbox)
       })
 
