@@ -608,7 +608,17 @@ export const make = (
               }),
             catch: (cause) => subscribeError(cause, subject),
           }).pipe(dieOnUnexpected),
-          (sub) => Effect.sync(() => sub.isClosed() || sub.unsubscribe()),
+          // Drained, not just unsubscribed: what the server routed here before it saw the unsubscribe still
+          // reaches `onMessage` (a request is answered rather than left to time out). Bounded, since a drain
+          // waits for the server; then unsubscribe whatever the outcome.
+          (sub) =>
+            sub.isClosed()
+              ? Effect.void
+              : Effect.tryPromise(() => sub.drain()).pipe(
+                  Effect.timeout(Duration.seconds(2)),
+                  Effect.ignore,
+                  Effect.zipRight(Effect.sync(() => sub.isClosed() || sub.unsubscribe())),
+                ),
         )
         subscription = sub
         void sub.closed.then(() => Deferred.unsafeDone(closed, Exit.void))

@@ -719,8 +719,8 @@ export const make = (
         // On close (after the actor systems, so nothing is hosted any more): a flush first, so that every
         // request the server routed here before it has arrived; then the subscription ends and the last
         // burst is handled (with UnknownRecipient), so no requester is left waiting for its timeout.
-        // `NatsClient` unsubscribes rather than drains: a request routed here between the flush and the
-        // unsubscribe is still lost (its sender times out).
+        // `NatsClient.listen` drains the subscription: a request routed here before the server saw the
+        // unsubscribe still arrives, and is answered.
         const fork: ForkNow = Runtime.runFork(
           yield* Effect.runtime<never>().pipe(Effect.annotateLogs({ run })),
         )
