@@ -93,7 +93,21 @@ export const htmlReport = (run: RunRow): Effect.Effect<string, StoreError, Store
         })),
         { title: "Cultural gap: best culture's accuracy minus the worst's", xLabel: "round", yLabel: "gap" },
       )
-      sections.push(section("Cultures", gap + pre(formatCultureTable(cultures))))
+      // Per method, each culture's accuracy by round: whose knowledge the student gained.
+      const perCulture = methods.map((label) => {
+        const mine = cultures.filter((c) => `${c.task} · ${c.method}` === label)
+        const names = [...new Set(mine.flatMap((c) => Object.keys(c.byCulture)))].sort()
+        return svgLineChart(
+          names.map((culture) => ({
+            label: culture,
+            points: mine.flatMap((c) =>
+              c.byCulture[culture] === undefined ? [] : [{ x: c.round, y: c.byCulture[culture]! }],
+            ),
+          })),
+          { title: `${label}: probe accuracy per culture`, xLabel: "round", yLabel: "accuracy" },
+        )
+      })
+      sections.push(section("Cultures", gap + perCulture.join("") + pre(formatCultureTable(cultures))))
     }
 
     const title = `Lyceum run ${run.id}`

@@ -119,6 +119,57 @@ describe("HTML report", () => {
     expect(DomUtils.textContent(strip!)).toContain("chance 49.50")
   })
 
+  it("charts the cultural gap and each culture's accuracy when the run has probes", async () => {
+    const page = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const store = yield* makeStore({ filename: join(dir, "cultures.db") })
+          yield* store.createRun({
+            id: "c1",
+            scenarioName: "cultures",
+            scenarioPath: "c.yaml",
+            scenarioText: "name: cultures\n",
+            seed: 1,
+            versions: { lyceum: "test", node: process.version },
+            config: {},
+          })
+          const labels = ["us", "us", "kenya", "kenya"]
+          yield* store.writeBatch({
+            agents: [{ runId: "c1", agentId: "student-1", role: "student", model: "sim", dataSize: null }],
+            itemLabels: labels.map((culture, i) => ({
+              runId: "c1",
+              task: "sms-spam",
+              itemId: `i${i}`,
+              culture,
+              topic: "food",
+            })),
+            evaluations: [0, 1].flatMap((round) =>
+              graded(0, round, "shared", round === 0 ? [1, 1, 0, 0] : [1, 1, 1, 0]).map((e) => ({
+                ...e,
+                runId: "c1",
+              })),
+            ),
+          })
+          const run = Option.getOrThrow(yield* store.getRun("c1"))
+          return yield* htmlReport(run).pipe(Effect.provideService(Store, store))
+        }),
+      ),
+    )
+    const doc = parseDocument(page)
+    const cultures = DomUtils.getElementsByTagName("section", doc).find(
+      (sec) => DomUtils.textContent(DomUtils.getElementsByTagName("h2", sec)[0]!) === "Cultures",
+    )!
+    const [gap, perCulture] = DomUtils.getElementsByTagName("svg", cultures)
+    const labelsOf = (svg: typeof gap) =>
+      DomUtils.findAll((e) => e.attribs.class === "series", [svg!]).map((g) => g.attribs["data-label"])
+    expect(labelsOf(gap)).toEqual(["sms-spam · shared"])
+    expect(labelsOf(perCulture)).toEqual(["kenya", "us"])
+    // Kenya went from 0 to 0.5: its last marker sits higher (smaller y) than its first.
+    const kenya = DomUtils.findAll((e) => e.attribs["data-label"] === "kenya", [perCulture!])[0]!
+    const ys = DomUtils.getElementsByTagName("circle", kenya).map((c) => Number(c.attribs.cy))
+    expect(ys[1]!).toBeLessThan(ys[0]!)
+  })
+
   it("keeps a chart whole when every point shares one x or a series has a single point", () => {
     const svg = svgLineChart([{ label: "one", points: [{ x: 0, y: 0.5 }] }], {
       title: "t",
