@@ -5,7 +5,7 @@ import escapeHtml from "escape-html"
 import { cultureRows, formatCultureTable } from "./CultureTable.js"
 import { canaryRanks, formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
 import { summarizeCurve } from "./LearningCurve.js"
-import { formatTable2, paperTable2 } from "./PaperTables.js"
+import { formatTable1, formatTable2, paperTable1, paperTable2 } from "./PaperTables.js"
 import { paperTableRows } from "./RunScores.js"
 import { formatSmugglingTable, smugglingRows } from "./SmugglingTable.js"
 import { type SvgSeries, svgLineChart, svgRankStrip } from "./SvgChart.js"
@@ -60,7 +60,19 @@ export const htmlReport = (run: RunRow): Effect.Effect<string, StoreError, Store
     )
 
     const scores = yield* paperTableRows(run.id)
-    if (scores.length > 0) sections.push(section("Methods × tasks", pre(formatTable2(paperTable2(scores)))))
+    if (scores.length > 0) {
+      // Table 1 when the run compares original and generated examples at some n; Table 2 always.
+      const table1 = paperTable1(scores)
+      const compared = table1.rows.some((row) =>
+        row.cells.some((c) => c.original !== undefined && c.generated !== undefined),
+      )
+      sections.push(
+        section(
+          "Methods × tasks",
+          (compared ? pre(formatTable1(table1)) : "") + pre(formatTable2(paperTable2(scores))),
+        ),
+      )
+    }
 
     const leakage = yield* leakageSummaries(run.id)
     const candidates = leakage.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates

@@ -170,6 +170,39 @@ describe("HTML report", () => {
     expect(ys[1]!).toBeLessThan(ys[0]!)
   })
 
+  it("adds the paper's Table 1 only when the run compares original and generated examples", async () => {
+    const pageWith = (methods: ReadonlyArray<string>, file: string) =>
+      Effect.runPromise(
+        Effect.scoped(
+          Effect.gen(function* () {
+            const store = yield* makeStore({ filename: join(dir, file) })
+            yield* store.createRun({
+              id: "t1",
+              scenarioName: "t1",
+              scenarioPath: "t1.yaml",
+              scenarioText: "name: t1\n",
+              seed: 1,
+              versions: { lyceum: "test", node: process.version },
+              config: {},
+            })
+            yield* store.writeBatch({
+              agents: [{ runId: "t1", agentId: "student-1", role: "student", model: "sim", dataSize: null }],
+              evaluations: methods.flatMap((method) =>
+                [0, 1].flatMap((round) =>
+                  graded(0, round, method, [1, 0, 1, round]).map((e) => ({ ...e, runId: "t1" })),
+                ),
+              ),
+            })
+            return yield* htmlReport(Option.getOrThrow(yield* store.getRun("t1"))).pipe(
+              Effect.provideService(Store, store),
+            )
+          }),
+        ),
+      )
+    expect(await pageWith(["original-examples", "synthetic-examples"], "t1-both.db")).toContain("O / G")
+    expect(await pageWith(["synthetic-examples"], "t1-one.db")).not.toContain("O / G")
+  })
+
   it("keeps a chart whole when every point shares one x or a series has a single point", () => {
     const svg = svgLineChart([{ label: "one", points: [{ x: 0, y: 0.5 }] }], {
       title: "t",
