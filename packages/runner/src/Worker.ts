@@ -2,7 +2,7 @@ import { hostname } from "node:os"
 import { Actor, ActorSystem } from "@lyceum/actors"
 import { Metering, type ModelRegistry } from "@lyceum/models"
 import { type LoadedScenario, parseScenario } from "@lyceum/scenario"
-import { type Context, Effect, Either, Exit, Layer, Option, Scope } from "effect"
+import { type Context, Duration, Effect, Either, Exit, Layer, Option, Schedule, Scope } from "effect"
 import { spawnAgents } from "./Cohort.js"
 import { describeFailure } from "./Failure.js"
 import { canaryForTask, drawRepeatCanary } from "./RunCanary.js"
@@ -22,6 +22,11 @@ export interface WorkerOptions {
   readonly name: string
   /** Called with one line per thing the worker does, for its log. */
   readonly log?: (line: string) => void
+  /**
+   * A run whose coordinator has not been heard of for this long (it pings every 2 s) is taken for dead: its
+   * agents, models and data are released. Default 60 s.
+   */
+  readonly orphanAfterMs?: number
 }
 
 /** What a worker keeps for a run it hosts agents of: the scenario, its models and metering, its task data. */
@@ -47,6 +52,9 @@ export const runWorker = (options: WorkerOptions) =>
     const runs = new Map<string, HostedRun>()
     const cohorts = new Map<string, Scope.CloseableScope>()
     const pong = Effect.succeed({ worker: name, host: hostname(), pid: process.pid })
+    /** When each run's coordinator was last heard of. */
+    const heard = new Map<string, number>()
+    const orphanAfterMs = options.orphanAfterMs ?? 60_000
 
     const failed = (what: string) => (error: unknown) =>
       new WorkerFailed({
@@ -83,6 +91,20 @@ export const runWorker = (options: WorkerOptions) =>
         return data
       })
 
+    /** Releases everything a run left here: its cohorts' agents, then its models and data. */
+    const finish = (runId: string, why: string) =>
+      Effect.suspend(() => {
+        const run = runs.get(runId)
+        runs.delete(runId)
+        heard.delete(runId)
+        const mine = [...cohorts.entries()].filter(([key]) => key.startsWith(`${runId}/`))
+        for (const [key] of mine) cohorts.delete(key)
+        if (run !== undefined) log(`${runId}: ${why}`)
+        return Effect.forEach(mine, ([, scope]) => Scope.close(scope, Exit.void)).pipe(
+          Effect.zipRight(run === undefined ? Effect.void : Scope.close(run.scope, Exit.void)),
+        )
+      })
+
     const release = (key: CohortKey) =>
       Effect.suspend(() => {
         const scope = cohorts.get(cohortName(key))
@@ -97,6 +119,7 @@ export const runWorker = (options: WorkerOptions) =>
         Effect.succeed({
           HostAgents: ({ cohort, teachers, students }) =>
             Effect.gen(function* () {
+              heard.set(cohort.runId, Date.now())
               yield* release(cohort)
               const run = yield* runFor(cohort)
               const data = yield* dataFor(run, cohort)
@@ -130,17 +153,7 @@ export const runWorker = (options: WorkerOptions) =>
               Effect.mapError(failed("host its agents")),
             ),
           ReleaseAgents: ({ cohort }) => release(cohort),
-          FinishRun: ({ runId }) =>
-            Effect.suspend(() => {
-              const run = runs.get(runId)
-              runs.delete(runId)
-              const mine = [...cohorts.entries()].filter(([key]) => key.startsWith(`${runId}/`))
-              for (const [key] of mine) cohorts.delete(key)
-              if (run !== undefined) log(`${runId}: finished`)
-              return Effect.forEach(mine, ([, scope]) => Scope.close(scope, Exit.void)).pipe(
-                Effect.zipRight(run === undefined ? Effect.void : Scope.close(run.scope, Exit.void)),
-              )
-            }),
+          FinishRun: ({ runId }) => finish(runId, "finished"),
           Ping: () => pong,
         }),
       ),
@@ -162,8 +175,29 @@ export const runWorker = (options: WorkerOptions) =>
                   Option.some,
                 )
           },
-          Ping: () => pong,
+          Ping: ({ runId }) =>
+            Effect.zipRight(
+              Effect.sync(() => runId !== undefined && runs.has(runId) && heard.set(runId, Date.now())),
+              pong,
+            ),
         }),
+      ),
+    )
+    // A coordinator that died cannot say FinishRun: forget its runs once it has been silent too long.
+    yield* Effect.forkScoped(
+      Effect.suspend(() => {
+        const now = Date.now()
+        const silent = [...heard.entries()]
+          .filter(([, at]) => now - at > orphanAfterMs)
+          .map(([runId]) => runId)
+        return Effect.forEach(silent, (runId) =>
+          finish(
+            runId,
+            `no word from its coordinator for ${orphanAfterMs / 1000} s; its agents are released`,
+          ),
+        )
+      }).pipe(
+        Effect.repeat(Schedule.spaced(Duration.millis(Math.max(50, Math.min(10_000, orphanAfterMs / 4))))),
       ),
     )
     yield* Effect.addFinalizer(() =>

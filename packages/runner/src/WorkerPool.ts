@@ -117,7 +117,7 @@ export const workerPool = (
           workers,
           (w) =>
             w.ref
-              .ask(new Ping(), { timeout: Duration.seconds(2) })
+              .ask(new Ping({}), { timeout: Duration.seconds(2) })
               .pipe(
                 Effect.retry(
                   Schedule.spaced(Duration.millis(250)).pipe(Schedule.upTo(Duration.millis(run.readyWaitMs))),
@@ -156,7 +156,7 @@ export const workerPool = (
             workers,
             (w) =>
               w.heartbeat
-                .ask(new Ping(), { timeout: HEARTBEAT_TIMEOUT })
+                .ask(new Ping({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT })
                 .pipe(Effect.mapError(lostWith(w)), Effect.repeat(Schedule.spaced(HEARTBEAT))),
             { concurrency: "unbounded", discard: true },
           ).pipe(Effect.catchAll((error) => Deferred.fail(lost, error))),

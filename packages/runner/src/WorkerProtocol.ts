@@ -88,7 +88,8 @@ export class ReportUsage extends Schema.TaggedRequest<ReportUsage>()("ReportUsag
 export class Ping extends Schema.TaggedRequest<Ping>()("Ping", {
   failure: Schema.Never,
   success: Schema.Struct({ worker: Schema.String, host: Schema.String, pid: Schema.Int }),
-  payload: {},
+  /** The run whose coordinator is asking: a worker forgets a run it has not heard of for a while. */
+  payload: { runId: Schema.optional(Schema.String) },
 }) {}
 
 export const WorkerProtocol = Schema.Union(HostAgents, ReleaseAgents, FinishRun, Ping)

@@ -1,14 +1,23 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { LocalTransport } from "@lyceum/actors"
+import { ActorSystem, LocalTransport } from "@lyceum/actors"
 import { parseScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Either, Layer, Schedule } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { Progress } from "../src/Progress.js"
 import { runScenario } from "../src/RunScenario.js"
 import { runWorker } from "../src/Worker.js"
+import {
+  HeartbeatProtocol,
+  HostAgents,
+  heartbeatAddress,
+  Ping,
+  ReportUsage,
+  WorkerProtocol,
+  workerAddress,
+} from "../src/WorkerProtocol.js"
 
 const dir = mkdtempSync(join(tmpdir(), "lyceum-runner-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -436,6 +445,45 @@ canary: { template: spam-code, candidates: 40 }
     expect(many.lessons).toEqual(one.lessons)
     expect(many.usage).toEqual(one.usage)
     expect(many.leakage).toEqual(one.leakage)
+  })
+
+  it("forgets a run whose coordinator went silent, releasing its agents", async () => {
+    const lines: Array<string> = []
+    const usage = await Effect.runPromise(
+      Effect.gen(function* () {
+        const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
+        yield* Effect.forkScoped(
+          runWorker({ name: "lonely", log: (line) => lines.push(line), orphanAfterMs: 300 }).pipe(
+            Effect.provide(transport),
+          ),
+        )
+        const system = yield* ActorSystem.make().pipe(Effect.provide(transport))
+        const worker = system.refFor(workerAddress("lonely"), WorkerProtocol)
+        yield* worker.ask(new Ping({})).pipe(Effect.retry(Schedule.spaced("20 millis")))
+        const cohort = {
+          runId: "orphan-run",
+          scenarioFile: join(dir, "placed.yaml"),
+          scenarioText: shared,
+          seed: 6,
+          repeat: 0,
+          task: 0,
+          method: 1,
+          spentTokens: 0,
+        }
+        // A coordinator places agents, then never pings or finishes (as if killed).
+        yield* worker.ask(new HostAgents({ cohort, teachers: [0, 1, 2], students: [0] }))
+        const heartbeat = system.refFor(heartbeatAddress("lonely"), HeartbeatProtocol)
+        const before = yield* heartbeat.ask(new ReportUsage({ runId: "orphan-run" }))
+        yield* Effect.sleep("1 second")
+        const after = yield* heartbeat.ask(new ReportUsage({ runId: "orphan-run" }))
+        return { before, after }
+      }).pipe(Effect.scoped),
+    )
+    expect(usage.before._tag).toBe("Some")
+    expect(usage.after._tag).toBe("None")
+    expect(lines).toContainEqual(
+      "orphan-run: no word from its coordinator for 0.3 s; its agents are released",
+    )
   })
 
   it("says which worker is missing, and how to start it, when one never answers", async () => {
