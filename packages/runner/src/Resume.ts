@@ -1,6 +1,7 @@
 import type { LoadedScenario, Scenario } from "@lyceum/scenario"
 import { Store, type StoreError } from "@lyceum/store"
 import { Data, Effect, Option } from "effect"
+import type { Spent } from "./RunModels.js"
 
 /** A run that cannot be continued as asked; the message says why and what to do. */
 export class CannotResume extends Data.TaggedError("CannotResume")<{ readonly message: string }> {}
@@ -12,10 +13,10 @@ export interface ResumePoint {
   /** `repeat/task/method` of every cohort whose every round is stored. */
   readonly finished: ReadonlySet<string>
   /**
-   * Every token the run's stored rounds used, unfinished cohorts' and earlier resumes' discarded ones included
-   * (they were spent). A round in flight when the run stopped was never stored, so its tokens are not known.
+   * Every token and dollar the run spent before: its stored rounds, and what runs.discarded_* kept (rounds a
+   * stop cut short, cohorts a resume played again).
    */
-  readonly spentTokens: number
+  readonly spent: Spent
   /** Cohorts with rows that are not finished: deleted by `reopenForResume`. */
   readonly unfinished: ReadonlyArray<{
     readonly repeat: number
@@ -94,20 +95,28 @@ export const resumePoint = (
       .map((row) => ({ repeat: Number(row.repeat), task: String(row.task), method: String(row.method) }))
       .filter((c) => !finished.has(cohortRowKey(c.repeat, c.task, c.method)))
     // What the stored rounds used, and what earlier resumes discarded with the cohorts they played again.
-    const [spent] = yield* store.query(
+    const [row] = yield* store.query(
       `SELECT (SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_usage WHERE run_id = ?)
-         + (SELECT discarded_tokens FROM runs WHERE id = ?) AS tokens`,
-      [runId, runId],
+         + (SELECT discarded_tokens FROM runs WHERE id = ?) AS tokens,
+       (SELECT COALESCE(SUM(cost_usd), 0) FROM model_usage WHERE run_id = ?)
+         + (SELECT discarded_cost_usd FROM runs WHERE id = ?) AS cost`,
+      [runId, runId, runId, runId],
     )
-    const spentTokens = Number(spent?.tokens ?? 0)
-    const maxTokens = loaded.scenario.budget?.maxTokens
-    if (maxTokens !== undefined && spentTokens >= maxTokens)
+    const spent: Spent = { tokens: Number(row?.tokens ?? 0), costUsd: Number(row?.cost ?? 0) }
+    const { maxTokens, maxCostUsd } = loaded.scenario.budget ?? {}
+    if (maxTokens !== undefined && spent.tokens >= maxTokens)
       return yield* new CannotResume({
         message:
-          `run ${runId} has spent ${spentTokens} tokens of its budget of ${maxTokens}: raise budget.maxTokens ` +
-          `above ${spentTokens} in ${loaded.file} to continue it`,
+          `run ${runId} has spent ${spent.tokens} tokens of its budget of ${maxTokens}: raise budget.maxTokens ` +
+          `above ${spent.tokens} in ${loaded.file} to continue it`,
       })
-    return { runId, seed: value.seed, finished, unfinished, spentTokens }
+    if (maxCostUsd !== undefined && spent.costUsd >= maxCostUsd)
+      return yield* new CannotResume({
+        message:
+          `run ${runId} has spent $${spent.costUsd.toFixed(4)} of its budget of $${maxCostUsd}: raise ` +
+          `budget.maxCostUsd in ${loaded.file} to continue it`,
+      })
+    return { runId, seed: value.seed, finished, unfinished, spent }
   })
 
 /**

@@ -4,26 +4,36 @@ import type { LoadedScenario } from "@lyceum/scenario"
 import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
 import { Layer } from "effect"
 
-/**
- * What is left of a run's budget after `spentTokens` (a resumed run spent part of it before). Cost is not
- * stored per call, so a resumed run's cost budget starts again from zero.
- */
-export const budgetLeft = (budget: RunBudget | undefined, spentTokens: number): RunBudget | undefined =>
-  budget?.maxTokens === undefined
-    ? budget
-    : { ...budget, maxTokens: Math.max(1, budget.maxTokens - spentTokens) }
+/** What a run spent before this invocation (a resumed run): tokens and US dollars. */
+export interface Spent {
+  readonly tokens: number
+  readonly costUsd: number
+}
+
+export const nothingSpent: Spent = { tokens: 0, costUsd: 0 }
+
+/** What is left of a run's budget after what it `spent` before (a resumed run). */
+export const budgetLeft = (budget: RunBudget | undefined, spent: Spent): RunBudget | undefined =>
+  budget === undefined
+    ? undefined
+    : {
+        ...(budget.maxTokens !== undefined && { maxTokens: Math.max(1, budget.maxTokens - spent.tokens) }),
+        ...(budget.maxCostUsd !== undefined && {
+          maxCostUsd: Math.max(1e-9, budget.maxCostUsd - spent.costUsd),
+        }),
+      }
 
 /** Priors for sim students that know one culture: `corpus: culture:<id>` in a sim model's config. */
 const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
 
 /**
- * The models a scenario declares and the metering of their calls (with the scenario's budget, less the tokens
- * a resumed run spent before), as every process of a run builds them: the same seed gives the same sim models
+ * The models a scenario declares and the metering of their calls (with the scenario's budget, less what a
+ * resumed run spent before), as every process of a run builds them: the same seed gives the same sim models
  * everywhere.
  */
-export const runModelsLayer = (loaded: LoadedScenario, seed: number, spentTokens = 0) => {
+export const runModelsLayer = (loaded: LoadedScenario, seed: number, spent: Spent = nothingSpent) => {
   const { scenario } = loaded
-  const budget = budgetLeft(scenario.budget, spentTokens)
+  const budget = budgetLeft(scenario.budget, spent)
   return ModelRegistry.layer({
     models: scenario.models,
     seed,

@@ -30,7 +30,7 @@ import { cohortRowKey, reopenForResume, resumePoint } from "./Resume.js"
 import { canaryForTask, drawRepeatCanary, type TaskCanary } from "./RunCanary.js"
 import { RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
-import { budgetLeft, runModelsLayer } from "./RunModels.js"
+import { budgetLeft, nothingSpent, runModelsLayer } from "./RunModels.js"
 import { prepareTaskData, type TaskData } from "./TaskData.js"
 import { type WorkerPool, workerPool } from "./WorkerPool.js"
 
@@ -120,8 +120,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       students: scenario.students.count,
     })
 
-    // Tokens spent by this invocation, and those it stored in model_usage: a stop can cut a round short.
-    const tokens = { spent: 0, stored: 0 }
+    // What this invocation spent, and what it stored in model_usage: a stop can cut a round short.
+    const tokens = { spent: 0, stored: 0, spentUsd: 0, storedUsd: 0 }
     const play = Effect.gen(function* () {
       const metering = yield* Metering
       // Messages to workers go through their own actor system, alive for the whole run.
@@ -133,7 +133,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         scenarioText: options.loaded.text,
         seed,
         readyWaitMs: options.workerWaitMs ?? 30_000,
-        spentTokens: resumed?.spentTokens ?? 0,
+        spent: resumed?.spent ?? nothingSpent,
       }).pipe(Effect.provideService(ActorSystem, control))
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
@@ -183,6 +183,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             const usage = yield* usageNow
             const stored = usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage)
             tokens.stored += stored.reduce((sum, r) => sum + r.promptTokens + r.completionTokens, 0)
+            tokens.storedUsd += stored.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)
             yield* store.writeBatch({
               lessons: lessons.map((l) => l.row),
               findings: lessons.flatMap((l) => l.findings),
@@ -209,7 +210,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             usageBefore = usage
             // Agents on workers spend outside this process's budget check: stop at the round's end.
             if (pool.size > 0)
-              yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spentTokens ?? 0))
+              yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spent ?? nothingSpent))
           }
         }).pipe(Effect.scoped)
 
@@ -226,6 +227,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             Effect.flatMap((u) =>
               Effect.sync(() => {
                 tokens.spent = u.total.promptTokens + u.total.completionTokens
+                tokens.spentUsd = u.total.costUsd
               }),
             ),
           ),
@@ -233,14 +235,18 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       )
     }).pipe(
       Effect.scoped,
-      Effect.provide(runModelsLayer(options.loaded, seed, resumed?.spentTokens)),
+      Effect.provide(runModelsLayer(options.loaded, seed, resumed?.spent)),
       Effect.provide(options.transport ?? LocalTransport.layer()),
     )
 
     const exit = yield* Effect.exit(play)
     const status = Exit.isSuccess(exit) ? "completed" : stopped(exit.cause) ? "stopped" : "failed"
     const reason = Exit.isFailure(exit) ? describeCause(exit.cause) : undefined
-    if (tokens.spent > tokens.stored) yield* store.addDiscardedTokens(runId, tokens.spent - tokens.stored)
+    if (tokens.spent > tokens.stored || tokens.spentUsd > tokens.storedUsd + 1e-12)
+      yield* store.addDiscarded(runId, {
+        tokens: tokens.spent - tokens.stored,
+        costUsd: tokens.spentUsd - tokens.storedUsd,
+      })
     yield* store.finishRun(runId, status, reason)
     yield* progress.report({ _tag: "RunFinished", runId, status, elapsedMs: Date.now() - started })
     if (Exit.isFailure(exit)) {
@@ -427,6 +433,7 @@ const usageRows = (
         calls,
         promptTokens: row.promptTokens - (prior?.promptTokens ?? 0),
         completionTokens: row.completionTokens - (prior?.completionTokens ?? 0),
+        costUsd: row.costUsd - (prior?.costUsd ?? 0),
       },
     ]
   })

@@ -71,10 +71,9 @@ export const runWorker = (options: WorkerOptions) =>
           onRight: Effect.succeed,
         })
         const scope = yield* Scope.make()
-        const models = yield* Layer.buildWithScope(
-          runModelsLayer(loaded, key.seed, key.spentTokens),
-          scope,
-        ).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))
+        const models = yield* Layer.buildWithScope(runModelsLayer(loaded, key.seed, key.spent), scope).pipe(
+          Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
+        )
         const run: HostedRun = { loaded, scope, models, data: new Map() }
         runs.set(key.runId, run)
         return run

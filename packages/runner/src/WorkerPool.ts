@@ -3,6 +3,7 @@ import { BudgetExceeded, mergeUsageSnapshots, type RunBudget, type UsageSnapshot
 import { Data, Deferred, Duration, Effect, Option, Schedule, type Scope } from "effect"
 import { type Hosted, studentId, teacherId } from "./Cohort.js"
 import { describeFailure } from "./Failure.js"
+import type { Spent } from "./RunModels.js"
 import {
   type CohortKey,
   FinishRun,
@@ -52,8 +53,8 @@ export interface PoolRun {
   readonly seed: number
   /** How long to wait for the named workers to come up. */
   readonly readyWaitMs: number
-  /** Tokens a resumed run spent before (0 for a new run). */
-  readonly spentTokens: number
+  /** What a resumed run spent before (nothing for a new run). */
+  readonly spent: Spent
 }
 
 /** The coordinator's view of the workers hosting a run's agents. */
@@ -170,7 +171,7 @@ export const workerPool = (
               scenarioFile: run.scenarioFile,
               scenarioText: run.scenarioText,
               seed: run.seed,
-              spentTokens: run.spentTokens,
+              spent: run.spent,
               ...cohort,
             }
             const dealt = workers.map(() => ({

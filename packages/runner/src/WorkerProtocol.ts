@@ -23,8 +23,8 @@ export const CohortKey = Schema.Struct({
   repeat: Schema.Int,
   task: Schema.Int,
   method: Schema.Int,
-  /** Tokens a resumed run spent before: the worker's models are held to what is left of the budget. */
-  spentTokens: Schema.Number,
+  /** What a resumed run spent before: the worker's models are held to what is left of the budget. */
+  spent: Schema.Struct({ tokens: Schema.Number, costUsd: Schema.Number }),
 })
 export type CohortKey = typeof CohortKey.Type
 

@@ -468,7 +468,7 @@ canary: { template: spam-code, candidates: 40 }
           repeat: 0,
           task: 0,
           method: 1,
-          spentTokens: 0,
+          spent: { tokens: 0, costUsd: 0 },
         }
         // A coordinator places agents, then never pings or finishes (as if killed).
         yield* worker.ask(new HostAgents({ cohort, teachers: [0, 1, 2], students: [0] }))

@@ -3,6 +3,7 @@ import { Effect } from "effect"
 import { migration as initial } from "./migrations/0001_initial.js"
 import { migration as lessonLeakage } from "./migrations/0002_lesson_leakage.js"
 import { migration as discardedTokens } from "./migrations/0003_discarded_tokens.js"
+import { migration as cost } from "./migrations/0004_cost.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 
 /** One step of the schema's history. Ids only grow; an applied migration is never edited, only followed. */
@@ -13,7 +14,7 @@ export interface Migration {
 }
 
 /** Every migration this version knows, in the order they apply. */
-export const migrations: ReadonlyArray<Migration> = [initial, lessonLeakage, discardedTokens]
+export const migrations: ReadonlyArray<Migration> = [initial, lessonLeakage, discardedTokens, cost]
 
 const label = (m: { readonly id: number; readonly name: string }) =>
   `${String(m.id).padStart(4, "0")}_${m.name}`

@@ -125,6 +125,8 @@ export interface ModelUsageRow {
   readonly calls: number
   readonly promptTokens: number
   readonly completionTokens: number
+  /** US dollars, from the prices declared for the model; 0 when none are. */
+  readonly costUsd?: number
 }
 
 /** One point of the `learning_curve` view: the mean score of a student on a task after a round. */

@@ -52,8 +52,14 @@ export interface StoreService {
    * evaluations, model usage and leakage measures, in one transaction, adding its tokens to the run's
    * `discarded_tokens`; returns the rows removed. A resumed run plays an unfinished cohort again from its start.
    */
-  /** Adds tokens a run spent that no `model_usage` row holds (a round cut short) to its `discarded_tokens`. */
-  readonly addDiscardedTokens: (runId: string, tokens: number) => Effect.Effect<void, StoreError>
+  /**
+   * Adds what a run spent that no `model_usage` row holds (a round cut short) to its `discarded_tokens` and
+   * `discarded_cost_usd`.
+   */
+  readonly addDiscarded: (
+    runId: string,
+    spent: { readonly tokens: number; readonly costUsd: number },
+  ) => Effect.Effect<void, StoreError>
   readonly deleteCohort: (
     runId: string,
     cohort: { readonly repeat: number; readonly task: string; readonly method: string },
@@ -104,7 +110,7 @@ const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, 
 const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, method, n,
   prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
-  calls, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  calls, prompt_tokens, completion_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const INSERT_ITEM_LABEL =
   "INSERT INTO item_labels (run_id, task, item_id, culture, topic) VALUES (?, ?, ?, ?, ?)"
@@ -267,6 +273,7 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.calls,
           r.promptTokens,
           r.completionTokens,
+          r.costUsd ?? 0,
         )
       })
     })
@@ -356,12 +363,11 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           "UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?",
           [id],
         ).pipe(Effect.withSpan("Store.reopenRun")),
-      addDiscardedTokens: (runId, tokens) =>
-        attempt(`count discarded tokens of run ${runId}`, () =>
-          prepare("UPDATE runs SET discarded_tokens = discarded_tokens + ? WHERE id = ?").run(
-            Math.max(0, Math.round(tokens)),
-            runId,
-          ),
+      addDiscarded: (runId, spent) =>
+        attempt(`count discarded usage of run ${runId}`, () =>
+          prepare(
+            "UPDATE runs SET discarded_tokens = discarded_tokens + ?, discarded_cost_usd = discarded_cost_usd + ? WHERE id = ?",
+          ).run(Math.max(0, Math.round(spent.tokens)), Math.max(0, spent.costUsd), runId),
         ).pipe(Effect.asVoid),
       deleteCohort: (runId, { repeat, task, method }) =>
         attempt(`delete cohort ${repeat}/${task}/${method} of run ${runId}`, () =>
@@ -369,9 +375,9 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
             .transaction(() => {
               // Its tokens were spent all the same: the run keeps counting them (runs.discarded_tokens).
               prepare(
-                `UPDATE runs SET discarded_tokens = discarded_tokens + (SELECT COALESCE(SUM(prompt_tokens +
-                   completion_tokens), 0) FROM model_usage WHERE run_id = ? AND repeat = ? AND task = ?
-                   AND method = ?) WHERE id = ?`,
+                `UPDATE runs SET (discarded_tokens, discarded_cost_usd) = (SELECT discarded_tokens +
+                   COALESCE(SUM(prompt_tokens + completion_tokens), 0), discarded_cost_usd + COALESCE(SUM(cost_usd), 0)
+                   FROM model_usage WHERE run_id = ? AND repeat = ? AND task = ? AND method = ?) WHERE id = ?`,
               ).run(runId, repeat, task, method, runId)
               return ["lessons", "evaluations", "model_usage", "leakage_measures"].reduce(
                 (removed, table) =>

@@ -481,3 +481,30 @@ describe("deleteCohort", () => {
     }),
   )
 })
+
+describe("cost", () => {
+  it.scoped(
+    "stores each usage row's cost and keeps a deleted cohort's and a cut round's cost on the run",
+    () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore({ filename: join(yield* tempDir, "cost.db") })
+        yield* store.createRun(newRun("r1"))
+        yield* store.writeBatch({
+          agents: agents("r1"),
+          modelUsage: [
+            usage("r1", { method: "m1", costUsd: 0.25 }),
+            usage("r1", { method: "m2", costUsd: 0.5 }),
+          ],
+        })
+        expect(yield* store.query("SELECT method, cost_usd FROM model_usage ORDER BY method")).toEqual([
+          { method: "m1", cost_usd: 0.25 },
+          { method: "m2", cost_usd: 0.5 },
+        ])
+        yield* store.deleteCohort("r1", { repeat: 0, task: "spam", method: "m1" })
+        yield* store.addDiscarded("r1", { tokens: 10, costUsd: 0.125 })
+        expect(yield* store.query("SELECT discarded_cost_usd AS cost FROM runs WHERE id = 'r1'")).toEqual([
+          { cost: 0.375 },
+        ])
+      }),
+  )
+})
