@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type EvaluationRow, makeStore, Store } from "@lyceum/store"
+import { type EvaluationRow, makeStore, type RowBatch, Store } from "@lyceum/store"
 import { Effect, Option } from "effect"
 import { DomUtils, parseDocument } from "htmlparser2"
 import { afterAll, describe, expect, it } from "vitest"
@@ -36,23 +36,36 @@ const graded = (
     score,
   }))
 
-const render = Effect.scoped(
-  Effect.gen(function* () {
-    const store = yield* makeStore({ filename: join(dir, "report.db") })
-    yield* store.createRun({
-      id: "r1",
-      scenarioName: "html",
-      scenarioPath: "html.yaml",
-      scenarioText: "name: html\n",
-      seed: 3,
-      versions: { lyceum: "test", node: process.version },
-      config: { canary: { template: "spam-code", candidates: 100 } },
-    })
-    yield* store.writeBatch({
-      agents: [
-        { runId: "r1", agentId: "teacher-1", role: "teacher", model: "sim", dataSize: 10 },
-        { runId: "r1", agentId: "student-1", role: "student", model: "sim", dataSize: null },
-      ],
+/** The HTML page of a run "r1" in a fresh database file, its student and `batch` stored. */
+const pageOf = (file: string, config: unknown, batch: Omit<RowBatch, "agents">) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const store = yield* makeStore({ filename: join(dir, file) })
+        yield* store.createRun({
+          id: "r1",
+          scenarioName: "html",
+          scenarioPath: "html.yaml",
+          scenarioText: "name: html\n",
+          seed: 3,
+          versions: { lyceum: "test", node: process.version },
+          config,
+        })
+        yield* store.writeBatch({
+          agents: [{ runId: "r1", agentId: "student-1", role: "student", model: "sim", dataSize: null }],
+          ...batch,
+        })
+        const run = Option.getOrThrow(yield* store.getRun("r1"))
+        return yield* htmlReport(run).pipe(Effect.provideService(Store, store))
+      }),
+    ),
+  )
+
+const render = () =>
+  pageOf(
+    "report.db",
+    { canary: { template: "spam-code", candidates: 100 } },
+    {
       evaluations: [0, 1].flatMap((repeat) =>
         [0, 1, 2].flatMap((round) => [
           ...graded(repeat, round, "original-examples", [1, round > 0 ? 1 : 0, 0, repeat]),
@@ -72,15 +85,12 @@ const render = Effect.scoped(
           value: m === 0 ? 0 : 40 + repeat,
         })),
       ),
-    })
-    const run = Option.getOrThrow(yield* store.getRun("r1"))
-    return yield* htmlReport(run).pipe(Effect.provideService(Store, store))
-  }),
-)
+    },
+  )
 
 describe("HTML report", () => {
   it("draws the learning curves, the methods table and the canary ranks, all as inert markup", async () => {
-    const page = await Effect.runPromise(render)
+    const page = await render()
     const doc = parseDocument(page)
     const headings = DomUtils.getElementsByTagName("h2", doc).map((h) => DomUtils.textContent(h))
     expect(headings).toEqual(["Learning curves", "Methods × tasks", "Leakage"])
@@ -120,40 +130,22 @@ describe("HTML report", () => {
   })
 
   it("charts the cultural gap and each culture's accuracy when the run has probes", async () => {
-    const page = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const store = yield* makeStore({ filename: join(dir, "cultures.db") })
-          yield* store.createRun({
-            id: "c1",
-            scenarioName: "cultures",
-            scenarioPath: "c.yaml",
-            scenarioText: "name: cultures\n",
-            seed: 1,
-            versions: { lyceum: "test", node: process.version },
-            config: {},
-          })
-          const labels = ["us", "us", "kenya", "kenya"]
-          yield* store.writeBatch({
-            agents: [{ runId: "c1", agentId: "student-1", role: "student", model: "sim", dataSize: null }],
-            itemLabels: labels.map((culture, i) => ({
-              runId: "c1",
-              task: "sms-spam",
-              itemId: `i${i}`,
-              culture,
-              topic: "food",
-            })),
-            evaluations: [0, 1].flatMap((round) =>
-              graded(0, round, "shared", round === 0 ? [1, 1, 0, 0] : [1, 1, 1, 0]).map((e) => ({
-                ...e,
-                runId: "c1",
-              })),
-            ),
-          })
-          const run = Option.getOrThrow(yield* store.getRun("c1"))
-          return yield* htmlReport(run).pipe(Effect.provideService(Store, store))
-        }),
-      ),
+    const labels = ["us", "us", "kenya", "kenya"]
+    const page = await pageOf(
+      "cultures.db",
+      {},
+      {
+        itemLabels: labels.map((culture, i) => ({
+          runId: "r1",
+          task: "sms-spam",
+          itemId: `i${i}`,
+          culture,
+          topic: "food",
+        })),
+        evaluations: [0, 1].flatMap((round) =>
+          graded(0, round, "shared", round === 0 ? [1, 1, 0, 0] : [1, 1, 1, 0]),
+        ),
+      },
     )
     const doc = parseDocument(page)
     const cultures = DomUtils.getElementsByTagName("section", doc).find(
@@ -172,32 +164,14 @@ describe("HTML report", () => {
 
   it("adds the paper's Table 1 only when the run compares original and generated examples", async () => {
     const pageWith = (methods: ReadonlyArray<string>, file: string) =>
-      Effect.runPromise(
-        Effect.scoped(
-          Effect.gen(function* () {
-            const store = yield* makeStore({ filename: join(dir, file) })
-            yield* store.createRun({
-              id: "t1",
-              scenarioName: "t1",
-              scenarioPath: "t1.yaml",
-              scenarioText: "name: t1\n",
-              seed: 1,
-              versions: { lyceum: "test", node: process.version },
-              config: {},
-            })
-            yield* store.writeBatch({
-              agents: [{ runId: "t1", agentId: "student-1", role: "student", model: "sim", dataSize: null }],
-              evaluations: methods.flatMap((method) =>
-                [0, 1].flatMap((round) =>
-                  graded(0, round, method, [1, 0, 1, round]).map((e) => ({ ...e, runId: "t1" })),
-                ),
-              ),
-            })
-            return yield* htmlReport(Option.getOrThrow(yield* store.getRun("t1"))).pipe(
-              Effect.provideService(Store, store),
-            )
-          }),
-        ),
+      pageOf(
+        file,
+        {},
+        {
+          evaluations: methods.flatMap((method) =>
+            [0, 1].flatMap((round) => graded(0, round, method, [1, 0, 1, round])),
+          ),
+        },
       )
     expect(await pageWith(["original-examples", "synthetic-examples"], "t1-both.db")).toContain("O / G")
     expect(await pageWith(["synthetic-examples"], "t1-one.db")).not.toContain("O / G")
