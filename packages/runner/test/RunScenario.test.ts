@@ -34,6 +34,10 @@ students: { count: 1, model: sim }
 methods: [{ strategy: synthetic-examples }]
 `
 
+/** Reads the database file `db` through the store (a fresh connection, closed after). */
+const fromDb = <A, E>(db: string, read: (store: Store["Type"]) => Effect.Effect<A, E>) =>
+  Effect.runPromise(Effect.flatMap(Store, read).pipe(Effect.provide(Store.layer({ filename: db }))))
+
 const run = (text: string, db: string) =>
   runScenario({
     loaded: Either.getOrThrow(parseScenario(join(dir, "small.yaml"), text)),
@@ -60,13 +64,8 @@ describe("runScenario when it cannot finish", () => {
     expect(error.message).toMatch(/token budget is spent/)
     expect(error.message).toContain(db)
 
-    const rows = await Effect.runPromise(
-      Effect.gen(function* () {
-        const store = yield* Store
-        const run = yield* store.getRun(error.runId)
-        const curve = yield* store.learningCurve(error.runId)
-        return { run, curve }
-      }).pipe(Effect.provide(Store.layer({ filename: db }))),
+    const rows = await fromDb(db, (store) =>
+      Effect.all({ run: store.getRun(error.runId), curve: store.learningCurve(error.runId) }),
     )
     expect(rows.run).toMatchObject({ _tag: "Some", value: { status: "stopped" } })
     expect(rows.curve.length).toBeGreaterThanOrEqual(1)
@@ -135,13 +134,11 @@ methods:
     expect(at("voted", 1).promptLessons).toBeGreaterThan(0)
     expect(at("original-examples", 1).value).toBeGreaterThan(at("zero-shot", 1).value)
 
-    const lessons = await Effect.runPromise(
-      Effect.flatMap(Store, (store) =>
-        store.query(
-          "SELECT method, kind, COUNT(*) AS n, SUM(chosen) AS chosen, SUM(filter_action = 'flag') AS flagged FROM lessons WHERE run_id = ? GROUP BY method, kind ORDER BY method",
-          [result.runId],
-        ),
-      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    const lessons = await fromDb(db, (store) =>
+      store.query(
+        "SELECT method, kind, COUNT(*) AS n, SUM(chosen) AS chosen, SUM(filter_action = 'flag') AS flagged FROM lessons WHERE run_id = ? GROUP BY method, kind ORDER BY method",
+        [result.runId],
+      ),
     )
     expect(lessons).toContainEqual({
       method: "original-examples",
@@ -173,14 +170,12 @@ methods: [{ strategy: original-examples, teachers: all, privacy: { verbatim: fla
 `
     const db = join(dir, "cultures.db")
     const result = await Effect.runPromise(run(text, db))
-    const rows = await Effect.runPromise(
-      Effect.flatMap(Store, (store) =>
-        store.query(
-          `SELECT round, culture, SUM(accuracy * n_items) / SUM(n_items) AS accuracy FROM probe_accuracy
+    const rows = await fromDb(db, (store) =>
+      store.query(
+        `SELECT round, culture, SUM(accuracy * n_items) / SUM(n_items) AS accuracy FROM probe_accuracy
            WHERE run_id = ? GROUP BY round, culture`,
-          [result.runId],
-        ),
-      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+        [result.runId],
+      ),
     )
     const gap = (round: number) => {
       const values = rows.filter((r) => r.round === round).map((r) => Number(r.accuracy))
@@ -212,22 +207,20 @@ canary: { template: spam-code, candidates: 200 }
 `
     const db = join(dir, "canary.db")
     const result = await Effect.runPromise(run(text, db))
-    const rows = await Effect.runPromise(
-      Effect.flatMap(Store, (store) =>
-        Effect.all({
-          ranks: store.query(
-            "SELECT method, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY method",
-            [result.runId],
-          ),
-          sent: store.query("SELECT method, text FROM lessons WHERE run_id = ? AND sent = 1", [result.runId]),
-          findings: store.query(
-            `SELECT l.method, f.detector, f.action, f.start, f."end", f.matched_hash, f.reason, l.text
+    const rows = await fromDb(db, (store) =>
+      Effect.all({
+        ranks: store.query(
+          "SELECT method, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY method",
+          [result.runId],
+        ),
+        sent: store.query("SELECT method, text FROM lessons WHERE run_id = ? AND sent = 1", [result.runId]),
+        findings: store.query(
+          `SELECT l.method, f.detector, f.action, f.start, f."end", f.matched_hash, f.reason, l.text
              FROM filter_findings f JOIN lessons l ON l.run_id = f.run_id AND l.id = f.lesson_id
              WHERE f.run_id = ? AND f.detector = 'secret'`,
-            [result.runId],
-          ),
-        }),
-      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+          [result.runId],
+        ),
+      }),
     )
     // Every private example, canary included, is in the prompt: it beats all 199 alternatives or nearly.
     const shared = rows.ranks.find((r) => r.method === "everything-shared")!
@@ -263,19 +256,17 @@ canary: { kind: code, candidates: 50 }
 `
     const db = join(dir, "shaped.db")
     const result = await Effect.runPromise(run(text, db))
-    const rows = await Effect.runPromise(
-      Effect.flatMap(Store, (store) =>
-        Effect.all({
-          ranks: store.query(
-            "SELECT task, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY task",
-            [result.runId],
-          ),
-          canaries: store.query(
-            "SELECT task, text FROM lessons WHERE run_id = ? AND chosen = 1 AND text LIKE '%secret code%' ORDER BY task",
-            [result.runId],
-          ),
-        }),
-      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    const rows = await fromDb(db, (store) =>
+      Effect.all({
+        ranks: store.query(
+          "SELECT task, value FROM leakage WHERE run_id = ? AND metric = 'canary_rank' ORDER BY task",
+          [result.runId],
+        ),
+        canaries: store.query(
+          "SELECT task, text FROM lessons WHERE run_id = ? AND chosen = 1 AND text LIKE '%secret code%' ORDER BY task",
+          [result.runId],
+        ),
+      }),
     )
     // Each teacher holds 6 examples and the canary; 14 lessons put all of them into the prompt.
     expect(rows.ranks.map((r) => r.task)).toEqual(["gsm8k", "lambada"])
@@ -308,27 +299,25 @@ canary: { template: spam-code, candidates: 50 }
 `
     const db = join(dir, "adversary.db")
     const result = await Effect.runPromise(run(text, db))
-    const rows = await Effect.runPromise(
-      Effect.flatMap(Store, (store) =>
-        Effect.all({
-          attempts: store.query(
-            "SELECT transform, teacher, dropped, delivered FROM smuggling WHERE run_id = ? ORDER BY transform",
-            [result.runId],
-          ),
-          lessons: store.query(
-            `SELECT teacher, smuggle, distance, verbatim_copy, text, sent FROM lessons
+    const rows = await fromDb(db, (store) =>
+      Effect.all({
+        attempts: store.query(
+          "SELECT transform, teacher, dropped, delivered FROM smuggling WHERE run_id = ? ORDER BY transform",
+          [result.runId],
+        ),
+        lessons: store.query(
+          `SELECT teacher, smuggle, distance, verbatim_copy, text, sent FROM lessons
              WHERE run_id = ? AND kind = 'synthetic-example'`,
-            [result.runId],
-          ),
-          agents: store.query("SELECT data_size FROM agents WHERE run_id = ? AND role = 'teacher'", [
-            result.runId,
-          ]),
-          distance: store.query(
-            "SELECT COUNT(*) AS n FROM leakage WHERE run_id = ? AND metric = 'normalized_distance'",
-            [result.runId],
-          ),
-        }),
-      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+          [result.runId],
+        ),
+        agents: store.query("SELECT data_size FROM agents WHERE run_id = ? AND role = 'teacher'", [
+          result.runId,
+        ]),
+        distance: store.query(
+          "SELECT COUNT(*) AS n FROM leakage WHERE run_id = ? AND metric = 'normalized_distance'",
+          [result.runId],
+        ),
+      }),
     )
     expect(rows.agents).toEqual([{ data_size: 10 }, { data_size: 10 }])
     // Only the first teacher is adversarial; over 2 repeats × 2 rounds it tries every transform.
@@ -529,27 +518,25 @@ canary: { template: spam-code, candidates: 30 }
     })
   }
   const tables = (db: string, runId: string) =>
-    Effect.runPromise(
-      Effect.flatMap(Store, (store) =>
-        Effect.all({
-          curve: store.query(
-            "SELECT repeat, round, method, value FROM learning_curve WHERE run_id = ? ORDER BY 1, 2, 3",
-            [runId],
-          ),
-          lessons: store.query("SELECT id, text, sent, chosen FROM lessons WHERE run_id = ? ORDER BY id", [
-            runId,
-          ]),
-          usage: store.query(
-            "SELECT repeat, round, method, agent_id, calls FROM model_usage WHERE run_id = ? ORDER BY 1, 2, 3, 4",
-            [runId],
-          ),
-          leakage: store.query(
-            "SELECT repeat, method, metric, value FROM leakage_measures WHERE run_id = ? ORDER BY 1, 2, 3",
-            [runId],
-          ),
-          status: store.query("SELECT status FROM runs WHERE id = ?", [runId]),
-        }),
-      ).pipe(Effect.provide(Store.layer({ filename: db }))),
+    fromDb(db, (store) =>
+      Effect.all({
+        curve: store.query(
+          "SELECT repeat, round, method, value FROM learning_curve WHERE run_id = ? ORDER BY 1, 2, 3",
+          [runId],
+        ),
+        lessons: store.query("SELECT id, text, sent, chosen FROM lessons WHERE run_id = ? ORDER BY id", [
+          runId,
+        ]),
+        usage: store.query(
+          "SELECT repeat, round, method, agent_id, calls FROM model_usage WHERE run_id = ? ORDER BY 1, 2, 3, 4",
+          [runId],
+        ),
+        leakage: store.query(
+          "SELECT repeat, method, metric, value FROM leakage_measures WHERE run_id = ? ORDER BY 1, 2, 3",
+          [runId],
+        ),
+        status: store.query("SELECT status FROM runs WHERE id = ?", [runId]),
+      }),
     )
 
   it("continues a stopped run where it stopped and ends with what an uninterrupted run stores", async () => {
