@@ -229,14 +229,18 @@ export const transportContract = <R, E, N extends TransportService>(
     Effect.map(hostedSystem(options), ({ system }) => system)
   /** A host and a client system on one network. */
   const twoNodes = Effect.all({ host: system(), client: system() })
+  /** Two nodes, a probe actor at `a` on the host, and a ref to it from the client. */
+  const probeOnTwoNodes = Effect.gen(function* () {
+    const { host, client } = yield* twoNodes
+    const hooks = yield* makeHooks
+    yield* host.spawn(address("a"), probeActor(hooks))
+    return { host, client, hooks, ref: client.refFor(address("a"), ProbeProtocol) }
+  })
 
   describe(`Transport contract: ${harness.name}`, () => {
     it.scoped("ask returns the handler's reply across nodes", () =>
       Effect.gen(function* () {
-        const { host, client } = yield* twoNodes
-        const hooks = yield* makeHooks
-        yield* host.spawn(address("a"), probeActor(hooks))
-        const ref = client.refFor(address("a"), ProbeProtocol)
+        const { ref } = yield* probeOnTwoNodes
         yield* ref.ask(new Append({ value: 3 }))
         yield* ref.ask(new Append({ value: 4 }))
         expect(yield* ref.ask(new History())).toEqual([3, 4])
@@ -246,10 +250,7 @@ export const transportContract = <R, E, N extends TransportService>(
 
     it.scoped("a typed handler failure is returned to the asker and does not restart the actor", () =>
       Effect.gen(function* () {
-        const { host, client } = yield* twoNodes
-        const hooks = yield* makeHooks
-        yield* host.spawn(address("a"), probeActor(hooks))
-        const ref = client.refFor(address("a"), ProbeProtocol)
+        const { ref } = yield* probeOnTwoNodes
         yield* ref.tell(new Append({ value: 1 }))
         const error = yield* Effect.flip(ref.ask(new Withdraw({ amount: 10 })))
         expect(error._tag).toBe("Insufficient")
@@ -291,10 +292,7 @@ export const transportContract = <R, E, N extends TransportService>(
 
     it.scoped("an ask without a reply fails with AskTimeout", () =>
       Effect.gen(function* () {
-        const { host, client } = yield* twoNodes
-        const hooks = yield* makeHooks
-        yield* host.spawn(address("a"), probeActor(hooks))
-        const ref = client.refFor(address("a"), ProbeProtocol)
+        const { ref } = yield* probeOnTwoNodes
         const pending = yield* Effect.fork(ref.ask(new Hang(), { timeout: "2 seconds", id: "hang-1" }))
         yield* TestClock.adjust("2 seconds")
         const error = yield* Effect.flip(Fiber.join(pending))
@@ -362,10 +360,7 @@ export const transportContract = <R, E, N extends TransportService>(
 
     it.scoped("a defect fails its asker with ActorCrashed; the restarted actor serves later messages", () =>
       Effect.gen(function* () {
-        const { host, client } = yield* twoNodes
-        const hooks = yield* makeHooks
-        yield* host.spawn(address("a"), probeActor(hooks))
-        const ref = client.refFor(address("a"), ProbeProtocol)
+        const { ref } = yield* probeOnTwoNodes
         yield* ref.tell(new Append({ value: 1 }))
         const crashed = yield* Effect.flip(ref.ask(new Crash(), { id: "crash-1" }))
         expect(crashed._tag).toBe("ActorCrashed")
