@@ -176,6 +176,19 @@ const costOf = (usage: TokenUsage, prices: ModelPrices | undefined): number =>
     : (usage.promptTokens * prices.promptPerMTok + usage.completionTokens * prices.completionPerMTok) /
       1_000_000
 
+/** Why `budget` is spent by `total`, in words for the user; undefined while some of it is left. */
+export const budgetExhaustion = (total: Usage, budget: RunBudget | undefined): string | undefined => {
+  if (budget === undefined) return undefined
+  const tokens = total.promptTokens + total.completionTokens
+  if (budget.maxTokens !== undefined && tokens >= budget.maxTokens) {
+    return `The run's token budget is spent: ${tokens} of ${budget.maxTokens} tokens used; no further model calls are made.`
+  }
+  if (budget.maxCostUsd !== undefined && total.costUsd >= budget.maxCostUsd) {
+    return `The run's cost budget is spent: $${total.costUsd.toFixed(4)} of $${budget.maxCostUsd} used; no further model calls are made.`
+  }
+  return undefined
+}
+
 const makeMetering = (options: MeteringOptions): MeteringService => {
   const budget = options.budget
   const rows = new Map<
@@ -195,17 +208,7 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
     return row.usage
   }
 
-  const exhaustion = (): string | undefined => {
-    if (budget === undefined) return undefined
-    const tokens = total.promptTokens + total.completionTokens
-    if (budget.maxTokens !== undefined && tokens >= budget.maxTokens) {
-      return `The run's token budget is spent: ${tokens} of ${budget.maxTokens} tokens used; no further model calls are made.`
-    }
-    if (budget.maxCostUsd !== undefined && total.costUsd >= budget.maxCostUsd) {
-      return `The run's cost budget is spent: $${total.costUsd.toFixed(4)} of $${budget.maxCostUsd} used; no further model calls are made.`
-    }
-    return undefined
-  }
+  const exhaustion = (): string | undefined => budgetExhaustion(total, budget)
 
   const record = (model: string, agent: string, delta: Usage): void => {
     addInto(rowFor(model, agent), delta)

@@ -1,5 +1,11 @@
 import { ActorSystem } from "@lyceum/actors"
-import { BudgetExceeded, mergeUsageSnapshots, type RunBudget, type UsageSnapshot } from "@lyceum/models"
+import {
+  BudgetExceeded,
+  budgetExhaustion,
+  mergeUsageSnapshots,
+  type RunBudget,
+  type UsageSnapshot,
+} from "@lyceum/models"
 import { Data, Deferred, Duration, Effect, Option, Schedule, type Scope } from "effect"
 import { type Hosted, studentId, teacherId } from "./Cohort.js"
 import { describeFailure } from "./Failure.js"
@@ -239,22 +245,12 @@ export const workerPool = (
             ),
           )
 
+        // The same test Metering applies to one process's calls, to every process's.
         const checkBudget: WorkerPool["checkBudget"] = (snapshot, budget) => {
-          if (budget === undefined) return Effect.void
-          const tokens = snapshot.total.promptTokens + snapshot.total.completionTokens
-          if (budget.maxTokens !== undefined && tokens >= budget.maxTokens)
-            return Effect.fail(
-              new BudgetExceeded({
-                message: `The run's token budget is spent: ${tokens} of ${budget.maxTokens} tokens used over all workers.`,
-              }),
-            )
-          if (budget.maxCostUsd !== undefined && snapshot.total.costUsd >= budget.maxCostUsd)
-            return Effect.fail(
-              new BudgetExceeded({
-                message: `The run's cost budget is spent: $${snapshot.total.costUsd.toFixed(4)} of $${budget.maxCostUsd} used over all workers.`,
-              }),
-            )
-          return Effect.void
+          const spent = budgetExhaustion(snapshot.total, budget)
+          return spent === undefined
+            ? Effect.void
+            : Effect.fail(new BudgetExceeded({ message: `${spent} (Counted over all workers.)` }))
         }
 
         return {
