@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs"
 import { Command, Options } from "@effect/cli"
 import {
   canaryRanks,
+  candidatesOf,
   cultureRows,
   cultureRowsToCsv,
   curveToCsv,
@@ -102,7 +103,7 @@ const render = (
     if (format === "html") return yield* htmlReport(info)
     if (table === "leakage") {
       const summaries = yield* leakageSummaries(runId)
-      const candidates = summaries.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates
+      const candidates = candidatesOf(summaries)
       const strips = candidates === undefined ? "" : formatRankStrips(yield* canaryRanks(runId), candidates)
       return shape(format, summaries, leakageToCsv, (rows) =>
         [formatLeakageTable(rows), strips].filter((part) => part.length > 0).join("\n\n"),

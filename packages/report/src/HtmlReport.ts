@@ -3,7 +3,7 @@ import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
 import escapeHtml from "escape-html"
 import { cultureRows, formatCultureTable } from "./CultureTable.js"
-import { canaryRanks, formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
+import { canaryRanks, candidatesOf, formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
 import { summarizeCurve } from "./LearningCurve.js"
 import { formatTable1, formatTable2, paperTable1, paperTable2 } from "./PaperTables.js"
 import { paperTableRows } from "./RunScores.js"
@@ -75,7 +75,7 @@ export const htmlReport = (run: RunRow): Effect.Effect<string, StoreError, Store
     }
 
     const leakage = yield* leakageSummaries(run.id)
-    const candidates = leakage.find((l) => l.secretSharer !== undefined)?.secretSharer?.candidates
+    const candidates = candidatesOf(leakage)
     if (leakage.length > 0) {
       const ranks = yield* canaryRanks(run.id)
       const strip =

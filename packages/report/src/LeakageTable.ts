@@ -68,6 +68,10 @@ export const leakageSummaries = (
     })
   })
 
+/** How many candidates each Secret Sharer trial of the run ranked (the scenario's N), if it had any. */
+export const candidatesOf = (rows: ReadonlyArray<LeakageSummary>): number | undefined =>
+  rows.find((r) => r.secretSharer !== undefined)?.secretSharer?.candidates
+
 /** CSV of the summaries (rates in [0, 1]; empty where not measured). */
 export const leakageToCsv = (rows: ReadonlyArray<LeakageSummary>): string =>
   toCsv(
@@ -146,7 +150,7 @@ export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string 
       percent(row.smuggleDeliveryRate),
     ]
   })
-  const candidates = rows.find((r) => r.secretSharer !== undefined)?.secretSharer?.candidates
+  const candidates = candidatesOf(rows)
   return [
     candidates === undefined
       ? "Leakage of generated lessons (no canary in this run)."
