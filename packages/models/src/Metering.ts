@@ -1,58 +1,123 @@
-import { Cause, Context, Effect, Exit, FiberRef, Layer, Option } from "effect"
+import { Cause, Context, Effect, Exit, FiberRef, Layer, Option, Schema } from "effect"
 import { globalValue } from "effect/GlobalValue"
 import type { LanguageModel, TokenUsage } from "./LanguageModel.js"
 import type { ModelPrices } from "./ModelConfig.js"
 import { BudgetExceeded, type ModelError } from "./ModelError.js"
 
-/** What a set of model calls consumed. */
-export interface Usage {
+/**
+ * Why a model call's attempt failed: one kind per `ModelError` (snake case of its tag), plus `other` for a
+ * failure that is no `ModelError` (a defect). These are the `kind`s of the `model_faults` table.
+ *
+ * - `rate_limited`: the endpoint answered 429.
+ * - `timeout`: no answer within the model's `timeoutMs`.
+ * - `unavailable`: the endpoint answered 5xx (or 408/409), could not be reached, or the model was closed.
+ * - `bad_response`: an answer that is not the OpenAI protocol, or a body cut off in transit.
+ * - `unauthorized`, `context_too_long`, `score_unsupported`: refused by the endpoint; never retried.
+ * - `budget_exceeded`: the run's budget ran out inside the call.
+ * - `replay_miss`: the response cache is in replay mode and holds no answer (no request was sent).
+ */
+export const FaultKind = Schema.Literal(
+  "rate_limited",
+  "timeout",
+  "unavailable",
+  "bad_response",
+  "unauthorized",
+  "context_too_long",
+  "score_unsupported",
+  "budget_exceeded",
+  "replay_miss",
+  "other",
+)
+export type FaultKind = typeof FaultKind.Type
+
+/** The kind of fault `error` is. */
+export const faultKindOf = (error: ModelError): FaultKind => {
+  switch (error._tag) {
+    case "RateLimited":
+      return "rate_limited"
+    case "Timeout":
+      return "timeout"
+    case "Unavailable":
+      return "unavailable"
+    case "BadResponse":
+      return "bad_response"
+    case "Unauthorized":
+      return "unauthorized"
+    case "ContextTooLong":
+      return "context_too_long"
+    case "ScoreUnsupported":
+      return "score_unsupported"
+    case "BudgetExceeded":
+      return "budget_exceeded"
+    case "ReplayMiss":
+      return "replay_miss"
+  }
+}
+
+/** Failed attempts of one kind, and how many of them ended their call (the rest were retried). */
+export const FaultCount = Schema.Struct({
+  /** Attempts that failed with this kind, retried or not. */
+  attempts: Schema.Number,
+  /** Calls that failed with this kind after all their retries (counted in `Usage.errors` too). */
+  errors: Schema.Number,
+})
+export type FaultCount = typeof FaultCount.Type
+
+/** What a set of model calls consumed. A Schema, because workers send it to the coordinator. */
+export const Usage = Schema.Struct({
   /** Calls that reached the model (calls refused by the budget or answered from the cache are not counted). */
-  readonly calls: number
+  calls: Schema.Number,
   /** Calls that failed, after all their retries (a replay-mode cache miss counts here, not as a call). */
-  readonly errors: number
+  errors: Schema.Number,
   /** Requests answered from the response cache: no call, no tokens, no cost, nothing off the budget. */
-  readonly cacheHits: number
+  cacheHits: Schema.Number,
   /**
    * Calls that failed after their retries and were handed to the next model of the agent's fallback chain
    * (counted on the row of the model that failed).
    */
-  readonly fallbacks: number
-  readonly promptTokens: number
-  readonly completionTokens: number
+  fallbacks: Schema.Number,
+  promptTokens: Schema.Number,
+  completionTokens: Schema.Number,
   /** Attempts repeated after a retryable failure (rate limit, timeout, 5xx, truncated response). */
-  readonly retries: number
+  retries: Schema.Number,
+  /** Attempts that timed out, whether they were retried or ended their call (so also in `retries` or `errors`). */
+  timeouts: Schema.Number,
   /** Times a call waited because of a rate limit: the endpoint's own limiter, or a 429 answer. */
-  readonly rateLimitWaits: number
+  rateLimitWaits: Schema.Number,
   /** Total time spent in those waits, in milliseconds. */
-  readonly rateLimitWaitMs: number
+  rateLimitWaitMs: Schema.Number,
   /** US dollars, from the prices declared for the model (0 when none are declared). */
-  readonly costUsd: number
-}
+  costUsd: Schema.Number,
+  /** Failed attempts by kind; a kind that never occurred is absent. */
+  faults: Schema.partial(Schema.Record({ key: FaultKind, value: FaultCount })),
+})
+export interface Usage extends Schema.Schema.Type<typeof Usage> {}
 
 /** The usage of one agent's calls to one model: one row of the `model_usage` table. */
-export interface UsageRow extends Usage {
-  readonly model: string
-  readonly agent: string
-}
+export const UsageRow = Schema.Struct({ ...Usage.fields, model: Schema.String, agent: Schema.String })
+export interface UsageRow extends Schema.Schema.Type<typeof UsageRow> {}
 
 /** How often `agent`'s fallback chain switched from model `from` to model `to`. */
-export interface FallbackRow {
-  readonly agent: string
-  readonly from: string
-  readonly to: string
-  readonly count: number
-}
+export const FallbackRow = Schema.Struct({
+  agent: Schema.String,
+  from: Schema.String,
+  to: Schema.String,
+  count: Schema.Number,
+})
+export interface FallbackRow extends Schema.Schema.Type<typeof FallbackRow> {}
 
-export interface UsageSnapshot {
-  readonly total: Usage
-  readonly byModel: Readonly<Record<string, Usage>>
+/** A consistent copy of a metering's counters; workers send theirs to the coordinator in this form. */
+export const UsageSnapshot = Schema.Struct({
+  total: Usage,
+  byModel: Schema.Record({ key: Schema.String, value: Usage }),
   /** Sorted by model, then agent. */
-  readonly rows: ReadonlyArray<UsageRow>
+  rows: Schema.Array(UsageRow),
   /** Every fallback switch so far, sorted by agent, then from, then to. */
-  readonly fallbacks: ReadonlyArray<FallbackRow>
+  fallbacks: Schema.Array(FallbackRow),
   /** True once the run budget is spent: every further call fails with `BudgetExceeded`. */
-  readonly budgetExhausted: boolean
-}
+  budgetExhausted: Schema.Boolean,
+})
+export interface UsageSnapshot extends Schema.Schema.Type<typeof UsageSnapshot> {}
 
 /** A limit on the whole run; once reached, further calls fail with `BudgetExceeded`. */
 export interface RunBudget {
@@ -94,7 +159,8 @@ export class Metering extends Context.Tag("@lyceum/models/Metering")<Metering, M
 
 /** What a provider reports about the call in progress; see `reportRetry` and `reportRateLimitWait`. */
 interface CallEvents {
-  retries: number
+  /** The kind of each failed attempt that was repeated, in order. */
+  readonly retried: Array<FaultKind>
   rateLimitWaits: number
   rateLimitWaitMs: number
   cacheHit: boolean
@@ -114,11 +180,11 @@ const withCallEvents = (f: (events: CallEvents) => void): Effect.Effect<void> =>
     if (events !== undefined) f(events)
   })
 
-/** For providers: an attempt failed and will be repeated after `delayMs`; `rateLimited` when it was a 429. */
-export const reportRetry = (options: { readonly delayMs: number; readonly rateLimited: boolean }) =>
+/** For providers: an attempt failed with `error` and will be repeated after `delayMs`. */
+export const reportRetry = (options: { readonly delayMs: number; readonly error: ModelError }) =>
   withCallEvents((events) => {
-    events.retries += 1
-    if (options.rateLimited) {
+    events.retried.push(faultKindOf(options.error))
+    if (options.error._tag === "RateLimited") {
       events.rateLimitWaits += 1
       events.rateLimitWaitMs += options.delayMs
     }
@@ -137,6 +203,7 @@ export const reportCacheHit: Effect.Effect<void> = withCallEvents((events) => {
 })
 
 type MutableUsage = { -readonly [K in keyof Usage]: Usage[K] }
+type MutableFaults = { -readonly [K in FaultKind]?: { attempts: number; errors: number } }
 
 const emptyUsage = (): MutableUsage => ({
   calls: 0,
@@ -146,10 +213,25 @@ const emptyUsage = (): MutableUsage => ({
   promptTokens: 0,
   completionTokens: 0,
   retries: 0,
+  timeouts: 0,
   rateLimitWaits: 0,
   rateLimitWaitMs: 0,
   costUsd: 0,
+  faults: {},
 })
+
+const faultKinds = FaultKind.literals
+
+/** `into` plus `sign` times `from`, kind by kind; kinds left at zero are dropped. */
+const combineFaults = (into: Usage["faults"], from: Usage["faults"], sign: 1 | -1): Usage["faults"] => {
+  const out: MutableFaults = {}
+  for (const kind of faultKinds) {
+    const attempts = (into[kind]?.attempts ?? 0) + sign * (from[kind]?.attempts ?? 0)
+    const errors = (into[kind]?.errors ?? 0) + sign * (from[kind]?.errors ?? 0)
+    if (attempts !== 0 || errors !== 0) out[kind] = { attempts, errors }
+  }
+  return out
+}
 
 const addInto = (target: MutableUsage, source: Usage): void => {
   target.calls += source.calls
@@ -159,9 +241,61 @@ const addInto = (target: MutableUsage, source: Usage): void => {
   target.promptTokens += source.promptTokens
   target.completionTokens += source.completionTokens
   target.retries += source.retries
+  target.timeouts += source.timeouts
   target.rateLimitWaits += source.rateLimitWaits
   target.rateLimitWaitMs += source.rateLimitWaitMs
   target.costUsd += source.costUsd
+  target.faults = combineFaults(target.faults, source.faults, 1)
+}
+
+/** A mutable copy of `usage`. */
+const pick = (usage: Usage): MutableUsage => {
+  const out = emptyUsage()
+  addInto(out, usage)
+  return out
+}
+
+/**
+ * What was consumed between two cumulative readings of the same counters (`before` absent: from nothing);
+ * the runner stores a round's usage this way.
+ */
+export const usageSince = (after: Usage, before: Usage | undefined): Usage =>
+  before === undefined
+    ? pick(after)
+    : {
+        calls: after.calls - before.calls,
+        errors: after.errors - before.errors,
+        cacheHits: after.cacheHits - before.cacheHits,
+        fallbacks: after.fallbacks - before.fallbacks,
+        promptTokens: after.promptTokens - before.promptTokens,
+        completionTokens: after.completionTokens - before.completionTokens,
+        retries: after.retries - before.retries,
+        timeouts: after.timeouts - before.timeouts,
+        rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
+        rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
+        costUsd: after.costUsd - before.costUsd,
+        faults: combineFaults(after.faults, before.faults, -1),
+      }
+
+/** The fault a failed call ended with: its `ModelError`'s kind, or `other` for a defect. */
+const finalFault = (cause: Cause.Cause<ModelError>): FaultKind =>
+  Option.match(Cause.failureOption(cause), { onNone: () => "other", onSome: faultKindOf })
+
+/** The faults of one call: each retried attempt, and the failure that ended it (if any). */
+const callFaults = (retried: ReadonlyArray<FaultKind>, failed: FaultKind | undefined): Usage["faults"] => {
+  const out: MutableFaults = {}
+  for (const kind of retried) {
+    const count = out[kind] ?? { attempts: 0, errors: 0 }
+    count.attempts += 1
+    out[kind] = count
+  }
+  if (failed !== undefined) {
+    const count = out[failed] ?? { attempts: 0, errors: 0 }
+    count.attempts += 1
+    count.errors += 1
+    out[failed] = count
+  }
+  return out
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -224,7 +358,7 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
     Effect.suspend(() => {
       const spent = exhaustion()
       if (spent !== undefined) return Effect.fail(new BudgetExceeded({ message: spent }))
-      const events: CallEvents = { retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, cacheHit: false }
+      const events: CallEvents = { retried: [], rateLimitWaits: 0, rateLimitWaitMs: 0, cacheHit: false }
       return call.pipe(
         Effect.locally(currentCallEvents, events),
         Effect.onExit((exit) =>
@@ -235,18 +369,25 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
             }
             const usage = Exit.isSuccess(exit) ? exit.value.usage : { promptTokens: 0, completionTokens: 0 }
             const replayMiss = Exit.isFailure(exit) && isReplayMiss(exit.cause)
+            // An interrupted call (its caller gave up) is not the model's error.
+            const failed =
+              Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)
+                ? finalFault(exit.cause)
+                : undefined
+            const faults = callFaults(events.retried, failed)
             record(model, agent, {
               calls: replayMiss ? 0 : 1,
-              // An interrupted call (its caller gave up) is not the model's error.
-              errors: Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0,
+              errors: failed === undefined ? 0 : 1,
               cacheHits: 0,
               fallbacks: 0,
               promptTokens: usage.promptTokens,
               completionTokens: usage.completionTokens,
-              retries: events.retries,
+              retries: events.retried.length,
+              timeouts: faults.timeout?.attempts ?? 0,
               rateLimitWaits: events.rateLimitWaits,
               rateLimitWaitMs: events.rateLimitWaitMs,
               costUsd: costOf(usage, prices),
+              faults,
             })
           }),
         ),
@@ -302,12 +443,6 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
       }
     }),
   }
-}
-
-const pick = (usage: Usage): MutableUsage => {
-  const out = emptyUsage()
-  addInto(out, usage)
-  return out
 }
 
 /**

@@ -25,9 +25,6 @@ export const retryPolicy = (maxRetries: number, backoff: Backoff = defaultBackof
     Schedule.modifyDelayEffect(([, error], delay) => {
       const floor = error._tag === "RateLimited" ? (error.retryAfterMs ?? 0) : 0
       const waitMs = Math.max(Duration.toMillis(delay), floor)
-      return Effect.as(
-        reportRetry({ delayMs: waitMs, rateLimited: error._tag === "RateLimited" }),
-        Duration.millis(waitMs),
-      )
+      return Effect.as(reportRetry({ delayMs: waitMs, error }), Duration.millis(waitMs))
     }),
   )
