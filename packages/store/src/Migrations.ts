@@ -4,6 +4,8 @@ import { migration as initial } from "./migrations/0001_initial.js"
 import { migration as lessonLeakage } from "./migrations/0002_lesson_leakage.js"
 import { migration as discardedTokens } from "./migrations/0003_discarded_tokens.js"
 import { migration as cost } from "./migrations/0004_cost.js"
+import { migration as usageFaults } from "./migrations/0005_usage_faults.js"
+import { migration as runLease } from "./migrations/0006_run_lease.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 
 /** One step of the schema's history. Ids only grow; an applied migration is never edited, only followed. */
@@ -14,7 +16,14 @@ export interface Migration {
 }
 
 /** Every migration this version knows, in the order they apply. */
-export const migrations: ReadonlyArray<Migration> = [initial, lessonLeakage, discardedTokens, cost]
+export const migrations: ReadonlyArray<Migration> = [
+  initial,
+  lessonLeakage,
+  discardedTokens,
+  cost,
+  usageFaults,
+  runLease,
+]
 
 const label = (m: { readonly id: number; readonly name: string }) =>
   `${String(m.id).padStart(4, "0")}_${m.name}`

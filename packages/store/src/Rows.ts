@@ -27,7 +27,30 @@ export interface NewRun {
   readonly config: unknown
   /** ISO-8601; defaults to the current time (the Effect `Clock`). */
   readonly startedAt?: string
+  /** The process that plays the run: it holds the run's lease from the moment the run row exists. */
+  readonly lease?: LeaseOwner
 }
+
+/** A process that may hold a run's lease: `token` is random per process, so a reused pid is not the owner. */
+export interface LeaseOwner {
+  readonly pid: number
+  readonly host: string
+  readonly token: string
+}
+
+/** A row of `run_leases`: who plays the run now, since when, and when it last proved it is alive. */
+export interface RunLeaseRow extends LeaseOwner {
+  readonly runId: string
+  /** ISO-8601. */
+  readonly acquiredAt: string
+  /** ISO-8601; the holder refreshes it every few seconds while it plays. */
+  readonly heartbeatAt: string
+}
+
+/** What `acquireLease` found: the lease is now ours (`previous`: a holder we took over from), or it is held. */
+export type LeaseAcquisition =
+  | { readonly _tag: "Acquired"; readonly previous: RunLeaseRow | undefined }
+  | { readonly _tag: "Held"; readonly holder: RunLeaseRow }
 
 export interface RunRow {
   readonly id: string
@@ -113,7 +136,13 @@ export interface EvaluationRow {
   readonly score: number
 }
 
-/** Model calls and tokens of one agent in one round. */
+/** Failed attempts of one kind (a row of `model_faults`): all of them, and those that ended their call. */
+export interface ModelFaultCount {
+  readonly attempts: number
+  readonly errors: number
+}
+
+/** Model calls, tokens and faults of one agent in one round. */
 export interface ModelUsageRow {
   readonly runId: string
   readonly repeat: number
@@ -127,6 +156,16 @@ export interface ModelUsageRow {
   readonly completionTokens: number
   /** US dollars, from the prices declared for the model; 0 when none are. */
   readonly costUsd?: number
+  /** Attempts repeated after a retryable failure; 0 when not given (so for the four below). */
+  readonly retries?: number
+  /** Attempts that timed out, retried or not. */
+  readonly timeouts?: number
+  /** Calls that failed after all their retries. */
+  readonly errors?: number
+  readonly rateLimitWaits?: number
+  readonly rateLimitWaitMs?: number
+  /** Failed attempts by kind (`rate_limited`, `timeout`, ...: see `FaultKind` in @lyceum/models). */
+  readonly faults?: Readonly<Record<string, ModelFaultCount | undefined>>
 }
 
 /** One point of the `learning_curve` view: the mean score of a student on a task after a round. */

@@ -16,6 +16,8 @@ import type {
   RunRow,
   RunStatus,
 } from "./Rows.js"
+import { makeRunLeases, type RunLeases, writeLease } from "./RunLeases.js"
+import { makeRunState, type RunState } from "./RunState.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 
 export interface StoreOptions {
@@ -35,9 +37,12 @@ export type SqlParams = ReadonlyArray<SqlValue> | Readonly<Record<string, SqlVal
  * The run database. One connection, used synchronously: every method is a single SQLite call (a batch is one
  * transaction), so calls from concurrent fibers never interleave inside one another.
  */
-export interface StoreService {
+export interface StoreService extends RunLeases, RunState {
   readonly filename: string
-  /** Records a new run as `running`; the scenario hash is computed here from `scenarioText`. */
+  /**
+   * Records a new run as `running`; the scenario hash is computed here from `scenarioText`. With `lease`, the
+   * run's lease is taken in the same transaction: no other process can hold it first.
+   */
   readonly createRun: (run: NewRun) => Effect.Effect<RunRow, StoreError>
   /** Marks a run finished now, with its final status; fails when there is no such run. */
   readonly finishRun: (
@@ -110,7 +115,10 @@ const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, 
 const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, method, n,
   prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
-  calls, prompt_tokens, completion_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  calls, prompt_tokens, completion_tokens, cost_usd, retries, timeouts, errors, rate_limit_waits,
+  rate_limit_wait_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_MODEL_FAULT = `INSERT INTO model_faults (run_id, repeat, round, task, method, agent_id, model,
+  kind, attempts, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const INSERT_ITEM_LABEL =
   "INSERT INTO item_labels (run_id, task, item_id, culture, topic) VALUES (?, ?, ?, ?, ?)"
@@ -274,6 +282,31 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           r.promptTokens,
           r.completionTokens,
           r.costUsd ?? 0,
+          r.retries ?? 0,
+          r.timeouts ?? 0,
+          r.errors ?? 0,
+          r.rateLimitWaits ?? 0,
+          Math.round(r.rateLimitWaitMs ?? 0),
+        )
+      })
+      // After model_usage: each fault row references its usage row.
+      const faults = batch.modelUsage?.flatMap((r) =>
+        Object.entries(r.faults ?? {}).flatMap(([kind, count]) =>
+          count === undefined || count.attempts === 0 ? [] : [{ usage: r, kind, count }],
+        ),
+      )
+      each("model_faults", faults, INSERT_MODEL_FAULT, (s, { usage: r, kind, count }) => {
+        s.run(
+          r.runId,
+          r.repeat,
+          r.round,
+          r.task,
+          r.method,
+          r.agentId,
+          r.model,
+          kind,
+          count.attempts,
+          count.errors,
         )
       })
     })
@@ -311,21 +344,27 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
 
     const service: StoreService = {
       filename,
+      ...makeRunLeases(db, filename, prepare),
+      ...makeRunState(db, filename, prepare),
       createRun: Effect.fn("Store.createRun")(function* (run: NewRun) {
-        const startedAt = run.startedAt ?? (yield* nowIso)
+        const now = yield* nowIso
+        const startedAt = run.startedAt ?? now
         const scenarioHash = sha256Hex(run.scenarioText)
         yield* attempt(`create run ${run.id}`, () =>
-          prepare(INSERT_RUN).run(
-            run.id,
-            run.scenarioName,
-            run.scenarioPath,
-            run.scenarioText,
-            scenarioHash,
-            run.seed,
-            JSON.stringify(run.versions),
-            JSON.stringify(run.config ?? null),
-            startedAt,
-          ),
+          db.transaction(() => {
+            prepare(INSERT_RUN).run(
+              run.id,
+              run.scenarioName,
+              run.scenarioPath,
+              run.scenarioText,
+              scenarioHash,
+              run.seed,
+              JSON.stringify(run.versions),
+              JSON.stringify(run.config ?? null),
+              startedAt,
+            )
+            if (run.lease !== undefined) writeLease(prepare, run.id, run.lease, now)
+          })(),
         )
         const row: RunRow = {
           id: run.id,
@@ -379,7 +418,8 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
                    COALESCE(SUM(prompt_tokens + completion_tokens), 0), discarded_cost_usd + COALESCE(SUM(cost_usd), 0)
                    FROM model_usage WHERE run_id = ? AND repeat = ? AND task = ? AND method = ?) WHERE id = ?`,
               ).run(runId, repeat, task, method, runId)
-              return ["lessons", "evaluations", "model_usage", "leakage_measures"].reduce(
+              // model_faults before model_usage, whose rows they reference.
+              return ["lessons", "evaluations", "model_faults", "model_usage", "leakage_measures"].reduce(
                 (removed, table) =>
                   removed +
                   prepare(

@@ -1,5 +1,7 @@
 export { type Migration, migrate, migrations } from "./Migrations.js"
 export * from "./Rows.js"
+export type { RunLeases } from "./RunLeases.js"
+export type { CohortRef, RunState } from "./RunState.js"
 export {
   makeStore,
   type SqlParams,
