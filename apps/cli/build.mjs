@@ -1,5 +1,5 @@
 // Bundles the CLI and the workspace packages it uses into one ES module; only the native addon stays external.
-import { readFileSync } from "node:fs"
+import { chmodSync, readFileSync } from "node:fs"
 import { build } from "esbuild"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
@@ -18,3 +18,5 @@ await build({
   },
   logLevel: "warning",
 })
+// Executable too: `./apps/cli/dist/lyceum.js run ...` works without naming node.
+chmodSync("dist/lyceum.js", 0o755)

@@ -5,6 +5,7 @@ import { formatFailure } from "./ErrorReport.js"
 import { reportCommand } from "./ReportCommand.js"
 import { runCommand } from "./RunCommand.js"
 import { runsCommand } from "./RunsCommand.js"
+import { terminalLayer } from "./Terminal.js"
 import { validateCommand } from "./ValidateCommand.js"
 import { version } from "./version.js"
 import { workerCommand } from "./WorkerCommand.js"
@@ -34,5 +35,7 @@ cli(process.argv).pipe(
     }),
   ),
   Effect.provide(NodeContext.layer),
+  // Plain text when piped or NO_COLOR is set; logs on stderr at --log-level.
+  Effect.provide(terminalLayer(Effect.runSync(Effect.console))),
   NodeRuntime.runMain({ disableErrorReporting: true }),
 )
