@@ -1,0 +1,33 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { join, relative, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const scenarios = join(root, "scenarios")
+
+/** Words in a comment that name a file: a path with a slash, or a name with a documentation or data extension. */
+const fileMentions = (comment: string): ReadonlyArray<string> =>
+  (comment.match(/[\w.~-]*\/[\w./-]*[\w]|[\w-]+\.(?:md|ya?ml|ts|tsv|csv|json|jsonl)\b/g) ?? []).filter(
+    (word) => !/^(?:https?:|nats:)/.test(word) && !word.includes("//") && !/^path\/to\//.test(word),
+  )
+
+describe("the shipped scenario files' comments", () => {
+  const files = readdirSync(scenarios).filter((name) => name.endsWith(".yaml"))
+  it.each(files)("%s names only files inside the repository, and they exist", (name) => {
+    const text = readFileSync(join(scenarios, name), "utf8")
+    const comments = text.split("\n").flatMap((line) => {
+      const at = line.indexOf("#")
+      return at < 0 ? [] : [line.slice(at + 1)]
+    })
+    for (const mention of comments.flatMap(fileMentions)) {
+      const candidates = [resolve(root, mention), resolve(scenarios, mention)]
+      const inside = candidates.filter((path) => !relative(root, path).startsWith(".."))
+      expect(inside, `${name}: "${mention}" points outside the repository`).not.toEqual([])
+      expect(
+        inside.some((path) => existsSync(path)),
+        `${name}: "${mention}" does not exist in the repository`,
+      ).toBe(true)
+    }
+  })
+})
