@@ -1,4 +1,5 @@
 import { Context, Effect, Layer } from "effect"
+import { cohortName } from "./CohortName.js"
 
 /** What the runner reports while it works. */
 export type ProgressEvent =
@@ -26,8 +27,16 @@ export type ProgressEvent =
       /** Lessons that left their teachers this round, and candidates the filter (or a parse check) dropped. */
       readonly lessons: number
       readonly dropped: number
+      /** Over the whole run so far. */
       readonly modelCalls: number
       readonly tokens: number
+      /**
+       * This round of this cohort, as stored in `model_usage`: attempts retried, attempts that timed out
+       * (retried or not), and calls that failed after their retries.
+       */
+      readonly retries: number
+      readonly timeouts: number
+      readonly errors: number
       /** Rounds done and to do over the whole run (round 0, the baseline, counts). */
       readonly done: number
       readonly total: number
@@ -50,6 +59,17 @@ export class Progress extends Context.Tag("@lyceum/runner/Progress")<
 
 const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`)
 const count = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000 ? 0 : 1)}k` : String(n))
+const counted = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`
+
+/** ` · 3 retries, 1 timeout, 2 errors`: only the non-zero ones, nothing when all went well. */
+const faults = (event: { readonly retries: number; readonly timeouts: number; readonly errors: number }) => {
+  const parts = [
+    event.retries > 0 ? counted(event.retries, "retry", "retries") : "",
+    event.timeouts > 0 ? counted(event.timeouts, "timeout", "timeouts") : "",
+    event.errors > 0 ? counted(event.errors, "error", "errors") : "",
+  ].filter((part) => part !== "")
+  return parts.length === 0 ? "" : ` · ${parts.join(", ")}`
+}
 
 /** One line to stderr per event, so stdout stays clean for results. */
 export const formatProgress = (event: ProgressEvent): string => {
@@ -62,9 +82,10 @@ export const formatProgress = (event: ProgressEvent): string => {
     case "RoundFinished": {
       const eta = event.done === 0 ? 0 : (event.elapsedMs / event.done) * (event.total - event.done)
       return (
-        `  ${event.cohort} repeat ${event.repeat + 1} round ${event.round} (n=${event.n}): accuracy ${event.accuracy.toFixed(3)}` +
+        `  ${cohortName(event.cohort, event.repeat)} round ${event.round} (n=${event.n}): accuracy ${event.accuracy.toFixed(3)}` +
         ` · lessons ${event.lessons} sent, ${event.dropped} dropped` +
         ` · ${count(event.modelCalls)} model calls, ${count(event.tokens)} tokens` +
+        faults(event) +
         ` · ${event.done}/${event.total} · ${seconds(event.elapsedMs)} elapsed, ETA ${seconds(eta)}`
       )
     }

@@ -2,7 +2,7 @@ import { resolve } from "node:path"
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
 import type { AgentId } from "@lyceum/core"
 import { Evaluate, Learn, ScoreTexts } from "@lyceum/learning"
-import { Metering, type UsageSnapshot } from "@lyceum/models"
+import { Metering, type UsageSnapshot, usageSince } from "@lyceum/models"
 import { exposure, secretSharerRank } from "@lyceum/privacy"
 import { type LoadedScenario, type MethodConfig, methodLabel } from "@lyceum/scenario"
 import {
@@ -203,6 +203,9 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
               modelCalls: usage.total.calls,
               tokens: usage.total.promptTokens + usage.total.completionTokens,
+              retries: stored.reduce((sum, r) => sum + (r.retries ?? 0), 0),
+              timeouts: stored.reduce((sum, r) => sum + (r.timeouts ?? 0), 0),
+              errors: stored.reduce((sum, r) => sum + (r.errors ?? 0), 0),
               done,
               total,
               elapsedMs: Date.now() - started,
@@ -406,7 +409,10 @@ const evaluationRows = (
     })),
   )
 
-/** The calls each of the cohort's agents made during this round: the difference of two cumulative snapshots. */
+/**
+ * The calls each of the cohort's agents made during this round, with their retries, timeouts and faults: the
+ * difference of two cumulative snapshots. A row with only failures (no call reached the model) is kept.
+ */
 const usageRows = (
   runId: string,
   at: { readonly repeat: number; readonly round: number },
@@ -419,8 +425,8 @@ const usageRows = (
   return after.rows.flatMap((row) => {
     if (!row.agent.startsWith(prefix)) return []
     const prior = before.rows.find((b) => b.model === row.model && b.agent === row.agent)
-    const calls = row.calls - (prior?.calls ?? 0)
-    if (calls === 0) return []
+    const round = usageSince(row, prior)
+    if (round.calls === 0 && round.errors === 0 && round.retries === 0) return []
     return [
       {
         runId,
@@ -430,10 +436,16 @@ const usageRows = (
         method: cohort.method,
         agentId: row.agent.slice(prefix.length),
         model: row.model,
-        calls,
-        promptTokens: row.promptTokens - (prior?.promptTokens ?? 0),
-        completionTokens: row.completionTokens - (prior?.completionTokens ?? 0),
-        costUsd: row.costUsd - (prior?.costUsd ?? 0),
+        calls: round.calls,
+        promptTokens: round.promptTokens,
+        completionTokens: round.completionTokens,
+        costUsd: round.costUsd,
+        retries: round.retries,
+        timeouts: round.timeouts,
+        errors: round.errors,
+        rateLimitWaits: round.rateLimitWaits,
+        rateLimitWaitMs: round.rateLimitWaitMs,
+        faults: round.faults,
       },
     ]
   })

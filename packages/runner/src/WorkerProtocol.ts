@@ -1,4 +1,5 @@
 import type { ActorAddress } from "@lyceum/actors"
+import { UsageSnapshot } from "@lyceum/models"
 import { Schema } from "effect"
 
 /**
@@ -53,34 +54,11 @@ export class FinishRun extends Schema.TaggedRequest<FinishRun>()("FinishRun", {
   payload: { runId: Schema.String },
 }) {}
 
-const Usage = Schema.Struct({
-  calls: Schema.Number,
-  errors: Schema.Number,
-  cacheHits: Schema.Number,
-  fallbacks: Schema.Number,
-  promptTokens: Schema.Number,
-  completionTokens: Schema.Number,
-  retries: Schema.Number,
-  rateLimitWaits: Schema.Number,
-  rateLimitWaitMs: Schema.Number,
-  costUsd: Schema.Number,
-})
-
-/** Wire form of a `UsageSnapshot`: what a worker's agents have consumed in a run so far. */
-export const UsageSnapshotSchema = Schema.Struct({
-  total: Usage,
-  byModel: Schema.Record({ key: Schema.String, value: Usage }),
-  rows: Schema.Array(Schema.Struct({ ...Usage.fields, model: Schema.String, agent: Schema.String })),
-  fallbacks: Schema.Array(
-    Schema.Struct({ agent: Schema.String, from: Schema.String, to: Schema.String, count: Schema.Number }),
-  ),
-  budgetExhausted: Schema.Boolean,
-})
-
 /** The cumulative model usage of a run's agents on this worker (empty if it hosted none). */
 export class ReportUsage extends Schema.TaggedRequest<ReportUsage>()("ReportUsage", {
   failure: Schema.Never,
-  success: Schema.OptionFromNullOr(UsageSnapshotSchema),
+  // Metering's own Schema: every counter it keeps (retries, timeouts, faults by kind...) crosses the wire.
+  success: Schema.OptionFromNullOr(UsageSnapshot),
   payload: { runId: Schema.String },
 }) {}
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest"
+import { formatProgress, type ProgressEvent } from "../src/Progress.js"
+
+const round = (faults: { retries: number; timeouts: number; errors: number }): ProgressEvent => ({
+  _tag: "RoundFinished",
+  cohort: "spam.instruction",
+  repeat: 0,
+  round: 1,
+  n: 4,
+  accuracy: 0.75,
+  lessons: 2,
+  dropped: 1,
+  modelCalls: 12,
+  tokens: 3400,
+  done: 2,
+  total: 4,
+  elapsedMs: 2000,
+  ...faults,
+})
+
+describe("the round's progress line", () => {
+  it("shows retries, timeouts and errors after the model calls", () => {
+    expect(formatProgress(round({ retries: 3, timeouts: 1, errors: 2 }))).toBe(
+      "  spam.instruction repeat 1 round 1 (n=4): accuracy 0.750 · lessons 2 sent, 1 dropped" +
+        " · 12 model calls, 3400 tokens · 3 retries, 1 timeout, 2 errors · 2/4 · 2.0s elapsed, ETA 2.0s",
+    )
+  })
+
+  it("shows only the non-zero ones, in the singular for one", () => {
+    expect(formatProgress(round({ retries: 1, timeouts: 0, errors: 0 }))).toContain(" tokens · 1 retry · 2/4")
+    expect(formatProgress(round({ retries: 0, timeouts: 2, errors: 1 }))).toContain(
+      " tokens · 2 timeouts, 1 error · 2/4",
+    )
+    expect(formatProgress(round({ retries: 12_500, timeouts: 0, errors: 0 }))).toContain(
+      " · 12.5k retries · ",
+    )
+  })
+
+  it("says nothing about faults when there were none", () => {
+    expect(formatProgress(round({ retries: 0, timeouts: 0, errors: 0 }))).toContain(" tokens · 2/4 · ")
+  })
+})
