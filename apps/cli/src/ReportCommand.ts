@@ -1,30 +1,13 @@
 import { writeFileSync } from "node:fs"
 import { Command, Options } from "@effect/cli"
 import {
-  canaryRanks,
-  candidatesOf,
-  cultureRows,
-  cultureRowsToCsv,
-  curveToCsv,
-  formatCultureTable,
-  formatCurvePlot,
-  formatCurveTable,
-  formatLeakageTable,
-  formatRankStrips,
-  formatSmugglingTable,
-  formatTable1,
-  formatTable2,
   htmlReport,
-  leakageSummaries,
-  leakageToCsv,
-  paperTable1,
-  paperTable2,
-  paperTableRows,
-  smugglingRows,
-  smugglingToCsv,
-  summarizeCurve,
-  table1ToCsv,
-  table2ToCsv,
+  type ReportTableName,
+  reportTables,
+  runReport,
+  tableToCsv,
+  tableToJson,
+  tableToText,
 } from "@lyceum/report"
 import { type RunRow, Store } from "@lyceum/store"
 import { Console, Data, Effect, Option } from "effect"
@@ -63,14 +46,7 @@ const outOption = Options.file("out").pipe(
   Options.withDescription("write the report (any format) to this file instead of standard output"),
   Options.optional,
 )
-const tableOption = Options.choice("table", [
-  "curve",
-  "table1",
-  "table2",
-  "cultures",
-  "leakage",
-  "smuggling",
-]).pipe(
+const tableOption = Options.choice("table", reportTables).pipe(
   Options.withDescription(
     "curve: learning curves per round; table1: original vs generated per n with significance stars " +
       "(paper Table 1); table2: methods × tasks (paper Table 2); cultures: probe accuracy per culture and the gap; " +
@@ -80,57 +56,27 @@ const tableOption = Options.choice("table", [
   Options.withDefault("curve"),
 )
 
-/** Rows as JSON, CSV or the table's text form. */
-const shape = <A>(
+/**
+ * The report as text in the format asked. Every table is one model (columns and rows) that each format
+ * renders, so JSON, CSV and text carry the same columns; text adds charts under it; HTML is every table and
+ * chart of the run on one page.
+ */
+export const renderReport = (
   format: "table" | "json" | "csv" | "html",
-  rows: A,
-  csv: (rows: A) => string,
-  text: (rows: A) => string,
-): string => (format === "json" ? json(rows) : format === "csv" ? csv(rows) : `${text(rows)}\n`)
-
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
-
-/** The whole report as text in the format asked: HTML is every table and chart of the run on one page. */
-const render = (
-  format: "table" | "json" | "csv" | "html",
-  table: "curve" | "table1" | "table2" | "cultures" | "leakage" | "smuggling",
+  table: ReportTableName,
   info: RunRow,
   /** ANSI colours in the chart: only for a terminal, never into a file. */
   color: boolean,
 ) =>
   Effect.gen(function* () {
-    const runId = info.id
     if (format === "html") return yield* htmlReport(info)
-    if (table === "leakage") {
-      const summaries = yield* leakageSummaries(runId)
-      const candidates = candidatesOf(summaries)
-      const strips = candidates === undefined ? "" : formatRankStrips(yield* canaryRanks(runId), candidates)
-      return shape(format, summaries, leakageToCsv, (rows) =>
-        [formatLeakageTable(rows), strips].filter((part) => part.length > 0).join("\n\n"),
-      )
-    }
-    if (table === "smuggling")
-      return shape(format, yield* smugglingRows(runId), smugglingToCsv, formatSmugglingTable)
-    if (table === "cultures")
-      return shape(format, yield* cultureRows(runId), cultureRowsToCsv, formatCultureTable)
+    const report = yield* runReport(table, info.id, { color })
+    if (format === "json") return tableToJson(report.model, info)
+    if (format === "csv") return tableToCsv(report.model)
     const heading = `Run ${info.id} · scenario ${info.scenarioName} · seed ${info.seed} · ${info.status}`
-    if (table !== "curve") {
-      const scores = yield* paperTableRows(runId)
-      const shaped = table === "table1" ? paperTable1(scores) : paperTable2(scores)
-      return shape(
-        format,
-        shaped,
-        (t) => (t.kind === "table1" ? table1ToCsv(t) : table2ToCsv(t)),
-        (t) => `${heading}\n\n${t.kind === "table1" ? formatTable1(t) : formatTable2(t)}`,
-      )
-    }
-    const store = yield* Store
-    const rows = yield* store.learningCurve(runId)
-    if (format === "json") return json({ run: info, learningCurve: rows })
-    if (format === "csv") return curveToCsv(rows)
-    const points = summarizeCurve(rows)
-    if (points.length === 0) return `${heading}\n(no evaluations recorded yet)\n`
-    return `${heading}\n\n${formatCurveTable(points)}\n\n${formatCurvePlot(points, { color })}\n`
+    return `${[heading, tableToText(report.model, report.empty), ...report.views]
+      .filter((part) => part.length > 0)
+      .join("\n\n")}\n`
   })
 
 /** `lyceum report`: the learning curve of one run as a table (with a chart), JSON or CSV. */
@@ -164,7 +110,12 @@ export const reportCommand = Command.make(
           }),
         ),
       )
-      const output = yield* render(format, table, info, Option.isNone(out) && process.stdout.isTTY === true)
+      const output = yield* renderReport(
+        format,
+        table,
+        info,
+        Option.isNone(out) && process.stdout.isTTY === true,
+      )
       if (Option.isNone(out)) return yield* Effect.sync(() => void process.stdout.write(output))
       yield* Effect.try({
         try: () => writeFileSync(out.value, output),

@@ -1,5 +1,5 @@
 import { Command, Options } from "@effect/cli"
-import { formatRunListings, runListings, runListingsToCsv } from "@lyceum/report"
+import { formatRunListings, runListings, runsReport, tableToCsv, tableToJson } from "@lyceum/report"
 import { Console, Effect } from "effect"
 import { openExistingStore } from "./OpenStore.js"
 import { dbOption, verboseOption } from "./Options.js"
@@ -13,8 +13,11 @@ export const runsCommand = Command.make(
   ({ db, format }) =>
     Effect.gen(function* () {
       const rows = yield* runListings()
-      if (format === "json") return yield* Console.log(JSON.stringify(rows, null, 2))
-      if (format === "csv") return yield* Effect.sync(() => void process.stdout.write(runListingsToCsv(rows)))
+      // One model for every format: JSON and CSV carry the columns the table shows, the JSON as { run: null, table, columns, rows }.
+      if (format === "json")
+        return yield* Effect.sync(() => void process.stdout.write(tableToJson(runsReport(rows), null)))
+      if (format === "csv")
+        return yield* Effect.sync(() => void process.stdout.write(tableToCsv(runsReport(rows))))
       return yield* Console.log(formatRunListings(rows, db))
     }).pipe(Effect.provide(openExistingStore(db))),
 ).pipe(Command.withDescription("list the runs in the database, newest first"))

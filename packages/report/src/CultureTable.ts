@@ -1,6 +1,6 @@
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
-import { alignColumns, toCsv } from "./TextTable.js"
+import { col, measured, type ReportTable, tableToText } from "./ReportTable.js"
 
 /** Accuracy per culture after each round of one method, pooled over repeats and students, and the gap. */
 export interface CultureRow {
@@ -44,29 +44,31 @@ export const cultureRows = (runId: string): Effect.Effect<ReadonlyArray<CultureR
     }),
   )
 
-/** CSV: one line per task, method and round, a column per culture (accuracy in [0, 1]), then the gap. */
-export const cultureRowsToCsv = (rows: ReadonlyArray<CultureRow>): string => {
+/** One line per task, method and round, a column per culture (accuracy in [0, 1]), then the gap. */
+export const cultureReport = (rows: ReadonlyArray<CultureRow>): ReportTable => {
   const cultures = [...new Set(rows.flatMap((row) => Object.keys(row.byCulture)))].sort()
-  return toCsv(
-    ["task", "method", "round", ...cultures, "gap"],
-    rows.map((row) => [row.task, row.method, row.round, ...cultures.map((c) => row.byCulture[c]), row.gap]),
-  )
+  return {
+    table: "cultures",
+    columns: [
+      col.text("task"),
+      col.text("method"),
+      col.integer("round"),
+      ...cultures.map((c) => col.real(c)),
+      col.real("gap"),
+    ],
+    rows: rows.map((row) => [
+      row.task,
+      row.method,
+      row.round,
+      ...cultures.map((c) => measured(row.byCulture[c])),
+      measured(row.gap),
+    ]),
+    notes: [
+      "Probe accuracy in [0, 1] per culture, pooled over repeats and students; gap = best culture minus worst.",
+    ],
+  }
 }
 
-/** Text table: one line per method and round, a column per culture, then the gap. */
-export const formatCultureTable = (rows: ReadonlyArray<CultureRow>): string => {
-  if (rows.length === 0) return "(no cultural probes in this run)"
-  const cultures = [...new Set(rows.flatMap((row) => Object.keys(row.byCulture)))].sort()
-  const header = ["method", "round", ...cultures, "gap"]
-  const body = rows.map((row) => [
-    row.method,
-    String(row.round),
-    ...cultures.map((c) => (row.byCulture[c] === undefined ? "-" : (100 * row.byCulture[c]).toFixed(1))),
-    (100 * row.gap).toFixed(1),
-  ])
-  return [
-    "Probe accuracy (%) per culture, pooled over repeats; gap = best culture minus worst.",
-    "",
-    ...alignColumns(header, body, (i) => (i < 2 ? "left" : "right")),
-  ].join("\n")
-}
+/** The text rendering of `cultureReport`. */
+export const formatCultureTable = (rows: ReadonlyArray<CultureRow>): string =>
+  tableToText(cultureReport(rows), "(no cultural probes in this run)")

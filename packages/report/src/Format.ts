@@ -1,5 +1,5 @@
-import { type CurvePoint, type LearningCurveRow, seriesKey } from "./LearningCurve.js"
-import { alignColumns, toCsv } from "./TextTable.js"
+import { type CurvePoint, seriesKey } from "./LearningCurve.js"
+import { alignColumns } from "./TextTable.js"
 
 /** A plain-text table: one line per round, one column per series (student · task · metric). */
 export const formatCurveTable = (points: ReadonlyArray<CurvePoint>): string => {
@@ -36,13 +36,4 @@ export const formatCurveChart = (points: ReadonlyArray<CurvePoint>, width = 40):
         ),
     ])
     .join("\n")
-}
-
-/** The raw view rows (one per repeat) as CSV with the view's column names, for spreadsheets and R/pandas. */
-export const curveToCsv = (rows: ReadonlyArray<LearningCurveRow>): string => {
-  const header = ["run_id", "repeat", "round", "student", "task", "metric", "value", "n_items"]
-  return toCsv(
-    header,
-    rows.map((r) => [r.runId, r.repeat, r.round, r.student, r.task, r.metric, r.value, r.nItems]),
-  )
 }

@@ -1,7 +1,7 @@
 import { type SecretSharerSummary, summarizeSecretSharer } from "@lyceum/privacy"
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
-import { alignColumns, toCsv } from "./TextTable.js"
+import { col, measured, type ReportTable, tableToText } from "./ReportTable.js"
 
 /** Leakage of one method (paper Tables 3, 4 and 6), pooled over repeats, rounds and students. */
 export interface LeakageSummary {
@@ -72,101 +72,58 @@ export const leakageSummaries = (
 export const candidatesOf = (rows: ReadonlyArray<LeakageSummary>): number | undefined =>
   rows.find((r) => r.secretSharer !== undefined)?.secretSharer?.candidates
 
-/** CSV of the summaries (rates in [0, 1]; empty where not measured). */
-export const leakageToCsv = (rows: ReadonlyArray<LeakageSummary>): string =>
-  toCsv(
-    [
-      "task",
-      "method",
-      "trials",
-      "candidates",
-      "mean_rank",
-      "median_rank",
-      "mean_rank_z",
-      "rank_zero",
-      "rank_zero_p",
-      "mean_exposure",
-      "verbatim_copy_rate",
-      "normalized_distance",
-      "smuggle_delivery_rate",
+/**
+ * The summaries in the shape of the paper's Tables 3, 4 and 6: the Secret Sharer's mean and median canary rank
+ * (with the z of the mean against ranks uniform on 0..N-1), rank-0 trials (with the binomial p of that many by
+ * chance) and exposure; verbatim copies, the normalised distance of generated lessons and, under an
+ * adversarial teacher, the smuggling delivery rate (rates in [0, 1]; empty where not measured).
+ */
+export const leakageReport = (rows: ReadonlyArray<LeakageSummary>): ReportTable => {
+  const candidates = candidatesOf(rows)
+  return {
+    table: "leakage",
+    columns: [
+      col.text("task"),
+      col.text("method"),
+      col.integer("trials"),
+      col.integer("candidates"),
+      col.real("mean_rank", 1),
+      col.real("median_rank", 1),
+      col.real("mean_rank_z", 2),
+      col.integer("rank_zero"),
+      col.real("rank_zero_p", 3),
+      col.real("mean_exposure", 2),
+      col.real("verbatim_copy_rate"),
+      col.real("normalized_distance"),
+      col.real("smuggle_delivery_rate"),
     ],
-    rows.map((r) => [
+    rows: rows.map((r) => [
       r.task,
       r.method,
-      r.secretSharer?.trials,
-      r.secretSharer?.candidates,
-      r.secretSharer?.meanRank,
-      r.secretSharer?.medianRank,
-      r.secretSharer?.meanRankZ,
-      r.secretSharer?.rank0Count,
-      r.secretSharer?.rank0PValue,
-      r.secretSharer?.meanExposure,
-      r.verbatimCopyRate,
-      r.normalizedDistance,
-      r.smuggleDeliveryRate,
+      r.secretSharer?.trials ?? null,
+      r.secretSharer?.candidates ?? null,
+      measured(r.secretSharer?.meanRank),
+      measured(r.secretSharer?.medianRank),
+      measured(r.secretSharer?.meanRankZ),
+      r.secretSharer?.rank0Count ?? null,
+      measured(r.secretSharer?.rank0PValue),
+      measured(r.secretSharer?.meanExposure),
+      measured(r.verbatimCopyRate),
+      measured(r.normalizedDistance),
+      measured(r.smuggleDeliveryRate),
     ]),
-  )
-
-const percent = (value: number | undefined) => (value === undefined ? "-" : `${(100 * value).toFixed(1)}%`)
-const fixed = (value: number | undefined, digits: number) =>
-  value === undefined ? "-" : value.toFixed(digits)
-const pValue = (p: number) => (p < 0.001 ? "<0.001" : p.toFixed(3))
-
-/**
- * Text table in the shape of the paper's Tables 3, 4 and 6: mean canary rank (with its z against ranks uniform
- * on 0..N-1), rank-0 trials (with the binomial p of that many by chance), exposure, verbatim copies, the
- * normalised distance of generated lessons and, under an adversarial teacher, the smuggling delivery rate.
- */
-export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string => {
-  if (rows.length === 0) return "(no leakage measured in this run)"
-  const header = [
-    "task",
-    "method",
-    "trials",
-    "mean rank",
-    "median",
-    "z",
-    "rank 0",
-    "p",
-    "exposure",
-    "copies",
-    "distance",
-    "smuggled",
-  ]
-  const body = rows.map((row) => {
-    const ss = row.secretSharer
-    return [
-      row.task,
-      row.method,
-      ss === undefined ? "-" : String(ss.trials),
-      fixed(ss?.meanRank, 1),
-      fixed(ss?.medianRank, 1),
-      fixed(ss?.meanRankZ, 2),
-      ss === undefined ? "-" : String(ss.rank0Count),
-      ss === undefined ? "-" : pValue(ss.rank0PValue),
-      fixed(ss?.meanExposure, 2),
-      percent(row.verbatimCopyRate),
-      fixed(row.normalizedDistance, 2),
-      percent(row.smuggleDeliveryRate),
-    ]
-  })
-  const candidates = candidatesOf(rows)
-  return [
-    candidates === undefined
-      ? "Leakage of generated lessons (no canary in this run)."
-      : `Secret Sharer: the canary's 0-based rank among ${candidates} candidates (0 = memorised; chance = ${((candidates - 1) / 2).toFixed(1)}),`,
-    ...(candidates === undefined
-      ? []
-      : [
-          "median rank, z of the mean rank against chance, trials with rank 0 and the binomial p of that many by chance, exposure",
-          "log2 N - log2(rank + 1) in bits averaged per trial.",
-        ]),
-    "copies: generated candidates copying a private example; distance: their normalised insert/delete distance",
-    "to the prompt that generated them (0 = copy); smuggled: an adversarial teacher's attempts that got out intact.",
-    "",
-    ...alignColumns(header, body, (i) => (i < 2 ? "left" : "right")),
-  ].join("\n")
+    notes: [
+      candidates === undefined
+        ? "Leakage of generated lessons (no canary in this run)."
+        : `Secret Sharer: the canary's 0-based rank among ${candidates} candidates (0 = memorised; chance = ${((candidates - 1) / 2).toFixed(1)}); mean_rank_z: z of the mean rank against chance; rank_zero: trials with rank 0, rank_zero_p: the binomial p of that many by chance; exposure: log2 N - log2(rank + 1) in bits, averaged per trial.`,
+      "verbatim_copy_rate: generated candidates copying a private example; normalized_distance: their normalised insert/delete distance to the prompt that generated them (0 = copy); smuggle_delivery_rate: an adversarial teacher's attempts that got out intact.",
+    ],
+  }
 }
+
+/** The text rendering of `leakageReport`. */
+export const formatLeakageTable = (rows: ReadonlyArray<LeakageSummary>): string =>
+  tableToText(leakageReport(rows), "(no leakage measured in this run)")
 
 /**
  * The trials' canary ranks as one text line per method: rank 0 at the left, the last rank at the right,

@@ -1,4 +1,5 @@
 import type { LearningCurveRow } from "@lyceum/store"
+import { col, measured, type ReportTable } from "./ReportTable.js"
 import { mean, standardError } from "./Statistics.js"
 
 export type { LearningCurveRow }
@@ -11,6 +12,8 @@ export interface CurvePoint {
   readonly method: string
   /** The prompt size the round aimed for. */
   readonly n: number
+  /** Lessons really in the prompt, mean over repeats (fewer than n when teachers could not supply enough). */
+  readonly promptLessons: number
   readonly metric: string
   readonly mean: number
   readonly sem: number | undefined
@@ -40,6 +43,7 @@ export const summarizeCurve = (rows: ReadonlyArray<LearningCurveRow>): Array<Cur
         task: first.task,
         method: first.method,
         n: first.n,
+        promptLessons: mean(group.map((r) => r.promptLessons)),
         metric: first.metric,
         mean: mean(values),
         sem: standardError(values),
@@ -49,3 +53,55 @@ export const summarizeCurve = (rows: ReadonlyArray<LearningCurveRow>): Array<Cur
     })
     .sort((a, b) => a.round - b.round || seriesKey(a).localeCompare(seriesKey(b)))
 }
+
+/**
+ * The curve as a report table: one line per (task, method, student, metric, round), the mean over repeats (one
+ * value per repeat: the view's mean over the student's items) and its SEM. The per-repeat values are in the
+ * `learning_curve` view of the database.
+ */
+export const curveReport = (
+  points: ReadonlyArray<CurvePoint>,
+  strategyOf: (method: string) => string,
+): ReportTable => ({
+  table: "curve",
+  columns: [
+    col.text("task"),
+    col.text("method"),
+    col.text("strategy"),
+    col.text("student"),
+    col.text("metric"),
+    col.integer("round"),
+    col.integer("n"),
+    col.real("prompt_lessons", 1),
+    col.real("mean"),
+    col.real("sem"),
+    col.integer("repeats"),
+    col.integer("n_items"),
+  ],
+  rows: [...points]
+    .sort(
+      (a, b) =>
+        a.task.localeCompare(b.task) ||
+        a.method.localeCompare(b.method) ||
+        a.student.localeCompare(b.student) ||
+        a.metric.localeCompare(b.metric) ||
+        a.round - b.round,
+    )
+    .map((p) => [
+      p.task,
+      p.method,
+      strategyOf(p.method),
+      p.student,
+      p.metric,
+      p.round,
+      p.n,
+      p.promptLessons,
+      measured(p.mean),
+      measured(p.sem),
+      p.repeats,
+      p.nItems,
+    ]),
+  notes: [
+    "mean over repeats (one value per repeat: the student's mean over the items) ± SEM; n: lessons the round aimed for, prompt_lessons: lessons really in the prompt (mean over repeats); n_items: items graded over all repeats.",
+  ],
+})

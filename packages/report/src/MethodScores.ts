@@ -2,38 +2,46 @@ import type { ScorePair } from "./PermutationTest.js"
 import { mean, standardError } from "./Statistics.js"
 
 /**
- * One graded answer labelled with how its student was taught: the input of the paper-shaped tables, one row
- * per `evaluations` row (filtered to one metric) with the method and lesson size n the run recorded.
+ * One test item's score in one round of one cohort: the input of the paper-shaped tables, one row per
+ * (task, method, round, repeat, item) with the score averaged over the cohort's students.
  */
 export interface MethodScoreRow {
   readonly task: string
-  /** How the student was taught, e.g. `original-examples`, `synthetic-examples`, `zero-shot`. */
+  /** The method as the run reports it: its scenario `name`, or its strategy. */
   readonly method: string
-  /** Examples in the student's prompt (0 for none). */
+  /** How the student was taught (`zero-shot`, `original-examples`, ...): what the tables go by, not the name. */
+  readonly strategy: string
+  /** Lessons the round aimed for (0 in round 0). */
   readonly n: number
+  readonly round: number
   readonly repeat: number
   readonly itemId: string
   /** 1 for a correct answer and 0 for a wrong one (accuracy); any real score works. */
   readonly score: number
 }
 
-/** The scores of one table cell: accuracy per repeat, then the mean and SEM over repeats, as the paper. */
-export interface ScoreCell {
+/** Which cell a summary is for. */
+export interface CellLabel {
   readonly task: string
   readonly method: string
+  readonly strategy: string
   readonly n: number
-  /** Mean score within each repeat, in repeat order. */
+}
+
+/** The scores of one table cell: one value per repeat, then the mean and SEM over repeats, as the paper. */
+export interface ScoreCell extends CellLabel {
+  /** Mean score within each repeat (over its items, students and rounds), in repeat order. */
   readonly repeatMeans: ReadonlyArray<number>
   readonly repeats: number
   /** Mean of `repeatMeans`. */
   readonly mean: number
   /** Standard error of `repeatMeans`; undefined for a single repeat. */
   readonly sem: number | undefined
-  /** Graded answers over all repeats. */
+  /** Scores summarised, over all repeats. */
   readonly items: number
 }
 
-const groupBy = <A>(rows: ReadonlyArray<A>, key: (row: A) => string): Map<string, Array<A>> => {
+export const groupBy = <A>(rows: ReadonlyArray<A>, key: (row: A) => string): Map<string, Array<A>> => {
   const groups = new Map<string, Array<A>>()
   for (const row of rows) {
     const k = key(row)
@@ -45,14 +53,13 @@ const groupBy = <A>(rows: ReadonlyArray<A>, key: (row: A) => string): Map<string
 }
 
 /**
- * Summarises rows into one cell under the given label. A repeat is a (method, n, repeat) group, so rows
- * pooled from several labels (zero-shot measured in two runs) count as separate repeats, not one.
+ * Summarises rows into one cell. Repeats are the independent replications, so each contributes exactly one
+ * value, the mean of everything it holds (items, students, and rounds of a zero-shot student, which are the
+ * same student measured again); the SEM is over those values. Counting rounds or methods as repeats would
+ * shrink the SEM with correlated values.
  */
-export const summarizeScores = (
-  rows: ReadonlyArray<MethodScoreRow>,
-  label: { readonly task: string; readonly method: string; readonly n: number },
-): ScoreCell => {
-  const repeats = [...groupBy(rows, (r) => `${r.method}\u0000${r.n}\u0000${r.repeat}`).values()].sort(
+export const summarizeScores = (rows: ReadonlyArray<MethodScoreRow>, label: CellLabel): ScoreCell => {
+  const repeats = [...groupBy(rows, (r) => String(r.repeat)).values()].sort(
     (a, b) => a[0]!.repeat - b[0]!.repeat,
   )
   const repeatMeans = repeats.map((group) => mean(group.map((r) => r.score)))
@@ -65,12 +72,6 @@ export const summarizeScores = (
     items: rows.length,
   }
 }
-
-/** One cell per (task, method, n) present in the rows, sorted by task, method and n. */
-export const scoreCells = (rows: ReadonlyArray<MethodScoreRow>): Array<ScoreCell> =>
-  [...groupBy(rows, (r) => `${r.task}\u0000${r.method}\u0000${r.n}`).values()]
-    .map((group) => summarizeScores(group, group[0]!))
-    .sort((a, b) => a.task.localeCompare(b.task) || a.method.localeCompare(b.method) || a.n - b.n)
 
 const itemKey = (r: MethodScoreRow) => `${r.task}\u0000${r.n}\u0000${r.repeat}\u0000${r.itemId}`
 

@@ -1,6 +1,6 @@
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
-import { alignColumns, toCsv } from "./TextTable.js"
+import { col, type ReportTable, tableToText } from "./ReportTable.js"
 
 /** One stored run, as `lyceum runs` lists it (from the `run_summary` view). */
 export interface RunListing {
@@ -47,69 +47,48 @@ export const runListings = (): Effect.Effect<ReadonlyArray<RunListing>, StoreErr
     ),
   )
 
-export const runListingsToCsv = (rows: ReadonlyArray<RunListing>): string =>
-  toCsv(
-    [
-      "run_id",
-      "scenario",
-      "scenario_path",
-      "status",
-      "started_at",
-      "finished_at",
-      "repeats",
-      "last_round",
-      "lessons",
-      "evaluations",
-      "model_calls",
-      "tokens",
-      "error",
-    ],
-    rows.map((r) => [
-      r.runId,
-      r.scenario,
-      r.scenarioPath,
-      r.status,
-      r.startedAt,
-      r.finishedAt,
-      r.repeats,
-      r.lastRound,
-      r.lessons,
-      r.evaluations,
-      r.modelCalls,
-      r.tokens,
-      r.error,
-    ]),
-  )
+/** The runs, one line each; the error is cut short in the text rendering (whole in CSV and JSON). */
+export const runsReport = (rows: ReadonlyArray<RunListing>): ReportTable => ({
+  table: "runs",
+  columns: [
+    col.text("run_id"),
+    col.text("scenario"),
+    col.text("status"),
+    col.text("started_at"),
+    col.text("finished_at"),
+    col.integer("repeats"),
+    col.integer("last_round"),
+    col.integer("lessons"),
+    col.integer("evaluations"),
+    col.integer("model_calls"),
+    col.integer("tokens"),
+    col.text("scenario_path"),
+    col.text("error", 40),
+  ],
+  rows: rows.map((r) => [
+    r.runId,
+    r.scenario,
+    r.status,
+    r.startedAt,
+    r.finishedAt,
+    r.repeats,
+    r.lastRound,
+    r.lessons,
+    r.evaluations,
+    r.modelCalls,
+    r.tokens,
+    r.scenarioPath,
+    r.error,
+  ]),
+})
 
 /** The runs as a table; a run that can be continued says how. */
 export const formatRunListings = (rows: ReadonlyArray<RunListing>, db: string): string => {
   if (rows.length === 0) return `(no runs in ${db} yet)`
-  const header = [
-    "run",
-    "scenario",
-    "status",
-    "started",
-    "repeats",
-    "rounds",
-    "lessons",
-    "model calls",
-    "tokens",
-  ]
-  const body = rows.map((r) => [
-    r.runId,
-    r.scenario,
-    r.status,
-    r.startedAt.replace("T", " ").slice(0, 19),
-    String(r.repeats),
-    r.lastRound === null ? "-" : String(r.lastRound),
-    String(r.lessons),
-    String(r.modelCalls),
-    String(r.tokens),
-  ])
   // A stopped or failed run can continue; one still marked running too, once its process is known to be gone.
   const resumable = rows.filter((r) => r.status !== "completed")
   return [
-    ...alignColumns(header, body, (i) => (i < 4 ? "left" : "right")),
+    tableToText(runsReport(rows), ""),
     ...(resumable.length === 0
       ? []
       : [

@@ -1,7 +1,7 @@
 import { smuggles } from "@lyceum/privacy"
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
-import { alignColumns, toCsv } from "./TextTable.js"
+import { col, type ReportTable, tableToText } from "./ReportTable.js"
 
 /** An adversarial teacher's attempts with one transform under one method, over the whole run. */
 export interface SmugglingRow {
@@ -47,10 +47,32 @@ export const smugglingRows = (runId: string): Effect.Effect<ReadonlyArray<Smuggl
     ),
   )
 
-export const smugglingToCsv = (rows: ReadonlyArray<SmugglingRow>): string =>
-  toCsv(
-    ["task", "method", "transform", "kind", "attempts", "dropped", "redacted", "delivered", "in_prompt"],
-    rows.map((r) => [
+/**
+ * Per method, which transforms got the secret out: attempts, what the filter did, and how many were delivered
+ * intact, the transforms that got most through first.
+ */
+export const smugglingReport = (rows: ReadonlyArray<SmugglingRow>): ReportTable => ({
+  table: "smuggling",
+  columns: [
+    col.text("task"),
+    col.text("method"),
+    col.text("transform"),
+    col.text("kind"),
+    col.integer("attempts"),
+    col.integer("dropped"),
+    col.integer("redacted"),
+    col.integer("delivered"),
+    col.integer("in_prompt"),
+  ],
+  rows: [...rows]
+    .sort(
+      (a, b) =>
+        a.task.localeCompare(b.task) ||
+        a.method.localeCompare(b.method) ||
+        b.delivered / b.attempts - a.delivered / a.attempts ||
+        a.transform.localeCompare(b.transform),
+    )
+    .map((r) => [
       r.task,
       r.method,
       r.transform,
@@ -61,54 +83,24 @@ export const smugglingToCsv = (rows: ReadonlyArray<SmugglingRow>): string =>
       r.delivered,
       r.inPrompt,
     ]),
-  )
-
-/**
- * Per method, which transforms got the secret out: attempts, what the filter did, and how many were delivered
- * intact, with the transforms that got anything through listed first.
- */
-export const formatSmugglingTable = (rows: ReadonlyArray<SmugglingRow>): string => {
-  if (rows.length === 0) return "(no adversarial teacher in this run)"
-  const ordered = [...rows].sort(
-    (a, b) =>
-      a.task.localeCompare(b.task) ||
-      a.method.localeCompare(b.method) ||
-      b.delivered / b.attempts - a.delivered / a.attempts ||
-      a.transform.localeCompare(b.transform),
-  )
-  const header = [
-    "task",
-    "method",
-    "transform",
-    "kind",
-    "attempts",
-    "dropped",
-    "redacted",
-    "delivered",
-    "in prompt",
-  ]
-  const body = ordered.map((r) => [
-    r.task,
-    r.method,
-    r.transform,
-    r.kind,
-    String(r.attempts),
-    String(r.dropped),
-    String(r.redacted),
-    `${r.delivered} (${((100 * r.delivered) / r.attempts).toFixed(0)}%)`,
-    String(r.inPrompt),
-  ])
-  const totals = [...new Set(rows.map((r) => `${r.task}/${r.method}`))].map((m) => {
-    const mine = rows.filter((r) => `${r.task}/${r.method}` === m)
-    const sum = (f: (r: SmugglingRow) => number) => mine.reduce((a, r) => a + f(r), 0)
-    return `${m}: ${sum((r) => r.delivered)} of ${sum((r) => r.attempts)} attempts delivered intact`
-  })
-  return [
+  notes: [
     "Smuggling: an adversarial teacher's attempts to get its canary past its own filter, per transform.",
-    "delivered: every piece left the teacher still carrying the secret; in prompt: the student also kept it.",
-    "",
-    ...alignColumns(header, body, (i) => (i < 4 ? "left" : "right")),
-    "",
-    ...totals,
-  ].join("\n")
-}
+    "delivered: every piece left the teacher still carrying the secret; in_prompt: the student also kept it.",
+  ],
+})
+
+/** Per task and method, how many attempts got through in all. */
+export const smugglingTotals = (rows: ReadonlyArray<SmugglingRow>): string =>
+  [...new Set(rows.map((r) => `${r.task}/${r.method}`))]
+    .map((m) => {
+      const mine = rows.filter((r) => `${r.task}/${r.method}` === m)
+      const sum = (f: (r: SmugglingRow) => number) => mine.reduce((a, r) => a + f(r), 0)
+      return `${m}: ${sum((r) => r.delivered)} of ${sum((r) => r.attempts)} attempts delivered intact`
+    })
+    .join("\n")
+
+/** The text rendering of `smugglingReport`, with the totals per method under it. */
+export const formatSmugglingTable = (rows: ReadonlyArray<SmugglingRow>): string =>
+  rows.length === 0
+    ? "(no adversarial teacher in this run)"
+    : `${tableToText(smugglingReport(rows), "")}\n\n${smugglingTotals(rows)}`

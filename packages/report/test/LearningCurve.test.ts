@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { curveToCsv, formatCurveChart, formatCurveTable } from "../src/Format.js"
-import { type LearningCurveRow, summarizeCurve } from "../src/LearningCurve.js"
+import { formatCurveChart, formatCurveTable } from "../src/Format.js"
+import { curveReport, type LearningCurveRow, summarizeCurve } from "../src/LearningCurve.js"
+import { tableToCsv } from "../src/ReportTable.js"
 import { mean, standardError } from "../src/Statistics.js"
 
 const row = (repeat: number, round: number, value: number): LearningCurveRow => ({
@@ -52,9 +53,18 @@ describe("learning curve", () => {
     expect(chart[1]).toContain("0.400")
   })
 
-  it("exports CSV with a header and quoting", () => {
-    const csv = curveToCsv([{ ...row(0, 0, 0.25), student: 'a,"b"' }]).split("\n")
-    expect(csv[0]).toBe("run_id,repeat,round,student,task,metric,value,n_items")
-    expect(csv[1]).toBe('r1,0,0,"a,""b""",spam,accuracy,0.25,100')
+  it("exports CSV with the method, n and prompt size of every line, quoted where needed", () => {
+    const csv = tableToCsv(
+      curveReport(
+        summarizeCurve([
+          { ...row(0, 0, 0.25), student: 'a,"b"' },
+          { ...row(0, 1, 0.5), method: "named", promptLessons: 0 },
+        ]),
+        (method) => (method === "named" ? "synthetic-examples" : method),
+      ),
+    ).split("\n")
+    expect(csv[0]).toBe("task,method,strategy,student,metric,round,n,prompt_lessons,mean,sem,repeats,n_items")
+    expect(csv[1]).toBe("spam,named,synthetic-examples,student-1,accuracy,1,1,0,0.5,,1,100")
+    expect(csv[2]).toBe('spam,original-examples,original-examples,"a,""b""",accuracy,0,0,0,0.25,,1,100')
   })
 })

@@ -19,6 +19,7 @@ const point = (student: string, round: number, mean: number): CurvePoint => ({
   task: "spam",
   method: "original-examples",
   n: round,
+  promptLessons: round,
   metric: "accuracy",
   mean,
   sem: undefined,

@@ -1,73 +1,90 @@
 import { describe, expect, it } from "vitest"
-import { type MethodScoreRow, pairScores, scoreCells, summarizeScores } from "../src/MethodScores.js"
-import {
-  formatTable1,
-  formatTable2,
-  paperTable1,
-  paperTable2,
-  table1ToCsv,
-  table2ToCsv,
-} from "../src/PaperTables.js"
+import { type MethodScoreRow, pairScores, summarizeScores } from "../src/MethodScores.js"
+import { paperTable1, paperTable2 } from "../src/PaperTables.js"
+import { formatTable1, formatTable2, table1Report, table2Report } from "../src/PaperTableViews.js"
+import { tableToCsv } from "../src/ReportTable.js"
 
 const O = "original-examples"
 const G = "synthetic-examples"
+const Z = "zero-shot"
 
-/** One row per score, items i0, i1, ... */
+/**
+ * One row per score, items i0, i1, ...; the method is named after its strategy unless `strategy` says
+ * otherwise, and a taught method's row at n > 0 is round 1 unless `round` says otherwise.
+ */
 const graded = (
   task: string,
   method: string,
   n: number,
   repeat: number,
   scores: ReadonlyArray<number>,
-): Array<MethodScoreRow> => scores.map((score, i) => ({ task, method, n, repeat, itemId: `i${i}`, score }))
+  options: { readonly strategy?: string; readonly round?: number } = {},
+): Array<MethodScoreRow> =>
+  scores.map((score, i) => ({
+    task,
+    method,
+    strategy: options.strategy ?? method,
+    n,
+    round: options.round ?? (n > 0 ? 1 : 0),
+    repeat,
+    itemId: `i${i}`,
+    score,
+  }))
 
 const ones = (count: number) => Array.from({ length: count }, () => 1)
 const zeros = (count: number) => Array.from({ length: count }, () => 0)
 
 const rows: Array<MethodScoreRow> = [
-  // spam, zero-shot as the round-0 evaluation of the original-examples student: 25% and 50% → 37.5 ± 12.5.
-  ...graded("spam", O, 0, 0, [0, 0, 1, 0]),
-  ...graded("spam", O, 0, 1, [0, 1, 1, 0]),
+  // spam, a zero-shot method: 25% and 50% → 37.5 ± 12.5.
+  ...graded("spam", Z, 0, 0, [0, 0, 1, 0]),
+  ...graded("spam", Z, 0, 1, [0, 1, 1, 0]),
+  // round 0 of the taught methods: not zero-shot rows, and in no cell.
+  ...graded("spam", O, 0, 0, [1, 1, 1, 1]),
+  ...graded("spam", G, 0, 1, [1, 1, 1, 1]),
   // spam n = 1: 50% everywhere; the pairs differ on 4 items, 2 each way, so the sum is 0 and p = 1.
   ...graded("spam", O, 1, 0, [1, 0, 1, 0]),
   ...graded("spam", O, 1, 1, [1, 0, 1, 0]),
   ...graded("spam", G, 1, 0, [0, 1, 1, 0]),
   ...graded("spam", G, 1, 1, [1, 0, 0, 1]),
   // spam n = 8: O right on all 16 (item, repeat) pairs, G on none: exact p = 2 / 2^16.
-  ...graded("spam", O, 8, 0, ones(8)),
-  ...graded("spam", O, 8, 1, ones(8)),
-  ...graded("spam", G, 8, 0, zeros(8)),
-  ...graded("spam", G, 8, 1, zeros(8)),
-  // cloze: an explicit zero-shot run, and n = 8 with one repeat: 1 pair differs, p = 1.
-  ...graded("cloze", "zero-shot", 0, 0, [1, 0]),
-  ...graded("cloze", O, 8, 0, [1, 1]),
-  ...graded("cloze", G, 8, 0, [1, 0]),
+  ...graded("spam", O, 8, 0, ones(8), { round: 2 }),
+  ...graded("spam", O, 8, 1, ones(8), { round: 2 }),
+  ...graded("spam", G, 8, 0, zeros(8), { round: 2 }),
+  ...graded("spam", G, 8, 1, zeros(8), { round: 2 }),
+  // cloze: the zero-shot method, and n = 8 with one repeat: 1 pair differs, p = 1.
+  ...graded("cloze", Z, 0, 0, [1, 0]),
+  ...graded("cloze", O, 8, 0, [1, 1], { round: 2 }),
+  ...graded("cloze", G, 8, 0, [1, 0], { round: 2 }),
   // Table 2 only
-  ...graded("spam", "manual-instruction", 0, 0, [1, 1, 1, 0]),
-  ...graded("spam", "manual-instruction", 0, 1, [1, 1, 0, 1]),
+  ...graded("spam", "manual-instruction", 1, 0, [1, 1, 1, 0]),
+  ...graded("spam", "manual-instruction", 1, 1, [1, 1, 0, 1]),
   ...graded("spam", "instruction", 4, 0, [1, 1, 1, 1]),
-  ...graded("spam", "instruction", 8, 0, [1, 0, 0, 0]),
+  ...graded("spam", "instruction", 8, 0, [1, 0, 0, 0], { round: 2 }),
 ]
 
 describe("method scores", () => {
   it("averages within repeats, then over repeats", () => {
     const cell = summarizeScores(
       [...graded("spam", O, 8, 0, [1, 1, 1, 0]), ...graded("spam", O, 8, 1, [1, 0])],
-      { task: "spam", method: O, n: 8 },
+      { task: "spam", method: O, strategy: O, n: 8 },
     )
     // repeat means 0.75 and 0.5 (not 4/6 pooled over items); sem = sd / √2 = 0.1768 / 1.414 = 0.125
     expect(cell).toMatchObject({ repeatMeans: [0.75, 0.5], repeats: 2, mean: 0.625, items: 6 })
     expect(cell.sem).toBeCloseTo(0.125, 12)
   })
 
-  it("keeps repeats of different methods apart when pooling", () => {
-    const cell = summarizeScores([...graded("spam", O, 0, 0, [1]), ...graded("spam", G, 0, 0, [0])], {
-      task: "spam",
-      method: "zero-shot",
-      n: 0,
-    })
-    expect(cell.repeats).toBe(2)
-    expect(cell.mean).toBe(0.5)
+  it("takes one value per repeat, whatever rounds and n the repeat holds", () => {
+    // A zero-shot student measured in rounds 0, 1, 2 of each of 3 repeats: 3 values, not 9.
+    const zeroShot = [0, 1, 2].flatMap((repeat) =>
+      [0, 1, 2].flatMap((round) =>
+        graded("spam", Z, 2 * round, repeat, [repeat === 2 ? 1 : 0, 1], { round }),
+      ),
+    )
+    const cell = summarizeScores(zeroShot, { task: "spam", method: Z, strategy: Z, n: 0 })
+    expect(cell.repeats).toBe(3)
+    expect(cell.repeatMeans).toEqual([0.5, 0.5, 1])
+    // sd of (0.5, 0.5, 1) = 0.2887; / √3 = 0.1667 (over 9 values it would be 0.0833)
+    expect(cell.sem).toBeCloseTo(1 / 6, 12)
   })
 
   it("pairs by (task, n, repeat, item), leaving out unmatched items and averaging duplicates", () => {
@@ -82,23 +99,21 @@ describe("method scores", () => {
       [0, 0],
     ])
   })
-
-  it("lists one cell per (task, method, n)", () => {
-    const cells = scoreCells(rows)
-    expect(cells).toHaveLength(11)
-    expect(cells.find((c) => c.task === "spam" && c.method === G && c.n === 8)?.mean).toBe(0)
-  })
 })
 
 describe("Table 1", () => {
   const table = paperTable1(rows)
 
-  it("has rows n, columns tasks, O/G means and the paired test", () => {
+  it("has a zero-shot row, then rows n with O/G means and the paired test", () => {
     expect(table.tasks).toEqual(["spam", "cloze"])
-    expect(table.rows.map((r) => r.n)).toEqual([0, 1, 8])
+    expect(table.rows.map((r) => [r.n, r.zeroShot, r.original, r.generated])).toEqual([
+      [0, Z, undefined, undefined],
+      [1, undefined, O, G],
+      [8, undefined, O, G],
+    ])
     const [zero, one, eight] = table.rows
     expect(zero!.cells[0]!.zeroShot).toMatchObject({ mean: 0.375, repeats: 2 })
-    expect(zero!.cells[1]!.zeroShot).toMatchObject({ mean: 0.5, repeats: 1, method: "zero-shot" })
+    expect(zero!.cells[1]!.zeroShot).toMatchObject({ mean: 0.5, repeats: 1, method: Z })
     expect(one!.cells[0]).toMatchObject({
       significant: false,
       test: { pValue: 1, pairs: 8, method: "exact" },
@@ -109,9 +124,9 @@ describe("Table 1", () => {
     expect(eight!.cells[1]).toMatchObject({ significant: false, test: { pValue: 1 } })
   })
 
-  it("renders aligned text with a star where the test is significant", () => {
+  it("renders the paper's grid with a star where the test is significant", () => {
     const lines = formatTable1(table).split("\n")
-    expect(lines[0]).toContain("O / G: original-examples / synthetic-examples")
+    expect(lines[0]).toContain("O / G: original-examples / synthetic-examples; n = 0: zero-shot.")
     expect(lines.slice(3)).toEqual([
       "n  spam          cloze",
       "─  ────────────  ────────────",
@@ -121,28 +136,54 @@ describe("Table 1", () => {
     ])
   })
 
+  it("finds O and G by strategy under any name, and shows no zero-shot row when none was run", () => {
+    const named = rows
+      .filter((r) => r.strategy === O || r.strategy === G)
+      .map((r) => ({ ...r, method: r.strategy === O ? "orig" : "synth" }))
+    const t = paperTable1(named)
+    expect(t.rows.map((r) => [r.n, r.original, r.generated])).toEqual([
+      [1, "orig", "synth"],
+      [8, "orig", "synth"],
+    ])
+    expect(t.rows[1]!.cells[0]).toMatchObject({ significant: true, original: { mean: 1, strategy: O } })
+    expect(formatTable1(t)).toContain("O / G: orig / synth")
+    expect(formatTable1(t)).not.toMatch(/^0 /m)
+  })
+
+  it("compares each generated method with the original one, naming the methods per row", () => {
+    const second = rows.filter((r) => r.method === G).map((r) => ({ ...r, method: "synthetic-hot" }))
+    const t = paperTable1([...rows, ...second], { tasks: ["spam"] })
+    expect(t.rows.map((r) => `${r.n} ${r.generated ?? r.zeroShot}`)).toEqual([
+      "0 zero-shot",
+      `1 ${G}`,
+      `8 ${G}`,
+      "1 synthetic-hot",
+      "8 synthetic-hot",
+    ])
+    expect(formatTable1(t).split("\n")[3]).toMatch(/^methods\s+n\s+spam$/)
+  })
+
   it("takes rows, columns and alpha from the options", () => {
     const custom = paperTable1(rows, { ns: [8, 16], tasks: ["cloze"], alpha: 1e-6 })
-    expect(custom.rows.map((r) => r.n)).toEqual([8, 16])
-    expect(custom.rows[0]!.cells.map((c) => c.task)).toEqual(["cloze"])
+    expect(custom.rows.map((r) => r.n)).toEqual([0, 8, 16])
+    expect(custom.rows[1]!.cells.map((c) => c.task)).toEqual(["cloze"])
     expect(paperTable1(rows, { alpha: 1e-6 }).rows[2]!.cells[0]!.significant).toBe(false)
   })
 
-  it("exports long-format CSV with the test on the generated line", () => {
-    const csv = table1ToCsv(table).split("\n")
-    expect(csv[0]).toBe("n,task,method,accuracy,sem,repeats,items,pairs,mean_difference,p_value,significant")
-    expect(csv[1]).toBe("0,spam,zero-shot,0.375,0.125,2,8,,,,")
-    expect(csv).toContain("8,spam,original-examples,1,0,2,16,,,,")
-    expect(csv).toContain(`8,spam,synthetic-examples,0,0,2,16,16,1,${2 / 65536},true`)
-    expect(csv).toContain("8,cloze,synthetic-examples,0.5,,1,2,2,0.5,1,false")
+  it("is one long table, one line per method and task, with the test on the generated line", () => {
+    const csv = tableToCsv(table1Report(table)).split("\n")
+    expect(csv[0]).toBe(
+      "n,task,method,strategy,accuracy,sem,repeats,items,compared_with,pairs,mean_difference,p_value,significant",
+    )
+    expect(csv[1]).toBe("0,spam,zero-shot,zero-shot,0.375,0.125,2,8,,,,,")
+    expect(csv).toContain("8,spam,original-examples,original-examples,1,0,2,16,,,,,")
+    expect(csv).toContain(
+      `8,spam,synthetic-examples,synthetic-examples,0,0,2,16,original-examples,16,1,${2 / 65536},true`,
+    )
+    expect(csv).toContain(
+      "8,cloze,synthetic-examples,synthetic-examples,0.5,,1,2,original-examples,2,0.5,1,false",
+    )
     expect(csv.at(-1)).toBe("")
-  })
-
-  it("is plain data that survives JSON", () => {
-    const parsed = JSON.parse(JSON.stringify(table))
-    expect(parsed.kind).toBe("table1")
-    expect(parsed.rows[2].cells[0].significant).toBe(true)
-    expect(parsed.rows[2].cells[0].generated.repeatMeans).toEqual([0, 0])
   })
 
   it("seeds each cell's Monte-Carlo test from its own (task, n)", () => {
@@ -163,48 +204,62 @@ describe("Table 1", () => {
 describe("Table 2", () => {
   const table = paperTable2(rows)
 
-  it("has the paper's method rows, with a method's largest n when none is given", () => {
-    expect(table.rows.map((r) => r.label)).toEqual([
-      "Zero-shot",
-      "Manual instruction",
-      "8-shot original examples",
-      "8-shot generated examples",
-      "Generated instruction",
-    ])
+  it("has a row per method that was run, in the paper's order, each at its largest n", () => {
+    expect(table.rows.map((r) => r.method)).toEqual([Z, "manual-instruction", O, G, "instruction"])
     const instruction = table.rows[4]!.cells[0]!
     expect(instruction).toMatchObject({ n: 8, mean: 0.25, repeats: 1 })
     expect(table.rows[1]!.cells[1]).toBeUndefined()
+    // The taught methods' round 0 (100% in the data) is in no cell.
+    expect(table.rows[0]!.cells[0]).toMatchObject({ mean: 0.375, repeats: 2, items: 8 })
+  })
+
+  it("counts a zero-shot method's rounds within its repeat: 3 repeats × 3 rounds is 3 repeats", () => {
+    const zeroShot = [0, 1, 2].flatMap((repeat) =>
+      [0, 1, 2].flatMap((round) =>
+        graded("spam", Z, 2 * round, repeat, [repeat === 0 ? 1 : 0, 0], { round }),
+      ),
+    )
+    const [cell] = paperTable2(zeroShot).rows[0]!.cells
+    expect(cell).toMatchObject({ n: 0, repeats: 3, repeatMeans: [0.5, 0, 0], items: 18 })
+    expect(cell!.sem).toBeCloseTo(0.5 / 3, 12)
+  })
+
+  it("shows named methods by their name and strategy, and no zero-shot row when none was run", () => {
+    const named = [
+      ...graded("spam", "teach-orig", 0, 0, [1, 1], { strategy: O }),
+      ...graded("spam", "teach-orig", 4, 0, [1, 0], { strategy: O }),
+      ...graded("spam", "teach-gen", 0, 0, [0, 0], { strategy: G }),
+      ...graded("spam", "teach-gen", 4, 0, [0, 1], { strategy: G }),
+    ]
+    const t = paperTable2(named)
+    expect(t.rows.map((r) => [r.method, r.strategy])).toEqual([
+      ["teach-orig", O],
+      ["teach-gen", G],
+    ])
+    expect(formatTable2(t).split("\n").slice(4)).toEqual([
+      "teach-orig (original-examples, n=4)   50.0",
+      "teach-gen (synthetic-examples, n=4)   50.0",
+    ])
   })
 
   it("renders mean ± SEM over repeats, the SEM only with more than one repeat", () => {
     const lines = formatTable2(table).split("\n")
     expect(lines.slice(2)).toEqual([
-      "method                     spam         cloze",
-      "─────────────────────────  ───────────  ─────",
-      "Zero-shot                   37.5 ±12.5   50.0",
-      "Manual instruction          75.0 ±0.0       –",
-      "8-shot original examples   100.0 ±0.0   100.0",
-      "8-shot generated examples    0.0 ±0.0    50.0",
-      "Generated instruction       25.0            –",
+      "method                   spam         cloze",
+      "───────────────────────  ───────────  ─────",
+      "zero-shot                 37.5 ±12.5   50.0",
+      "manual-instruction, n=1   75.0 ±0.0       –",
+      "original-examples, n=8   100.0 ±0.0   100.0",
+      "synthetic-examples, n=8    0.0 ±0.0    50.0",
+      "instruction, n=8          25.0            –",
     ])
   })
 
-  it("leaves out rows with no scores", () => {
-    const custom = paperTable2(rows, {
-      rows: [
-        { label: "4-shot instruction", method: "instruction", n: 4 },
-        { label: "debate", method: "debate" },
-      ],
-    })
-    expect(custom.rows.map((r) => r.label)).toEqual(["4-shot instruction"])
-    expect(custom.rows[0]!.cells[0]!.mean).toBe(1)
-  })
-
-  it("exports long-format CSV", () => {
-    const csv = table2ToCsv(table).split("\n")
-    expect(csv[0]).toBe("label,method,n,task,accuracy,sem,repeats,items")
-    expect(csv[1]).toBe("Zero-shot,zero-shot,0,spam,0.375,0.125,2,8")
-    expect(csv).toContain("Generated instruction,instruction,8,spam,0.25,,1,4")
+  it("is one long table, one line per method and task", () => {
+    const csv = tableToCsv(table2Report(table)).split("\n")
+    expect(csv[0]).toBe("method,strategy,task,n,accuracy,sem,repeats,items")
+    expect(csv[1]).toBe("zero-shot,zero-shot,spam,0,0.375,0.125,2,8")
+    expect(csv).toContain("instruction,instruction,spam,8,0.25,,1,4")
     expect(csv).toHaveLength(1 + 8 + 1)
   })
 })

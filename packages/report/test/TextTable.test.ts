@@ -1,7 +1,8 @@
 import { summarizeSecretSharer } from "@lyceum/privacy"
 import { describe, expect, it } from "vitest"
-import { cultureRowsToCsv, formatCultureTable } from "../src/CultureTable.js"
-import { formatLeakageTable, formatRankStrips, leakageToCsv } from "../src/LeakageTable.js"
+import { cultureReport, formatCultureTable } from "../src/CultureTable.js"
+import { formatLeakageTable, formatRankStrips, leakageReport } from "../src/LeakageTable.js"
+import { tableToCsv } from "../src/ReportTable.js"
 import { alignColumns, toCsv } from "../src/TextTable.js"
 
 describe("text tables", () => {
@@ -19,8 +20,8 @@ describe("text tables", () => {
 
   it("renders per-culture accuracy with the gap, as text and CSV", () => {
     const rows = [{ task: "t", method: "m", round: 1, byCulture: { us: 0.9, japan: 0.25 }, gap: 0.65 }]
-    expect(formatCultureTable(rows).split("\n").slice(-1)[0]).toBe("m       1       25.0  90.0  65.0")
-    expect(cultureRowsToCsv(rows)).toBe("task,method,round,japan,us,gap\nt,m,1,0.25,0.9,0.65\n")
+    expect(formatCultureTable(rows).split("\n").slice(-1)[0]).toBe("t     m           1  0.250  0.900  0.650")
+    expect(tableToCsv(cultureReport(rows))).toBe("task,method,round,japan,us,gap\nt,m,1,0.25,0.9,0.65\n")
   })
 
   it("renders Secret Sharer summaries, with a dash where a measure was not taken", () => {
@@ -35,9 +36,9 @@ describe("text tables", () => {
       },
     ]
     expect(formatLeakageTable(rows).split("\n").slice(-1)[0]).toMatch(
-      /^t\s+m\s+2\s+12\.5\s+12\.5\s+-1\.81\s+1\s+0\.020\s+4\.29\s+-\s+0\.63\s+-$/,
+      /^t\s+m\s+2\s+100\s+12\.5\s+12\.5\s+-1\.81\s+1\s+0\.020\s+4\.29\s+-\s+0\.625\s+-$/,
     )
-    expect(leakageToCsv(rows).split("\n")[1]).toMatch(
+    expect(tableToCsv(leakageReport(rows)).split("\n")[1]).toMatch(
       /^t,m,2,100,12\.5,12\.5,-1\.81\d*,1,0\.0199\d*,4\.29\d*,,0\.625,$/,
     )
   })
