@@ -1,12 +1,13 @@
 import type { LoadedScenario, Scenario } from "@lyceum/scenario"
-import { Store, type StoreError } from "@lyceum/store"
-import { Data, Effect, Option } from "effect"
+import { type CohortRef, Store, type StoreError } from "@lyceum/store"
+import { Data, Effect, Option, type Scope } from "effect"
+import { holdLease, type Lease, type RunLeaseHeld, takeLease } from "./RunLease.js"
 import type { Spent } from "./RunModels.js"
 
 /** A run that cannot be continued as asked; the message says why and what to do. */
 export class CannotResume extends Data.TaggedError("CannotResume")<{ readonly message: string }> {}
 
-/** Where a resumed run picks up: its seed, the cohorts it finished, the tokens it already spent. */
+/** Where a resumed run picks up: its seed, the cohorts it finished, the tokens it already spent, its lease. */
 export interface ResumePoint {
   readonly runId: string
   readonly seed: number
@@ -18,11 +19,9 @@ export interface ResumePoint {
    */
   readonly spent: Spent
   /** Cohorts with rows that are not finished: deleted by `reopenForResume`. */
-  readonly unfinished: ReadonlyArray<{
-    readonly repeat: number
-    readonly task: string
-    readonly method: string
-  }>
+  readonly unfinished: ReadonlyArray<CohortRef>
+  /** This process's lease on the run, held while the scope `resumePoint` ran in lasts. */
+  readonly lease: Lease
 }
 
 /** The key `finished` uses for a cohort. */
@@ -35,28 +34,39 @@ const comparable = (config: unknown): Record<string, unknown> => {
 }
 
 /**
- * Checks, without changing anything, that `runId` can continue with this scenario and seed, and finds the
- * cohorts it finished (all rounds stored: each round is one transaction, so a partial cohort lacks its last
- * rounds). A run still marked `running` is refused unless `force`: its process may be alive and writing.
+ * Takes the run's lease (refused while another process plays it; from a dead holder only with `force`), then
+ * checks, without changing anything else, that `runId` can continue with this scenario and seed, and finds the
+ * cohorts it finished. A run still marked `running` that no live process holds was killed: it is taken over
+ * only with `force`. The lease is held until the scope closes.
  */
 export const resumePoint = (
   runId: string,
   loaded: LoadedScenario,
   options: { readonly seed?: number | undefined; readonly force?: boolean | undefined } = {},
-): Effect.Effect<ResumePoint, CannotResume | StoreError, Store> =>
+): Effect.Effect<ResumePoint, CannotResume | RunLeaseHeld | StoreError, Store | Scope.Scope> =>
   Effect.gen(function* () {
     const store = yield* Store
-    const run = yield* store.getRun(runId)
-    if (Option.isNone(run))
-      return yield* new CannotResume({ message: `there is no run ${runId} in ${store.filename} to resume` })
-    const { value } = run
+    const force = options.force === true
+    const read = store.getRun(runId).pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () =>
+            new CannotResume({ message: `there is no run ${runId} in ${store.filename} to resume` }),
+          onSome: Effect.succeed,
+        }),
+      ),
+    )
+    yield* read
+    // Before reading what the run stored: whoever else might change it is now kept out.
+    const lease = yield* holdLease(runId, (owner) => takeLease(runId, owner, force))
+    const value = yield* read
     if (value.status === "completed")
       return yield* new CannotResume({ message: `run ${runId} is already complete; nothing to resume` })
-    if (value.status === "running" && options.force !== true)
+    if (value.status === "running" && !force)
       return yield* new CannotResume({
         message:
-          `run ${runId} is marked running: if its process is still playing it, let it finish; if that process ` +
-          "was killed, resume with --force",
+          `run ${runId} is marked running, but no process holds its lease: the process that played it was ` +
+          "killed (or was a Lyceum without leases). Resume with --force to continue it",
       })
     const seed = options.seed
     if (seed !== undefined && seed !== value.seed)
@@ -75,34 +85,10 @@ export const resumePoint = (
           "only the budget may change on resume: restore the file, or start a new run",
       })
 
-    const rounds = loaded.scenario.rounds.length + 1
-    const stored = yield* store.query(
-      `SELECT repeat, task, method FROM evaluations WHERE run_id = ?
-       GROUP BY repeat, task, method HAVING COUNT(DISTINCT round) = ?`,
-      [runId, rounds],
-    )
-    const finished = new Set(
-      stored.map((r) => cohortRowKey(Number(r.repeat), String(r.task), String(r.method))),
-    )
-    const started = yield* store.query(
-      `SELECT repeat, task, method FROM evaluations WHERE run_id = ?
-       UNION SELECT repeat, task, method FROM lessons WHERE run_id = ?
-       UNION SELECT repeat, task, method FROM model_usage WHERE run_id = ?
-       UNION SELECT repeat, task, method FROM leakage_measures WHERE run_id = ?`,
-      [runId, runId, runId, runId],
-    )
-    const unfinished = started
-      .map((row) => ({ repeat: Number(row.repeat), task: String(row.task), method: String(row.method) }))
-      .filter((c) => !finished.has(cohortRowKey(c.repeat, c.task, c.method)))
+    const cohorts = yield* store.cohortsOf(runId, loaded.scenario.rounds.length + 1)
+    const finished = new Set(cohorts.finished.map((c) => cohortRowKey(c.repeat, c.task, c.method)))
     // What the stored rounds used, and what earlier resumes discarded with the cohorts they played again.
-    const [row] = yield* store.query(
-      `SELECT (SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_usage WHERE run_id = ?)
-         + (SELECT discarded_tokens FROM runs WHERE id = ?) AS tokens,
-       (SELECT COALESCE(SUM(cost_usd), 0) FROM model_usage WHERE run_id = ?)
-         + (SELECT discarded_cost_usd FROM runs WHERE id = ?) AS cost`,
-      [runId, runId, runId, runId],
-    )
-    const spent: Spent = { tokens: Number(row?.tokens ?? 0), costUsd: Number(row?.cost ?? 0) }
+    const spent: Spent = yield* store.spentBy(runId)
     const { maxTokens, maxCostUsd } = loaded.scenario.budget ?? {}
     if (maxTokens !== undefined && spent.tokens >= maxTokens)
       return yield* new CannotResume({
@@ -116,7 +102,7 @@ export const resumePoint = (
           `run ${runId} has spent $${spent.costUsd.toFixed(4)} of its budget of $${maxCostUsd}: raise ` +
           `budget.maxCostUsd in ${loaded.file} to continue it`,
       })
-    return { runId, seed: value.seed, finished, unfinished, spent }
+    return { runId, seed: value.seed, finished, unfinished: cohorts.unfinished, spent, lease }
   })
 
 /**
