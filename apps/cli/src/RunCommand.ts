@@ -5,6 +5,7 @@ import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { loadScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
 import { Console, Data, Effect, Option } from "effect"
+import { reportIfInterrupted } from "./ErrorReport.js"
 import { dbOption, natsOption, verboseOption } from "./Options.js"
 import { version } from "./version.js"
 
@@ -30,7 +31,9 @@ const resume = Options.text("resume").pipe(
   Options.optional,
 )
 const force = Options.boolean("force").pipe(
-  Options.withDescription("with --resume: continue a run still marked running (its process was killed)"),
+  Options.withDescription(
+    "with --resume: take over a run whose process died (killed while it played; its pid is gone or its heartbeat stopped); never one a live process plays",
+  ),
 )
 const seed = Options.integer("seed").pipe(
   Options.withDescription("override the scenario's seed"),
@@ -79,7 +82,7 @@ export const runCommand = Command.make(
         workers: names,
         ...(Option.isSome(resume) && { resume: resume.value, force }),
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
-      })
+      }).pipe(Effect.onError(reportIfInterrupted(verbose)))
       const points = summarizeCurve(result.learningCurve)
       yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)
       yield* Console.log(formatCurveTable(points))
