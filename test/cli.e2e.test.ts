@@ -80,7 +80,7 @@ describe("lyceum CLI, end to end", () => {
     const csvOut = join(dir, "curve.csv")
     expect(lyceum("report", "--db", db, "--format", "csv", "--out", csvOut).stdout).toBe("")
     expect(readFileSync(csvOut, "utf8").split("\n")[0]).toBe(
-      "run_id,repeat,round,student,task,metric,value,n_items",
+      "task,method,strategy,student,metric,round,n,prompt_lessons,mean,sem,repeats,n_items",
     )
     const bad = lyceum("report", "--db", db, "--format", "html", "--out", join(dir, "missing-dir", "r.html"))
     expect(bad.code).toBe(1)
@@ -89,10 +89,10 @@ describe("lyceum CLI, end to end", () => {
 
   it("reports the stored run as JSON and CSV", () => {
     const json = JSON.parse(lyceum("report", "--db", db, "--format", "json").stdout)
-    expect(json.learningCurve).toHaveLength(5)
-    expect(json.run.scenarioName).toBe("quickstart")
+    expect(json.rows).toHaveLength(5)
+    expect(json.run.scenario).toBe("quickstart")
     const csv = lyceum("report", "--db", db, "--format", "csv").stdout.trim().split("\n")
-    expect(csv[0]).toBe("run_id,repeat,round,student,task,metric,value,n_items")
+    expect(csv[0]).toBe("task,method,strategy,student,metric,round,n,prompt_lessons,mean,sem,repeats,n_items")
     expect(csv).toHaveLength(6)
   })
 
@@ -202,8 +202,8 @@ describe("lyceum CLI, end to end", () => {
     const sqlite = new Database(budgetDb, { readonly: true })
     const curve = sqlite.prepare("SELECT round, value FROM learning_curve ORDER BY round").all()
     expect(sqlite.prepare("SELECT status FROM runs").all()).toEqual([{ status: "completed" }])
-    const [row] = JSON.parse(lyceum("runs", "--db", budgetDb, "--format", "json").stdout)
-    expect(row).toMatchObject({ runId, status: "completed", lastRound: 4, repeats: 1 })
+    const [row] = JSON.parse(lyceum("runs", "--db", budgetDb, "--format", "json").stdout).rows
+    expect(row).toMatchObject({ run_id: runId, status: "completed", last_round: 4, repeats: 1 })
     sqlite.close()
     const fresh = new Database(db, { readonly: true })
     expect(curve).toEqual(fresh.prepare("SELECT round, value FROM learning_curve ORDER BY round").all())
@@ -214,5 +214,30 @@ describe("lyceum CLI, end to end", () => {
     expect(lyceum("--version").stdout).toMatch(/\d+\.\d+\.\d+/)
     const help = lyceum("--help").stdout
     for (const command of ["run", "validate", "report"]) expect(help).toContain(command)
+  })
+
+  it("reports named methods in the paper tables with one value per repeat, in every format with the same columns", () => {
+    const scenario = join(dir, "named.yaml")
+    writeFileSync(
+      scenario,
+      "name: named\nseed: 4\nrepeats: 3\nrounds: [2, 4]\nmodels:\n  sim: { provider: sim }\n" +
+        "tasks: [{ kind: spam, testSize: 20 }]\nteachers: { count: 2, model: sim }\nstudents: { count: 1, model: sim }\n" +
+        "methods:\n  - { name: orig, strategy: original-examples, privacy: { verbatim: flag } }\n" +
+        "  - { name: gen, strategy: synthetic-examples }\n",
+    )
+    const namedDb = join(dir, "named.db")
+    expect(lyceum("run", scenario, "--db", namedDb).code).toBe(0)
+    const table2 = parseCsv(lyceum("report", "--db", namedDb, "--table", "table2", "--format", "csv").stdout)
+    expect(table2.map((r) => [r.method, r.strategy, r.repeats])).toEqual([
+      ["orig", "original-examples", "3"],
+      ["gen", "synthetic-examples", "3"],
+    ])
+    expect(lyceum("report", "--db", namedDb, "--table", "table1").stdout).toContain("O / G: orig / gen")
+    for (const args of [["report", "--table", "table1"], ["report", "--table", "smuggling"], ["runs"]]) {
+      const json = JSON.parse(lyceum(...args, "--db", namedDb, "--format", "json").stdout)
+      expect(Object.keys(json)).toEqual(["run", "table", "columns", "rows"])
+      const csv = lyceum(...args, "--db", namedDb, "--format", "csv").stdout
+      expect(csv.split("\n")[0]).toBe(json.columns.join(","))
+    }
   })
 })
