@@ -41,7 +41,7 @@ describe("takeLease", () => {
       const error = yield* Effect.flip(takeLease("r1", owner, true))
       expect(error).toBeInstanceOf(RunLeaseHeld)
       expect(error.message).toContain(`is being played by pid ${process.ppid} on host ${hostname()}`)
-      expect(error.message).toContain("last heartbeat 1970-01-01T00:00:00.000Z")
+      expect(error.message).toContain("last heartbeat at 1970-01-01T00:00:00.000Z, 0 s ago")
       expect(error.message).toContain("--force does not take a run from a live process")
       expect(Option.getOrThrow(yield* store.getLease("r1")).token).toBe(holder.token)
     }).pipe(Effect.provide(memoryStore)),
