@@ -5,6 +5,7 @@ import { formatFailure } from "./ErrorReport.js"
 import { reportCommand } from "./ReportCommand.js"
 import { runCommand } from "./RunCommand.js"
 import { runsCommand } from "./RunsCommand.js"
+import { watchStopSignals } from "./Signals.js"
 import { terminalLayer } from "./Terminal.js"
 import { validateCommand } from "./ValidateCommand.js"
 import { version } from "./version.js"
@@ -23,19 +24,24 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error
 })
 
+const signals = watchStopSignals((line) => process.stderr.write(`\n${line}\n`))
+
 // @effect/cli has already printed its own usage errors; everything else is reported here, in one paragraph.
 const verbose = process.argv.includes("--verbose")
 cli(process.argv).pipe(
-  Effect.tapErrorCause((cause) =>
+  // A finaliser, so it also runs when a signal interrupted the command (a stopped run says how to resume).
+  Effect.onError((cause) =>
     Effect.sync(() => {
       process.exitCode = 1
       const failure = Cause.failureOption(cause)
       const isUsageError = Option.isSome(failure) && ValidationError.isValidationError(failure.value)
-      if (!isUsageError) process.stderr.write(`${formatFailure(cause, verbose)}\n`)
+      // Stopped by a signal: "stopping" was said, and a stopped run has said how to resume (RunCommand).
+      const quietStop = signals.received() !== undefined && Cause.isInterruptedOnly(cause)
+      if (!isUsageError && !quietStop) process.stderr.write(`${formatFailure(cause, verbose)}\n`)
     }),
   ),
   Effect.provide(NodeContext.layer),
   // Plain text when piped or NO_COLOR is set; logs on stderr at --log-level.
   Effect.provide(terminalLayer(Effect.runSync(Effect.console))),
-  NodeRuntime.runMain({ disableErrorReporting: true }),
+  NodeRuntime.runMain({ disableErrorReporting: true, teardown: signals.teardown }),
 )

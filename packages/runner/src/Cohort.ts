@@ -147,7 +147,9 @@ export const allAgents = (spec: CohortSpec): Hosted => ({
 })
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
-const cohortLabel = (spec: CohortSpec) => `${spec.data.task.name}.${methodLabel(spec.method)}`
+/** `<task>.<method>`: how lines name the cohort (`cohortName` adds the repeat). */
+export const cohortLabel = (spec: Pick<CohortSpec, "data" | "method">) =>
+  `${spec.data.task.name}.${methodLabel(spec.method)}`
 
 /**
  * `r<repeat>-<task>-<method>`: what tells cohorts of a run apart, so several can play at once. Agents keep
@@ -159,6 +161,7 @@ export const cohortKey = (spec: Pick<CohortSpec, "repeat" | "data" | "method">) 
 /** The model-usage label of a cohort's agent: `<cohort key>/<agent id>`. */
 export const meteringLabel = (key: string, agent: AgentId) => `${key}/${agent}`
 
+/** An agent's address: its id, then the cohort key (`agentOfAddress` reads the id back for messages). */
 const addressIn = (spec: CohortSpec) => {
   const key = cohortKey(spec)
   return (kind: string, id: string) => ({ run: spec.runId, kind, id: `${id}--${key}` })

@@ -1,18 +1,29 @@
+import { type ActorAddress, formatAddress } from "@lyceum/actors"
 import { Cause, Option } from "effect"
+import { agentOfAddress } from "./CohortName.js"
 
 /**
  * One line for an error value: its message, prefixed by its tag unless the message already says it; an
- * agent's failure names the agent and the underlying error.
+ * agent's failure names the agent and the underlying error; a cohort's (`CohortFailed`) starts with the cohort's
+ * name and needs no tag. Actor errors name a cohort's agent by its id
+ * (`student-1`) rather than by its address, which carries the cohort's internal key.
  */
 export const describeFailure = (error: unknown): string => {
   if (typeof error === "string") return error
   if (typeof error !== "object" || error === null || !("message" in error)) return String(error)
-  const { message, _tag, agent, reason } = error as {
-    message: string
+  const { _tag, cohort, agent, reason, address } = error as {
     _tag?: string
+    cohort?: string
     agent?: string
     reason?: string
+    address?: ActorAddress
   }
+  const agentId = address === undefined ? undefined : agentOfAddress(address)
+  const message =
+    agentId === undefined
+      ? String(error.message)
+      : String(error.message).replaceAll(formatAddress(address!), agentId)
+  if (typeof cohort === "string") return message
   if (agent !== undefined) return `${agent} failed (${reason}): ${message}`
   return _tag && !message.startsWith(_tag) ? `${_tag}: ${message}` : message
 }

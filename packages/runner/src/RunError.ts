@@ -1,17 +1,39 @@
 import { Data } from "effect"
+import { describeFailure } from "./Failure.js"
 
 /** A run that started and then could not finish; what it completed is in the database. */
 export class RunFailed extends Data.TaggedError("RunFailed")<{
   readonly runId: string
   readonly db: string
+  /** The scenario file as it was given, for the command that continues the run. */
+  readonly scenario: string
   readonly status: "failed" | "stopped"
   readonly reason: string
 }> {
+  /** The command that continues this run where it stopped. */
+  get resumeCommand(): string {
+    return `lyceum run ${shellWord(this.scenario)} --db ${shellWord(this.db)} --resume ${this.runId}`
+  }
+
   override get message(): string {
     return (
       `run ${this.runId} ${this.status}: ${this.reason}. Every round finished before that is saved in ` +
-      `${this.db} (see: lyceum report --db ${this.db} --run ${this.runId}); continue the run with: ` +
-      `lyceum run SCENARIO --db ${this.db} --resume ${this.runId}`
+      `${this.db} (see: lyceum report --db ${shellWord(this.db)} --run ${this.runId}); continue the run with: ` +
+      this.resumeCommand
     )
+  }
+}
+
+/** A path as one shell word, quoted only when it has to be, so the printed command can be pasted. */
+const shellWord = (text: string): string =>
+  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`
+
+/** Something went wrong in one cohort; `cohort` is its name as the progress lines show it (`cohortName`). */
+export class CohortFailed extends Data.TaggedError("CohortFailed")<{
+  readonly cohort: string
+  readonly cause: unknown
+}> {
+  override get message(): string {
+    return `${this.cohort}: ${describeFailure(this.cause)}`
   }
 }

@@ -3,7 +3,9 @@ import { Actor, ActorSystem } from "@lyceum/actors"
 import { Metering, type ModelRegistry } from "@lyceum/models"
 import { type LoadedScenario, parseScenario } from "@lyceum/scenario"
 import { type Context, Duration, Effect, Either, Exit, Layer, Option, Schedule, Scope } from "effect"
-import { spawnAgents } from "./Cohort.js"
+import { cohortLabel, spawnAgents, studentId, teacherId } from "./Cohort.js"
+import { agentsOf } from "./CohortName.js"
+import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeFailure } from "./Failure.js"
 import { canaryForTask, drawRepeatCanary } from "./RunCanary.js"
 import { runModelsLayer } from "./RunModels.js"
@@ -56,11 +58,8 @@ export const runWorker = (options: WorkerOptions) =>
     const heard = new Map<string, number>()
     const orphanAfterMs = options.orphanAfterMs ?? 60_000
 
-    const failed = (what: string) => (error: unknown) =>
-      new WorkerFailed({
-        worker: name,
-        message: `worker ${name} could not ${what}: ${describeFailure(error)}`,
-      })
+    /** Why hosting failed; the coordinator says which worker, cohort and agents (`WorkerPool.host`). */
+    const failed = (error: unknown) => new WorkerFailed({ worker: name, message: describeFailure(error) })
 
     const runFor = (key: CohortKey) =>
       Effect.gen(function* () {
@@ -84,7 +83,8 @@ export const runWorker = (options: WorkerOptions) =>
         const known = run.data.get(key.task)
         if (known !== undefined) return known
         const task = run.loaded.scenario.tasks[key.task]
-        if (task === undefined) return yield* Effect.fail(`the scenario has no task ${key.task}`)
+        if (task === undefined)
+          return yield* Effect.fail(`its copy of the scenario has no task number ${key.task + 1}`)
         const data = yield* prepareTaskData(task, run.loaded.file, key.seed)
         run.data.set(key.task, data)
         return data
@@ -125,7 +125,9 @@ export const runWorker = (options: WorkerOptions) =>
               const { scenario } = run.loaded
               const method = scenario.methods[cohort.method]
               if (method === undefined)
-                return yield* Effect.fail(`the scenario has no method ${cohort.method}`)
+                return yield* Effect.fail(
+                  `its copy of the scenario has no method number ${cohort.method + 1}`,
+                )
               const spec = {
                 runId: cohort.runId,
                 repeat: cohort.repeat,
@@ -140,16 +142,13 @@ export const runWorker = (options: WorkerOptions) =>
               yield* Effect.flatMap(ActorSystem.make(), (agents) =>
                 spawnAgents(spec, { teachers, students }).pipe(Effect.provideService(ActorSystem, agents)),
               ).pipe(Effect.provide(run.models), Scope.extend(scope))
+              const agents = [...teachers.map(teacherId), ...students.map(studentId)]
               log(
-                `${cohort.runId} · ${data.task.name} · method ${cohort.method} · repeat ${cohort.repeat}: hosting ` +
-                  [
-                    ...teachers.map((i) => `teacher-${i + 1}`),
-                    ...students.map((i) => `student-${i + 1}`),
-                  ].join(", "),
+                `${cohort.runId}: hosting ${agentsOf(agents, cohortLabel({ data, method }), cohort.repeat)}`,
               )
             }).pipe(
               Effect.tapError(() => release(cohort)),
-              Effect.mapError(failed("host its agents")),
+              Effect.mapError(failed),
             ),
           ReleaseAgents: ({ cohort }) => release(cohort),
           FinishRun: ({ runId }) => finish(runId, "finished"),
@@ -206,4 +205,4 @@ export const runWorker = (options: WorkerOptions) =>
     )
     log(`worker ${name} ready (host ${hostname()}, pid ${process.pid})`)
     return yield* Effect.never
-  })
+  }).pipe(yieldingToEventLoop)

@@ -8,6 +8,7 @@ import {
 } from "@lyceum/models"
 import { Data, Deferred, Duration, Effect, Option, Schedule, type Scope } from "effect"
 import { type Hosted, studentId, teacherId } from "./Cohort.js"
+import { agentsOf, cohortName } from "./CohortName.js"
 import { describeFailure } from "./Failure.js"
 import type { Spent } from "./RunModels.js"
 import {
@@ -71,7 +72,8 @@ export interface WorkerPool {
    * with the next worker) and waits until each hosts its share; they are released when the scope closes.
    */
   readonly host: (
-    cohort: Pick<CohortKey, "repeat" | "task" | "method">,
+    /** `label`: the cohort's `<task>.<method>`, for messages (`cohortName`). */
+    cohort: Pick<CohortKey, "repeat" | "task" | "method"> & { readonly label: string },
     agents: Hosted,
   ) => Effect.Effect<void, WorkerLost | WorkerFailed, Scope.Scope>
   /** This process's usage with every worker's added. */
@@ -151,7 +153,7 @@ export const workerPool = (
         const lost = yield* Deferred.make<never, WorkerLost>()
         const lostWith = (w: (typeof workers)[number]) => (error: unknown) => {
           w.dead = true
-          const hosted = [...w.hosted.entries()].map(([cohort, agents]) => `${agents} of ${cohort}`)
+          const hosted = [...w.hosted.values()]
           return new WorkerLost({
             worker: w.name,
             hosted: hosted.length === 0 ? "no agents" : hosted.join("; "),
@@ -170,7 +172,7 @@ export const workerPool = (
         )
 
         let cohortsHosted = 0
-        const host: WorkerPool["host"] = (cohort, agents) =>
+        const host: WorkerPool["host"] = ({ label, ...cohort }, agents) =>
           Effect.gen(function* () {
             const key: CohortKey = {
               runId: run.runId,
@@ -193,33 +195,31 @@ export const workerPool = (
               (w, k) => {
                 const share = dealt[k]!
                 if (share.teachers.length + share.students.length === 0) return Effect.void
-                const cohortName = `repeat ${key.repeat}, task ${key.task}, method ${key.method}`
+                const name = cohortName(label, key.repeat)
+                const hosted = agentsOf(
+                  [...share.teachers.map(teacherId), ...share.students.map(studentId)],
+                  label,
+                  key.repeat,
+                )
                 return Effect.acquireRelease(
                   w.ref.ask(new HostAgents({ cohort: key, ...share }), { timeout: Duration.minutes(2) }).pipe(
                     // No answer means the worker is gone; any other refusal is its own failure, said as is.
                     Effect.mapError((e) =>
                       e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
                         ? lostWith(w)(e)
-                        : e._tag === "WorkerFailed"
-                          ? e
-                          : new WorkerFailed({
-                              worker: w.name,
-                              message: `worker ${w.name}: ${describeFailure(e)}`,
-                            }),
+                        : new WorkerFailed({
+                            worker: w.name,
+                            message: `worker ${w.name} could not host ${hosted}: ${
+                              e._tag === "WorkerFailed" ? e.message : describeFailure(e)
+                            }`,
+                          }),
                     ),
-                    Effect.tap(() =>
-                      Effect.sync(() =>
-                        w.hosted.set(
-                          cohortName,
-                          [...share.teachers.map(teacherId), ...share.students.map(studentId)].join(", "),
-                        ),
-                      ),
-                    ),
+                    Effect.tap(() => Effect.sync(() => w.hosted.set(name, hosted))),
                   ),
                   () =>
                     w.dead
                       ? Effect.void
-                      : Effect.sync(() => w.hosted.delete(cohortName)).pipe(
+                      : Effect.sync(() => w.hosted.delete(name)).pipe(
                           Effect.zipRight(
                             w.ref.ask(new ReleaseAgents({ cohort: key }), { timeout: Duration.seconds(10) }),
                           ),

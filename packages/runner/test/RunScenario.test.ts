@@ -407,23 +407,24 @@ canary: { template: spam-code, candidates: 40 }
     // Every agent of every cohort hosted exactly once over the two workers, and both workers used.
     const hosted = new Map<string, Array<string>>()
     for (const line of placed.lines) {
-      const match = /· (method \d · repeat \d): hosting (.*)$/.exec(line)
-      if (match) hosted.set(match[1]!, [...(hosted.get(match[1]!) ?? []), ...match[2]!.split(", ")])
+      // Named as the progress lines name them: task.method, repeat counted from 1.
+      const match = /: hosting (.*) of (\S+ repeat \d)$/.exec(line)
+      if (match) hosted.set(match[2]!, [...(hosted.get(match[2]!) ?? []), ...match[1]!.split(", ")])
     }
     expect([...hosted.keys()].sort()).toEqual([
-      "method 0 · repeat 0",
-      "method 0 · repeat 1",
-      "method 1 · repeat 0",
-      "method 1 · repeat 1",
+      "sms-spam.synthetic-examples repeat 1",
+      "sms-spam.synthetic-examples repeat 2",
+      "sms-spam.zero-shot repeat 1",
+      "sms-spam.zero-shot repeat 2",
     ])
-    expect(hosted.get("method 1 · repeat 0")!.sort()).toEqual([
+    expect(hosted.get("sms-spam.synthetic-examples repeat 1")!.sort()).toEqual([
       "student-1",
       "student-2",
       "teacher-1",
       "teacher-2",
       "teacher-3",
     ])
-    expect(hosted.get("method 0 · repeat 0")!.sort()).toEqual(["student-1", "student-2"])
+    expect(hosted.get("sms-spam.zero-shot repeat 1")!.sort()).toEqual(["student-1", "student-2"])
   })
 
   it("plays cohorts at once, in process, with exactly the results of one at a time", async () => {
