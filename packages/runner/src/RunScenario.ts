@@ -14,22 +14,26 @@ import {
   type RunVersions,
   Store,
 } from "@lyceum/store"
-import { Cause, Effect, Exit, type Layer, Option } from "effect"
+import { Cause, Effect, Exit, HashSet, type Layer, Option } from "effect"
 import {
   allAgents,
   type Cohort,
+  cohortLabel,
   meteringLabel,
   openCohort,
   spawnAgents,
   studentId,
   teacherId,
 } from "./Cohort.js"
+import { cohortName } from "./CohortName.js"
+import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
 import { cohortRowKey, reopenForResume, resumePoint } from "./Resume.js"
 import { canaryForTask, drawRepeatCanary, type TaskCanary } from "./RunCanary.js"
-import { RunFailed } from "./RunError.js"
+import { CohortFailed, RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
+import { holdLease, RunLeaseLost } from "./RunLease.js"
 import { budgetLeft, nothingSpent, runModelsLayer } from "./RunModels.js"
 import { prepareTaskData, type TaskData } from "./TaskData.js"
 import { type WorkerPool, workerPool } from "./WorkerPool.js"
@@ -85,22 +89,32 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         ? undefined
         : yield* resumePoint(options.resume, options.loaded, { seed: options.seed, force: options.force })
     const seed = resumed?.seed ?? options.seed ?? scenario.seed
-    const tasks = yield* Effect.forEach(scenario.tasks, (task) =>
-      prepareTaskData(task, options.loaded.file, seed),
+    const tasks = yield* Effect.interruptible(
+      Effect.forEach(scenario.tasks, (task) => prepareTaskData(task, options.loaded.file, seed)),
     )
     const runId = resumed?.runId ?? makeRunId(scenario.name)
 
+    // The run's lease, held until the run ends: taken by resumePoint, or with a new run's row.
+    const lease =
+      resumed !== undefined
+        ? resumed.lease
+        : yield* holdLease(runId, (owner) =>
+            Effect.as(
+              store.createRun({
+                id: runId,
+                scenarioName: scenario.name,
+                scenarioPath: options.loaded.file,
+                scenarioText: options.loaded.text,
+                seed,
+                versions: options.versions,
+                config: scenario,
+                lease: owner,
+              }),
+              undefined,
+            ),
+          )
     if (resumed !== undefined) yield* reopenForResume(resumed)
     else {
-      yield* store.createRun({
-        id: runId,
-        scenarioName: scenario.name,
-        scenarioPath: options.loaded.file,
-        scenarioText: options.loaded.text,
-        seed,
-        versions: options.versions,
-        config: scenario,
-      })
       yield* store.writeBatch({
         agents: agentRows(runId, scenario, tasks[0]!),
         itemLabels: tasks.flatMap((data) =>
@@ -167,7 +181,10 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           if (pool.size === 0) {
             yield* spawnAgents(spec, allAgents(spec)).pipe(Effect.provideService(ActorSystem, system))
           } else {
-            yield* pool.host({ repeat, task: job.task, method: job.method }, allAgents(spec))
+            yield* pool.host(
+              { repeat, task: job.task, method: job.method, label: cohort.label },
+              allAgents(spec),
+            )
           }
           let usageBefore = yield* usageNow
           for (let round = 0; round <= scenario.rounds.length; round++) {
@@ -215,7 +232,18 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             if (pool.size > 0)
               yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spent ?? nothingSpent))
           }
-        }).pipe(Effect.scoped)
+        }).pipe(
+          Effect.scoped,
+          // Say where: the progress lines' name for the cohort (WorkerLost names its cohorts already).
+          Effect.mapError((error) =>
+            error._tag === "WorkerLost"
+              ? error
+              : new CohortFailed({
+                  cohort: cohortName(cohortLabel({ data: job.data, method: job.config }), job.repeat),
+                  cause: error,
+                }),
+          ),
+        )
 
       const parallel = options.parallel ?? Math.max(1, pool.size)
       const left = jobs.filter((job) => !finished(job))
@@ -242,9 +270,24 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       Effect.provide(options.transport ?? LocalTransport.layer()),
     )
 
-    const exit = yield* Effect.exit(play)
-    const status = Exit.isSuccess(exit) ? "completed" : stopped(exit.cause) ? "stopped" : "failed"
-    const reason = Exit.isFailure(exit) ? describeCause(exit.cause) : undefined
+    // Only the playing is interruptible (Ctrl-C): the run row is then still finished, as `stopped`.
+    const exit = yield* Effect.exit(Effect.interruptible(lease.guard(play)))
+    // Taken over by another process (--force, thinking this one dead): the run is its to write now.
+    if (yield* lease.lost) return yield* new RunLeaseLost({ runId, db: store.filename })
+    // Asked to stop: whatever the interrupted agents failed with on the way down, the run was stopped.
+    const interrupted = yield* Effect.descriptorWith((fiber) =>
+      Effect.succeed(HashSet.size(fiber.interruptors) > 0),
+    )
+    const status = Exit.isSuccess(exit)
+      ? "completed"
+      : interrupted || stopped(exit.cause)
+        ? "stopped"
+        : "failed"
+    const reason = Exit.isFailure(exit)
+      ? interrupted
+        ? "interrupted"
+        : describeCause(exit.cause)
+      : undefined
     if (tokens.spent > tokens.stored || tokens.spentUsd > tokens.storedUsd + 1e-12)
       yield* store.addDiscarded(runId, {
         tokens: tokens.spent - tokens.stored,
@@ -256,12 +299,13 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       return yield* new RunFailed({
         runId,
         db: store.filename,
+        scenario: options.loaded.file,
         status: status as "failed" | "stopped",
         reason: reason!,
       })
     }
     return { runId, learningCurve: yield* store.learningCurve(runId) } satisfies RunResult
-  })
+  }).pipe(Effect.scoped, Effect.uninterruptible, yieldingToEventLoop)
 
 /**
  * Secret Sharer (paper §5): every student scores the canary example and its alternatives as the next example
@@ -455,6 +499,6 @@ const usageRows = (
 const stopped = (cause: Cause.Cause<unknown>): boolean =>
   Cause.isInterruptedOnly(cause) ||
   Option.exists(Cause.failureOption(cause), (e) => {
-    const error = e as { _tag?: string; reason?: string }
+    const error = (e instanceof CohortFailed ? e.cause : e) as { _tag?: string; reason?: string }
     return error._tag === "BudgetExceeded" || error.reason === "BudgetExceeded"
   })
