@@ -131,7 +131,8 @@ describe("two processes and one run: the run's lease", () => {
         "SELECT pid, acquired_at, heartbeat_at FROM run_leases",
       )
       return (
-        lease?.pid === owner.child.pid &&
+        lease !== undefined &&
+        lease.pid === owner.child.pid &&
         lease.heartbeat_at > lease.acquired_at &&
         /round \d+/.test(owner.stderr())
       )

@@ -158,7 +158,7 @@ methods: [{ strategy: synthetic-examples }]
         report: (event) =>
           event._tag !== "RoundFinished"
             ? Effect.void
-            : Effect.flatMap(leases(db), (rows) => {
+            : Effect.flatMap(Effect.orDie(leases(db)), (rows) => {
                 seen.push(...rows)
                 return seen.length === 2 ? Effect.interrupt : Effect.void
               }),
