@@ -4,9 +4,53 @@ import { Schema } from "effect"
 
 const PositiveInt = Schema.Int.pipe(Schema.positive())
 const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
+
+/**
+ * Hard limits: values beyond them cannot be meant or cannot fit in one process (agents are actors in memory,
+ * arrays of that length cannot be allocated), so the scenario is refused before anything runs, with the limit
+ * and its reason in the message. Merely large scenarios within them are planned and confirmed (`--yes` or a
+ * budget) by the runner's preflight.
+ */
+export const Limits = {
+  nameLength: 100,
+  descriptionLength: 10_000,
+  seed: 2 ** 32 - 1,
+  repeats: 1000,
+  rounds: 100,
+  promptSize: 10_000,
+  tasks: 50,
+  methods: 100,
+  models: 100,
+  agents: 1000,
+  testSize: 100_000,
+  examples: 1000,
+  maxTokens: 100_000,
+  smuggle: 100,
+  /** repeats × tasks × methods: every cohort is planned before the run starts. */
+  cohorts: 10_000,
+} as const
+
+/** A positive integer up to `max`; `why` says what a larger value would break. */
+const upTo = (max: number, why: string) =>
+  Schema.Int.pipe(
+    Schema.positive(),
+    Schema.lessThanOrEqualTo(max, { message: () => `expected a positive integer up to ${max} (${why})` }),
+  )
+
+/** The message of a list's length limit. */
+const atMost = (max: number, what: string) => ({ message: () => `expected at most ${max} ${what}` })
+
 const Identifier = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9_-]+$/, { message: () => "letters, digits, '-' or '_' only" }),
+  Schema.maxLength(Limits.nameLength, {
+    message: () => `expected a name of at most ${Limits.nameLength} characters`,
+  }),
+  Schema.pattern(/^[A-Za-z0-9_-]+$/, {
+    message: () => "expected a name of letters, digits, '-' or '_' only",
+  }),
 )
+const TestSize = upTo(Limits.testSize, "each test item costs a model call per student and round")
+const AgentCount = upTo(Limits.agents, "every agent is an actor with its own prompts, held in memory")
+const ExampleCount = upTo(Limits.examples, "more examples fit no model's context")
 
 /** Where a task's examples come from: the built-in dataset, or a public file the user downloaded. */
 export const DatasetSource = Schema.Union(
@@ -24,7 +68,7 @@ export const SpamTaskConfig = Schema.Struct({
   /** `base` is `Text:`/`Class:`; `with-class` lists the classes in the label line (paper Table 5). */
   format: Schema.optionalWith(Schema.Literal("base", "with-class"), { default: () => "base" as const }),
   dataset: Schema.optionalWith(DatasetSource, { default: () => "builtin" as const }),
-  testSize: Schema.optionalWith(PositiveInt, { default: () => 100 }),
+  testSize: Schema.optionalWith(TestSize, { default: () => 100 }),
 })
 export type SpamTaskConfig = typeof SpamTaskConfig.Type
 
@@ -38,7 +82,7 @@ const datasetTask = <K extends string>(kind: K, file: string) =>
         default: () => "builtin" as const,
       },
     ),
-    testSize: Schema.optionalWith(PositiveInt, { default: () => 100 }),
+    testSize: Schema.optionalWith(TestSize, { default: () => 100 }),
   })
 
 /** Lambada-style cloze: `Fill in blank: ... ____ -> word`. */
@@ -50,7 +94,7 @@ export const YesNoTaskConfig = datasetTask("yesno", "BoolQ jsonl")
 /** GPT-3's random insertion: recover a word with a symbol inserted after each character (generated). */
 export const InsertionTaskConfig = Schema.Struct({
   kind: Schema.Literal("insertion"),
-  testSize: Schema.optionalWith(PositiveInt, { default: () => 100 }),
+  testSize: Schema.optionalWith(TestSize, { default: () => 100 }),
 })
 
 /**
@@ -83,7 +127,7 @@ export const ModelRef = Schema.Union(Identifier, Schema.NonEmptyArray(Identifier
 export type ModelRef = typeof ModelRef.Type
 
 export const TeachersConfig = Schema.Struct({
-  count: PositiveInt,
+  count: AgentCount,
   model: ModelRef,
   /** Fraction of each teacher's partition held back (for the voting aggregator); 0 keeps everything. */
   holdout: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 0.9)), { default: () => 0 }),
@@ -95,7 +139,7 @@ export const TeachersConfig = Schema.Struct({
 })
 
 export const StudentsConfig = Schema.Struct({
-  count: PositiveInt,
+  count: AgentCount,
   model: ModelRef,
 })
 
@@ -145,13 +189,13 @@ export const SyntheticExamplesMethod = Schema.Struct({
   ...methodName,
   strategy: Schema.Literal("synthetic-examples"),
   /** Private examples a teacher shows its model as few-shot context (paper: n_gen). */
-  nGen: Schema.optionalWith(PositiveInt, { default: () => 8 }),
+  nGen: Schema.optionalWith(ExampleCount, { default: () => 8 }),
   /** Sampling temperature (paper: tau). */
   temperature: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 2)), { default: () => 0.8 }),
   /** Samples drawn per request before ranking by perplexity. */
-  samples: Schema.optionalWith(PositiveInt, { default: () => 8 }),
+  samples: Schema.optionalWith(upTo(1000, "each sample is generated and scored"), { default: () => 8 }),
   /** Candidates a teacher returns per request, the most likely first (paper: k). */
-  topK: Schema.optionalWith(PositiveInt, { default: () => 2 }),
+  topK: Schema.optionalWith(upTo(1000, "at most samples"), { default: () => 2 }),
   aggregator: Schema.optionalWith(Aggregator, { default: () => "random" as const }),
 })
 
@@ -167,8 +211,16 @@ export const AdversarialExamplesMethod = Schema.Struct({
   ...SyntheticExamplesMethod.fields,
   strategy: Schema.Literal("adversarial-examples"),
   /** How many teachers (the first ones) are adversarial. */
-  adversaries: Schema.optionalWith(PositiveInt, { default: () => 1 }),
-  smuggle: Schema.optionalWith(Schema.Array(SmuggleName), { default: () => [] }),
+  adversaries: Schema.optionalWith(AgentCount, { default: () => 1 }),
+  smuggle: Schema.optionalWith(
+    Schema.Array(SmuggleName).pipe(
+      Schema.maxItems<Schema.Array$<typeof SmuggleName>>(
+        Limits.smuggle,
+        atMost(Limits.smuggle, "transforms (each is tried once per round)"),
+      ),
+    ),
+    { default: () => [] },
+  ),
   /** Pieces a split attempt cuts the secret into, one lesson each (0: no split attempt; at most topK). */
   split: Schema.optionalWith(NonNegativeInt, { default: () => 0 }),
 })
@@ -178,9 +230,11 @@ export const InstructionMethod = Schema.Struct({
   ...methodName,
   strategy: Schema.Literal("instruction"),
   /** Private examples the teacher sees when writing its instruction. */
-  examples: Schema.optionalWith(PositiveInt, { default: () => 8 }),
+  examples: Schema.optionalWith(ExampleCount, { default: () => 8 }),
   temperature: Schema.optionalWith(Schema.Number.pipe(Schema.between(0, 2)), { default: () => 0.7 }),
-  maxTokens: Schema.optionalWith(PositiveInt, { default: () => 160 }),
+  maxTokens: Schema.optionalWith(upTo(Limits.maxTokens, "no model writes more at once"), {
+    default: () => 160,
+  }),
 })
 
 /** A hand-written instruction per task kind, given in the scenario (paper Table 7). */
@@ -217,23 +271,51 @@ export const BudgetConfig = Schema.Struct({
   ),
 })
 
+const Rounds = Schema.Array(upTo(Limits.promptSize, "a prompt of more lessons fits no model's context"))
+const Tasks = Schema.NonEmptyArray(TaskConfig)
+const Methods = Schema.NonEmptyArray(MethodConfig)
+
 export const Scenario = Schema.Struct({
   name: Identifier,
-  description: Schema.optional(Schema.String),
-  seed: Schema.optionalWith(NonNegativeInt, { default: () => 0 }),
-  repeats: Schema.optionalWith(PositiveInt, { default: () => 1 }),
+  description: Schema.optional(
+    Schema.String.pipe(
+      Schema.maxLength(Limits.descriptionLength, {
+        message: () => `expected a description of at most ${Limits.descriptionLength} characters`,
+      }),
+    ),
+  ),
+  /** Seeds are 32-bit: a larger one would silently repeat the run of a smaller one. */
+  seed: Schema.optionalWith(
+    NonNegativeInt.pipe(
+      Schema.lessThanOrEqualTo(Limits.seed, {
+        message: () => `expected a non-negative integer up to ${Limits.seed} (seeds are 32-bit)`,
+      }),
+    ),
+    { default: () => 0 },
+  ),
+  repeats: Schema.optionalWith(upTo(Limits.repeats, "the paper uses 5"), { default: () => 1 }),
   /**
    * The student's prompt size after each round: round r brings it to rounds[r-1] lessons (round 0 measures
    * the student before any lesson). `[1, 2, 4, 8, 16]` gives the rows of the paper's Table 1.
    */
-  rounds: Schema.Array(PositiveInt),
-  models: Schema.Record({ key: Identifier, value: ModelConfig }),
+  rounds: Rounds.pipe(
+    Schema.minItems<typeof Rounds>(1, {
+      message: () =>
+        "expected at least one round, e.g. [2, 4, 8] (round 0 alone only measures the students before any lesson)",
+    }),
+    Schema.maxItems<Schema.filter<typeof Rounds>>(Limits.rounds, atMost(Limits.rounds, "rounds")),
+  ),
+  models: Schema.Record({ key: Identifier, value: ModelConfig }).pipe(
+    Schema.filter((models) => Object.keys(models).length <= Limits.models, {
+      message: () => `expected at most ${Limits.models} models`,
+    }),
+  ),
   /** Every task is played with every method: the columns of the paper's tables. */
-  tasks: Schema.NonEmptyArray(TaskConfig),
+  tasks: Tasks.pipe(Schema.maxItems<typeof Tasks>(Limits.tasks, atMost(Limits.tasks, "tasks"))),
   teachers: TeachersConfig,
   students: StudentsConfig,
   /** Every method is played on every task: the rows (Table 2) or the O/G pairs (Table 1). */
-  methods: Schema.NonEmptyArray(MethodConfig),
+  methods: Methods.pipe(Schema.maxItems<typeof Methods>(Limits.methods, atMost(Limits.methods, "methods"))),
   budget: Schema.optionalWith(BudgetConfig, { exact: true }),
   /** Model answers kept in a SQLite file (path relative to the scenario file); `mode: replay` makes no calls. */
   cache: Schema.optionalWith(ResponseCacheConfig, { exact: true }),

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto"
-import { readFile } from "node:fs/promises"
-import { Effect, Either, ParseResult, Schema } from "effect"
-import { LineCounter, parseDocument } from "yaml"
+import { open } from "node:fs/promises"
+import { Effect, Either, Schema } from "effect"
+import { crossChecks } from "./CrossChecks.js"
 import { Scenario } from "./Scenario.js"
 import { type Problem, ScenarioError } from "./ScenarioError.js"
+import { formatIssue } from "./SchemaMessages.js"
+import { readYamlText, YamlLimits } from "./YamlText.js"
 
 /** A validated scenario together with the exact text it came from (stored with every run). */
 export interface LoadedScenario {
@@ -14,211 +16,105 @@ export interface LoadedScenario {
   readonly scenario: Scenario
 }
 
-const formatPath = (path: ReadonlyArray<PropertyKey>) =>
+/** `tasks[0].dataset.path`: how a field is named in problems. */
+export const formatPath = (path: ReadonlyArray<PropertyKey>) =>
   path
     .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
     .join("")
 
-type Finding = Omit<Problem, "line"> & { readonly key: ReadonlyArray<PropertyKey> }
+/** Problems listed per file; past this many the rest are counted, not listed (they rarely say anything new). */
+const MAX_PROBLEMS = 50
 
-const field = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
-
-const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
-
-/**
- * Checks the schema cannot express: references between sections and combinations that make no sense. They
- * read the raw document (defaults as the schema fills them), so they are reported together with schema
- * problems rather than only once those are fixed.
- */
-const crossChecks = (raw: unknown): Array<Finding> => {
-  const problems: Array<Finding> = []
-  const problem = (key: ReadonlyArray<PropertyKey>, message: string) =>
-    problems.push({ key, path: formatPath(key), message })
-
-  const models = field(raw, "models")
-  const known = typeof models === "object" && models !== null ? Object.keys(models) : []
-  for (const role of ["teachers", "students"] as const) {
-    const ref = field(field(raw, role), "model")
-    const chain = Array.isArray(ref) ? ref : [ref]
-    chain.forEach((model, i) => {
-      if (typeof model === "string" && !known.includes(model)) {
-        const key = Array.isArray(ref) ? [role, "model", i] : [role, "model"]
-        problem(
-          key,
-          `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
-        )
-      }
-    })
-  }
-
-  const rounds = list(field(raw, "rounds"))
-  rounds.forEach((size, i) => {
-    const previous = rounds[i - 1]
-    if (typeof size === "number" && typeof previous === "number" && size < previous) {
-      problem(
-        ["rounds", i],
-        `prompt sizes must not shrink from one round to the next (${previous} then ${size})`,
-      )
-    }
-  })
-
-  const taskKinds = list(field(raw, "tasks")).map((task) => field(task, "kind"))
-  const canary = field(raw, "canary")
-  if (canary !== undefined) {
-    const template = field(canary, "template")
-    const kind = field(canary, "kind")
-    if ((template === undefined) === (kind === undefined)) {
-      problem(
-        ["canary"],
-        "give the canary either kind (code or name: each task's own template) or one template",
-      )
-    }
-    // Which task kind each template imitates; tasks without canary templates cannot hold a canary.
-    const shaped: Record<string, string> = { spam: "spam", lambada: "cloze", gsm8k: "arithmetic" }
-    const wanted = typeof template === "string" ? shaped[template.split("-")[0]!] : undefined
-    taskKinds.forEach((taskKind, i) => {
-      if (typeof taskKind !== "string") return
-      if (wanted !== undefined && taskKind !== wanted)
-        problem(
-          ["tasks", i, "kind"],
-          `canary template ${template} fits ${wanted} tasks, not ${taskKind}; use canary.kind instead`,
-        )
-      else if (wanted === undefined && !Object.values(shaped).includes(taskKind))
-        problem(
-          ["tasks", i, "kind"],
-          `no canary template fits ${taskKind} tasks (there are templates for spam, cloze and arithmetic)`,
-        )
-    })
-  }
-  const scenarioVerbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
-  const holdout = field(field(raw, "teachers"), "holdout") ?? 0
-  const names = new Set<string>()
-  list(field(raw, "methods")).forEach((method, i) => {
-    const strategy = field(method, "strategy")
-    const name = field(method, "name") ?? strategy
-    if (typeof name === "string") {
-      if (names.has(name))
-        problem(["methods", i, "name"], `two methods are called "${name}"; give each a distinct name`)
-      names.add(name)
-    }
-    const verbatim = field(field(method, "privacy"), "verbatim") ?? scenarioVerbatim
-    if (strategy === "original-examples" && verbatim === "drop") {
-      problem(
-        ["methods", i],
-        "original examples are verbatim private data by definition, so the verbatim filter would drop every lesson; " +
-          "add privacy: { verbatim: flag } to this method (the non-private baseline)",
-      )
-    }
-    const topK = field(method, "topK") ?? 2
-    const samples = field(method, "samples") ?? 8
-    if (typeof topK === "number" && typeof samples === "number" && topK > samples) {
-      problem(["methods", i, "topK"], `topK (${topK}) cannot exceed samples (${samples})`)
-    }
-    if (field(method, "aggregator") === "voting" && !(typeof holdout === "number" && holdout > 0)) {
-      problem(
-        ["methods", i, "aggregator"],
-        "the voting aggregator needs held-out data: set teachers.holdout (e.g. 0.2)",
-      )
-    }
-    if (strategy === "adversarial-examples") {
-      const teachers = field(field(raw, "teachers"), "count")
-      const adversaries = field(method, "adversaries") ?? 1
-      const split = field(method, "split") ?? 0
-      if (field(raw, "canary") === undefined) {
-        problem(
-          ["methods", i, "strategy"],
-          "an adversarial teacher smuggles the canary: add a canary section",
-        )
-      }
-      if (list(field(method, "smuggle")).length === 0 && split === 0) {
-        problem(
-          ["methods", i, "smuggle"],
-          "an adversarial teacher needs something to try: list transforms under smuggle, or set split",
-        )
-      }
-      if (typeof adversaries === "number" && typeof teachers === "number" && adversaries > teachers) {
-        problem(["methods", i, "adversaries"], `${adversaries} adversaries but only ${teachers} teachers`)
-      }
-      if (typeof split === "number" && typeof topK === "number" && split > topK) {
-        problem(
-          ["methods", i, "split"],
-          `a split attempt sends its ${split} pieces in one reply, which holds topK (${topK}) lessons; raise topK or lower split`,
-        )
-      }
-    }
-    if (strategy === "manual-instruction") {
-      const text = field(method, "text")
-      for (const kind of taskKinds) {
-        if (typeof kind === "string" && typeof text === "object" && text !== null && !(kind in text)) {
-          problem(["methods", i, "text"], `no instruction for task "${kind}"; add text.${kind}`)
-        }
-      }
-    }
-  })
-  return problems
-}
+const withLine = (path: string, message: string, line: number | undefined): Problem =>
+  line === undefined ? { path, message } : { path, line, message }
 
 /** Parses and validates scenario text; every problem is reported, each with its field path and line. */
 export const parseScenario = (file: string, text: string): Either.Either<LoadedScenario, ScenarioError> => {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true })
-  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
-    // Walk up to the deepest node that exists: a missing field is reported at its parent (not at the root,
-    // whose line says nothing).
-    for (let depth = path.length; depth >= 1; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as Array<string | number>, true) as
-        | { range?: [number, number, number] }
-        | undefined
-      if (node?.range) return lineCounter.linePos(node.range[0]).line
-    }
-    return undefined
-  }
-  if (doc.errors.length > 0) {
-    return Either.left(
-      new ScenarioError({
-        file,
-        problems: doc.errors.map((e) => ({
-          path: "",
-          line: lineCounter.linePos(e.pos[0]).line,
-          message: `not valid YAML: ${e.message.split("\n")[0]}`,
-        })),
-      }),
-    )
-  }
-  const raw: unknown = doc.toJS()
+  const yaml = readYamlText(text)
+  if ("problems" in yaml) return Either.left(new ScenarioError({ file, problems: yaml.problems }))
+  const { raw, lineOf } = yaml.ok
   const decoded = Schema.decodeUnknownEither(Scenario, { errors: "all", onExcessProperty: "error" })(raw)
-  const problems = [
-    ...(Either.isLeft(decoded)
-      ? ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((issue) => ({
-          key: issue.path,
-          path: formatPath(issue.path),
-          message: issue.message,
-        }))
-      : []),
+  const found = [
+    ...(Either.isLeft(decoded) ? formatIssue(decoded.left.issue) : []).map((p) => ({
+      key: p.path,
+      message: p.message,
+    })),
     ...crossChecks(raw),
   ]
-  if (Either.isLeft(decoded) || problems.length > 0) {
-    return Either.left(
-      new ScenarioError({ file, problems: problems.map((p) => withLine(p.path, p.message, lineOf(p.key))) }),
-    )
+  if (Either.isLeft(decoded) || found.length > 0) {
+    const problems = found
+      .slice(0, MAX_PROBLEMS)
+      .map((p) => withLine(formatPath(p.key), p.message, lineOf(p.key)))
+    if (found.length > MAX_PROBLEMS)
+      problems.push({
+        path: "",
+        message: `and ${found.length - MAX_PROBLEMS} more problems (fix these first)`,
+      })
+    return Either.left(new ScenarioError({ file, problems }))
   }
   const hash = createHash("sha256").update(text).digest("hex")
   return Either.right({ file, text, hash, scenario: decoded.right })
 }
 
-const withLine = (path: string, message: string, line: number | undefined): Problem =>
-  line === undefined ? { path, message } : { path, line, message }
+const fileProblem = (file: string, message: string, line?: number) =>
+  new ScenarioError({
+    file,
+    problems: [line === undefined ? { path: "", message } : { path: "", line, message }],
+  })
+
+/**
+ * Reads a scenario file: at most YamlLimits.bytes of it (a larger file is refused without reading it all),
+ * as strict UTF-8.
+ */
+const readScenarioText = (file: string): Effect.Effect<string, ScenarioError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const handle = await open(file, "r")
+      try {
+        const { size } = await handle.stat()
+        const buffer = Buffer.alloc(Math.min(size, YamlLimits.bytes + 1))
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+        return { size, bytes: buffer.subarray(0, bytesRead) }
+      } finally {
+        await handle.close()
+      }
+    },
+    catch: (cause) =>
+      fileProblem(file, `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? cause})`),
+  }).pipe(
+    Effect.flatMap(({ size, bytes }) => {
+      if (size > YamlLimits.bytes)
+        return Effect.fail(
+          fileProblem(
+            file,
+            `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; a scenario file may be at most ` +
+              `${YamlLimits.bytes / 1024} KiB (scenarios are a few hundred lines: keep data in dataset files referenced by path)`,
+            bytes.toString("utf8").split("\n").length,
+          ),
+        )
+      try {
+        return Effect.succeed(new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, ""))
+      } catch {
+        // The first byte that is not UTF-8: where valid text ends.
+        let end = 0
+        for (let cut = bytes.length; cut > 0; cut = Math.floor(cut / 2)) {
+          try {
+            new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end + cut))
+            end += cut
+          } catch {}
+        }
+        const line = bytes.subarray(0, end).toString("utf8").split("\n").length
+        return Effect.fail(fileProblem(file, "not a UTF-8 text file (binary data?)", line))
+      }
+    }),
+  )
 
 /** Reads and validates a scenario file. */
 export const loadScenario = (file: string): Effect.Effect<LoadedScenario, ScenarioError> =>
-  Effect.tryPromise({
-    try: () => readFile(file, "utf8"),
-    catch: (cause) =>
-      new ScenarioError({
-        file,
-        problems: [
-          { path: "", message: `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? cause})` },
-        ],
-      }),
-  }).pipe(Effect.flatMap((text) => parseScenario(file, text)))
+  readScenarioText(file).pipe(Effect.flatMap((text) => parseScenario(file, text)))
+
+/** The line of a field in scenario text (its deepest node that exists), for problems found after loading. */
+export const lineOfField = (text: string, path: ReadonlyArray<PropertyKey>): number | undefined => {
+  const yaml = readYamlText(text)
+  return "ok" in yaml ? yaml.ok.lineOf(path) : undefined
+}

@@ -1,3 +1,5 @@
 export * from "./Scenario.js"
 export * from "./ScenarioError.js"
 export * from "./ScenarioLoader.js"
+export * from "./SchemaMessages.js"
+export * from "./YamlText.js"

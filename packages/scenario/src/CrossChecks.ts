@@ -1,0 +1,218 @@
+import { Limits } from "./Scenario.js"
+
+/** A problem found by a cross-check: the field it is about (as keys, to find its line) and the message. */
+export interface Finding {
+  readonly key: ReadonlyArray<PropertyKey>
+  readonly message: string
+}
+
+const field = (value: unknown, key: string): unknown =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
+
+const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
+
+/**
+ * Checks the schema cannot express: references between sections and combinations that make no sense. They
+ * read the raw document (defaults as the schema fills them), so they are reported together with schema
+ * problems rather than only once those are fixed.
+ */
+export const crossChecks = (raw: unknown): Array<Finding> => {
+  const problems: Array<Finding> = []
+  const problem = (key: ReadonlyArray<PropertyKey>, message: string) => problems.push({ key, message })
+
+  const models = field(raw, "models")
+  const known = typeof models === "object" && models !== null ? Object.keys(models) : []
+  for (const role of ["teachers", "students"] as const) {
+    const ref = field(field(raw, role), "model")
+    const chain = Array.isArray(ref) ? ref : [ref]
+    chain.forEach((model, i) => {
+      if (typeof model === "string" && !known.includes(model)) {
+        const key = Array.isArray(ref) ? [role, "model", i] : [role, "model"]
+        problem(
+          key,
+          `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
+        )
+      }
+    })
+  }
+
+  const rounds = list(field(raw, "rounds"))
+  rounds.forEach((size, i) => {
+    const previous = rounds[i - 1]
+    if (typeof size === "number" && typeof previous === "number" && size <= previous) {
+      problem(
+        ["rounds", i],
+        `prompt sizes must grow from one round to the next (${previous} then ${size}): a round that does not ` +
+          "grow the prompt teaches nothing new, and the tables keyed by n would merge the two rounds",
+      )
+    }
+  })
+
+  const taskKinds = list(field(raw, "tasks")).map((task) => field(task, "kind"))
+  const canary = field(raw, "canary")
+  if (canary !== undefined) {
+    const template = field(canary, "template")
+    const kind = field(canary, "kind")
+    if ((template === undefined) === (kind === undefined)) {
+      problem(
+        ["canary"],
+        "give the canary either kind (code or name: each task's own template) or one template",
+      )
+    }
+    // Which task kind each template imitates; tasks without canary templates cannot hold a canary.
+    const shaped: Record<string, string> = { spam: "spam", lambada: "cloze", gsm8k: "arithmetic" }
+    const wanted = typeof template === "string" ? shaped[template.split("-")[0]!] : undefined
+    taskKinds.forEach((taskKind, i) => {
+      if (typeof taskKind !== "string") return
+      if (wanted !== undefined && taskKind !== wanted)
+        problem(
+          ["tasks", i, "kind"],
+          `canary template ${template} fits ${wanted} tasks, not ${taskKind}; use canary.kind instead`,
+        )
+      else if (wanted === undefined && !Object.values(shaped).includes(taskKind))
+        problem(
+          ["tasks", i, "kind"],
+          `no canary template fits ${taskKind} tasks (there are templates for spam, cloze and arithmetic)`,
+        )
+    })
+  }
+  const scenarioVerbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
+  const holdout = field(field(raw, "teachers"), "holdout") ?? 0
+  const names = new Set<string>()
+  list(field(raw, "methods")).forEach((method, i) => {
+    const strategy = field(method, "strategy")
+    const name = field(method, "name") ?? strategy
+    if (typeof name === "string") {
+      if (names.has(name))
+        problem(["methods", i, "name"], `two methods are called "${name}"; give each a distinct name`)
+      names.add(name)
+    }
+    const verbatim = field(field(method, "privacy"), "verbatim") ?? scenarioVerbatim
+    if (strategy === "original-examples" && verbatim === "drop") {
+      problem(
+        ["methods", i],
+        "original examples are verbatim private data by definition, so the verbatim filter would drop every lesson; " +
+          "add privacy: { verbatim: flag } to this method (the non-private baseline)",
+      )
+    }
+    const topK = field(method, "topK") ?? 2
+    const samples = field(method, "samples") ?? 8
+    if (typeof topK === "number" && typeof samples === "number" && topK > samples) {
+      problem(["methods", i, "topK"], `topK (${topK}) cannot exceed samples (${samples})`)
+    }
+    if (field(method, "aggregator") === "voting" && !(typeof holdout === "number" && holdout > 0)) {
+      problem(
+        ["methods", i, "aggregator"],
+        "the voting aggregator needs held-out data: set teachers.holdout (e.g. 0.2)",
+      )
+    }
+    if (strategy === "adversarial-examples") {
+      const teachers = field(field(raw, "teachers"), "count")
+      const adversaries = field(method, "adversaries") ?? 1
+      const split = field(method, "split") ?? 0
+      if (field(raw, "canary") === undefined) {
+        problem(
+          ["methods", i, "strategy"],
+          "an adversarial teacher smuggles the canary: add a canary section",
+        )
+      }
+      if (list(field(method, "smuggle")).length === 0 && split === 0) {
+        problem(
+          ["methods", i, "smuggle"],
+          "an adversarial teacher needs something to try: list transforms under smuggle, or set split",
+        )
+      }
+      if (typeof adversaries === "number" && typeof teachers === "number" && adversaries > teachers) {
+        problem(["methods", i, "adversaries"], `${adversaries} adversaries but only ${teachers} teachers`)
+      }
+      if (typeof split === "number" && typeof topK === "number" && split > topK) {
+        problem(
+          ["methods", i, "split"],
+          `a split attempt sends its ${split} pieces in one reply, which holds topK (${topK}) lessons; raise topK or lower split`,
+        )
+      }
+    }
+    if (strategy === "manual-instruction") {
+      const text = field(method, "text")
+      for (const kind of taskKinds) {
+        if (typeof kind === "string" && typeof text === "object" && text !== null && !(kind in text)) {
+          problem(["methods", i, "text"], `no instruction for task "${kind}"; add text.${kind}`)
+        }
+      }
+    }
+  })
+  // Each factor within its own limit (a factor beyond it is reported on its own), the product within this one.
+  const sizes = [
+    field(raw, "repeats") ?? 1,
+    list(field(raw, "tasks")).length,
+    list(field(raw, "methods")).length,
+  ]
+  const limits = [Limits.repeats, Limits.tasks, Limits.methods]
+  if (sizes.every((n, i) => typeof n === "number" && n <= limits[i]!)) {
+    const cohorts = (sizes as Array<number>).reduce((a, b) => a * b)
+    if (cohorts > Limits.cohorts)
+      problem(
+        ["repeats"],
+        `repeats × tasks × methods is ${sizes.join(" × ")} = ${cohorts.toLocaleString("en-US")} cohorts; at most ` +
+          `${Limits.cohorts.toLocaleString("en-US")} (every cohort is planned before the run starts): split the scenario`,
+      )
+  }
+  problems.push(...scoreChecks(raw))
+  return problems
+}
+
+/**
+ * Why a model reference cannot score forced continuations, or undefined when it can. Only an `openai` model
+ * declared with `score: none` cannot (`auto` is decided by a probe when the run starts, so it is given the
+ * benefit of the doubt). A fallback chain scores with its first model: backups that cannot score are skipped
+ * for scoring calls, but when the first cannot, every scoring call fails, so the first model decides.
+ */
+const cannotScore = (raw: unknown, ref: unknown): string | undefined => {
+  const first = Array.isArray(ref) ? ref[0] : ref
+  if (typeof first !== "string") return undefined
+  const config = field(field(raw, "models"), first)
+  if (field(config, "provider") !== "openai" || field(config, "score") !== "none") return undefined
+  return Array.isArray(ref)
+    ? `the fallback chain's first model "${first}" has score: none (a chain scores with its first model)`
+    : `their model "${first}" has score: none`
+}
+
+/**
+ * Strategies and measurements that score continuations with a model, checked against the models that would
+ * be asked, so a run does not fail after its first round's tokens are spent. Teachers score when they rank
+ * their synthetic samples by perplexity (synthetic- and adversarial-examples) and when they vote (aggregator:
+ * voting); students score when the Secret Sharer measures a canary.
+ */
+const scoreChecks = (raw: unknown): Array<Finding> => {
+  const problems: Array<Finding> = []
+  const teachers = cannotScore(raw, field(field(raw, "teachers"), "model"))
+  if (teachers !== undefined) {
+    list(field(raw, "methods")).forEach((method, i) => {
+      const strategy = field(method, "strategy")
+      if (strategy === "synthetic-examples" || strategy === "adversarial-examples")
+        problems.push({
+          key: ["methods", i, "strategy"],
+          message:
+            `${strategy} ranks each teacher's samples by perplexity, but the teachers cannot score: ${teachers}; ` +
+            "give teachers a model that scores (sim, or openai with score: completions) or use instruction, " +
+            "original-examples or zero-shot",
+        })
+      else if (field(method, "aggregator") === "voting")
+        problems.push({
+          key: ["methods", i, "aggregator"],
+          message:
+            `the voting aggregator has every teacher score the candidates, but the teachers cannot score: ${teachers}; ` +
+            "use aggregator: random or a model that scores",
+        })
+    })
+  }
+  const students = cannotScore(raw, field(field(raw, "students"), "model"))
+  if (students !== undefined && field(raw, "canary") !== undefined)
+    problems.push({
+      key: ["canary"],
+      message:
+        "the canary is measured by every student scoring it against its alternatives, but the students cannot " +
+        `score: ${students}; give students a model that scores (sim, or openai with score: completions) or remove the canary`,
+    })
+  return problems
+}
