@@ -177,7 +177,8 @@ export const readYamlText = (text: string): { ok: YamlSource } | { problems: Rea
       const line = lineOfNode(node)
       if (line !== undefined) return line
     }
-    return lineOfNode(doc.contents ?? undefined) ?? 1
+    // A problem with the whole document (not a map) is at its start; a missing top-level field has no line.
+    return path.length === 0 ? (lineOfNode(doc.contents ?? undefined) ?? 1) : undefined
   }
   try {
     return { ok: { raw: doc.toJS({ maxAliasCount: YamlLimits.aliasExpansion }), lineOf } }
