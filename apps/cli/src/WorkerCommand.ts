@@ -22,12 +22,12 @@ export const workerCommand = Command.make(
   ({ nats, name }) => {
     const workerName =
       name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
-    return runWorker({
-      name: workerName,
-      log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
-    }).pipe(
+    const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
+    return runWorker({ name: workerName, log }).pipe(
       Effect.provide(NatsTransport.layer({ nats: { servers: [nats], name: `lyceum-worker-${workerName}` } })),
       Effect.scoped,
+      // After the transport's scope: by then the agents are released and the NATS connection is closed.
+      Effect.ensuring(Effect.sync(() => log(`worker ${workerName} stopped; its NATS connection is closed`))),
     )
   },
 ).pipe(

@@ -198,10 +198,16 @@ export const runWorker = (options: WorkerOptions) =>
         Effect.repeat(Schedule.spaced(Duration.millis(Math.max(50, Math.min(10_000, orphanAfterMs / 4))))),
       ),
     )
+    // Stopped (Ctrl-C, SIGTERM): every agent, model and dataset it still holds is released.
     yield* Effect.addFinalizer(() =>
-      Effect.forEach([...cohorts.values(), ...[...runs.values()].map((r) => r.scope)], (scope) =>
-        Scope.close(scope, Exit.void),
-      ),
+      Effect.suspend(() => {
+        log(
+          `worker ${name} stopping: releasing ${cohorts.size} cohort(s) of ${runs.size} run(s) it still hosts`,
+        )
+        return Effect.forEach([...cohorts.values(), ...[...runs.values()].map((r) => r.scope)], (scope) =>
+          Scope.close(scope, Exit.void),
+        )
+      }),
     )
     log(`worker ${name} ready (host ${hostname()}, pid ${process.pid})`)
     return yield* Effect.never
