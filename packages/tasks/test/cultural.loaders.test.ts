@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs"
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -19,6 +19,7 @@ import {
   loadGeoMlama,
   parseGeoMlama,
   parseGeoMlamaParaphrases,
+  parseGeoMlamaPrompts,
 } from "../src/cultural/GeoMlama.js"
 import { gradeProbe } from "../src/cultural/ProbeGrading.js"
 import { makeProbeTask } from "../src/cultural/ProbeTask.js"
@@ -101,15 +102,15 @@ describe("GeoMLaMA loader", () => {
   })
 
   it("rejects paraphrase files that do not fit their base prompts", async () => {
-    const { base } = await run(
-      loadGeoMlama({ dir: join(fixtures, "geomlama"), language: "xx", paraphrases: false }),
-    )
-    const five = base.slice(0, 5)
-    const tooFew = await flip(parseGeoMlamaParaphrases("a <mask>\n".repeat(19), "aug.tsv", five))
+    const text = await readFile(join(fixtures, "geomlama", "gd_prompt_xx.tsv"), "utf8")
+    const five = (await run(parseGeoMlamaPrompts(text, "xx.tsv", "xx"))).slice(0, 5)
+    const lines = five.map((p) => p.probe.question.replace("___", "<mask>"))
+    const block = (n: number) => Array.from({ length: n }, (_, i) => `${lines[i % 5]}\n`).join("")
+    const tooFew = await flip(parseGeoMlamaParaphrases(block(19), "aug.tsv", five))
     expect(tooFew).toMatchObject({ _tag: "MalformedLine", file: "aug.tsv", line: 20 })
-    const tooMany = await flip(parseGeoMlamaParaphrases("a <mask>\n".repeat(21), "aug.tsv", five))
+    const tooMany = await flip(parseGeoMlamaParaphrases(block(21), "aug.tsv", five))
     expect(tooMany).toMatchObject({ line: 21 })
-    const noMask = await flip(parseGeoMlamaParaphrases("a <mask>\nno mask here\n", "aug.tsv", five))
+    const noMask = await flip(parseGeoMlamaParaphrases(`${lines[0]}\nno mask here\n`, "aug.tsv", five))
     expect(noMask).toMatchObject({ line: 2 })
   })
 

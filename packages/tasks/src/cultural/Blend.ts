@@ -2,7 +2,7 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { readDataFile } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
-import { cultureIdOf } from "./CountryAliases.js"
+import { cultureIdOf, mentionFinder } from "./CountryAliases.js"
 import { type JsonNode, malformed, parseCsv, parseJsonWithLines } from "./LoaderSupport.js"
 import type { AnswerVotes, ProbeItem } from "./ProbeItem.js"
 
@@ -35,8 +35,35 @@ export const blendRegions = [
   "West_Java",
 ] as const
 
+export type BlendRegion = (typeof blendRegions)[number]
+
+/** How BLEnD's English questions name each region ("... in UK?", "... in West Java?"). */
+export const blendRegionNames: Readonly<Record<BlendRegion, ReadonlyArray<string>>> = {
+  Algeria: ["Algeria"],
+  Assam: ["Assam"],
+  Azerbaijan: ["Azerbaijan"],
+  China: ["China"],
+  Ethiopia: ["Ethiopia"],
+  Greece: ["Greece"],
+  Indonesia: ["Indonesia"],
+  Iran: ["Iran"],
+  Mexico: ["Mexico"],
+  North_Korea: ["North Korea"],
+  Northern_Nigeria: ["Northern Nigeria"],
+  South_Korea: ["South Korea"],
+  Spain: ["Spain"],
+  UK: ["UK", "United Kingdom"],
+  US: ["US", "USA", "United States"],
+  West_Java: ["West Java"],
+}
+
+const regionMentions = mentionFinder(blendRegionNames)
+
+const isBlendRegion = (region: string): region is BlendRegion =>
+  (blendRegions as ReadonlyArray<string>).includes(region)
+
 /** The local language of each region's questions (ISO 639-1). */
-export const blendLanguages: Readonly<Record<(typeof blendRegions)[number], string>> = {
+export const blendLanguages: Readonly<Record<BlendRegion, string>> = {
   Algeria: "ar",
   Assam: "as",
   Azerbaijan: "az",
@@ -108,13 +135,22 @@ const strings = (node: JsonNode | undefined): ReadonlyArray<string> | undefined 
 
 const count = (node: JsonNode | undefined): number => (node?.kind === "number" ? node.value : 0)
 
-/** Parses a region's annotation file text into its questions, in file order. */
+/**
+ * Parses a region's annotation file text into its questions, in file order. The region the file is named for
+ * must be the one every English question names ("... in UK?"): a file under another region's name, or a
+ * question about no or several regions, is an error at the question's line, not a silently wrong label.
+ */
 export const parseBlendAnnotations = (
   text: string,
   file: string,
   region: string,
 ): Effect.Effect<ReadonlyArray<BlendQuestion>, MalformedLine> =>
   Effect.flatMap(parseJsonWithLines(text, file), (root) => {
+    if (!isBlendRegion(region)) {
+      return Effect.fail(
+        malformed(file, 1, `the annotations of a BLEnD region (${blendRegions.join(", ")})`, `"${region}"`),
+      )
+    }
     if (root.kind !== "object") {
       return Effect.fail(malformed(file, root.line, "an object of question ids", `a ${root.kind}`))
     }
@@ -137,6 +173,18 @@ export const parseBlendAnnotations = (
           return bad(annotation, "an annotation without answers, en_answers or a numeric count")
         }
         annotations.push({ answers, enAnswers, count: votes.value })
+      }
+      const named = [...new Set(regionMentions(enQuestion.value).map((mention) => mention.culture))]
+      if (named.length !== 1 || named[0] !== region) {
+        return Effect.fail(
+          malformed(
+            file,
+            entry.line,
+            `question "${id}" about ${region}, the region this file is named for`,
+            named.length === 0 ? "an English question naming no region" : `one about ${named.join(" and ")}`,
+            enQuestion.value,
+          ),
+        )
       }
       const idks = field(entry, "idks")
       const idkCount = (name: string) => (idks === undefined ? 0 : count(field(idks, name)))
@@ -242,7 +290,8 @@ export const blendProbes = (
   const minVotes = options.minVotes ?? 1
   const topics = new Map(data.rows.map((row) => [row.id, row.topic]))
   const culture = cultureIdOf(data.region)
-  const local = blendLanguages[data.region as (typeof blendRegions)[number]] ?? "und"
+  // parseBlendAnnotations admits only BLEnD regions, each question checked to be about its file's region.
+  const local = blendLanguages[data.region as BlendRegion]
   const language = english ? "en" : local
   return data.questions.flatMap((question): ReadonlyArray<ProbeItem> => {
     const accepted = [...question.annotations]

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { readDataFile } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
-import { countryAliases, countryOf } from "./CountryAliases.js"
+import { countryAliases, countryMentions, countryOf } from "./CountryAliases.js"
 import type { BuiltinCultureId } from "./Culture.js"
 import { malformed } from "./LoaderSupport.js"
 import { type ProbeItem, probeBlank } from "./ProbeItem.js"
@@ -17,33 +17,20 @@ import { type ProbeItem, probeBlank } from "./ProbeItem.js"
  * or that never mention their subject, are skipped.
  */
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-const spaced = /[\p{Script=Latin}\p{Script=Devanagari}\p{Script=Arabic}]/u
-
 /**
- * `sentence` with the first mention of `culture` (its longest matching alias, as a whole word in scripts
- * that separate words) replaced by the blank, and the form it replaced; undefined when none is mentioned.
+ * `sentence` with the first mention of `culture` (any alias, found by `countryMentions`) replaced by the blank,
+ * and the form it replaced; undefined when none is mentioned.
  */
 export const maskCountryMention = (
   sentence: string,
   culture: BuiltinCultureId,
 ): { readonly question: string; readonly answer: string } | undefined => {
-  let best: { index: number; form: string } | undefined
-  const forms = [...countryAliases[culture]].sort((a, b) => b.length - a.length)
-  for (const form of forms) {
-    const bounded = spaced.test(form)
-    const pattern = new RegExp(
-      bounded ? `(?<![\\p{L}\\p{N}])${escapeRegExp(form)}(?![\\p{L}\\p{N}])` : escapeRegExp(form),
-      "u",
-    )
-    const match = pattern.exec(sentence)
-    if (match !== null && (best === undefined || match.index < best.index))
-      best = { index: match.index, form }
-  }
-  if (best === undefined) return undefined
+  const mention = countryMentions(sentence).find((m) => m.culture === culture)
+  if (mention === undefined) return undefined
   return {
-    question: sentence.slice(0, best.index) + probeBlank + sentence.slice(best.index + best.form.length),
-    answer: best.form,
+    question:
+      sentence.slice(0, mention.index) + probeBlank + sentence.slice(mention.index + mention.form.length),
+    answer: mention.form,
   }
 }
 

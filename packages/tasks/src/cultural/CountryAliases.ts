@@ -28,9 +28,11 @@ export const countryAliases: Readonly<Record<BuiltinCultureId, ReadonlyArray<str
     "آمریکا",
     "امریکا",
     "ایالات متحده",
+    "अमेरिकी",
     "Marekani",
     "Wamarekani",
     "Mmarekani",
+    "Kimarekani",
   ],
   china: [
     "China",
@@ -47,6 +49,7 @@ export const countryAliases: Readonly<Record<BuiltinCultureId, ReadonlyArray<str
     "Uchina",
     "Wachina",
     "Mchina",
+    "Kichina",
   ],
   india: [
     "India",
@@ -64,6 +67,7 @@ export const countryAliases: Readonly<Record<BuiltinCultureId, ReadonlyArray<str
     "Uhindi",
     "Wahindi",
     "Mhindi",
+    "Kihindi",
   ],
   iran: [
     "Iran",
@@ -77,14 +81,19 @@ export const countryAliases: Readonly<Record<BuiltinCultureId, ReadonlyArray<str
     "ईरान",
     "ईरानी",
     "फारस",
+    "फारसी",
+    "फ़ारसी",
     "ایران",
     "ایرانی",
     "ایرانیان",
     "Uajemi",
+    "Waajemi",
+    "Mwajemi",
+    "Kiajemi",
     "Wairani",
     "Muirani",
   ],
-  kenya: ["Kenya", "Kenyan", "Kenyans", "肯尼亚", "肯亞", "केन्या", "کنیا", "Mkenya", "Wakenya"],
+  kenya: ["Kenya", "Kenyan", "Kenyans", "肯尼亚", "肯亞", "केन्या", "کنیا", "Mkenya", "Wakenya", "Kikenya"],
   japan: [
     "Japan",
     "Japanese",
@@ -119,6 +128,74 @@ const byForm: ReadonlyMap<string, BuiltinCultureId> = new Map(
     ([id, forms]) => forms.map((form) => [normaliseAnswer(form), id] as const),
   ),
 )
+
+/** One place a text names a country: the culture, where the name starts, and the form used. */
+export interface CountryMention<C extends string = BuiltinCultureId> {
+  readonly culture: C
+  readonly index: number
+  readonly form: string
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+const notWord = "[\\p{L}\\p{M}\\p{N}]"
+
+/**
+ * The pattern of one surface form. Scripts that separate words match whole words only, so "Iran" is not in
+ * "Irangate", "भारत" not in "भारतीय" (a vowel sign is part of the word) and "هند" not in "میدهند"; Hindi and
+ * Persian names may carry their adjectival ending -ī (केन्या → केन्याई, آمریکا → آمریکایی, کنیا → کنیای), which
+ * the datasets' own translations use. Chinese has no word breaks: anywhere. Letter case is ignored except in
+ * abbreviations ("US", "PRC"), so that the pronoun "us" is not the US.
+ */
+const formPattern = (form: string): RegExp => {
+  const abbreviation = /^[A-Z.]+$/.test(form)
+  const flags = abbreviation ? "gu" : "giu"
+  if (/\p{Script=Devanagari}/u.test(form)) {
+    return new RegExp(`(?<!${notWord})${escapeRegExp(form)}(?:ी|ई)?(?!${notWord})`, flags)
+  }
+  if (/\p{Script=Arabic}/u.test(form)) {
+    return new RegExp(`(?<!${notWord})${escapeRegExp(form)}(?:ایی|ای|یی|ی|ي)?(?!${notWord})`, flags)
+  }
+  if (/\p{Script=Latin}/u.test(form)) {
+    return new RegExp(`(?<!${notWord})${escapeRegExp(form)}(?!${notWord})`, flags)
+  }
+  return new RegExp(escapeRegExp(form), flags)
+}
+
+/**
+ * A finder for the names in `table` (culture → surface forms; see `formPattern` for how a form matches).
+ * Where matches overlap ("the United States", "States"; "North Korea", "Korea"), the longest at the earliest
+ * position wins. Returns every mention in text order, with the text it matched.
+ */
+export const mentionFinder = <C extends string>(
+  table: Readonly<Record<C, ReadonlyArray<string>>>,
+): ((text: string) => ReadonlyArray<CountryMention<C>>) => {
+  const patterns = (Object.entries(table) as unknown as ReadonlyArray<[C, ReadonlyArray<string>]>).flatMap(
+    ([culture, forms]) => forms.map((form) => ({ culture, pattern: formPattern(form) })),
+  )
+  return (text) => {
+    const found: Array<CountryMention<C>> = []
+    for (const { culture, pattern } of patterns) {
+      for (const match of text.matchAll(pattern)) found.push({ culture, index: match.index, form: match[0] })
+    }
+    found.sort((a, b) => a.index - b.index || b.form.length - a.form.length)
+    const out: Array<CountryMention<C>> = []
+    let end = -1
+    for (const mention of found) {
+      if (mention.index < end) continue
+      out.push(mention)
+      end = mention.index + mention.form.length
+    }
+    return out
+  }
+}
+
+/** Every mention of a built-in culture in `text`, in text order (see `mentionFinder`). */
+export const countryMentions: (text: string) => ReadonlyArray<CountryMention> = mentionFinder(countryAliases)
+
+/** The distinct cultures a list of mentions names, in order of first mention. */
+export const culturesOf = <C extends string>(
+  mentions: ReadonlyArray<CountryMention<C>>,
+): ReadonlyArray<C> => [...new Set(mentions.map((mention) => mention.culture))]
 
 /** The built-in culture a surface form names ("Americans" → `us`, "Persia" → `iran`), if any. */
 export const countryOf = (form: string): BuiltinCultureId | undefined => byForm.get(normaliseAnswer(form))

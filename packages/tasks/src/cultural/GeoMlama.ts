@@ -1,7 +1,8 @@
 import { join } from "node:path"
 import { Effect } from "effect"
-import { readDataFile } from "../DataFile.js"
+import { readDataFile, splitLines } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
+import { countryMentions, culturesOf } from "./CountryAliases.js"
 import type { BuiltinCultureId } from "./Culture.js"
 import { malformed } from "./LoaderSupport.js"
 import { type ProbeItem, probeBlank } from "./ProbeItem.js"
@@ -11,20 +12,30 @@ import { type ProbeItem, probeBlank } from "./ProbeItem.js"
  * Chinese, Hindi, Persian and Swahili, as multiple-choice probes.
  *
  * `gd_prompt_<lang>.tsv`: a header row (`Prompt`, `Corresponding Questions`, `Ans`, `Candidate Ans`, `Context`,
- * then GPT-3 columns), then 125 prompts = 25 questions x 5 countries, always in the order United States, China,
- * India, Iran, Kenya, with a blank row between questions. `Ans` holds one or more comma-separated gold answers
- * from the comma-separated `Candidate Ans`; `Context` names the concept (the probe's topic). Fields are split at
- * tabs, unquoted. Probe ids: `geomlama-<lang>-<n>`, n = 1..125 in file order.
+ * then GPT-3 columns), then 125 prompts = 25 questions x 5 countries (United States, China, India, Iran,
+ * Kenya), one question's prompts together with a blank row between questions. `Ans` holds one or more
+ * comma-separated gold answers from the comma-separated `Candidate Ans`; `Context` names the concept (the
+ * probe's topic). Fields are split at tabs, unquoted. Probe ids: `geomlama-<lang>-<n>`, n = 1.. in file order.
  *
- * `gd_prompt_<lang>_aug.tsv`: no header, one paraphrased prompt per line, 4 per base prompt: line i (0-based)
- * paraphrases base prompt `5 * floor(i / 20) + i % 5` (each question's 20 lines cycle the 5 countries 4 times).
- * A paraphrase inherits its base prompt's answers and options; id `<base id>-p<1..4>`.
+ * A prompt's culture is the country its text names (any of `countryAliases`' forms, in the file's language),
+ * else the one its `Corresponding Questions` text names; when neither names one (the Hindi prompts about
+ * "Hindu" weddings), the one of the five countries its question group lacks. Never the row's position: a file
+ * in another order is labelled the same, and a row whose country cannot be told is an error at its line.
+ *
+ * `gd_prompt_<lang>_aug.tsv`: no header, one paraphrased prompt per line, 4 per base prompt, question by
+ * question in the base file's order (4 x 5 = 20 lines per question). Its only link to the base file is that
+ * order, so each line is matched to the base prompt of its question group that names the same country; a line
+ * naming no country, or one its group has no single prompt for, is an error. A paraphrase inherits its base
+ * prompt's answers and options; id `<base id>-p<1..4>`.
  */
 
-/** The countries of GeoMLaMA's rows, in the order they repeat. */
+/** The five countries of every GeoMLaMA question. */
 export const geoMlamaCountries: ReadonlyArray<BuiltinCultureId> = ["us", "china", "india", "iran", "kenya"]
 
 export const geoMlamaLanguages = ["en", "zh", "hi", "fa", "sw"] as const
+
+/** Paraphrases per base prompt in a `_aug.tsv` file. */
+const paraphrasesPerPrompt = 4
 
 /** The base and paraphrase files of one language in a GeoMLaMA directory. */
 export const geoMlamaFiles = (dir: string, language: string): { base: string; paraphrases: string } => ({
@@ -32,9 +43,17 @@ export const geoMlamaFiles = (dir: string, language: string): { base: string; pa
   paraphrases: join(dir, `gd_prompt_${language}_aug.tsv`),
 })
 
+/** A base prompt with where it stands: its line and its question group (0-based, blank-row separated). */
+export interface GeoMlamaPrompt {
+  readonly probe: ProbeItem
+  readonly line: number
+  readonly group: number
+}
+
 const header = ["Prompt", "Corresponding Questions", "Ans", "Candidate Ans", "Context"]
 const expectedRow = "`Prompt<TAB>Question<TAB>Ans<TAB>Candidate Ans<TAB>Context...` with one <mask>"
 const mask = "<mask>"
+const countryNames = "United States, China, India, Iran or Kenya, in the file's language"
 
 /** Comma-separated values (ASCII, full-width or ideographic commas), trimmed, without empties. */
 const splitList = (text: string): ReadonlyArray<string> =>
@@ -43,35 +62,41 @@ const splitList = (text: string): ReadonlyArray<string> =>
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
 
-const lines = (text: string): ReadonlyArray<string> => {
-  const out = text.split("\n").map((line) => line.replace(/\r$/, ""))
-  if (out.at(-1) === "") out.pop()
-  return out
+/** The one culture `text` names; `several` when it names more than one. */
+const namedCulture = (text: string): BuiltinCultureId | "several" | undefined => {
+  const named = culturesOf(countryMentions(text))
+  return named.length > 1 ? "several" : named[0]
 }
 
-/** Parses a `gd_prompt_<lang>.tsv` file's text into multiple-choice probes. */
-export const parseGeoMlama = (
+/** Parses a `gd_prompt_<lang>.tsv` file's text into its prompts, with their lines and question groups. */
+export const parseGeoMlamaPrompts = (
   text: string,
   file: string,
   language: string,
-): Effect.Effect<ReadonlyArray<ProbeItem>, MalformedLine> =>
+): Effect.Effect<ReadonlyArray<GeoMlamaPrompt>, MalformedLine> =>
   Effect.suspend(() => {
-    const rows = lines(text)
+    const rows = splitLines(text)
     const head = (rows[0] ?? "").split("\t")
     if (!header.every((name, i) => head[i]?.trim() === name)) {
       return Effect.fail(
         malformed(file, 1, `the header ${header.join("<TAB>")}...`, "another header", rows[0] ?? ""),
       )
     }
-    const out: Array<ProbeItem> = []
+    const out: Array<{ prompt: GeoMlamaPrompt; culture: BuiltinCultureId | undefined; row: string }> = []
+    let group = 0
     for (let i = 1; i < rows.length; i++) {
       const row = rows[i]!
-      if (row.replace(/\t/g, "").trim() === "") continue
+      if (row.replace(/\t/g, "").trim() === "") {
+        if (out.at(-1)?.prompt.group === group) group++
+        continue
+      }
       const fields = row.split("\t").map((field) => field.trim())
-      const [prompt = "", , gold = "", candidates = "", context = ""] = fields
+      const [prompt = "", question = "", gold = "", candidates = "", context = ""] = fields
       const answers = splitList(gold)
       const options = splitList(candidates)
       const missing = answers.filter((answer) => !options.includes(answer))
+      const inPrompt = namedCulture(prompt)
+      const inQuestion = namedCulture(question)
       const problem =
         fields.length < header.length
           ? `${fields.length} fields`
@@ -81,68 +106,126 @@ export const parseGeoMlama = (
               ? "an empty answer, candidate or context field"
               : missing.length > 0
                 ? `the answer "${missing[0]}" missing from the candidates`
-                : undefined
+                : inPrompt === "several" || (inPrompt === undefined && inQuestion === "several")
+                  ? "a prompt naming several countries"
+                  : inPrompt !== undefined && inQuestion !== undefined && inPrompt !== inQuestion
+                    ? `a prompt naming ${inPrompt} and a question naming ${inQuestion}`
+                    : undefined
       if (problem !== undefined) return Effect.fail(malformed(file, i + 1, expectedRow, problem, row))
+      const culture = [inPrompt, inQuestion].find((named) => named !== undefined && named !== "several") as
+        | BuiltinCultureId
+        | undefined
       const n = out.length + 1
       out.push({
-        id: `geomlama-${language}-${n}`,
-        culture: geoMlamaCountries[(n - 1) % geoMlamaCountries.length]!,
-        topic: context,
-        language,
-        kind: "multiple-choice",
-        question: prompt.replace(mask, probeBlank),
-        options,
-        answers,
-        aliases: answers.length > 1 ? [gold] : [],
-        source: "geomlama",
+        row,
+        culture,
+        prompt: {
+          line: i + 1,
+          group,
+          probe: {
+            id: `geomlama-${language}-${n}`,
+            culture: culture ?? "",
+            topic: context,
+            language,
+            kind: "multiple-choice",
+            question: prompt.replace(mask, probeBlank),
+            options,
+            answers,
+            aliases: answers.length > 1 ? [gold] : [],
+            source: "geomlama",
+          },
+        },
       })
     }
-    return Effect.succeed(out)
-  })
-
-/** Parses a `gd_prompt_<lang>_aug.tsv` file's text: 4 paraphrases per probe of `base`, in the file's order. */
-export const parseGeoMlamaParaphrases = (
-  text: string,
-  file: string,
-  base: ReadonlyArray<ProbeItem>,
-): Effect.Effect<ReadonlyArray<ProbeItem>, MalformedLine> =>
-  Effect.suspend(() => {
-    const rows = lines(text)
-    const expected = 4 * base.length
-    const out: Array<ProbeItem> = []
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!.trim()
-      if (i >= expected) {
+    for (const entry of out) {
+      if (entry.culture !== undefined) continue
+      // The country no prompt names: the one its question group lacks, when that is unambiguous.
+      const groupmates = out.filter((other) => other.prompt.group === entry.prompt.group)
+      const named = groupmates.flatMap((other) => (other.culture === undefined ? [] : [other.culture]))
+      const lacking = geoMlamaCountries.filter((country) => !named.includes(country))
+      if (groupmates.length !== geoMlamaCountries.length || lacking.length !== 1) {
         return Effect.fail(
           malformed(
             file,
-            i + 1,
-            `${expected} paraphrases (4 per base prompt)`,
-            "a paraphrase beyond them",
-            row,
+            entry.prompt.line,
+            `a prompt or question naming its country (${countryNames}), or a question group of five that names the other four`,
+            "no country",
+            entry.row,
           ),
         )
       }
+      entry.prompt = { ...entry.prompt, probe: { ...entry.prompt.probe, culture: lacking[0]! } }
+    }
+    return Effect.succeed(out.map((entry) => entry.prompt))
+  })
+
+/** Parses a `gd_prompt_<lang>.tsv` file's text into multiple-choice probes, in file order. */
+export const parseGeoMlama = (
+  text: string,
+  file: string,
+  language: string,
+): Effect.Effect<ReadonlyArray<ProbeItem>, MalformedLine> =>
+  Effect.map(parseGeoMlamaPrompts(text, file, language), (prompts) => prompts.map((prompt) => prompt.probe))
+
+/**
+ * Parses a `gd_prompt_<lang>_aug.tsv` file's text: 4 paraphrases per prompt of `base`, question group by
+ * question group, each matched to the prompt of its group that names the same country.
+ */
+export const parseGeoMlamaParaphrases = (
+  text: string,
+  file: string,
+  base: ReadonlyArray<GeoMlamaPrompt>,
+): Effect.Effect<ReadonlyArray<ProbeItem>, MalformedLine> =>
+  Effect.suspend(() => {
+    const rows = splitLines(text)
+    const groups = [...new Set(base.map((prompt) => prompt.group))].map((group) =>
+      base.filter((prompt) => prompt.group === group),
+    )
+    const expected = paraphrasesPerPrompt * base.length
+    const layout = `${expected} paraphrases (${paraphrasesPerPrompt} per base prompt, in the base file's question order)`
+    const counts = new Map<GeoMlamaPrompt, number>()
+    const out: Array<ProbeItem> = []
+    let group = 0
+    let groupEnd = paraphrasesPerPrompt * (groups[0]?.length ?? 0)
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!.trim()
+      const bad = (wanted: string, problem: string) =>
+        Effect.fail(malformed(file, i + 1, wanted, problem, row))
+      if (i >= expected) return bad(layout, "a paraphrase beyond them")
+      while (i >= groupEnd) groupEnd += paraphrasesPerPrompt * (groups[++group]?.length ?? 0)
       if (row.split(mask).length !== 2 || row.includes("\t")) {
-        return Effect.fail(
-          malformed(file, i + 1, "one paraphrased prompt with exactly one <mask>", "another line", row),
+        return bad("one paraphrased prompt with exactly one <mask>", "another line")
+      }
+      const culture = namedCulture(row)
+      if (culture === undefined || culture === "several") {
+        return bad(
+          `a paraphrase naming one country (${countryNames})`,
+          culture === undefined ? "none" : "several",
         )
       }
-      const source = base[5 * Math.floor(i / 20) + (i % 5)]
-      if (source === undefined) {
-        return Effect.fail(malformed(file, i + 1, "a paraphrase of an existing base prompt", "none", row))
+      const prompts = groups[group]!
+      const matches = prompts.filter((prompt) => prompt.probe.culture === culture)
+      if (matches.length !== 1) {
+        const lines = `${prompts[0]!.line}-${prompts.at(-1)!.line}`
+        return bad(
+          `a paraphrase of one of the prompts at base lines ${lines} (question group ${group + 1})`,
+          `${matches.length} prompts there for ${culture}`,
+        )
+      }
+      const source = matches[0]!
+      const count = (counts.get(source) ?? 0) + 1
+      counts.set(source, count)
+      if (count > paraphrasesPerPrompt) {
+        return bad(`${paraphrasesPerPrompt} paraphrases of the base prompt at line ${source.line}`, "a fifth")
       }
       out.push({
-        ...source,
-        id: `${source.id}-p${Math.floor((i % 20) / 5) + 1}`,
+        ...source.probe,
+        id: `${source.probe.id}-p${count}`,
         question: row.replace(mask, probeBlank),
       })
     }
-    if (out.length < expected) {
-      return Effect.fail(
-        malformed(file, rows.length + 1, `${expected} paraphrases (4 per base prompt)`, `only ${out.length}`),
-      )
-    }
+    if (out.length < expected)
+      return Effect.fail(malformed(file, rows.length + 1, layout, `only ${out.length}`))
     return Effect.succeed(out)
   })
 
@@ -153,6 +236,26 @@ export interface GeoMlamaProbes {
 }
 
 /**
+ * Loads a GeoMLaMA prompt file and, unless `paraphrases` is false, its paraphrase file (`<name>_aug.tsv`
+ * next to it).
+ */
+export const loadGeoMlamaFile = (options: {
+  readonly file: string
+  readonly language: string
+  readonly paraphrases?: boolean
+}): Effect.Effect<GeoMlamaProbes, DataFileUnreadable | MalformedLine> =>
+  Effect.gen(function* () {
+    const baseText = yield* readDataFile(options.file, "the GeoMLaMA prompt file")
+    const prompts = yield* parseGeoMlamaPrompts(baseText, options.file, options.language)
+    const base = prompts.map((prompt) => prompt.probe)
+    if (options.paraphrases === false) return { base, paraphrases: [] }
+    const augFile = options.file.replace(/(\.tsv)?$/, "_aug.tsv")
+    const augText = yield* readDataFile(augFile, "the GeoMLaMA paraphrase file")
+    const paraphrases = yield* parseGeoMlamaParaphrases(augText, augFile, prompts)
+    return { base, paraphrases }
+  })
+
+/**
  * Loads one language of a GeoMLaMA directory (`gd_prompt_<lang>.tsv` and, unless `paraphrases` is false,
  * `gd_prompt_<lang>_aug.tsv`).
  */
@@ -161,12 +264,8 @@ export const loadGeoMlama = (options: {
   readonly language: string
   readonly paraphrases?: boolean
 }): Effect.Effect<GeoMlamaProbes, DataFileUnreadable | MalformedLine> =>
-  Effect.gen(function* () {
-    const files = geoMlamaFiles(options.dir, options.language)
-    const baseText = yield* readDataFile(files.base, "the GeoMLaMA prompt file")
-    const base = yield* parseGeoMlama(baseText, files.base, options.language)
-    if (options.paraphrases === false) return { base, paraphrases: [] }
-    const augText = yield* readDataFile(files.paraphrases, "the GeoMLaMA paraphrase file")
-    const paraphrases = yield* parseGeoMlamaParaphrases(augText, files.paraphrases, base)
-    return { base, paraphrases }
+  loadGeoMlamaFile({
+    file: geoMlamaFiles(options.dir, options.language).base,
+    language: options.language,
+    ...(options.paraphrases === undefined ? {} : { paraphrases: options.paraphrases }),
   })

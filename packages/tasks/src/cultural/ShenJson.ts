@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { readDataFile } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
-import { countryAliases, countryOf, cultureIdOf } from "./CountryAliases.js"
+import { countryAliases, countryMentions, countryOf, cultureIdOf, culturesOf } from "./CountryAliases.js"
 import type { BuiltinCultureId } from "./Culture.js"
 import { type JsonNode, malformed, parseJsonWithLines } from "./LoaderSupport.js"
 import { parseTrueFalse } from "./ProbeGrading.js"
@@ -112,9 +112,14 @@ const topics: Record<ShenTask, string> = {
 }
 
 /**
- * The probes of one Shen et al. task, ids `shen2024-<task>-<lang>-<culture>-<n>` (n from 1 in each list).
- * Fails at an entry's line when its gold does not fit the task: no options line (qa), a gold that names no
- * known country (country prediction), a gold that is neither true nor false (verification).
+ * The probes of one Shen et al. task, ids `shen2024-<task>-<lang>-<culture>-<n>` (n from 1 per language and
+ * culture, in file order).
+ * A probe's culture is its list's country key; the entry's own text must agree with it, so a list filed under
+ * the wrong country is an error rather than a wrong label. Fails at an entry's line when its gold does not fit
+ * the task (no options line for qa, a gold that is neither true nor false for verification) or contradicts the
+ * key: a qa sentence that names countries but not the key's, a country-prediction gold naming no known country
+ * or another one, a verification prompt that does not ask about the key's country. (A key outside the
+ * built-in cultures, e.g. "Atlantis", becomes the culture `atlantis`; only its gold is checked.)
  */
 export const shenProbes = (
   entries: ReadonlyArray<ShenEntry>,
@@ -123,10 +128,17 @@ export const shenProbes = (
 ): Effect.Effect<ReadonlyArray<ProbeItem>, MalformedLine> =>
   Effect.suspend(() => {
     const out: Array<ProbeItem> = []
+    // Numbered per language and culture, so two keys naming one country ("US", "the United States") do not
+    // give two probes the same id.
+    const numbers = new Map<string, number>()
     for (const entry of entries) {
       const culture = cultureIdOf(entry.country)
+      const keyed = countryOf(entry.country)
+      const cell = `${entry.lang}-${culture}`
+      const n = (numbers.get(cell) ?? 0) + 1
+      numbers.set(cell, n)
       const base = {
-        id: `shen2024-${task}-${entry.lang}-${culture}-${entry.index + 1}`,
+        id: `shen2024-${task}-${cell}-${n}`,
         culture,
         topic: topics[task],
         language: entry.lang,
@@ -143,10 +155,15 @@ export const shenProbes = (
           if (options.length < 2 || answers.length === 0) {
             return bad("a fill-in prompt with an options line and a gold answer", "no options or no gold")
           }
+          const question = afterColon(lines[0]!).trim()
+          const named = culturesOf(countryMentions(question))
+          if (keyed !== undefined && named.length > 0 && !named.includes(keyed)) {
+            return bad(`a prompt about ${entry.country}, its key`, `a sentence about ${named.join(" and ")}`)
+          }
           out.push({
             ...base,
             kind: "multiple-choice",
-            question: afterColon(lines[0]!).trim().replace("<mask>", probeBlank),
+            question: question.replace("<mask>", probeBlank),
             options,
             answers,
             aliases: answers.length > 1 ? [entry.answer] : [],
@@ -154,8 +171,11 @@ export const shenProbes = (
           break
         }
         case "country-prediction": {
-          const named: BuiltinCultureId | undefined = countryOf(entry.answer) ?? countryOf(entry.country)
+          const named: BuiltinCultureId | undefined = countryOf(entry.answer)
           if (named === undefined) return bad("a gold that names a known country", `"${entry.answer}"`)
+          if (named !== culture) {
+            return bad(`a gold naming ${entry.country}, its key`, `"${entry.answer}" (${named})`)
+          }
           out.push({
             ...base,
             kind: "cloze",
@@ -169,6 +189,13 @@ export const shenProbes = (
         case "verification": {
           const truth = parseTrueFalse(entry.answer)
           if (truth === undefined) return bad("a gold True or False", `"${entry.answer}"`)
+          const named = culturesOf(countryMentions(entry.prompt))
+          if (keyed !== undefined && !named.includes(keyed)) {
+            return bad(
+              `a prompt asking about ${entry.country}, its key`,
+              named.length === 0 ? "a prompt naming no country" : `one naming ${named.join(" and ")}`,
+            )
+          }
           out.push({
             ...base,
             kind: "true-false",
