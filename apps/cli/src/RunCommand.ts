@@ -60,7 +60,7 @@ export const runCommand = Command.make(
     force,
     verbose: verboseOption,
   },
-  ({ scenario, db, seed, nats, workers, parallel, resume, force }) =>
+  ({ scenario, db, seed, nats, workers, parallel, resume, force, verbose }) =>
     Effect.gen(function* () {
       const names = Option.match(workers, {
         onNone: () => [],
