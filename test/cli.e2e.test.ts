@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -239,5 +239,105 @@ describe("lyceum CLI, end to end", () => {
       const csv = lyceum(...args, "--db", namedDb, "--format", "csv").stdout
       expect(csv.split("\n")[0]).toBe(json.columns.join(","))
     }
+  })
+})
+
+describe("lyceum validate and run check everything knowable before the first model call", () => {
+  /** A scenario file in the test directory (its dataset paths are relative to it). */
+  const write = (name: string, text: string) => {
+    const file = join(dir, name)
+    writeFileSync(file, text)
+    return file
+  }
+  const tiny = (extra: { tasks?: string; teachers?: string; other?: string } = {}) =>
+    "name: tiny\nrounds: [2]\nmodels:\n  sim: { provider: sim }\n" +
+    `tasks: ${extra.tasks ?? "[{ kind: spam, testSize: 10 }]"}\n` +
+    `teachers: ${extra.teachers ?? "{ count: 2, model: sim }"}\nstudents: { count: 1, model: sim }\n` +
+    `methods: [{ strategy: synthetic-examples }]\n${extra.other ?? ""}`
+
+  it("an invalid scenario creates no database file", () => {
+    const scenario = write(
+      "invalid.yaml",
+      tiny().replace("rounds: [2]", "rounds: []").replace("name: tiny", "name: tiny\nseed: -1"),
+    )
+    const db = join(dir, "invalid.db")
+    const result = lyceum("run", scenario, "--db", db)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("line 2, seed: expected a non-negative integer, got -1")
+    expect(result.stderr).toMatch(/line 3, rounds: expected at least one round/)
+    expect(result.stderr).not.toMatch(/Expected|undefined/)
+    expect(existsSync(db)).toBe(false)
+  })
+
+  it("reads the dataset files: a missing one is named with its line and field, by validate and before run opens a database", () => {
+    const scenario = write(
+      "missing-data.yaml",
+      tiny({
+        tasks: "\n  - { kind: spam, testSize: 10 }\n  - { kind: spam, dataset: { path: ./nowhere.tsv } }",
+      }),
+    )
+    const validate = lyceum("validate", scenario)
+    expect(validate.code).toBe(1)
+    expect(validate.stderr).toMatch(
+      /line 7, tasks\[1\]\.dataset\.path: cannot read the SMS Spam Collection at \S*nowhere\.tsv: ENOENT/,
+    )
+    const db = join(dir, "missing-data.db")
+    const run = lyceum("run", scenario, "--db", db)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/line 7, tasks\[1\]\.dataset\.path: .*ENOENT/)
+    expect(existsSync(db)).toBe(false)
+  })
+
+  it("--resume of a run in a database that does not exist creates no file", () => {
+    const db = join(dir, "never-created.db")
+    const result = lyceum("run", "scenarios/quickstart.yaml", "--db", db, "--resume", "nope")
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`cannot resume run nope: there is no database at ${db}`)
+    expect(existsSync(db)).toBe(false)
+  })
+
+  it("prints the planned work; a large scenario needs --yes or a budget before anything starts", () => {
+    expect(lyceum("validate", "scenarios/quickstart.yaml").stdout).toBe(
+      "ok  scenarios/quickstart.yaml (quickstart): 1 cohort, 3 agents, 5 rounds each, ~572 model calls, ~95k tokens (estimated)\n",
+    )
+    const large = write(
+      "large.yaml",
+      tiny({ teachers: "{ count: 1000, model: sim }", other: "repeats: 100\n" }).replace(
+        "count: 1, model: sim",
+        "count: 1000, model: sim",
+      ),
+    )
+    const validate = lyceum("validate", large)
+    expect(validate.code).toBe(0)
+    expect(validate.stdout).toMatch(
+      /100 cohorts, 200,000 agents, 2 rounds each, ~[\d.]+[MG] model calls, ~[\d.]+G tokens/,
+    )
+    expect(validate.stdout).toContain(
+      "large: lyceum run starts it only with --yes, or with a budget: in the scenario",
+    )
+    const db = join(dir, "large.db")
+    const run = lyceum("run", large, "--db", db)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /plans 100 cohorts, .* Nothing was started\. Run it with --yes, or add a budget/,
+    )
+    expect(existsSync(db)).toBe(false)
+  })
+
+  it("refuses a method that scores on a model that cannot, before spending anything", () => {
+    const scenario = write(
+      "no-score.yaml",
+      tiny({ teachers: "{ count: 2, model: chat }" }).replace(
+        "  sim: { provider: sim }\n",
+        "  sim: { provider: sim }\n  chat: { provider: openai, baseURL: 'http://127.0.0.1:1/v1', model: m, score: none }\n",
+      ),
+    )
+    const db = join(dir, "no-score.db")
+    const result = lyceum("run", scenario, "--db", db)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(
+      /line 9, methods\[0\]\.strategy: synthetic-examples ranks each teacher's samples by perplexity, but the teachers cannot score/,
+    )
+    expect(existsSync(db)).toBe(false)
   })
 })

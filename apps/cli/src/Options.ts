@@ -16,3 +16,9 @@ export const natsOption = Options.text("nats").pipe(
   ),
   Options.optional,
 )
+
+export const yesOption = Options.boolean("yes").pipe(
+  Options.withDescription(
+    "start a scenario whose planned work (printed by lyceum validate) is large, without a budget: in it",
+  ),
+)

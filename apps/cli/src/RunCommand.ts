@@ -5,8 +5,9 @@ import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { loadScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
 import { Console, Data, Effect, Option } from "effect"
+import { checkBeforeRun } from "./BeforeRun.js"
 import { reportIfInterrupted } from "./ErrorReport.js"
-import { dbOption, natsOption, verboseOption } from "./Options.js"
+import { dbOption, natsOption, verboseOption, yesOption } from "./Options.js"
 import { version } from "./version.js"
 
 const scenario = Args.file({ name: "scenario", exists: "yes" }).pipe(
@@ -58,9 +59,10 @@ export const runCommand = Command.make(
     parallel,
     resume,
     force,
+    yes: yesOption,
     verbose: verboseOption,
   },
-  ({ scenario, db, seed, nats, workers, parallel, resume, force, verbose }) =>
+  ({ scenario, db, seed, nats, workers, parallel, resume, force, yes, verbose }) =>
     Effect.gen(function* () {
       const names = Option.match(workers, {
         onNone: () => [],
@@ -72,6 +74,13 @@ export const runCommand = Command.make(
       })
       if (names.length > 0 && Option.isNone(nats)) return yield* new WorkersNeedNats()
       const loaded = yield* loadScenario(scenario)
+      // Before the store is opened: a scenario that cannot run creates no database file.
+      yield* checkBeforeRun(loaded, {
+        seed: Option.getOrUndefined(seed),
+        yes,
+        db,
+        resume: Option.getOrUndefined(resume),
+      })
       const result = yield* runScenario({
         loaded,
         seed: Option.getOrUndefined(seed),
@@ -82,11 +91,11 @@ export const runCommand = Command.make(
         workers: names,
         ...(Option.isSome(resume) && { resume: resume.value, force }),
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
-      }).pipe(Effect.onError(reportIfInterrupted(verbose)))
+      }).pipe(Effect.onError(reportIfInterrupted(verbose)), Effect.provide(Store.layer({ filename: db })))
       const points = summarizeCurve(result.learningCurve)
       yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)
       yield* Console.log(formatCurveTable(points))
       yield* Console.log(`\n${formatCurvePlot(points, { color: process.stdout.isTTY })}`)
       yield* Console.log(`\nQuery it: lyceum report --db ${db} --run ${result.runId} --format csv`)
-    }).pipe(Effect.provide([Store.layer({ filename: db }), ConsoleProgress.layer])),
+    }).pipe(Effect.provide(ConsoleProgress.layer)),
 ).pipe(Command.withDescription("run a scenario and record its learning curves in the database"))

@@ -1,4 +1,5 @@
 import { Args, Command } from "@effect/cli"
+import { formatPlannedWork, isLargeRun, preflight } from "@lyceum/runner"
 import { loadScenario } from "@lyceum/scenario"
 import { Console, Effect, Either } from "effect"
 import { verboseOption } from "./Options.js"
@@ -12,7 +13,11 @@ const scenarios = Args.file({ name: "scenario" }).pipe(
   Args.atLeast(1),
 )
 
-/** `lyceum validate FILE...`: prints every problem of every file; fails when any file is invalid. */
+/**
+ * `lyceum validate FILE...`: what `lyceum run` checks before its first model call, without running anything:
+ * the file (YAML, schema, cross-references, limits), its dataset and probe files (read and parsed as the run
+ * would), and the planned work. Prints every problem with file, line and field; fails when any file is invalid.
+ */
 export const validateCommand = Command.make(
   "validate",
   { scenarios, verbose: verboseOption },
@@ -20,12 +25,22 @@ export const validateCommand = Command.make(
     Effect.gen(function* () {
       let invalid = 0
       for (const file of scenarios) {
-        const result = yield* Effect.either(loadScenario(file))
-        if (Either.isRight(result)) yield* Console.log(`ok  ${file} (${result.right.scenario.name})`)
-        else {
+        const result = yield* Effect.either(
+          loadScenario(file).pipe(
+            Effect.flatMap((loaded) => Effect.map(preflight(loaded), ({ plan }) => ({ loaded, plan }))),
+          ),
+        )
+        if (Either.isLeft(result)) {
           invalid++
           yield* Console.error(result.left.message)
+          continue
         }
+        const { loaded, plan } = result.right
+        yield* Console.log(`ok  ${file} (${loaded.scenario.name}): ${formatPlannedWork(plan)}`)
+        if (isLargeRun(plan) && loaded.scenario.budget === undefined)
+          yield* Console.log(
+            "    large: lyceum run starts it only with --yes, or with a budget: in the scenario",
+          )
       }
       if (invalid > 0) {
         return yield* Effect.fail(
@@ -33,4 +48,8 @@ export const validateCommand = Command.make(
         )
       }
     }),
-).pipe(Command.withDescription("check scenario files and print every problem found"))
+).pipe(
+  Command.withDescription(
+    "check scenario files, their data files and their planned work; print every problem found",
+  ),
+)

@@ -40,7 +40,7 @@ const compact = (n: number) =>
       ? `${(n / 1e6).toFixed(1)}M`
       : n >= 1e4
         ? `${(n / 1e3).toFixed(0)}k`
-        : `${Math.round(n)}`
+        : Math.round(n).toLocaleString("en-US")
 
 const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`
 

@@ -42,9 +42,11 @@ export const parseScenario = (file: string, text: string): Either.Either<LoadedS
     ...crossChecks(raw),
   ]
   if (Either.isLeft(decoded) || found.length > 0) {
+    // In the order of the file (problems without a line, such as missing fields, last).
     const problems = found
       .slice(0, MAX_PROBLEMS)
       .map((p) => withLine(formatPath(p.key), p.message, lineOf(p.key)))
+      .sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
     if (found.length > MAX_PROBLEMS)
       problems.push({
         path: "",

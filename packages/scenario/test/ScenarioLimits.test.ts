@@ -25,10 +25,10 @@ describe("messages say what a field accepts, never the schema's internals", () =
     expect(
       problems(`${valid.replace("count: 2", "count: 0").replace("[2, 4]", "[2.5, x]")}seed: -1\n`),
     ).toEqual([
-      "line 10, seed: expected a non-negative integer, got -1",
       "line 2, rounds[0]: expected an integer, got 2.5",
       'line 2, rounds[1]: expected a number, got "x"',
       "line 7, teachers.count: expected a positive integer, got 0",
+      "line 10, seed: expected a non-negative integer, got -1",
     ])
   })
 

@@ -1,0 +1,50 @@
+import { existsSync } from "node:fs"
+import { formatPlannedWork, isLargeRun, type PlannedWork, preflight } from "@lyceum/runner"
+import type { LoadedScenario } from "@lyceum/scenario"
+import { Data, Effect } from "effect"
+
+/** A large scenario started without `--yes` or a budget: nothing ran, nothing was written. */
+export class LargeRunNotConfirmed extends Data.TaggedError("LargeRunNotConfirmed")<{
+  readonly file: string
+  readonly plan: PlannedWork
+}> {
+  override get message() {
+    return (
+      `${this.file} plans ${formatPlannedWork(this.plan)}. Nothing was started. Run it with --yes, or add a ` +
+      "budget to the scenario (budget: { maxTokens: N } or { maxCostUsd: N }) to stop it cleanly when spent"
+    )
+  }
+}
+
+/** `--resume` of a run in a database that does not exist: said without creating the file. */
+export class NoDatabaseToResume extends Data.TaggedError("NoDatabaseToResume")<{
+  readonly db: string
+  readonly runId: string
+}> {
+  override get message() {
+    return `cannot resume run ${this.runId}: there is no database at ${this.db} (give the --db the run was started with; lyceum runs --db FILE lists its runs)`
+  }
+}
+
+/**
+ * Everything `lyceum run` checks before it opens the database, so an invalid scenario, an unconfirmed large
+ * one, or a resume of a run that cannot exist leaves no database file behind: the data files (preflight),
+ * the planned work, and the database a resume needs.
+ */
+export const checkBeforeRun = (
+  loaded: LoadedScenario,
+  options: {
+    readonly seed: number | undefined
+    readonly yes: boolean
+    readonly db: string
+    readonly resume: string | undefined
+  },
+) =>
+  Effect.gen(function* () {
+    const { plan } = yield* preflight(loaded, { seed: options.seed })
+    if (isLargeRun(plan) && !options.yes && loaded.scenario.budget === undefined)
+      return yield* new LargeRunNotConfirmed({ file: loaded.file, plan })
+    if (options.resume !== undefined && !existsSync(options.db))
+      return yield* new NoDatabaseToResume({ db: options.db, runId: options.resume })
+    return plan
+  })
