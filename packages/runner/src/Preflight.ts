@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path"
+import { dirname, resolve, sep } from "node:path"
 import {
   formatPath,
   type LoadedScenario,
@@ -126,6 +126,9 @@ export const plannedWork = (loaded: LoadedScenario, tasks: ReadonlyArray<TaskDat
   }
 }
 
+/** The named file, or a file inside the named directory (BLEnD's probes are a directory of files). */
+const within = (named: string, file: string) => file === named || file.startsWith(`${named}${sep}`)
+
 /**
  * Which field of task `index` an error is about: the `{ path }` field naming the file it failed on (dataset,
  * probes, ...), `testSize` when there were too few examples, else the task itself.
@@ -136,7 +139,7 @@ const taskField = (loaded: LoadedScenario, index: number, error: unknown): Array
   if (typeof file === "string") {
     for (const [key, value] of Object.entries(task)) {
       const path = (value as { path?: unknown } | null)?.path
-      if (typeof path === "string" && resolve(dirname(loaded.file), path) === resolve(file))
+      if (typeof path === "string" && within(resolve(dirname(loaded.file), path), resolve(file)))
         return ["tasks", index, key, "path"]
     }
   }
