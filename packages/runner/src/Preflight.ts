@@ -137,11 +137,15 @@ const taskField = (loaded: LoadedScenario, index: number, error: unknown): Array
   const task = loaded.scenario.tasks[index]! as Record<string, unknown>
   const file = (error as { file?: unknown }).file
   if (typeof file === "string") {
-    for (const [key, value] of Object.entries(task)) {
+    const named = Object.entries(task).flatMap(([key, value]) => {
       const path = (value as { path?: unknown } | null)?.path
-      if (typeof path === "string" && within(resolve(dirname(loaded.file), path), resolve(file)))
-        return ["tasks", index, key, "path"]
-    }
+      return typeof path === "string" ? [{ key, path: resolve(dirname(loaded.file), path) }] : []
+    })
+    // The named file or directory, else a file next to it (GeoMLaMA's paraphrases, `<name>_aug.tsv`).
+    const field =
+      named.find(({ path }) => within(path, resolve(file))) ??
+      named.find(({ path }) => dirname(path) === dirname(resolve(file)))
+    if (field !== undefined) return ["tasks", index, field.key, "path"]
   }
   if ((error as { _tag?: unknown })._tag === "NotEnoughExamples" && "testSize" in task)
     return ["tasks", index, "testSize"]

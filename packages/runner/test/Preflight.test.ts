@@ -101,3 +101,19 @@ describe("preflight: what can be known before the first model call", () => {
     expect(isLargeRun(plan)).toBe(true)
   })
 })
+
+describe("preflight: probe files of a cultural task", () => {
+  it("names a probe file that does not exist, or whose rows cannot be read, at the probes field", async () => {
+    const cultural = (probes: string) =>
+      `name: probes\nrounds: [2]\nmodels:\n  sim: { provider: sim }\ntasks:\n  - kind: cultural\n    cultures: [us, china]\n    probes: ${probes}\nteachers: { count: 2, model: sim }\nstudents: { count: 1, model: sim }\nmethods: [{ strategy: instruction }]\n`
+    const missing = await problemsOf(cultural("{ path: nowhere.tsv, format: geomlama }"))
+    expect(missing).toEqual([
+      { path: "tasks[0].probes.path", line: 8, message: expect.stringMatching(/nowhere\.tsv.*ENOENT/) },
+    ])
+    writeFileSync(join(dir, "candle.jsonl"), "{ not json\n")
+    const malformed = await problemsOf(cultural("{ path: candle.jsonl, format: candle }"))
+    expect(malformed).toEqual([
+      { path: "tasks[0].probes.path", line: 8, message: expect.stringMatching(/candle\.jsonl:1/) },
+    ])
+  })
+})
