@@ -12,6 +12,7 @@ import {
   loadBoolQ,
   loadGsm8k,
   loadLambada,
+  loadProbeFile,
   loadSmsSpamCollection,
   makeArithmeticTask,
   makeClozeTask,
@@ -139,18 +140,31 @@ export const prepareTaskData = (config: TaskConfig, scenarioFile: string, seed: 
           )
         case "cultural": {
           const cultures = config.cultures
-          const task = makeProbeTask({ probes: builtinProbes({ cultures, kinds: config.probeKinds }) })
-          const test = task.examples()
-          return Effect.succeed({
-            task: task as Task,
-            train: culturalFactItems(cultures),
-            test,
-            partition: (teachers: number) =>
-              Array.from({ length: teachers }, (_, i) => culturalFactItems(cultures[i % cultures.length]!)),
-            labels: test.flatMap((item) => {
-              const meta = task.metadata(item.id)
-              return meta === undefined ? [] : [{ itemId: item.id, culture: meta.culture, topic: meta.topic }]
-            }),
+          // Teachers always hold the built-in facts of `cultures`; a probe file only replaces what is measured,
+          // so its cultures without a teacher (BLEnD's UK, say) are measured untaught, as a control.
+          const probes = (() => {
+            if (config.probes === undefined) {
+              return Effect.succeed(builtinProbes({ cultures, kinds: config.probeKinds }))
+            }
+            const { path, format, ...options } = config.probes
+            return loadProbeFile(resolve(dirname(scenarioFile), path), format, options)
+          })()
+          return Effect.map(probes, (probes) => {
+            const task = makeProbeTask({ probes })
+            const test = task.examples()
+            return {
+              task: task as Task,
+              train: culturalFactItems(cultures),
+              test,
+              partition: (teachers: number) =>
+                Array.from({ length: teachers }, (_, i) => culturalFactItems(cultures[i % cultures.length]!)),
+              labels: test.flatMap((item) => {
+                const meta = task.metadata(item.id)
+                return meta === undefined
+                  ? []
+                  : [{ itemId: item.id, culture: meta.culture, topic: meta.topic }]
+              }),
+            }
           })
         }
         case "insertion": {

@@ -97,9 +97,42 @@ export const InsertionTaskConfig = Schema.Struct({
   testSize: Schema.optionalWith(TestSize, { default: () => 100 }),
 })
 
+const probePath = {
+  path: Schema.String.annotations({
+    description: "path to the probe file (BLEnD: its data directory), relative to the scenario file",
+  }),
+}
+
+/**
+ * A public cultural-probe file; its probes and their cultures replace the built-in probes. `geomlama`: a
+ * `gd_prompt_<lang>.tsv` (`paraphrases: true` adds its `_aug.tsv`); `shen`: one of Shen et al.'s JSON files
+ * with its `task`; `candle`: CANDLE's JSON lines; `blend`: BLEnD's `data` directory, every region in it.
+ */
+export const ProbeSource = Schema.Union(
+  Schema.Struct({
+    ...probePath,
+    format: Schema.Literal("geomlama"),
+    language: Schema.optionalWith(Schema.Literal("en", "zh", "hi", "fa", "sw"), { exact: true }),
+    paraphrases: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  }),
+  Schema.Struct({
+    ...probePath,
+    format: Schema.Literal("shen"),
+    task: Schema.Literal("qa", "country-prediction", "verification"),
+  }),
+  Schema.Struct({ ...probePath, format: Schema.Literal("candle") }),
+  Schema.Struct({
+    ...probePath,
+    format: Schema.Literal("blend"),
+    language: Schema.optionalWith(Schema.Literal("en", "local"), { exact: true }),
+  }),
+)
+export type ProbeSource = typeof ProbeSource.Type
+
 /**
  * Cultural commonsense: teacher i privately holds the fact sentences of `cultures[i mod n]`; students are
- * measured on the built-in probes of those cultures (per culture and topic, see the probe_accuracy view).
+ * measured on the built-in probes of those cultures (`probeKinds` of them), or on every probe of a public
+ * `probes` file, whose cultures come from the file (per culture and topic, see the probe_accuracy view).
  */
 export const CulturalTaskConfig = Schema.Struct({
   kind: Schema.Literal("cultural"),
@@ -110,6 +143,7 @@ export const CulturalTaskConfig = Schema.Struct({
     Schema.NonEmptyArray(Schema.Literal("cloze", "multiple-choice", "true-false")),
     { default: () => ["cloze" as const] },
   ),
+  probes: Schema.optionalWith(ProbeSource, { exact: true }),
 })
 
 export const TaskConfig = Schema.Union(
