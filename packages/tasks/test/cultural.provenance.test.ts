@@ -302,6 +302,34 @@ describe("loadProbeFile", () => {
     expect((await run(loadProbeFile(renamed, "geomlama", { language: "en" })))[0]!.id).toBe("geomlama-en-1")
   })
 
+  it.skipIf(!existsSync(join(real, "geomlama-shen2024")))(
+    "reads the real files: cultures counted per format",
+    async () => {
+      const perCulture = (probes: ReadonlyArray<ProbeItem>) => {
+        const counts: Record<string, number> = {}
+        for (const probe of probes) counts[probe.culture] = (counts[probe.culture] ?? 0) + 1
+        return counts
+      }
+      const five = (n: number) => ({ us: n, china: n, india: n, iran: n, kenya: n })
+      for (const language of geoMlamaLanguages) {
+        const file = geoMlamaFiles(join(real, "geomlama"), language).base
+        const probes = await run(loadProbeFile(file, "geomlama", { paraphrases: true }))
+        expect(perCulture(probes), language).toEqual(five(125))
+        expect(probes[0]!.language).toBe(language)
+      }
+      const qa = await run(
+        loadProbeFile(join(real, "geomlama-shen2024", "inputs_lang_country.json"), "shen", { task: "qa" }),
+      )
+      expect(perCulture(qa)).toEqual({ us: 125, china: 250, india: 250, iran: 250, kenya: 250 })
+      const candle = await run(
+        loadProbeFile(join(real, "candle-shen2024", "inputs_lang_country.json"), "shen", {
+          task: "country-prediction",
+        }),
+      )
+      expect(perCulture(candle)).toEqual({ us: 100, china: 200, india: 200, iran: 200, kenya: 200 })
+    },
+  )
+
   it.skipIf(!existsSync(join(real, "blend")))("reads the real BLEnD directory: 16 regions", async () => {
     const probes = await run(loadProbeFile(join(real, "blend"), "blend"))
     const cultures = new Set(probes.map((p) => p.culture))
