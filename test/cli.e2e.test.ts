@@ -288,6 +288,16 @@ describe("lyceum validate and run check everything knowable before the first mod
     expect(existsSync(db)).toBe(false)
   })
 
+  it("refuses a --seed a scenario could not hold, before creating the database", () => {
+    const db = join(dir, "bad-seed.db")
+    const result = lyceum("run", "scenarios/quickstart.yaml", "--db", db, "--seed", "-3")
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      "--seed: expected a non-negative integer up to 4294967295 (seeds are 32-bit), got -3",
+    )
+    expect(existsSync(db)).toBe(false)
+  })
+
   it("--resume of a run in a database that does not exist creates no file", () => {
     const db = join(dir, "never-created.db")
     const result = lyceum("run", "scenarios/quickstart.yaml", "--db", db, "--resume", "nope")

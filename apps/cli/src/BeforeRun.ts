@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs"
 import { formatPlannedWork, isLargeRun, type PlannedWork, preflight } from "@lyceum/runner"
-import type { LoadedScenario } from "@lyceum/scenario"
+import { Limits, type LoadedScenario } from "@lyceum/scenario"
 import { Data, Effect } from "effect"
 
 /** A large scenario started without `--yes` or a budget: nothing ran, nothing was written. */
@@ -26,6 +26,13 @@ export class NoDatabaseToResume extends Data.TaggedError("NoDatabaseToResume")<{
   }
 }
 
+/** A `--seed` a scenario could not hold (scenarios' seeds are 32-bit, see Limits in @lyceum/scenario). */
+export class InvalidSeed extends Data.TaggedError("InvalidSeed")<{ readonly seed: number }> {
+  override get message() {
+    return `--seed: expected a non-negative integer up to ${Limits.seed} (seeds are 32-bit), got ${this.seed}`
+  }
+}
+
 /**
  * Everything `lyceum run` checks before it opens the database, so an invalid scenario, an unconfirmed large
  * one, or a resume of a run that cannot exist leaves no database file behind: the data files (preflight),
@@ -41,7 +48,10 @@ export const checkBeforeRun = (
   },
 ) =>
   Effect.gen(function* () {
-    const { plan } = yield* preflight(loaded, { seed: options.seed })
+    const { seed } = options
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= Limits.seed))
+      return yield* new InvalidSeed({ seed })
+    const { plan } = yield* preflight(loaded, { seed })
     if (isLargeRun(plan) && !options.yes && loaded.scenario.budget === undefined)
       return yield* new LargeRunNotConfirmed({ file: loaded.file, plan })
     if (options.resume !== undefined && !existsSync(options.db))
