@@ -266,6 +266,27 @@ describe("BLEnD regions are checked against the questions", () => {
   })
 })
 
+describe("CANDLE assertions", () => {
+  it("take the culture from the subject, and skip assertions that would show the answer twice", async () => {
+    const file = join(dir, "candle.jsonl")
+    const line = (subject: string, assertion: string) =>
+      JSON.stringify({ domain: "countries", subject, facet: "food", assertion })
+    await writeFile(
+      file,
+      [
+        line("Kenya", "Ugali is a staple food in Kenya."),
+        line("United States", "Americans eat turkey on Thanksgiving in America."),
+        line("India", "Chai is popular in India."),
+      ].join("\n"),
+    )
+    const probes = await run(loadProbeFile(file, "candle"))
+    expect(probes.map((p) => [p.id, p.culture, p.question])).toEqual([
+      ["candle-1", "kenya", "Ugali is a staple food in ___."],
+      ["candle-3", "india", "Chai is popular in ___."],
+    ])
+  })
+})
+
 describe("loadProbeFile", () => {
   it("reads every format, cultures from the files", async () => {
     const geomlama = await run(loadProbeFile(join(fixtures, "geomlama", "gd_prompt_xx.tsv"), "geomlama"))

@@ -14,7 +14,7 @@ import { type ProbeItem, probeBlank } from "./ProbeItem.js"
  * `parseCandleAssertions` reads CANDLE's JSON-lines dump (`candle_dataset_v1.jsonl`: one object per line with
  * `domain`, `subject`, `assertion`, optional `combined_score`), keeps the `countries` domain, and masks the
  * first mention of the subject in each assertion. Assertions about countries outside the built-in cultures,
- * or that never mention their subject, are skipped.
+ * that never mention their subject, or that mention it twice (the answer would stay in sight), are skipped.
  */
 
 /**
@@ -62,6 +62,8 @@ export const parseCandleAssertions = (
       const culture = countryOf(subject)
       const masked = culture === undefined ? undefined : maskCountryMention(assertion, culture)
       if (culture === undefined || masked === undefined) continue
+      // A second mention ("Americans ... in America") would show the answer next to the blank.
+      if (countryMentions(masked.question).some((mention) => mention.culture === culture)) continue
       out.push({
         id: `candle-${i + 1}`,
         culture,
