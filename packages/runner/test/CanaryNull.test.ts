@@ -100,7 +100,7 @@ describe("the canary's rank without a leak", () => {
 
     // With sim, a prompt holding none of the candidates' codes moves no rank: the filtered run's ranks are
     // the untaught student's, so its first places come from sim's prior alone. (Ties compared exactly
-    // broke this: 6 of 150 filtered privacy-canary trials moved by 0.5-1.5 ranks on rounding.)
+    // broke this: rounding moved 4 of 450 filtered privacy-canary trials by 0.5-1.5 ranks, 2 of 380 here.)
     const clean = results.filter((r) => !r.codesInPrompt)
     expect(clean.length).toBeGreaterThan(K * 0.9)
     expect(clean.filter((r) => r.taught !== r.blank)).toEqual([])
