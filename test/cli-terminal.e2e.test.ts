@@ -66,6 +66,29 @@ describe("lyceum as a command", () => {
   })
 })
 
+describe("--log-level", () => {
+  const bin = join(root, "node_modules/.bin/lyceum")
+  it("debug shows each cohort's steps on stderr, stdout keeps only results; the default shows none", () => {
+    const debug = run(bin, [
+      "run",
+      "scenarios/quickstart.yaml",
+      "--db",
+      join(dir, "debug.db"),
+      "--log-level",
+      "debug",
+    ])
+    expect(debug.code).toBe(0)
+    expect(debug.stderr).toMatch(/DEBUG .*agents ready/)
+    expect(debug.stderr).toMatch(/cohort: sms-spam\.synthetic-examples repeat 1/)
+    expect(debug.stderr).toMatch(/DEBUG .*round 4 written/)
+    expect(debug.stdout).not.toMatch(/DEBUG/)
+    expect(debug.stdout).toContain("Learning curve")
+    const quiet = run(bin, ["run", "scenarios/quickstart.yaml", "--db", join(dir, "quiet.db")])
+    expect(quiet.code).toBe(0)
+    expect(quiet.stderr).not.toMatch(/DEBUG/)
+  })
+})
+
 describe("the test set-up's nats-server step", () => {
   const machine = {
     found: undefined,

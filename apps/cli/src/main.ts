@@ -43,5 +43,5 @@ cli(process.argv).pipe(
   Effect.provide(NodeContext.layer),
   // Plain text when piped or NO_COLOR is set; logs on stderr at --log-level.
   Effect.provide(terminalLayer(Effect.runSync(Effect.console))),
-  NodeRuntime.runMain({ disableErrorReporting: true, teardown: signals.teardown }),
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown: signals.teardown }),
 )

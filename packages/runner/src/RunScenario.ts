@@ -186,6 +186,12 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               allAgents(spec),
             )
           }
+          yield* Effect.logDebug("agents ready").pipe(
+            Effect.annotateLogs({
+              agents: cohort.teachers.length + cohort.students.length,
+              hosted: pool.size === 0 ? "in process" : "on workers",
+            }),
+          )
           let usageBefore = yield* usageNow
           for (let round = 0; round <= scenario.rounds.length; round++) {
             const n = round === 0 ? 0 : scenario.rounds[round - 1]!
@@ -209,6 +215,14 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               modelUsage: stored,
             })
             done++
+            yield* Effect.logDebug(`round ${round} written`).pipe(
+              Effect.annotateLogs({
+                lessons: lessons.length,
+                evaluations: evaluations.length,
+                leakage: leakage.length,
+                usageRows: stored.length,
+              }),
+            )
             yield* progress.report({
               _tag: "RoundFinished",
               cohort: cohort.label,
@@ -234,6 +248,9 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           }
         }).pipe(
           Effect.scoped,
+          Effect.annotateLogs({
+            cohort: cohortName(cohortLabel({ data: job.data, method: job.config }), job.repeat),
+          }),
           // Say where: the progress lines' name for the cohort (WorkerLost names its cohorts already).
           Effect.mapError((error) =>
             error._tag === "WorkerLost"
