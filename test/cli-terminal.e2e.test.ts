@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
 import { afterAll, describe, expect, it } from "vitest"
 // @ts-expect-error: a plain .mjs script (it must run before anything is built), without type declarations
 import { plan } from "./setup/ensure-nats-server.mjs"
@@ -63,6 +64,27 @@ describe("lyceum as a command", () => {
     const usage = run(bin, ["run", "--parallel", "many", "scenarios/quickstart.yaml"])
     expect(usage.code).not.toBe(0)
     expect(usage.stdout + usage.stderr).not.toContain(ansi)
+  })
+})
+
+describe("a reader that closes stderr", () => {
+  it("does not kill the run: `lyceum run ... 2>&1 | head -2` still completes it", async () => {
+    const db = join(dir, "epipe.db")
+    const child = spawn(
+      join(root, "node_modules/.bin/lyceum"),
+      ["run", "scenarios/quickstart.yaml", "--db", db],
+      {
+        cwd: root,
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    )
+    // Close our end of the pipe after the first progress line, as `head` does.
+    child.stderr.once("data", () => child.stderr.destroy())
+    const code = await new Promise<number | null>((done) => child.on("exit", done))
+    expect(code).toBe(0)
+    const sqlite = new Database(db, { readonly: true })
+    expect(sqlite.prepare("SELECT status FROM runs").get()).toEqual({ status: "completed" })
+    sqlite.close()
   })
 })
 

@@ -132,7 +132,9 @@ describe("lyceum CLI, end to end", () => {
     const downDb = join(dir, "down.db")
     const result = lyceum("run", scenario, "--db", downDb)
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/run down-\S+ failed: student-1 failed \(Unavailable\): .*127\.0\.0\.1:1/)
+    expect(result.stderr).toMatch(
+      /run down-\S+ failed: sms-spam\.synthetic-examples repeat 1: student-1 failed \(Unavailable\): .*127\.0\.0\.1:1/,
+    )
     const sqlite = new Database(downDb, { readonly: true })
     expect(sqlite.prepare("SELECT status, error FROM runs").get()).toMatchObject({ status: "failed" })
     sqlite.close()

@@ -6,9 +6,12 @@ import { describe, expect, it } from "vitest"
 const root = fileURLToPath(new URL("..", import.meta.url))
 const scenarios = join(root, "scenarios")
 
-/** Words in a comment that name a file: a path with a slash, or a name with a documentation or data extension. */
+/**
+ * Words in a comment that point at a file: a path with a slash, or a Markdown or YAML file. A bare data-file name
+ * (`gd_prompt_en.tsv`, a file the user downloads next to the scenario) is a name, not a pointer.
+ */
 const fileMentions = (comment: string): ReadonlyArray<string> =>
-  (comment.match(/[\w.~-]*\/[\w./-]*[\w]|[\w-]+\.(?:md|ya?ml|ts|tsv|csv|json|jsonl)\b/g) ?? []).filter(
+  (comment.match(/[\w.~-]*\/[\w./-]*[\w]|[\w-]+\.(?:md|ya?ml)\b/g) ?? []).filter(
     (word) => !/^(?:https?:|nats:)/.test(word) && !word.includes("//") && !/^path\/to\//.test(word),
   )
 

@@ -9,10 +9,13 @@ const app = fileURLToPath(new URL("..", import.meta.url))
 const bundle = fileURLToPath(new URL("../dist/lyceum.js", import.meta.url))
 
 if (!existsSync(bundle)) {
-  const built = spawnSync(process.execPath, ["build.mjs"], { cwd: app, stdio: ["ignore", "ignore", "inherit"] })
+  const built = spawnSync(process.execPath, ["build.mjs"], {
+    cwd: app,
+    stdio: ["ignore", "ignore", "inherit"],
+  })
   if (built.status !== 0 || !existsSync(bundle)) {
     process.stderr.write(
-      "lyceum: the CLI is not built and building it failed; run `npx -y pnpm@12.4.2 install` in the repository root first\n",
+      "lyceum: the CLI is not built and building it failed; run `npx -y pnpm@12.4.2 install` in the repository root, then `npx -y pnpm@12.4.2 lyceum --help`\n",
     )
     process.exit(1)
   }

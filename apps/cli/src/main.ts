@@ -23,6 +23,11 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0)
   throw error
 })
+// Progress and logs go to stderr; a reader that closes it (`2>&1 | head`) must not kill a run mid-round, so the
+// run goes on without them and finishes its bookkeeping.
+process.stderr.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error
+})
 
 const signals = watchStopSignals((line) => process.stderr.write(`\n${line}\n`))
 
