@@ -62,9 +62,11 @@ describe("endpoint limiter", () => {
     Effect.gen(function* () {
       const server = yield* makeFakeOpenAi()
       const metering = yield* Metering.make()
-      // 6,000 tokens a minute is 100 a second: the first call spends the whole minute's budget.
+      // 6,000 tokens a minute is 100 a second: the first call spends the whole minute's budget and overdraws it
+      // by 150, so the second waits about 1.6 s whatever the machine's load (spending exactly the budget left a
+      // ~100 ms margin: a slow first response refilled enough for the second's small estimate).
       const raw = yield* makeOpenAiModel("gpt", modelOn(server.baseURL, { tokensPerMinute: 6_000 }), {})
-      server.script("chat", { kind: "ok", usage: { prompt_tokens: 3_000, completion_tokens: 3_000 } })
+      server.script("chat", { kind: "ok", usage: { prompt_tokens: 3_000, completion_tokens: 3_150 } })
       yield* metering.metered(raw, "first").generate({ prompt: "big", maxTokens: 4 })
       yield* metering.metered(raw, "second").generate({ prompt: "small", maxTokens: 4 })
       const rows = (yield* metering.snapshot).rows
