@@ -175,6 +175,23 @@ describe("response cache", () => {
       }),
   )
 
+  it.scopedLive("names a replay miss's repeat and asking from 1, as the progress lines count repeats", () =>
+    Effect.gen(function* () {
+      const { open } = yield* setup
+      const sampled = { prompt: "tell me", temperature: 1 }
+      yield* session(open(), ({ model }) => withRepeat(model.generate(sampled), 0))
+      const { model } = yield* open("replay")
+      const first = yield* Effect.flip(withRepeat(model.generate({ prompt: "never asked", seed: 1 }), 0))
+      expect(first.message).toContain(", repeat 1.")
+      const third = yield* Effect.flip(withRepeat(model.generate({ prompt: "x", seed: 1 }), 2))
+      expect(third.message).toContain(", repeat 3.")
+      // The first asking is recorded; the second has no answer.
+      yield* withRepeat(model.generate(sampled), 0)
+      const again = yield* Effect.flip(withRepeat(model.generate(sampled), 0))
+      expect(again.message).toContain(", repeat 1, asking 2 of this request.")
+    }),
+  )
+
   it.scopedLive("refuses to replay from a file that does not exist", () =>
     Effect.gen(function* () {
       const dir = yield* makeTempDir("cache-missing")

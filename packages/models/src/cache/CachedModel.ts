@@ -80,7 +80,8 @@ export const cached = (
         ? `Replay mode forbids model calls, and the response cache could not be read for this ${request.operation} request to model "${model.name}" (${described}), prompt hash ${request.promptHash}: ${failure.message}`
         : `Replay mode forbids model calls, and the response cache ${cache.path} has no answer for this ` +
           `${request.operation} request to model "${model.name}" (${described}), prompt hash ` +
-          `${request.promptHash}, repeat ${request.repeat}${occurrence > 0 ? `, occurrence ${occurrence}` : ""}. ` +
+          // Counted from 1 as the progress lines and failure messages count repeats (stored keys count from 0).
+          `${request.promptHash}, repeat ${request.repeat + 1}${occurrence > 0 ? `, asking ${occurrence + 1} of this request` : ""}. ` +
           "Run the scenario in read-write mode to record it.",
       ...(failure && { cause: failure }),
     })
