@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs"
+import { shellWord } from "@lyceum/core"
 import { Store, StoreError } from "@lyceum/store"
 import { Layer } from "effect"
 
@@ -8,6 +9,6 @@ export const openExistingStore = (filename: string) =>
     ? Store.layer({ filename })
     : Layer.fail(
         new StoreError({
-          message: `no database at ${filename}: run a scenario first (lyceum run SCENARIO --db ${filename})`,
+          message: `no database at ${filename}: run a scenario first (lyceum run SCENARIO --db ${shellWord(filename)})`,
         }),
       )

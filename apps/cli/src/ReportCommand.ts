@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs"
 import { Command, Options } from "@effect/cli"
+import { shellWord } from "@lyceum/core"
 import {
   htmlReport,
   type ReportTableName,
@@ -16,7 +17,7 @@ import { dbOption, verboseOption } from "./Options.js"
 
 class NoRuns extends Data.TaggedError("NoRuns")<{ readonly db: string }> {
   override get message() {
-    return `${this.db} holds no runs yet: run a scenario first (lyceum run SCENARIO --db ${this.db})`
+    return `${this.db} holds no runs yet: run a scenario first (lyceum run SCENARIO --db ${shellWord(this.db)})`
   }
 }
 
@@ -28,7 +29,7 @@ class CannotWrite extends Data.TaggedError("CannotWrite")<{ readonly file: strin
 
 class UnknownRun extends Data.TaggedError("UnknownRun")<{ readonly db: string; readonly runId: string }> {
   override get message() {
-    return `no run "${this.runId}" in ${this.db}: omit --run for the latest, or list the runs with: lyceum runs --db ${this.db}`
+    return `no run "${this.runId}" in ${this.db}: omit --run for the latest, or list the runs with: lyceum runs --db ${shellWord(this.db)}`
   }
 }
 

@@ -1,4 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
+import { shellWord } from "@lyceum/core"
 import { NatsTransport } from "@lyceum/nats"
 import { formatCurvePlot, formatCurveTable, summarizeCurve } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
@@ -96,6 +97,6 @@ export const runCommand = Command.make(
       yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)
       yield* Console.log(formatCurveTable(points))
       yield* Console.log(`\n${formatCurvePlot(points, { color: process.stdout.isTTY })}`)
-      yield* Console.log(`\nQuery it: lyceum report --db ${db} --run ${result.runId} --format csv`)
+      yield* Console.log(`\nQuery it: lyceum report --db ${shellWord(db)} --run ${result.runId} --format csv`)
     }).pipe(Effect.provide(ConsoleProgress.layer)),
 ).pipe(Command.withDescription("run a scenario and record its learning curves in the database"))

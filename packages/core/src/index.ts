@@ -1,4 +1,5 @@
 export * from "./Ids.js"
 export * from "./Lesson.js"
 export * from "./Rng.js"
+export * from "./ShellWord.js"
 export * from "./TaskItem.js"

@@ -1,3 +1,4 @@
+import { shellWord } from "@lyceum/core"
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
 import { col, type ReportTable, tableToText } from "./ReportTable.js"
@@ -87,6 +88,8 @@ export const formatRunListings = (rows: ReadonlyArray<RunListing>, db: string): 
   if (rows.length === 0) return `(no runs in ${db} yet)`
   // A stopped or failed run can continue; one still marked running too, once its process is known to be gone.
   const resumable = rows.filter((r) => r.status !== "completed")
+  const resume = (r: RunListing) =>
+    `lyceum run ${shellWord(r.scenarioPath)} --db ${shellWord(db)} --resume ${r.runId}`
   return [
     tableToText(runsReport(rows), ""),
     ...(resumable.length === 0
@@ -96,9 +99,9 @@ export const formatRunListings = (rows: ReadonlyArray<RunListing>, db: string): 
           ...resumable.map((r) =>
             r.status === "running"
               ? `${r.runId} is marked running: if its process was killed, continue it with\n` +
-                `  lyceum run ${r.scenarioPath} --db ${db} --resume ${r.runId} --force`
+                `  ${resume(r)} --force`
               : `${r.runId} ${r.status}${r.error === null ? "" : `: ${r.error}`}\n` +
-                `  continue it: lyceum run ${r.scenarioPath} --db ${db} --resume ${r.runId}`,
+                `  continue it: ${resume(r)}`,
           ),
         ]),
   ].join("\n")

@@ -1,3 +1,4 @@
+import { shellWord } from "@lyceum/core"
 import { Data } from "effect"
 import { describeFailure } from "./Failure.js"
 
@@ -23,10 +24,6 @@ export class RunFailed extends Data.TaggedError("RunFailed")<{
     )
   }
 }
-
-/** A path as one shell word, quoted only when it has to be, so the printed command can be pasted. */
-const shellWord = (text: string): string =>
-  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`
 
 /** Something went wrong in one cohort; `cohort` is its name as the progress lines show it (`cohortName`). */
 export class CohortFailed extends Data.TaggedError("CohortFailed")<{
