@@ -22,7 +22,7 @@ export type CsvValue = string | number | boolean | undefined | null
 export const csvField = (value: CsvValue): string => {
   if (value === undefined || value === null) return ""
   const text = String(value)
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
 /** A header line and one line per row, ending with a newline. */

@@ -16,6 +16,8 @@ describe("text tables", () => {
 
   it("quotes CSV fields that need it and leaves absent values empty", () => {
     expect(toCsv(["a", "b"], [['x,"y"', undefined]])).toBe('a,b\n"x,""y""",\n')
+    // A bare carriage return ends a record for RFC 4180 readers (Python's csv, spreadsheets) as a newline does.
+    expect(toCsv(["error"], [["line 1\r\nline 2"], ["a\rb"]])).toBe('error\n"line 1\r\nline 2"\n"a\rb"\n')
   })
 
   it("renders per-culture accuracy with the gap, as text and CSV", () => {
