@@ -25,10 +25,11 @@ export interface PlannedWork {
 
 /**
  * Beyond these a run is large enough that starting it by accident costs real time or money: `lyceum run`
- * then prints the plan and asks for `--yes` or a `budget:` (the largest shipped scenario, privacy-canary,
- * plans ~0.11 M calls and ~43 M tokens).
+ * then prints the plan and asks for `--yes` or a `budget:`. About twice the largest shipped scenario
+ * (privacy-canary: ~0.11 M calls, ~43 M tokens); 0.2 M calls take minutes with sim (~800 calls/s) and hours
+ * with an API. (At 1 M calls, 1000 repeats of the quickstart, ~0.57 M calls, started unasked.)
  */
-export const LargeRun = { modelCalls: 1_000_000, tokens: 500_000_000 } as const
+export const LargeRun = { modelCalls: 200_000, tokens: 100_000_000 } as const
 
 export const isLargeRun = (plan: PlannedWork): boolean =>
   plan.modelCalls > LargeRun.modelCalls || plan.tokens > LargeRun.tokens

@@ -100,6 +100,18 @@ describe("preflight: what can be known before the first model call", () => {
     expect(plan.modelCalls).toBeGreaterThan(1_000_000)
     expect(isLargeRun(plan)).toBe(true)
   })
+
+  it("calls a run large at the largest repeats a scenario may have (~0.3 M calls: minutes with sim, hours with an API)", async () => {
+    // 1000 repeats of 3 measurements of 100 items and 2 teaching rounds: within every hard limit, ~3× the
+    // model calls of the largest shipped scenario (privacy-canary: ~0.11 M), so it must be confirmed.
+    const loaded = Either.getOrThrowWith(
+      parseScenario(join(dir, "many.yaml"), scenario("  - { kind: spam, testSize: 100 }", "repeats: 1000\n")),
+      (e) => e,
+    )
+    const { plan } = await Effect.runPromise(preflight(loaded))
+    expect(plan.modelCalls).toBe(1000 * (3 * 100 + 2 * (2 + 2 * 8)))
+    expect(isLargeRun(plan)).toBe(true)
+  })
 })
 
 describe("preflight: probe files of a cultural task", () => {
