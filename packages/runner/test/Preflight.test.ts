@@ -127,5 +127,17 @@ describe("preflight: probe files of a cultural task", () => {
     expect(malformed).toEqual([
       { path: "tasks[0].probes.path", line: 8, message: expect.stringMatching(/candle\.jsonl:1/) },
     ])
+    writeFileSync(
+      join(dir, "gd_prompt_en.tsv"),
+      "Prompt\tCorresponding Questions\tAns\tCandidate Ans\tContext\n",
+    )
+    const empty = await problemsOf(cultural("{ path: gd_prompt_en.tsv, format: geomlama }"))
+    expect(empty).toEqual([
+      {
+        path: "tasks[0].probes.path",
+        line: 8,
+        message: expect.stringMatching(/gd_prompt_en\.tsv: no probes in it/),
+      },
+    ])
   })
 })

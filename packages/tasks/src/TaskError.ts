@@ -16,6 +16,12 @@ export class MalformedLine extends Data.TaggedError("MalformedLine")<{
   readonly message: string
 }> {}
 
+/** A data file was read and parsed but holds nothing to use (empty, only a header, nothing of its kind). */
+export class NoUsableData extends Data.TaggedError("NoUsableData")<{
+  readonly file: string
+  readonly message: string
+}> {}
+
 /** A split or sample asked for more items than the data holds. */
 export class NotEnoughExamples extends Data.TaggedError("NotEnoughExamples")<{
   readonly needed: number

@@ -323,6 +323,26 @@ describe("loadProbeFile", () => {
     expect((await run(loadProbeFile(renamed, "geomlama", { language: "en" })))[0]!.id).toBe("geomlama-en-1")
   })
 
+  it("refuses a file without probes, naming it: a run on it would measure nothing", async () => {
+    const empty = async (name: string, text: string, format: "geomlama" | "shen" | "candle") => {
+      await writeFile(join(dir, name), text)
+      return flip(loadProbeFile(join(dir, name), format, { task: "qa" }))
+    }
+    expect(await empty("gd_prompt_en.tsv", head, "geomlama")).toMatchObject({
+      _tag: "NoUsableData",
+      file: join(dir, "gd_prompt_en.tsv"),
+      message: `${join(dir, "gd_prompt_en.tsv")}: no probes in it (an empty geomlama file?)`,
+    })
+    expect(await empty("qa.json", '{ "en": { "us": [] } }', "shen")).toMatchObject({ _tag: "NoUsableData" })
+    const atlantis = '{"domain": "countries", "subject": "Atlantis", "assertion": "Atlanteans swim."}\n'
+    expect(await empty("candle.jsonl", atlantis, "candle")).toMatchObject({
+      _tag: "NoUsableData",
+      message: expect.stringContaining(
+        'kept only in the "countries" domain, about a built-in culture (us, china',
+      ),
+    })
+  })
+
   it.skipIf(!existsSync(join(real, "geomlama-shen2024")))(
     "reads the real files: cultures counted per format",
     async () => {

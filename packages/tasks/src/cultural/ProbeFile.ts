@@ -1,9 +1,10 @@
 import { readdir } from "node:fs/promises"
 import { basename, join } from "node:path"
 import { Effect } from "effect"
-import { DataFileUnreadable, type MalformedLine } from "../TaskError.js"
+import { DataFileUnreadable, type MalformedLine, NoUsableData } from "../TaskError.js"
 import { blendProbes, loadBlend } from "./Blend.js"
 import { loadCandleAssertions } from "./CandleAssertions.js"
+import { countryAliases } from "./CountryAliases.js"
 import { loadGeoMlamaFile } from "./GeoMlama.js"
 import { malformed } from "./LoaderSupport.js"
 import type { ProbeItem } from "./ProbeItem.js"
@@ -66,6 +67,25 @@ export const loadProbeFile = (
   file: string,
   format: ProbeFileFormat,
   options: ProbeFileOptions = {},
+): Effect.Effect<ReadonlyArray<ProbeItem>, DataFileUnreadable | MalformedLine | NoUsableData> =>
+  // A file without probes would let a run "complete" having measured nothing.
+  Effect.filterOrFail(
+    probesOf(file, format, options),
+    (probes) => probes.length > 0,
+    () =>
+      new NoUsableData({
+        file,
+        message:
+          format === "candle"
+            ? `${file}: no probes in it: CANDLE assertions are kept only in the "countries" domain, about a built-in culture (${Object.keys(countryAliases).join(", ")}), naming it once`
+            : `${file}: no probes in it (an empty ${format} file?)`,
+      }),
+  )
+
+const probesOf = (
+  file: string,
+  format: ProbeFileFormat,
+  options: ProbeFileOptions,
 ): Effect.Effect<ReadonlyArray<ProbeItem>, DataFileUnreadable | MalformedLine> => {
   switch (format) {
     case "geomlama": {
