@@ -101,6 +101,23 @@ describe("GeoMLaMA cultures come from the prompts", () => {
     expect(await flip(parseGeoMlama(`${head}${both}`, "b.tsv", "en"))).toMatchObject({ line: 2 })
   })
 
+  it("never gives the country a group lacks to a row that names another country (France is not Kenya)", async () => {
+    const france = row("In France, people drive on the <mask>.", "Which side in France?", "right")
+    const group = `${head}${driving.us}${driving.china}${driving.india}${driving.iran}${france}`
+    expect(await flip(parseGeoMlama(group, "f.tsv", "en"))).toMatchObject({
+      _tag: "MalformedLine",
+      line: 6,
+      message: expect.stringContaining("found a prompt or question naming France"),
+    })
+    // In the file's own language too (Swahili: Ufaransa).
+    const ufaransa = row("Nchini Ufaransa, watu huendesha upande wa <mask>.", "Upande gani?", "right")
+    const sw = `${head}${driving.us}${driving.china}${driving.india}${driving.iran}${ufaransa}`
+    expect(await flip(parseGeoMlama(sw, "gd_prompt_sw.tsv", "sw"))).toMatchObject({
+      line: 6,
+      message: expect.stringContaining("naming Ufaransa"),
+    })
+  })
+
   it("matches paraphrases to the prompt of their group that names the same country", async () => {
     const base = `${head}${driving.kenya}${driving.iran}${driving.us}${driving.india}${driving.china}`
     const prompts = await run(parseGeoMlamaPrompts(base, "b.tsv", "en"))

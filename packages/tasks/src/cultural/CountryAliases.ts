@@ -192,6 +192,51 @@ export const mentionFinder = <C extends string>(
 /** Every mention of a built-in culture in `text`, in text order (see `mentionFinder`). */
 export const countryMentions: (text: string) => ReadonlyArray<CountryMention> = mentionFinder(countryAliases)
 
+const regionPatterns = new Map<string, ReadonlyArray<RegExp>>()
+
+/**
+ * The first name of any country or territory in `text` (ISO 3166 region names from ICU, in `language` and in
+ * English), to tell a text that names some other country from one that names none. One pattern per kind of
+ * script (whole words, or anywhere in scripts without word breaks): compiling one per name took seconds.
+ */
+export const regionNamedIn = (text: string, language: string): string | undefined => {
+  let patterns = regionPatterns.get(language)
+  if (patterns === undefined) {
+    const names = new Set<string>()
+    for (const locale of new Set(["en", language])) {
+      let display: Intl.DisplayNames
+      try {
+        display = new Intl.DisplayNames([locale], { type: "region", fallback: "none" })
+      } catch {
+        continue // not a locale ICU knows ("und", a made-up code): English names only
+      }
+      for (let a = 65; a <= 90; a++)
+        for (let b = 65; b <= 90; b++) {
+          const code = String.fromCharCode(a, b)
+          const name = display.of(code)
+          if (name !== undefined && name !== code) names.add(name)
+        }
+    }
+    // Longest first, so "South Africa" wins over "Africa"-like prefixes.
+    const sorted = [...names].sort((a, b) => b.length - a.length)
+    const alternation = (list: ReadonlyArray<string>) => list.map(escapeRegExp).join("|")
+    const worded = sorted.filter((name) => !/\p{Script=Han}/u.test(name))
+    const unbroken = sorted.filter((name) => /\p{Script=Han}/u.test(name))
+    patterns = [
+      ...(worded.length > 0
+        ? [new RegExp(`(?<!${notWord})(?:${alternation(worded)})(?!${notWord})`, "iu")]
+        : []),
+      ...(unbroken.length > 0 ? [new RegExp(alternation(unbroken), "u")] : []),
+    ]
+    regionPatterns.set(language, patterns)
+  }
+  for (const pattern of patterns) {
+    const match = pattern.exec(text)
+    if (match !== null) return match[0]
+  }
+  return undefined
+}
+
 /** The distinct cultures a list of mentions names, in order of first mention. */
 export const culturesOf = <C extends string>(
   mentions: ReadonlyArray<CountryMention<C>>,

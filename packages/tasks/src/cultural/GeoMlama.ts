@@ -2,7 +2,7 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { readDataFile, splitLines } from "../DataFile.js"
 import type { DataFileUnreadable, MalformedLine } from "../TaskError.js"
-import { countryMentions, culturesOf } from "./CountryAliases.js"
+import { countryMentions, culturesOf, regionNamedIn } from "./CountryAliases.js"
 import type { BuiltinCultureId } from "./Culture.js"
 import { malformed } from "./LoaderSupport.js"
 import { type ProbeItem, probeBlank } from "./ProbeItem.js"
@@ -19,7 +19,7 @@ import { type ProbeItem, probeBlank } from "./ProbeItem.js"
  *
  * A prompt's culture is the country its text names (any of `countryAliases`' forms, in the file's language),
  * else the one its `Corresponding Questions` text names; when neither names one (the Hindi prompts about
- * "Hindu" weddings), the one of the five countries its question group lacks. Never the row's position: a file
+ * "Hindu" weddings) and it names no other country either, the one of the five countries its question group lacks. Never the row's position: a file
  * in another order is labelled the same, and a row whose country cannot be told is an error at its line.
  *
  * `gd_prompt_<lang>_aug.tsv`: no header, one paraphrased prompt per line, 4 per base prompt, question by
@@ -82,7 +82,13 @@ export const parseGeoMlamaPrompts = (
         malformed(file, 1, `the header ${header.join("<TAB>")}...`, "another header", rows[0] ?? ""),
       )
     }
-    const out: Array<{ prompt: GeoMlamaPrompt; culture: BuiltinCultureId | undefined; row: string }> = []
+    const out: Array<{
+      prompt: GeoMlamaPrompt
+      culture: BuiltinCultureId | undefined
+      row: string
+      /** The prompt and question texts, where a country may be named. */
+      texts: ReadonlyArray<string>
+    }> = []
     let group = 0
     for (let i = 1; i < rows.length; i++) {
       const row = rows[i]!
@@ -119,6 +125,7 @@ export const parseGeoMlamaPrompts = (
       out.push({
         row,
         culture,
+        texts: [prompt, question],
         prompt: {
           line: i + 1,
           group,
@@ -139,6 +146,21 @@ export const parseGeoMlamaPrompts = (
     }
     for (const entry of out) {
       if (entry.culture !== undefined) continue
+      // Only a row that names no country at all: one naming France is not about the country its group lacks.
+      const other = entry.texts
+        .map((text) => regionNamedIn(text, language))
+        .find((name) => name !== undefined)
+      if (other !== undefined) {
+        return Effect.fail(
+          malformed(
+            file,
+            entry.prompt.line,
+            `a prompt or question naming one of GeoMLaMA's countries (${countryNames})`,
+            `a prompt or question naming ${other}`,
+            entry.row,
+          ),
+        )
+      }
       // The country no prompt names: the one its question group lacks, when that is unambiguous.
       const groupmates = out.filter((other) => other.prompt.group === entry.prompt.group)
       const named = groupmates.flatMap((other) => (other.culture === undefined ? [] : [other.culture]))
