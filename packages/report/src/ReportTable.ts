@@ -1,5 +1,4 @@
 import type { RunRow } from "@lyceum/store"
-import escapeHtml from "escape-html"
 import { type Align, alignColumns, type CsvValue, toCsv } from "./TextTable.js"
 
 /**
@@ -122,19 +121,4 @@ export const tableToText = (table: ReportTable, empty: string): string => {
       (i) => alignOf(table.columns[i]!),
     ),
   ].join("\n")
-}
-
-/** The HTML rendering: the notes as a paragraph and an escaped `<table>` with the text rendering's cells, uncut. */
-export const tableToHtml = (table: ReportTable): string => {
-  const head = table.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join("")
-  const cell = (c: Column, v: CellValue | undefined) =>
-    `<td${alignOf(c) === "right" ? ' class="num"' : ""}>${escapeHtml(cellText(c, v, false))}</td>`
-  const body = table.rows
-    .map((row) => `<tr>${table.columns.map((c, i) => cell(c, row[i])).join("")}</tr>`)
-    .join("")
-  const notes =
-    table.notes === undefined || table.notes.length === 0
-      ? ""
-      : `<p class="notes">${escapeHtml(table.notes.join(" "))}</p>`
-  return `${notes}<table class="data" data-table="${escapeHtml(table.table)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`
 }
