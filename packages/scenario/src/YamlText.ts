@@ -130,7 +130,9 @@ const structure = (doc: Document, lineOf: (node: Node) => number | undefined): A
       if (map.anchor !== undefined) anchors.set(map.anchor, map)
       const seen = new Set<unknown>()
       for (const pair of map.items) {
-        const key = isScalar(pair.key) ? pair.key.value : pair.key
+        // An aliased key (`*k : v`) is the key its anchor holds (anchors before it only, as the package does).
+        const keyNode = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key
+        const key = isScalar(keyNode) ? keyNode.value : keyNode
         const merge =
           isScalar(pair.key) && (pair.key.value === "<<" || String(pair.key.value) === "Symbol(<<)")
         if (merge) {
@@ -140,8 +142,8 @@ const structure = (doc: Document, lineOf: (node: Node) => number | undefined): A
             report(pair.value as Node, "a merge key (<<) takes a map or aliases of maps (<<: *base)")
           continue
         }
-        if (isScalar(pair.key) && seen.has(key)) {
-          report(pair.key, `the key "${String(key)}" appears twice in this map; keep one`)
+        if (isScalar(keyNode) && seen.has(key)) {
+          report(pair.key as Node, `the key "${String(key)}" appears twice in this map; keep one`)
         }
         seen.add(key)
       }

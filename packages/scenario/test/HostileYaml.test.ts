@@ -74,6 +74,12 @@ const corpus: Record<string, { readonly text: string; readonly line: number; rea
     message: /not valid YAML: Tabs/,
   },
   "duplicate keys": { text: `${valid}rounds: [1]\n`, line: 9, message: /"rounds" appears twice/ },
+  // An aliased key is the key it names: `*r : [1]` silently replaced rounds.
+  "a duplicate key through an alias": {
+    text: `${valid.replace("rounds:", "&r rounds:")}*r : [1]\n`,
+    line: 9,
+    message: /"rounds" appears twice/,
+  },
   "a list at the top": { text: "- name: x\n- rounds: [1]\n", line: 1, message: /expected a map/ },
   "a scalar at the top": { text: "just words\n", line: 1, message: /expected a map .*got "just words"/ },
   "an empty file": { text: "", line: 1, message: /expected a map .*got nothing/ },
