@@ -11,7 +11,7 @@ import { reportIfInterrupted } from "./ErrorReport.js"
 import { dbOption, natsOption, verboseOption, yesOption } from "./Options.js"
 import { version } from "./version.js"
 
-const scenario = Args.file({ name: "scenario", exists: "yes" }).pipe(
+const scenario = Args.path({ name: "scenario" }).pipe(
   Args.withDescription("scenario file (YAML)"),
 )
 const workers = Options.text("workers").pipe(

@@ -8,7 +8,7 @@ export class InvalidScenarios extends Error {
   readonly _tag = "InvalidScenarios"
 }
 
-const scenarios = Args.file({ name: "scenario" }).pipe(
+const scenarios = Args.path({ name: "scenario" }).pipe(
   Args.withDescription("scenario files to check"),
   Args.atLeast(1),
 )

@@ -81,8 +81,16 @@ const readScenarioText = (file: string): Effect.Effect<string, ScenarioError> =>
         await handle.close()
       }
     },
-    catch: (cause) =>
-      fileProblem(file, `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? cause})`),
+    catch: (cause) => {
+      const code = (cause as NodeJS.ErrnoException).code
+      const why =
+        code === "ENOENT"
+          ? ": there is no such file"
+          : code === "EISDIR"
+            ? ": it is a directory, not a scenario file"
+            : ""
+      return fileProblem(file, `cannot read the file${why} (${code ?? cause})`)
+    },
   }).pipe(
     Effect.flatMap(({ size, bytes }) => {
       if (size > YamlLimits.bytes)

@@ -1,4 +1,6 @@
 import { readdirSync } from "node:fs"
+import { mkdtemp } from "node:fs/promises"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Either } from "effect"
@@ -126,7 +128,12 @@ describe("scenario loading", () => {
   it("names a file it cannot read", async () => {
     const result = await Effect.runPromise(Effect.either(loadScenario("/nonexistent/x.yaml")))
     expect(Either.isLeft(result) && result.left.message).toBe(
-      "/nonexistent/x.yaml: 1 problem\n  (file): cannot read the file (ENOENT)",
+      "/nonexistent/x.yaml: 1 problem\n  (file): cannot read the file: there is no such file (ENOENT)",
+    )
+    const dir = await mkdtemp(join(tmpdir(), "lyceum-scenario-dir-"))
+    const folder = await Effect.runPromise(Effect.either(loadScenario(dir)))
+    expect(Either.isLeft(folder) && folder.left.message).toBe(
+      `${dir}: 1 problem\n  (file): cannot read the file: it is a directory, not a scenario file (EISDIR)`,
     )
   })
 })
