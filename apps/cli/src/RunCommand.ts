@@ -11,9 +11,7 @@ import { reportIfInterrupted } from "./ErrorReport.js"
 import { dbOption, natsOption, verboseOption, yesOption } from "./Options.js"
 import { version } from "./version.js"
 
-const scenario = Args.path({ name: "scenario" }).pipe(
-  Args.withDescription("scenario file (YAML)"),
-)
+const scenario = Args.path({ name: "scenario" }).pipe(Args.withDescription("scenario file (YAML)"))
 const workers = Options.text("workers").pipe(
   Options.withDescription(
     "comma-separated names of `lyceum worker` processes on the --nats server to host the agents (default: none, every agent runs here)",
