@@ -126,6 +126,26 @@ describe("lyceum run stopped by a signal", () => {
   }
 })
 
+describe("lyceum run stopped before its first round is done", () => {
+  it("exits at once whenever the signal lands: while agents start, teach or answer round 0", async () => {
+    // paper-table1's first cohort (8 teachers) takes about a second to its first stored round; signals at
+    // several moments of it. A per-fiber scheduler queue once left 2 of 3 such stops hanging after `stopped`.
+    for (const delayMs of [0, 100, 200, 300, 450, 600]) {
+      const db = join(dir, `early-${delayMs}.db`)
+      const running = lyceum(["run", "scenarios/paper-table1.yaml", "--db", db])
+      await running.waitFor(/^run \S+: paper-table1/m)
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      const stopped = await Promise.race([
+        stop(running, "SIGTERM"),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000)),
+      ])
+      expect(stopped, `still running 10 s after SIGTERM sent ${delayMs} ms after the start`).toBeDefined()
+      expect(stopped!.code).toBe(143)
+      expect(readRun(db)).toMatchObject({ status: "stopped", integrity: "ok" })
+    }
+  })
+})
+
 describe("lyceum run waiting on a model endpoint", () => {
   it("cancels the in-flight requests on Ctrl-C instead of waiting for their answers", async () => {
     // An OpenAI-compatible endpoint that never answers: only a cancelled request ends.

@@ -15,11 +15,14 @@ export const eventLoopScheduler = (sliceMs = 20): Scheduler.Scheduler => {
     turnAt = performance.now()
     drain(0)
   }
-  const runner = Scheduler.SchedulerRunner.cached((depth, drain) => {
+  // One queue for every fiber, as Effect's scheduler had before 3.20. With one queue per fiber
+  // (`SchedulerRunner.cached`, keyed weakly by fiber) a run stopped before its first round ended hung in about
+  // two of three trials: an interrupted fiber's wake-up was never run, and its parent waited for it forever.
+  const runner = new Scheduler.SchedulerRunner((depth, drain) => {
     if (depth >= 2048 || performance.now() - turnAt >= sliceMs) setImmediate(onTurn(drain))
     else queueMicrotask(() => drain(depth + 1))
   })
-  return Scheduler.make((task, priority, fiber) => runner(fiber).scheduleTask(task, priority))
+  return Scheduler.make((task, priority) => runner.scheduleTask(task, priority))
 }
 
 /** Runs `effect`, and every fiber it forks, on `eventLoopScheduler`, so signals and I/O are not starved. */
