@@ -6,8 +6,11 @@ export interface Finding {
   readonly message: string
 }
 
+/** A field the document itself has (never one inherited from Object.prototype, such as `constructor`). */
 const field = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
+  typeof value === "object" && value !== null && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined
 
 const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
 

@@ -47,6 +47,12 @@ const Identifier = Schema.String.pipe(
   Schema.pattern(/^[A-Za-z0-9_-]+$/, {
     message: () => "expected a name of letters, digits, '-' or '_' only",
   }),
+  // As a key, `__proto__` would set an object's prototype instead of naming an entry: the entry would vanish.
+  Schema.filter((name) => name !== "__proto__", {
+    message: () => "expected a name other than __proto__ (JavaScript reserves it)",
+    // What a union with a name in it (a model reference) says it expected.
+    description: "a name of letters, digits, '-' or '_'",
+  }),
 )
 const TestSize = upTo(Limits.testSize, "each test item costs a model call per student and round")
 const AgentCount = upTo(Limits.agents, "every agent is an actor with its own prompts, held in memory")

@@ -189,3 +189,29 @@ describe("scoring needs a model that scores", () => {
     expect(Either.isRight(parseScenario("ok.yaml", chain("[sim, chat]")))).toBe(true)
   })
 })
+
+describe("names that JavaScript gives a meaning", () => {
+  it("a model named __proto__ is refused instead of vanishing from the decoded models", () => {
+    const proto = valid
+      .replace("  sim: { provider: sim }", "  sim: { provider: sim }\n  __proto__: { provider: sim }")
+      .replace("teachers: { count: 2, model: sim }", "teachers: { count: 2, model: __proto__ }")
+    expect(problems(proto)).toEqual([
+      "line 5, models.__proto__: unknown field, not allowed here",
+      `line 8, teachers.model: expected a name of letters, digits, '-' or '_' or a non-empty list, got "__proto__"`,
+    ])
+  })
+
+  it("a model Object.prototype has (constructor, toString) is unknown unless declared", () => {
+    const inherited = valid.replace(
+      "teachers: { count: 2, model: sim }",
+      "teachers: { count: 2, model: constructor }",
+    )
+    expect(problems(inherited)).toEqual([
+      expect.stringMatching(/^line 7, teachers\.model: unknown model "constructor"/),
+    ])
+    const declared = valid
+      .replace("  sim: { provider: sim }", "  sim: { provider: sim }\n  constructor: { provider: sim }")
+      .replace("teachers: { count: 2, model: sim }", "teachers: { count: 2, model: constructor }")
+    expect(Either.isRight(parseScenario("ok.yaml", declared))).toBe(true)
+  })
+})
