@@ -120,6 +120,10 @@ const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task
 const INSERT_MODEL_FAULT = `INSERT INTO model_faults (run_id, repeat, round, task, method, agent_id, model,
   kind, attempts, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+/** The columns a `model_usage` row and its `model_faults` rows share, in their INSERTs' order. */
+const usageKey = (r: ModelUsageRow) =>
+  [r.runId, r.repeat, r.round, r.task, r.method, r.agentId, r.model] as const
+
 const INSERT_ITEM_LABEL =
   "INSERT INTO item_labels (run_id, task, item_id, culture, topic) VALUES (?, ?, ?, ?, ?)"
 
@@ -271,13 +275,7 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
       })
       each("model_usage", batch.modelUsage, INSERT_MODEL_USAGE, (s, r: ModelUsageRow) => {
         s.run(
-          r.runId,
-          r.repeat,
-          r.round,
-          r.task,
-          r.method,
-          r.agentId,
-          r.model,
+          ...usageKey(r),
           r.calls,
           r.promptTokens,
           r.completionTokens,
@@ -295,19 +293,8 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           count === undefined || count.attempts === 0 ? [] : [{ usage: r, kind, count }],
         ),
       )
-      each("model_faults", faults, INSERT_MODEL_FAULT, (s, { usage: r, kind, count }) => {
-        s.run(
-          r.runId,
-          r.repeat,
-          r.round,
-          r.task,
-          r.method,
-          r.agentId,
-          r.model,
-          kind,
-          count.attempts,
-          count.errors,
-        )
+      each("model_faults", faults, INSERT_MODEL_FAULT, (s, { usage, kind, count }) => {
+        s.run(...usageKey(usage), kind, count.attempts, count.errors)
       })
     })
 
