@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs"
-import { formatPlannedWork, isLargeRun, type PlannedWork, preflight } from "@lyceum/runner"
+import { formatPlannedWork, needsConfirmation, type PlannedWork, preflight } from "@lyceum/runner"
 import { Limits, type LoadedScenario } from "@lyceum/scenario"
 import { Data, Effect } from "effect"
 
@@ -51,10 +51,11 @@ export const checkBeforeRun = (
     const { seed } = options
     if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= Limits.seed))
       return yield* new InvalidSeed({ seed })
-    const { plan } = yield* preflight(loaded, { seed })
-    if (isLargeRun(plan) && !options.yes && loaded.scenario.budget === undefined)
+    const { plan, tasks } = yield* preflight(loaded, { seed })
+    if (needsConfirmation(plan, loaded.scenario) && !options.yes)
       return yield* new LargeRunNotConfirmed({ file: loaded.file, plan })
     if (options.resume !== undefined && !existsSync(options.db))
       return yield* new NoDatabaseToResume({ db: options.db, runId: options.resume })
-    return plan
+    // The data as loaded, for the run to reuse (it reads the files once).
+    return { plan, prepared: { seed: seed ?? loaded.scenario.seed, tasks } }
   })

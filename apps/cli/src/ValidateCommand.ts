@@ -1,5 +1,5 @@
 import { Args, Command } from "@effect/cli"
-import { formatPlannedWork, isLargeRun, preflight } from "@lyceum/runner"
+import { formatPlannedWork, needsConfirmation, preflight } from "@lyceum/runner"
 import { loadScenario } from "@lyceum/scenario"
 import { Console, Effect, Either } from "effect"
 import { verboseOption } from "./Options.js"
@@ -37,7 +37,7 @@ export const validateCommand = Command.make(
         }
         const { loaded, plan } = result.right
         yield* Console.log(`ok  ${file} (${loaded.scenario.name}): ${formatPlannedWork(plan)}`)
-        if (isLargeRun(plan) && loaded.scenario.budget === undefined)
+        if (needsConfirmation(plan, loaded.scenario))
           yield* Console.log(
             "    large: lyceum run starts it only with --yes, or with a budget: in the scenario",
           )

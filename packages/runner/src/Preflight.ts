@@ -34,6 +34,10 @@ export const LargeRun = { modelCalls: 200_000, tokens: 100_000_000 } as const
 export const isLargeRun = (plan: PlannedWork): boolean =>
   plan.modelCalls > LargeRun.modelCalls || plan.tokens > LargeRun.tokens
 
+/** A large run without a budget starts only when confirmed (`lyceum run --yes`); `validate` says so. */
+export const needsConfirmation = (plan: PlannedWork, scenario: LoadedScenario["scenario"]): boolean =>
+  isLargeRun(plan) && scenario.budget === undefined
+
 const compact = (n: number) =>
   n >= 1e9
     ? `${(n / 1e9).toFixed(1)}G`

@@ -42,6 +42,11 @@ export interface RunOptions<TE = never> {
   readonly loaded: LoadedScenario
   /** Overrides the scenario's seed. */
   readonly seed?: number | undefined
+  /**
+   * The tasks' data already prepared for `seed` (by `preflight`), so the data files are read once; used only
+   * when the run plays with that seed (a resumed run plays with the seed it started with).
+   */
+  readonly prepared?: { readonly seed: number; readonly tasks: ReadonlyArray<TaskData> } | undefined
   readonly versions: RunVersions
   /** Where agents talk: in process by default; a NATS transport spreads them over processes and hosts. */
   readonly transport?: Layer.Layer<Transport, TE>
@@ -89,9 +94,12 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         ? undefined
         : yield* resumePoint(options.resume, options.loaded, { seed: options.seed, force: options.force })
     const seed = resumed?.seed ?? options.seed ?? scenario.seed
-    const tasks = yield* Effect.interruptible(
-      Effect.forEach(scenario.tasks, (task) => prepareTaskData(task, options.loaded.file, seed)),
-    )
+    const tasks =
+      options.prepared?.seed === seed
+        ? options.prepared.tasks
+        : yield* Effect.interruptible(
+            Effect.forEach(scenario.tasks, (task) => prepareTaskData(task, options.loaded.file, seed)),
+          )
     const runId = resumed?.runId ?? makeRunId(scenario.name)
 
     // The run's lease, held until the run ends: taken by resumePoint, or with a new run's row.
