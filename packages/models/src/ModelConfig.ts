@@ -40,6 +40,15 @@ const EnvVarName = Schema.String.pipe(
   }),
 )
 
+/** Prices in US dollars per million tokens, used to account the cost of every call. */
+export const ModelPrices = Schema.Struct({
+  promptPerMTok: NonNegativeNumber.annotations({ description: "US dollars per million prompt tokens." }),
+  completionPerMTok: NonNegativeNumber.annotations({
+    description: "US dollars per million completion tokens.",
+  }),
+}).annotations({ identifier: "ModelPrices", description: "Prices in US dollars per million tokens." })
+export type ModelPrices = typeof ModelPrices.Type
+
 /** The built-in, deterministic simulation model. */
 export const SimModelConfig = Schema.Struct({
   provider: Schema.Literal("sim"),
@@ -55,21 +64,19 @@ export const SimModelConfig = Schema.Struct({
         "that knows Japan's cultural facts. Default: the built-in general English corpus.",
     }),
   ),
+  prices: optional(
+    ModelPrices.annotations({
+      description:
+        "What this sim model would cost if it were a paid model, accounted exactly as an openai model's prices " +
+        "are, to study cost trade-offs (cascades, routing) offline. Default: free.",
+    }),
+  ),
 }).annotations({
   identifier: "SimModelConfig",
   title: "sim model",
   description: "The built-in statistical simulation model: offline, seeded and deterministic.",
 })
 export type SimModelConfig = typeof SimModelConfig.Type
-
-/** Prices in US dollars per million tokens, used to account the cost of every call. */
-export const ModelPrices = Schema.Struct({
-  promptPerMTok: NonNegativeNumber.annotations({ description: "US dollars per million prompt tokens." }),
-  completionPerMTok: NonNegativeNumber.annotations({
-    description: "US dollars per million completion tokens.",
-  }),
-}).annotations({ identifier: "ModelPrices", description: "Prices in US dollars per million tokens." })
-export type ModelPrices = typeof ModelPrices.Type
 
 /** How an `openai` model scores a forced continuation. */
 export const ScoreMode = Schema.Literal("auto", "completions", "none").annotations({

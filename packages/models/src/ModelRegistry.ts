@@ -161,9 +161,7 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
       }
 
       const meteredFor = (name: string, agent: string) =>
-        Effect.map(lookup(name), ({ config, model }) =>
-          metering.metered(model, agent, config.provider === "openai" ? config.prices : undefined),
-        )
+        Effect.map(lookup(name), ({ config, model }) => metering.metered(model, agent, config.prices))
 
       const forAgent: ModelRegistryService["forAgent"] = (name, agent, agentOptions = {}) =>
         Effect.gen(function* () {

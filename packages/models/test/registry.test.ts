@@ -74,6 +74,32 @@ describe("ModelRegistry", () => {
     }),
   )
 
+  it.scopedLive("prices a sim model's calls exactly as an openai model's (what it would cost, offline)", () =>
+    Effect.gen(function* () {
+      const metering = yield* Metering.make()
+      const prices = { promptPerMTok: 3, completionPerMTok: 15 }
+      const registry = yield* ModelRegistry.make({
+        models: { priced: { provider: "sim", seed: 5, prices }, free: { provider: "sim", seed: 5 } },
+        seed: 1,
+      }).pipe(Effect.provideService(Metering, metering))
+      const request = { prompt: "the cat sat on the", maxTokens: 6, temperature: 1 }
+      const generated = yield* Effect.flatMap(registry.forAgent("priced", "a"), (m) => m.generate(request))
+      const scored = yield* Effect.flatMap(registry.forAgent("priced", "a"), (m) =>
+        m.score({ prompt: "the cat", continuation: " sat" }),
+      )
+      yield* Effect.flatMap(registry.forAgent("free", "a"), (m) => m.generate(request))
+      const promptTokens = generated.usage.promptTokens + scored.usage.promptTokens
+      const completionTokens = generated.usage.completionTokens + scored.usage.completionTokens
+      const snapshot = yield* metering.snapshot
+      expect(snapshot.byModel.priced?.costUsd).toBeCloseTo(
+        (promptTokens * 3 + completionTokens * 15) / 1e6,
+        12,
+      )
+      expect(snapshot.byModel.priced?.costUsd).toBeGreaterThan(0)
+      expect(snapshot.byModel.free?.costUsd).toBe(0)
+    }),
+  )
+
   it.scopedLive("fails an unknown name with the declared names", () =>
     Effect.gen(function* () {
       const registry = yield* ModelRegistry.make({
