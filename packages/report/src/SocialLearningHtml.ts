@@ -1,8 +1,8 @@
-import type { RunRow } from "@lyceum/store"
-import { Store, type StoreError } from "@lyceum/store"
+import { type RunRow, Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
-import escapeHtml from "escape-html"
 import { cultureRows, formatCultureTable } from "./CultureTable.js"
+import { htmlPre as pre } from "./HtmlPage.js"
+import type { HtmlSection } from "./KindReport.js"
 import { canaryRanks, candidatesOf, formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
 import { summarizeCurve } from "./LearningCurve.js"
 import { paperTable1, paperTable2 } from "./PaperTables.js"
@@ -11,26 +11,20 @@ import { paperTableRows } from "./RunScores.js"
 import { formatSmugglingTable, smugglingRows } from "./SmugglingTable.js"
 import { type SvgSeries, svgLineChart, svgRankStrip } from "./SvgChart.js"
 
-const STYLE = `
-body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 980px; padding: 0 1rem; color: #222; }
-h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2.2rem; }
-.meta { color: #555; } pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: 12.5px; }
-svg.chart { display: block; margin: .8rem 0; max-width: 100%; height: auto; }
-`
-
-const section = (title: string, body: string) => `<section><h2>${escapeHtml(title)}</h2>${body}</section>`
-const pre = (text: string) => `<pre>${escapeHtml(text)}</pre>`
+const section = (title: string, body: string): HtmlSection => ({ title, body })
 
 /**
- * One self-contained HTML page for a run (no scripts, no network): its learning curves as charts (mean over
- * repeats ± SEM, by prompt size), the methods × tasks table, and when the run measured them the Secret Sharer
- * ranks as a strip plot with the leakage table, an adversarial teacher's smuggling, and the cultural gap.
+ * The social-learning sections of a run's HTML page: its learning curves as charts (mean over repeats ± SEM,
+ * by prompt size), the methods × tasks table, and when the run measured them the Secret Sharer ranks as a
+ * strip plot with the leakage table, an adversarial teacher's smuggling, and the cultural gap.
  */
-export const htmlReport = (run: RunRow): Effect.Effect<string, StoreError, Store> =>
+export const socialLearningSections = (
+  run: RunRow,
+): Effect.Effect<ReadonlyArray<HtmlSection>, StoreError, Store> =>
   Effect.gen(function* () {
     const store = yield* Store
     const points = summarizeCurve(yield* store.learningCurve(run.id))
-    const sections: Array<string> = []
+    const sections: Array<HtmlSection> = []
 
     const tasks = [...new Set(points.map((p) => `${p.task}\u0000${p.metric}`))]
     const students = new Set(points.map((p) => p.student))
@@ -123,16 +117,5 @@ export const htmlReport = (run: RunRow): Effect.Effect<string, StoreError, Store
       sections.push(section("Cultures", gap + perCulture.join("") + pre(formatCultureTable(cultures))))
     }
 
-    const title = `Lyceum run ${run.id}`
-    return (
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-      `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head><body>` +
-      `<h1>${escapeHtml(run.scenarioName)}</h1>` +
-      `<p class="meta">run ${escapeHtml(run.id)} · ${escapeHtml(run.status)} · seed ${run.seed} · started ` +
-      `${escapeHtml(run.startedAt)}${run.finishedAt === null ? "" : ` · finished ${escapeHtml(run.finishedAt)}`} · ` +
-      `scenario ${escapeHtml(run.scenarioPath)} (sha256 ${escapeHtml(run.scenarioHash.slice(0, 12))}…)</p>` +
-      (run.error === null ? "" : `<p class="meta">error: ${escapeHtml(run.error)}</p>`) +
-      sections.join("") +
-      "</body></html>\n"
-    )
+    return sections
   })

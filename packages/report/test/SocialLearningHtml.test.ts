@@ -5,7 +5,8 @@ import { type EvaluationRow, makeStore, type RowBatch, Store } from "@lyceum/sto
 import { Effect, Option } from "effect"
 import { DomUtils, parseDocument } from "htmlparser2"
 import { afterAll, describe, expect, it } from "vitest"
-import { htmlReport } from "../src/HtmlReport.js"
+import { renderReport } from "../src/RenderReport.js"
+import { socialLearningReport } from "../src/SocialLearningReport.js"
 import { svgLineChart } from "../src/SvgChart.js"
 
 const dir = mkdtempSync(join(tmpdir(), "lyceum-html-"))
@@ -56,7 +57,9 @@ const pageOf = (file: string, config: unknown, batch: Omit<RowBatch, "agents">) 
           ...batch,
         })
         const run = Option.getOrThrow(yield* store.getRun("r1"))
-        return yield* htmlReport(run).pipe(Effect.provideService(Store, store))
+        return yield* renderReport({ format: "html", run, report: socialLearningReport }).pipe(
+          Effect.provideService(Store, store),
+        )
       }),
     ),
   )

@@ -1,0 +1,36 @@
+import type { RunRow, Store, StoreError } from "@lyceum/store"
+import type { Effect } from "effect"
+import type { RunReport } from "./RunReport.js"
+
+/**
+ * What a coalition kind offers `lyceum report`: its tables (each one model every format renders) and the
+ * sections of its HTML page. The report package renders any kind's `KindReport` in text, JSON, CSV and HTML;
+ * a kind only reads and shapes its rows.
+ */
+
+/** One table of a kind, as `lyceum report --table <name>` selects it. */
+export interface KindTable {
+  /** The `--table` value and the JSON's `table`: lower-case, no spaces. */
+  readonly name: string
+  /** One line for `lyceum report --help`: what a row is and what the table shows. */
+  readonly description: string
+  /** Reads the table of one run. `color`: ANSI colours in its text charts (terminals only). */
+  readonly read: (
+    runId: string,
+    options: { readonly color?: boolean },
+  ) => Effect.Effect<RunReport, StoreError, Store>
+}
+
+/** A section of the HTML page: a heading and its HTML (charts as inline SVG, tables as escaped text). */
+export interface HtmlSection {
+  readonly title: string
+  /** Markup, already escaped: the page inserts it as is. */
+  readonly body: string
+}
+
+export interface KindReport {
+  /** The kind's tables; the first is the default of `--table`. */
+  readonly tables: ReadonlyArray<KindTable>
+  /** The HTML page's sections for a run, in page order. */
+  readonly html: (run: RunRow) => Effect.Effect<ReadonlyArray<HtmlSection>, StoreError, Store>
+}
