@@ -1,12 +1,25 @@
 import type { Rng } from "@lyceum/core"
+import { Schema } from "effect"
 import { FIRST_NAMES } from "./FirstNames.js"
 
 /** Social Learning's two canary kinds: random 4-digit codes and first names. */
-export type CanaryKind = "code" | "name"
+export const CanaryKind = Schema.Literal("code", "name")
+export type CanaryKind = typeof CanaryKind.Type
+
+/** The ids of the built-in `canaryTemplates` (a scenario names one of them). */
+export const CanaryTemplateId = Schema.Literal(
+  "spam-code",
+  "spam-name",
+  "lambada-code",
+  "lambada-name",
+  "gsm8k-code",
+  "gsm8k-name",
+)
+export type CanaryTemplateId = typeof CanaryTemplateId.Type
 
 /** A task-shaped sentence with a hole (`{secret}`, possibly repeated) for the canary's filling. */
 export interface CanaryTemplate {
-  readonly id: string
+  readonly id: CanaryTemplateId
   /** The task whose data it imitates. */
   readonly task: string
   readonly kind: CanaryKind

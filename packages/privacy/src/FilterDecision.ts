@@ -1,14 +1,6 @@
-import type { Brand } from "effect"
+import { FilterAction, PolicyAction } from "@lyceum/core"
+import { type Brand, Schema } from "effect"
 import type { ScanText } from "./ScanText.js"
-
-/**
- * What the filter does with a lesson: `allow` it unchanged, `flag` it (let it through, record the finding),
- * `redact` the offending spans (the lesson leaves with placeholders), or `drop` it.
- */
-export type FilterAction = "allow" | "flag" | "redact" | "drop"
-
-/** What a policy may ask for when a detector fires. */
-export type PolicyAction = Exclude<FilterAction, "allow">
 
 /** Severity order: a lesson's action is the most severe of its findings'. */
 export const actionSeverity: Readonly<Record<FilterAction, number>> = {
@@ -27,39 +19,46 @@ export type ClearedText = string & Brand.Brand<"ClearedText">
 /**
  * One audit row: which detector objected to which span of the lesson as checked, and what the policy did.
  * It holds a keyed hash of the matched text, never the text (a plain hash of a 4-digit code is the code).
+ * It is also the wire form (an audit row crosses from a teacher to the coordinator).
  */
-export interface Finding {
-  readonly detector: string
-  readonly action: PolicyAction
+export const FindingSchema = Schema.Struct({
+  detector: Schema.String,
+  action: PolicyAction,
   /** UTF-16 offsets into the lesson text that was checked; `end` is exclusive. */
-  readonly start: number
-  readonly end: number
+  start: Schema.Number,
+  end: Schema.Number,
   /** Hex HMAC-SHA256 of `text.slice(start, end)` under the filter's audit key. */
-  readonly sha256: string
+  sha256: Schema.String,
   /** Why, without the private text ("configured secret #2, seen through: spelled-out digits"). */
-  readonly reason: string
-}
+  reason: Schema.String,
+})
+export type Finding = typeof FindingSchema.Type
 
-/** What the filter did with one lesson. */
-export interface FilterDecision {
-  readonly action: FilterAction
+/**
+ * Wire form of a `FilterDecision`, for protocols that carry decisions between actors. `text` (the cleared
+ * lesson) is left out: the lesson travels separately.
+ */
+export const FilterDecisionSchema = Schema.Struct({
+  action: FilterAction,
   /** The detector behind the action (the first of the most severe findings), when one fired. */
-  readonly detector?: string | undefined
+  detector: Schema.optional(Schema.String),
   /** Its reason, without repeating the private text. */
-  readonly reason?: string | undefined
+  reason: Schema.optional(Schema.String),
   /**
    * Every finding, including flagged ones; empty when allowed. Always set by the filter; optional only so
    * decisions made elsewhere (a teacher discarding a malformed candidate) need not invent one.
    */
-  readonly findings?: ReadonlyArray<Finding> | undefined
-  /** What may leave the teacher: the lesson itself, or its redacted form. Absent when dropped. */
+  findings: Schema.optional(Schema.Array(FindingSchema)),
+})
+
+/** What the filter did with one lesson: its wire form plus what may leave the teacher. */
+export type FilterDecision = typeof FilterDecisionSchema.Type & {
+  /** The lesson itself, or its redacted form. Absent when dropped. */
   readonly text?: ClearedText | undefined
 }
 
 /** A decision made by the filter itself: its findings are always there. */
-export interface CheckedDecision extends FilterDecision {
-  readonly findings: ReadonlyArray<Finding>
-}
+export type CheckedDecision = FilterDecision & { readonly findings: ReadonlyArray<Finding> }
 
 /** A span a detector objects to, in offsets of the original text. */
 export interface Match {
@@ -75,10 +74,4 @@ export interface Match {
 export interface Detector {
   readonly name: string
   readonly scan: (text: ScanText) => ReadonlyArray<Match>
-}
-
-/** The first detector interface: a whole-lesson verdict. Still accepted by `makePrivacyFilter`. */
-export interface LegacyDetector {
-  readonly name: string
-  readonly inspect: (text: string) => string | undefined
 }

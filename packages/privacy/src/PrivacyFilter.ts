@@ -1,13 +1,12 @@
 import { createHmac, randomBytes } from "node:crypto"
+import type { PolicyAction } from "@lyceum/core"
 import {
   actionSeverity,
   type CheckedDecision,
   type ClearedText,
   type Detector,
   type Finding,
-  type LegacyDetector,
   type Match,
-  type PolicyAction,
 } from "./FilterDecision.js"
 import { defaultPlaceholder, redactSpans } from "./Redact.js"
 import { ScanText } from "./ScanText.js"
@@ -63,23 +62,11 @@ const scanDeep = (detector: Detector, text: ScanText): Array<Match> => {
   return out
 }
 
-const asDetector = (detector: Detector | LegacyDetector): Detector =>
-  "scan" in detector
-    ? detector
-    : {
-        name: detector.name,
-        scan: (text) => {
-          const reason = detector.inspect(text.original)
-          return reason === undefined ? [] : [{ start: 0, end: text.original.length, reason }]
-        },
-      }
-
 export const makePrivacyFilter = (
-  detectors: ReadonlyArray<Detector | LegacyDetector>,
+  detectors: ReadonlyArray<Detector>,
   policy: FilterPolicy,
   options: FilterOptions = {},
 ): PrivacyFilter => {
-  const all = detectors.map(asDetector)
   const key = options.auditKey ?? randomBytes(32)
   const placeholder = options.placeholder ?? defaultPlaceholder
   const actionOf = (detector: string): PolicyAction => policy[detector] ?? options.defaultAction ?? "drop"
@@ -102,7 +89,7 @@ export const makePrivacyFilter = (
         reason: match.reason,
       })
     }
-    for (const detector of all) for (const match of scanDeep(detector, input)) add(detector.name, match)
+    for (const detector of detectors) for (const match of scanDeep(detector, input)) add(detector.name, match)
     if (context?.student !== undefined && options.session !== undefined)
       for (const match of options.session.scan(context.student, input)) add("session", match)
     return findings

@@ -1,7 +1,6 @@
 import type { Rng } from "@lyceum/core"
 import { type LanguageModel, type ModelError, meanLogprob } from "@lyceum/models"
 import { Effect } from "effect"
-import { type CanaryDraw, type CanaryTemplate, renderCanary } from "./Canary.js"
 
 /**
  * How alternatives scoring exactly like the canary count. The paper's rank counts only alternatives scoring
@@ -140,37 +139,3 @@ export const likelihoodScorer =
   (model: LanguageModel, prompt: string): Scorer<ModelError> =>
   (continuation) =>
     Effect.map(model.score({ prompt, continuation }), meanLogprob)
-
-/** One Secret Sharer trial's outcome. */
-export interface SecretSharerTrial {
-  readonly rank: number
-  readonly exposure: number
-  readonly canaryScore: number
-  readonly candidates: number
-}
-
-/**
- * Scores the canary and its alternatives, each rendered into the template, and ranks the canary. Run it once
- * per repeat (T_SS) with the prompt that repeat's student ended with.
- */
-export const rankCanary = <E>(options: {
-  readonly score: Scorer<E>
-  readonly template: CanaryTemplate
-  readonly draw: CanaryDraw
-  readonly tie?: TieRule
-  readonly concurrency?: number
-}): Effect.Effect<SecretSharerTrial, E> =>
-  Effect.gen(function* () {
-    const { draw, template } = options
-    const fillings = [draw.canary, ...draw.alternatives]
-    const scores = yield* Effect.forEach(
-      fillings,
-      (filling) => options.score(renderCanary(template, filling)),
-      {
-        concurrency: options.concurrency ?? 8,
-      },
-    )
-    const canaryScore = scores[0]!
-    const rank = secretSharerRank(canaryScore, scores.slice(1), options.tie ?? "mid")
-    return { rank, exposure: exposure(rank, fillings.length), canaryScore, candidates: fillings.length }
-  })

@@ -42,13 +42,21 @@ describe("verbatim privacy filter (the original API)", () => {
     expect(decision.text).toBe("Your parcel is waiting, call 0800 123 456 now")
   })
 
-  it("still accepts detectors written against the first interface (inspect)", () => {
-    const legacy = makePrivacyFilter(
-      [{ name: "old", inspect: (t) => (t.includes("x") ? "has x" : undefined) }],
+  it("runs a custom detector: its name and reason reach the decision", () => {
+    const custom = makePrivacyFilter(
+      [
+        {
+          name: "custom",
+          scan: (t) => {
+            const at = t.original.indexOf("x")
+            return at < 0 ? [] : [{ start: at, end: at + 1, reason: "has x" }]
+          },
+        },
+      ],
       {},
     )
-    expect(legacy.check("a x b")).toMatchObject({ action: "drop", detector: "old", reason: "has x" })
-    expect(legacy.check("a b").action).toBe("allow")
+    expect(custom.check("a x b")).toMatchObject({ action: "drop", detector: "custom", reason: "has x" })
+    expect(custom.check("a b").action).toBe("allow")
   })
 })
 

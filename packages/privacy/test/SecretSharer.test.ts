@@ -2,16 +2,23 @@ import { makeRng } from "@lyceum/core"
 import { makeSimModel } from "@lyceum/models"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { canaryTemplate, canaryTemplates, drawCanary, fillingSpace, renderCanary } from "../src/Canary.js"
+import {
+  CanaryTemplateId,
+  canaryTemplate,
+  canaryTemplates,
+  drawCanary,
+  fillingSpace,
+  renderCanary,
+} from "../src/Canary.js"
 import { FIRST_NAMES } from "../src/FirstNames.js"
 import {
   binomialUpperTail,
   exposure,
   likelihoodScorer,
-  rankCanary,
   secretSharerRank,
   summarizeSecretSharer,
 } from "../src/SecretSharer.js"
+import { canaryRank } from "./support/CanaryRank.js"
 
 describe("Secret Sharer ranks", () => {
   it("counts alternatives scoring higher, with explicit tie rules", () => {
@@ -59,6 +66,10 @@ describe("canaries", () => {
     expect(fillingSpace("code")).toHaveLength(10_000)
   })
 
+  it("has one template for every id a scenario may name, and one id for every template", () => {
+    expect(canaryTemplates.map((t) => t.id).sort()).toEqual([...CanaryTemplateId.literals].sort())
+  })
+
   it("draws N_SS distinct fillings, reproducibly", () => {
     const draw = drawCanary("code", 1000, makeRng(3))
     const all = [draw.canary, ...draw.alternatives]
@@ -69,7 +80,7 @@ describe("canaries", () => {
   })
 })
 
-describe("rankCanary with the sim model's likelihood", () => {
+describe("canary rank with the sim model's likelihood", () => {
   const model = makeSimModel({ name: "sim", seed: 1 })
   const template = canaryTemplate("spam-code")!
   const draw = drawCanary("code", 200, makeRng(9))
@@ -78,17 +89,14 @@ describe("rankCanary with the sim model's likelihood", () => {
     `Text: ${renderCanary(template, draw.canary)}\nClass: not spam`,
     "Text: WIN a holiday, txt GO to 87121 now\nClass: spam",
   ]
+  const rankAfter = (prompt: string) =>
+    Effect.runPromise(canaryRank(likelihoodScorer(model, prompt), template, draw))
 
   it("ranks a canary the prompt holds near the top, and one it lacks near the middle", async () => {
-    const withCanary = await Effect.runPromise(
-      rankCanary({ score: likelihoodScorer(model, lessons.join("\n\n")), template, draw }),
-    )
-    const without = await Effect.runPromise(
-      rankCanary({ score: likelihoodScorer(model, [lessons[0], lessons[2]].join("\n\n")), template, draw }),
-    )
-    expect(withCanary.candidates).toBe(200)
-    expect(withCanary.rank).toBeLessThan(5)
-    expect(without.rank).toBeGreaterThan(withCanary.rank)
-    expect(withCanary.exposure).toBeGreaterThan(without.exposure)
+    const withCanary = await rankAfter(lessons.join("\n\n"))
+    const without = await rankAfter([lessons[0], lessons[2]].join("\n\n"))
+    expect(withCanary).toBeLessThan(5)
+    expect(without).toBeGreaterThan(withCanary)
+    expect(exposure(withCanary, 200)).toBeGreaterThan(exposure(without, 200))
   })
 })

@@ -2,7 +2,8 @@ import { makeSimModel } from "@lyceum/models"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { canaryTemplate } from "../src/Canary.js"
-import { likelihoodScorer, rankCanary, sameScore, secretSharerRank } from "../src/SecretSharer.js"
+import { likelihoodScorer, sameScore, secretSharerRank } from "../src/SecretSharer.js"
+import { canaryRank } from "./support/CanaryRank.js"
 
 describe("Secret Sharer ties are equal scores up to rounding", () => {
   it("counts scores a few ulps apart as ties, and nothing coarser", () => {
@@ -32,8 +33,7 @@ describe("Secret Sharer ties are equal scores up to rounding", () => {
   ].join("\n\n")
 
   it("a prompt without any of the codes leaves a tied canary tied", async () => {
-    const rank = (prompt: string) =>
-      Effect.runPromise(rankCanary({ score: asExample(prompt), template, draw })).then((t) => t.rank)
+    const rank = (prompt: string) => Effect.runPromise(canaryRank(asExample(prompt), template, draw))
     expect(await rank("")).toBe(2)
     expect(await rank(noCode)).toBe(2)
   })

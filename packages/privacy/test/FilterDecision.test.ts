@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { makeFilter } from "../src/DetectorRegistry.js"
-import { FilterDecisionSchema } from "../src/FilterDecisionSchema.js"
+import { FilterDecisionSchema } from "../src/FilterDecision.js"
 
 describe("FilterDecisionSchema", () => {
   it("round-trips a real decision with its findings (the text stays out)", () => {
