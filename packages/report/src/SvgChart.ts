@@ -42,7 +42,13 @@ const HEIGHT = 320
 const MARGIN = { top: 36, right: 16, bottom: 44, left: 52 }
 const LEGEND_ROW = 18
 
-const fmt = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2))
+/** Integers whole, other numbers to 2 decimals, and below 0.1 to 2 significant digits (a cost of $0.0004 per item). */
+const fmt = (value: number) =>
+  Number.isInteger(value)
+    ? String(value)
+    : Math.abs(value) >= 0.1
+      ? value.toFixed(2)
+      : String(Number(value.toPrecision(2)))
 
 /** An `<svg>` line chart: one coloured line per series with markers and its band, axes, a legend below. */
 export const svgLineChart = (series: ReadonlyArray<SvgSeries>, options: SvgLineChartOptions): string => {
