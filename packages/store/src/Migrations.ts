@@ -6,6 +6,8 @@ import { migration as discardedTokens } from "./migrations/0003_discarded_tokens
 import { migration as cost } from "./migrations/0004_cost.js"
 import { migration as usageFaults } from "./migrations/0005_usage_faults.js"
 import { migration as runLease } from "./migrations/0006_run_lease.js"
+import { migration as coalitions } from "./migrations/0007_coalitions.js"
+import { migration as ensemble } from "./migrations/0008_ensemble.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 
 /** One step of the schema's history. Ids only grow; an applied migration is never edited, only followed. */
@@ -23,6 +25,8 @@ export const migrations: ReadonlyArray<Migration> = [
   cost,
   usageFaults,
   runLease,
+  coalitions,
+  ensemble,
 ]
 
 const label = (m: { readonly id: number; readonly name: string }) =>
@@ -55,7 +59,38 @@ const plan = (db: Database.Database, known: ReadonlyArray<Migration>): Outcome =
     db.exec(m.sql)
     record.run(m.id, m.name, new Date().toISOString())
   }
+  // A table rebuild that left a reference dangling would otherwise only show when a row is next written.
+  if (pending.length > 0) {
+    const broken = db.pragma("foreign_key_check") as Array<{ table: string; rowid: number; parent: string }>
+    if (broken.length > 0) {
+      const first = broken[0]!
+      throw new Error(
+        `${broken.length} row(s) break a foreign key after migrating, e.g. ${first.table} row ${first.rowid} ` +
+          `(no row in ${first.parent})`,
+      )
+    }
+  }
   return { _tag: "Applied", applied: pending }
+}
+
+/**
+ * Runs `f` with foreign keys ON and legacy_alter_table OFF, as migrations are written for (a table rebuild's
+ * renames must rewrite the references to it: see 0007), then restores both. Neither can change inside a
+ * transaction, so they are set here, around the migration's transaction.
+ */
+const withMigrationPragmas = <A>(db: Database.Database, f: () => A): A => {
+  const foreignKeys = db.pragma("foreign_keys", { simple: true })
+  const legacyAlter = db.pragma("legacy_alter_table", { simple: true })
+  try {
+    db.pragma("foreign_keys = ON")
+    db.pragma("legacy_alter_table = OFF")
+    if (db.pragma("foreign_keys", { simple: true }) !== 1)
+      throw new Error("foreign keys cannot be switched on inside a transaction: migrate outside of one")
+    return f()
+  } finally {
+    db.pragma(`legacy_alter_table = ${legacyAlter ? "ON" : "OFF"}`)
+    db.pragma(`foreign_keys = ${foreignKeys ? "ON" : "OFF"}`)
+  }
 }
 
 /**
@@ -69,7 +104,7 @@ export const migrate = (
   known: ReadonlyArray<Migration> = migrations,
 ): Effect.Effect<ReadonlyArray<Migration>, StoreError> =>
   Effect.try({
-    try: () => db.transaction(() => plan(db, known)).immediate(),
+    try: () => withMigrationPragmas(db, () => db.transaction(() => plan(db, known)).immediate()),
     catch: (cause) => storeErrorFrom(`cannot migrate database ${filename}`, cause),
   }).pipe(
     Effect.flatMap((outcome) =>

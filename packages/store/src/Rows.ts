@@ -1,4 +1,5 @@
-import type { AgentRole, LessonKind } from "@lyceum/core"
+import { FilterAction, type LessonKind, type PolicyAction } from "@lyceum/core"
+import { Schema } from "effect"
 
 /*
  * Plain records as they are written to and read from the run database. Property names are the camelCase
@@ -6,6 +7,9 @@ import type { AgentRole, LessonKind } from "@lyceum/core"
  */
 
 export type RunStatus = "running" | "completed" | "failed" | "stopped"
+
+/** A value SQLite can bind. */
+export type SqlValue = string | number | bigint | Uint8Array | null
 
 /** Software and model versions a run was produced with, stored as JSON in `runs.versions`. */
 export interface RunVersions {
@@ -22,6 +26,8 @@ export interface NewRun {
   /** The scenario file exactly as read, so a run can be repeated from the database alone. */
   readonly scenarioText: string
   readonly seed: number
+  /** The coalition kind the scenario declares (`social-learning`, `ensemble`, ...). */
+  readonly kind: string
   readonly versions: RunVersions
   /** The resolved scenario (defaults applied), stored as JSON. */
   readonly config: unknown
@@ -60,6 +66,8 @@ export interface RunRow {
   /** SHA-256 of `scenarioText`, lower-case hex. */
   readonly scenarioHash: string
   readonly seed: number
+  /** The coalition kind; `social-learning` for runs stored before kinds existed. */
+  readonly kind: string
   readonly versions: RunVersions
   readonly config: unknown
   readonly status: RunStatus
@@ -71,14 +79,14 @@ export interface RunRow {
 export interface AgentRow {
   readonly runId: string
   readonly agentId: string
-  readonly role: AgentRole
+  /** The agent's role in its kind: `teacher`, `student`, `proposer`, `judge`, ... (non-empty). */
+  readonly role: string
+  /** The coalition kind the agent plays in (the run's). */
+  readonly kind: string
   readonly model: string
-  /** How many private training items a teacher holds; null for students. */
+  /** How many private training items the agent holds (a teacher's); null for agents without private data. */
   readonly dataSize: number | null
 }
-
-/** What the privacy filter did with a lesson before it left its teacher. */
-export type FilterAction = "allow" | "flag" | "redact" | "drop"
 
 /**
  * Every lesson a teacher produced, including dropped ones. `text` is what the student received (after any
@@ -95,6 +103,7 @@ export interface LessonRow {
   readonly method: string
   readonly kind: LessonKind
   readonly text: string
+  /** What the privacy filter did with it before it left its teacher. */
   readonly filterAction: FilterAction
   readonly filterDetector: string | null
   readonly filterReason: string | null
@@ -189,7 +198,7 @@ export interface FindingRow {
   readonly runId: string
   readonly lessonId: string
   readonly detector: string
-  readonly action: "flag" | "redact" | "drop"
+  readonly action: PolicyAction
   /** UTF-16 offsets into the checked lesson text; `end` exclusive. */
   readonly start: number
   readonly end: number
@@ -219,14 +228,67 @@ export interface ItemLabelRow {
   readonly topic: string
 }
 
-/** Rows written together, atomically: typically everything one completed round produced. */
+/**
+ * Text one agent sent another (a row of `messages`), with the privacy filter's decision when the sender holds
+ * private data (null fields when no filter stood between them). For a dropped message, `text` is the withheld
+ * text, which never left the sender.
+ */
+export const MessageRow = Schema.Struct({
+  runId: Schema.String,
+  id: Schema.String,
+  repeat: Schema.Int,
+  round: Schema.Int,
+  task: Schema.String,
+  method: Schema.String,
+  sender: Schema.String,
+  recipient: Schema.String,
+  /** What the text is in the kind's protocol: `answer`, `candidates`, `verdict`, ... */
+  kind: Schema.NonEmptyString,
+  text: Schema.String,
+  filterAction: Schema.NullOr(FilterAction),
+  filterDetector: Schema.NullOr(Schema.String),
+  filterReason: Schema.NullOr(Schema.String),
+  /** It reached the recipient (not dropped by the filter). */
+  sent: Schema.Boolean,
+  /** ISO-8601. */
+  createdAt: Schema.String,
+})
+export type MessageRow = typeof MessageRow.Type
+
+/** One stored step of a cohort (a row of `cohort_steps`); the store stamps `finished_at`. */
+export const CohortStepRow = Schema.Struct({
+  runId: Schema.String,
+  repeat: Schema.Int,
+  task: Schema.String,
+  method: Schema.String,
+  /** 0-based; a cohort of `steps` steps is finished when steps 0 .. steps-1 all have a row. */
+  step: Schema.Int.pipe(Schema.nonNegative()),
+})
+export type CohortStepRow = typeof CohortStepRow.Type
+
+/**
+ * Rows for one of a kind's own tables (e.g. `ensemble_items`), keyed by column name (snake_case). The store
+ * checks the table and every column against the database schema before writing; the table must have run_id,
+ * repeat, task and method columns, so resume can find and delete a cohort's rows.
+ */
+export interface KindRows {
+  readonly table: string
+  readonly rows: ReadonlyArray<Readonly<Record<string, SqlValue>>>
+}
+
+/** Rows written together, atomically: typically everything one completed step produced. */
 export interface RowBatch {
   readonly agents?: ReadonlyArray<AgentRow>
   readonly lessons?: ReadonlyArray<LessonRow>
+  readonly messages?: ReadonlyArray<MessageRow>
   readonly evaluations?: ReadonlyArray<EvaluationRow>
   readonly modelUsage?: ReadonlyArray<ModelUsageRow>
   readonly itemLabels?: ReadonlyArray<ItemLabelRow>
   readonly leakage?: ReadonlyArray<LeakageRow>
   /** Written after `lessons` in the same batch (they reference their lesson). */
   readonly findings?: ReadonlyArray<FindingRow>
+  /** Per-kind tables, in the order given. */
+  readonly kindRows?: ReadonlyArray<KindRows>
+  /** The steps this batch completes: with the batch's other rows or not at all. */
+  readonly cohortSteps?: ReadonlyArray<CohortStepRow>
 }

@@ -1,24 +1,30 @@
 import { createHash } from "node:crypto"
 import Database from "better-sqlite3"
 import { Clock, Context, Effect, Layer, Option, type Scope } from "effect"
+import { type Cohorts, makeCohorts } from "./Cohorts.js"
+import { makeKindRowsWriter } from "./KindRows.js"
 import { migrate } from "./Migrations.js"
 import type {
   AgentRow,
+  CohortStepRow,
   EvaluationRow,
   FindingRow,
   ItemLabelRow,
   LeakageRow,
   LearningCurveRow,
   LessonRow,
+  MessageRow,
   ModelUsageRow,
   NewRun,
   RowBatch,
   RunRow,
   RunStatus,
+  SqlValue,
 } from "./Rows.js"
 import { makeRunLeases, type RunLeases, writeLease } from "./RunLeases.js"
 import { makeRunState, type RunState } from "./RunState.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
+import { cohortTables, readTables } from "./Tables.js"
 
 export interface StoreOptions {
   /** The database file; created, with its schema, when missing. `:memory:` gives a throwaway store. */
@@ -27,9 +33,6 @@ export interface StoreOptions {
   readonly busyTimeoutMs?: number
 }
 
-/** A value SQLite can bind. */
-export type SqlValue = string | number | bigint | Uint8Array | null
-
 /** Positional (`?`) or named (`:name`, `@name`, `$name`) parameters of a query. */
 export type SqlParams = ReadonlyArray<SqlValue> | Readonly<Record<string, SqlValue>>
 
@@ -37,7 +40,7 @@ export type SqlParams = ReadonlyArray<SqlValue> | Readonly<Record<string, SqlVal
  * The run database. One connection, used synchronously: every method is a single SQLite call (a batch is one
  * transaction), so calls from concurrent fibers never interleave inside one another.
  */
-export interface StoreService extends RunLeases, RunState {
+export interface StoreService extends RunLeases, RunState, Cohorts {
   readonly filename: string
   /**
    * Records a new run as `running`; the scenario hash is computed here from `scenarioText`. With `lease`, the
@@ -53,11 +56,6 @@ export interface StoreService extends RunLeases, RunState {
   /** Marks a finished or interrupted run `running` again (for resuming it); fails when there is no such run. */
   readonly reopenRun: (id: string) => Effect.Effect<void, StoreError>
   /**
-   * Deletes everything one cohort (repeat, task, method) of a run wrote: lessons with their findings,
-   * evaluations, model usage and leakage measures, in one transaction, adding its tokens to the run's
-   * `discarded_tokens`; returns the rows removed. A resumed run plays an unfinished cohort again from its start.
-   */
-  /**
    * Adds what a run spent that no `model_usage` row holds (a round cut short) to its `discarded_tokens` and
    * `discarded_cost_usd`.
    */
@@ -65,14 +63,11 @@ export interface StoreService extends RunLeases, RunState {
     runId: string,
     spent: { readonly tokens: number; readonly costUsd: number },
   ) => Effect.Effect<void, StoreError>
-  readonly deleteCohort: (
-    runId: string,
-    cohort: { readonly repeat: number; readonly task: string; readonly method: string },
-  ) => Effect.Effect<number, StoreError>
   /**
-   * Writes all rows in one transaction (agents first, then lessons, evaluations, model usage): either all of
-   * them are stored or none. The runner calls this once per completed round, so a crash loses at most the
-   * round in progress.
+   * Writes all rows in one transaction (agents first, then lessons, messages, evaluations, ..., model usage,
+   * the kind's tables and last the cohort steps the batch completes): either all of them are stored or none.
+   * The runner calls this once per completed step, so a crash loses at most the step in progress. Kind rows
+   * are checked against the schema first: an unknown table or column fails the batch before anything is written.
    */
   readonly writeBatch: (batch: RowBatch) => Effect.Effect<void, StoreError>
   readonly insertAgents: (rows: ReadonlyArray<AgentRow>) => Effect.Effect<void, StoreError>
@@ -103,12 +98,19 @@ export class Store extends Context.Tag("@lyceum/store/Store")<Store, StoreServic
 const QUERY_CACHE_SIZE = 200
 
 const RUN_COLUMNS = `id, scenario_name AS scenarioName, scenario_path AS scenarioPath,
-  scenario_text AS scenarioText, scenario_hash AS scenarioHash, seed, versions, config, status, error,
+  scenario_text AS scenarioText, scenario_hash AS scenarioHash, seed, kind, versions, config, status, error,
   started_at AS startedAt, finished_at AS finishedAt`
 
-const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed,
-  versions, config, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
-const INSERT_AGENT = "INSERT INTO agents (run_id, agent_id, role, model, data_size) VALUES (?, ?, ?, ?, ?)"
+const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed, kind,
+  versions, config, status, error, started_at, finished_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
+const INSERT_AGENT =
+  "INSERT INTO agents (run_id, agent_id, role, kind, model, data_size) VALUES (?, ?, ?, ?, ?, ?)"
+const INSERT_MESSAGE = `INSERT INTO messages (run_id, id, repeat, round, task, method, sender, recipient, kind,
+  text, filter_action, filter_detector, filter_reason, sent, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_COHORT_STEP = `INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at)
+  VALUES (?, ?, ?, ?, ?, ?)`
 const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, task, method, kind,
   text, filter_action, filter_detector, filter_reason, sent, chosen, distance, verbatim_copy, smuggle,
   smuggle_intact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -131,6 +133,20 @@ const INSERT_FINDING = `INSERT INTO filter_findings (run_id, lesson_id, detector
   matched_hash, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_LEAKAGE = `INSERT INTO leakage_measures (run_id, repeat, round, task, method, teacher, student,
   metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+/** The tables `RowBatch` has typed fields for: kind rows go to the others. */
+const TYPED_TABLES = new Set([
+  "agents",
+  "lessons",
+  "messages",
+  "evaluations",
+  "filter_findings",
+  "leakage_measures",
+  "item_labels",
+  "model_usage",
+  "model_faults",
+  "cohort_steps",
+])
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
@@ -182,6 +198,11 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
     const db = yield* open(filename)
     yield* configure(db, options)
     yield* migrate(db, filename)
+    // The schema as migrated: which tables hold cohort rows, and which columns a kind's rows may name.
+    const tables = yield* Effect.try({
+      try: () => readTables(db),
+      catch: (cause) => storeErrorFrom(`cannot read the schema of ${filename}`, cause),
+    })
 
     // Statements are compiled once and kept; past QUERY_CACHE_SIZE (many ad-hoc report queries) the least
     // recently used one is dropped.
@@ -212,16 +233,20 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
     ) => {
       if (rows === undefined || rows.length === 0) return
       const statement = prepare(sql)
+      eachRow(table, rows, (row) => insert(statement, row))
+    }
+    const eachRow = <R>(table: string, rows: ReadonlyArray<R>, insert: (row: R) => void) => {
       position.table = table
       position.of = rows.length
       for (let i = 0; i < rows.length; i++) {
         position.index = i
-        insert(statement, rows[i]!)
+        insert(rows[i]!)
       }
     }
-    const writeAll = db.transaction((batch: RowBatch) => {
+    const kindRows = makeKindRowsWriter(tables, TYPED_TABLES, prepare)
+    const writeAll = db.transaction((batch: RowBatch, now: string) => {
       each("agents", batch.agents, INSERT_AGENT, (s, r: AgentRow) => {
-        s.run(r.runId, r.agentId, r.role, r.model, r.dataSize)
+        s.run(r.runId, r.agentId, r.role, r.kind, r.model, r.dataSize)
       })
       each("lessons", batch.lessons, INSERT_LESSON, (s, r: LessonRow) => {
         s.run(
@@ -244,6 +269,25 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           flag(r.verbatimCopy),
           r.smuggle ?? null,
           flag(r.smuggleIntact),
+          r.createdAt,
+        )
+      })
+      each("messages", batch.messages, INSERT_MESSAGE, (s, r: MessageRow) => {
+        s.run(
+          r.runId,
+          r.id,
+          r.repeat,
+          r.round,
+          r.task,
+          r.method,
+          r.sender,
+          r.recipient,
+          r.kind,
+          r.text,
+          r.filterAction,
+          r.filterDetector,
+          r.filterReason,
+          r.sent ? 1 : 0,
           r.createdAt,
         )
       })
@@ -296,13 +340,31 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
       each("model_faults", faults, INSERT_MODEL_FAULT, (s, { usage, kind, count }) => {
         s.run(...usageKey(usage), kind, count.attempts, count.errors)
       })
+      for (const { table, rows } of batch.kindRows ?? []) {
+        eachRow(table, rows, (row) => kindRows.insert(table, row))
+      }
+      each("cohort_steps", batch.cohortSteps, INSERT_COHORT_STEP, (s, r: CohortStepRow) => {
+        s.run(r.runId, r.repeat, r.task, r.method, r.step, now)
+      })
     })
 
     const writeBatch = (batch: RowBatch): Effect.Effect<void, StoreError> =>
+      Effect.flatMap(nowIso, (now) => {
+        const refused = kindRows.check(batch.kindRows ?? [])
+        return refused !== undefined
+          ? Effect.fail(
+              new StoreError({
+                message: `cannot write rows to ${filename}: ${refused}; nothing from this batch was written`,
+              }),
+            )
+          : writeRows(batch, now)
+      }).pipe(Effect.withSpan("Store.writeBatch"))
+
+    const writeRows = (batch: RowBatch, now: string): Effect.Effect<void, StoreError> =>
       Effect.try({
         try: () => {
           position.table = ""
-          writeAll(batch)
+          writeAll(batch, now)
         },
         catch: (cause) =>
           storeErrorFrom(
@@ -312,7 +374,7 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
                   "(nothing from this batch was written)",
             cause,
           ),
-      }).pipe(Effect.withSpan("Store.writeBatch"))
+      })
 
     const readRun = (raw: Record<string, unknown>): RunRow => ({
       ...(raw as unknown as RunRow),
@@ -332,7 +394,8 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
     const service: StoreService = {
       filename,
       ...makeRunLeases(db, filename, prepare),
-      ...makeRunState(db, filename, prepare),
+      ...makeRunState(filename, prepare),
+      ...makeCohorts(db, filename, prepare, cohortTables(tables)),
       createRun: Effect.fn("Store.createRun")(function* (run: NewRun) {
         const now = yield* nowIso
         const startedAt = run.startedAt ?? now
@@ -346,6 +409,7 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
               run.scenarioText,
               scenarioHash,
               run.seed,
+              run.kind,
               JSON.stringify(run.versions),
               JSON.stringify(run.config ?? null),
               startedAt,
@@ -360,6 +424,7 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           scenarioText: run.scenarioText,
           scenarioHash,
           seed: run.seed,
+          kind: run.kind,
           versions: run.versions,
           config: run.config ?? null,
           status: "running",
@@ -395,28 +460,6 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
             "UPDATE runs SET discarded_tokens = discarded_tokens + ?, discarded_cost_usd = discarded_cost_usd + ? WHERE id = ?",
           ).run(Math.max(0, Math.round(spent.tokens)), Math.max(0, spent.costUsd), runId),
         ).pipe(Effect.asVoid),
-      deleteCohort: (runId, { repeat, task, method }) =>
-        attempt(`delete cohort ${repeat}/${task}/${method} of run ${runId}`, () =>
-          db
-            .transaction(() => {
-              // Its tokens were spent all the same: the run keeps counting them (runs.discarded_tokens).
-              prepare(
-                `UPDATE runs SET (discarded_tokens, discarded_cost_usd) = (SELECT discarded_tokens +
-                   COALESCE(SUM(prompt_tokens + completion_tokens), 0), discarded_cost_usd + COALESCE(SUM(cost_usd), 0)
-                   FROM model_usage WHERE run_id = ? AND repeat = ? AND task = ? AND method = ?) WHERE id = ?`,
-              ).run(runId, repeat, task, method, runId)
-              // model_faults before model_usage, whose rows they reference.
-              return ["lessons", "evaluations", "model_faults", "model_usage", "leakage_measures"].reduce(
-                (removed, table) =>
-                  removed +
-                  prepare(
-                    `DELETE FROM ${table} WHERE run_id = ? AND repeat = ? AND task = ? AND method = ?`,
-                  ).run(runId, repeat, task, method).changes,
-                0,
-              )
-            })
-            .immediate(),
-        ).pipe(Effect.withSpan("Store.deleteCohort")),
       writeBatch,
       insertAgents: (agents) => writeBatch({ agents }),
       insertLessons: (lessons) => writeBatch({ lessons }),

@@ -1,11 +1,11 @@
+export type { CohortRef, Cohorts } from "./Cohorts.js"
 export { type Migration, migrate, migrations } from "./Migrations.js"
 export * from "./Rows.js"
 export type { RunLeases } from "./RunLeases.js"
-export type { CohortRef, RunState } from "./RunState.js"
+export type { RunState } from "./RunState.js"
 export {
   makeStore,
   type SqlParams,
-  type SqlValue,
   Store,
   type StoreOptions,
   type StoreService,

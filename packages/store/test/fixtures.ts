@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
-import type { AgentRow, EvaluationRow, LessonRow, ModelUsageRow, NewRun } from "../src/index.js"
+import type {
+  AgentRow,
+  EvaluationRow,
+  LessonRow,
+  MessageRow,
+  ModelUsageRow,
+  NewRun,
+  SqlValue,
+} from "../src/index.js"
 
 /** A fresh directory under the OS temp dir, removed with everything in it when the scope closes. */
 export const tempDir: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
@@ -16,6 +24,7 @@ export const newRun = (id: string, overrides: Partial<NewRun> = {}): NewRun => (
   scenarioPath: "scenarios/spam.yaml",
   scenarioText: "name: spam-social\nseed: 7\n",
   seed: 7,
+  kind: "social-learning",
   versions: { lyceum: "0.1.0", node: "v20.20.2", models: { sim: "1" } },
   config: { name: "spam-social", rounds: 2, teachers: 2 },
   startedAt: "2025-01-01T00:00:00.000Z",
@@ -23,10 +32,10 @@ export const newRun = (id: string, overrides: Partial<NewRun> = {}): NewRun => (
 })
 
 export const agents = (runId: string): Array<AgentRow> => [
-  { runId, agentId: "teacher-1", role: "teacher", model: "sim", dataSize: 100 },
-  { runId, agentId: "teacher-2", role: "teacher", model: "sim", dataSize: 100 },
-  { runId, agentId: "student-1", role: "student", model: "sim", dataSize: null },
-  { runId, agentId: "student-2", role: "student", model: "sim", dataSize: null },
+  { runId, agentId: "teacher-1", role: "teacher", kind: "social-learning", model: "sim", dataSize: 100 },
+  { runId, agentId: "teacher-2", role: "teacher", kind: "social-learning", model: "sim", dataSize: 100 },
+  { runId, agentId: "student-1", role: "student", kind: "social-learning", model: "sim", dataSize: null },
+  { runId, agentId: "student-2", role: "student", kind: "social-learning", model: "sim", dataSize: null },
 ]
 
 export const lesson = (runId: string, id: string, overrides: Partial<LessonRow> = {}): LessonRow => ({
@@ -82,5 +91,45 @@ export const usage = (runId: string, overrides: Partial<ModelUsageRow> = {}): Mo
   calls: 3,
   promptTokens: 120,
   completionTokens: 40,
+  ...overrides,
+})
+
+export const message = (runId: string, id: string, overrides: Partial<MessageRow> = {}): MessageRow => ({
+  runId,
+  id,
+  repeat: 0,
+  round: 0,
+  task: "spam",
+  method: "judge",
+  sender: "proposer-1",
+  recipient: "judge",
+  kind: "answer",
+  text: "spam",
+  filterAction: "allow",
+  filterDetector: null,
+  filterReason: null,
+  sent: true,
+  createdAt: "2025-01-01T00:00:02.000Z",
+  ...overrides,
+})
+
+/** A row of `ensemble_items` as a kind writes it (`kindRows`): column names as keys. */
+export const ensembleItem = (
+  runId: string,
+  overrides: Readonly<Record<string, SqlValue>> = {},
+): Record<string, SqlValue> => ({
+  run_id: runId,
+  repeat: 0,
+  task: "spam",
+  method: "vote",
+  item_id: "item-0",
+  answer: "spam",
+  target: "spam",
+  correct: 1,
+  oracle: 1,
+  calls: 2,
+  prompt_tokens: 10,
+  completion_tokens: 2,
+  cost_usd: 0,
   ...overrides,
 })
