@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto"
 import { open } from "node:fs/promises"
 import { Effect, Either, Schema } from "effect"
-import { crossChecks } from "./CrossChecks.js"
-import { Scenario } from "./Scenario.js"
+import { baseChecks, type Finding, type KindSchema, rawField } from "./BaseChecks.js"
+import { baseFields, type ScenarioBase } from "./Scenario.js"
 import { type Problem, ScenarioError } from "./ScenarioError.js"
-import { formatIssue } from "./SchemaMessages.js"
+import { formatIssue, show } from "./SchemaMessages.js"
 import { readYamlText, YamlLimits } from "./YamlText.js"
 
 /** A validated scenario together with the exact text it came from (stored with every run). */
@@ -13,7 +13,8 @@ export interface LoadedScenario {
   readonly text: string
   /** sha256 of the text, hex. */
   readonly hash: string
-  readonly scenario: Scenario
+  /** Decoded with its kind's Schema: the kind casts it to its own scenario type. */
+  readonly scenario: ScenarioBase
 }
 
 /** `tasks[0].dataset.path`: how a field is named in problems. */
@@ -28,35 +29,78 @@ const MAX_PROBLEMS = 50
 const withLine = (path: string, message: string, line: number | undefined): Problem =>
   line === undefined ? { path, message } : { path, line, message }
 
-/** Parses and validates scenario text; every problem is reported, each with its field path and line. */
-export const parseScenario = (file: string, text: string): Either.Either<LoadedScenario, ScenarioError> => {
-  const yaml = readYamlText(text)
-  if ("problems" in yaml) return Either.left(new ScenarioError({ file, problems: yaml.problems }))
-  const { raw, lineOf } = yaml.ok
-  const decoded = Schema.decodeUnknownEither(Scenario, { errors: "all", onExcessProperty: "error" })(raw)
-  const found = [
-    ...(Either.isLeft(decoded) ? formatIssue(decoded.left.issue) : []).map((p) => ({
-      key: p.path,
-      message: p.message,
-    })),
-    ...crossChecks(raw),
-  ]
-  if (Either.isLeft(decoded) || found.length > 0) {
-    // In the order of the file (problems without a line, such as missing fields, last).
-    const problems = found
-      .slice(0, MAX_PROBLEMS)
-      .map((p) => withLine(formatPath(p.key), p.message, lineOf(p.key)))
-      .sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
-    if (found.length > MAX_PROBLEMS)
-      problems.push({
-        path: "",
-        message: `and ${found.length - MAX_PROBLEMS} more problems (fix these first)`,
-      })
-    return Either.left(new ScenarioError({ file, problems }))
+/**
+ * The kind a document declares (`kind:`; the first of `kinds` without it), or the problem with its `kind:`.
+ * A document that is not a map has no kind field: it is decoded as the first kind, which reports it.
+ */
+const kindOf = (kinds: ReadonlyArray<KindSchema>, raw: unknown): KindSchema | Finding => {
+  const name = rawField(raw, "kind")
+  const kind = name === undefined ? kinds[0] : kinds.find((k) => k.name === name)
+  if (kind !== undefined) return kind
+  const names = kinds.map((k) => k.name)
+  return {
+    key: ["kind"],
+    message: `unknown kind ${show(name)}; expected one of: ${names.join(", ")} (without kind: ${names[0]})`,
   }
-  const hash = createHash("sha256").update(text).digest("hex")
-  return Either.right({ file, text, hash, scenario: decoded.right })
 }
+
+/** The Schema of a scenario of `kind`: the base fields, its `kind:` (optional, as it is the default or not). */
+const scenarioSchema = (kind: KindSchema, isDefault: boolean) => {
+  const name = Schema.Literal(kind.name)
+  // Fields typed by each kind: the decoded value is the base scenario here, the kind's own type in the kind.
+  return Schema.Struct({
+    ...baseFields,
+    kind: isDefault ? Schema.optionalWith(name, { default: () => kind.name }) : name,
+    ...kind.fields,
+  }) as unknown as Schema.Schema<ScenarioBase, unknown>
+}
+
+/**
+ * Parses and validates scenario text as one of `kinds` (the first is the default); every problem is reported,
+ * each with its field path and line.
+ */
+export const parseScenarioWith =
+  (kinds: ReadonlyArray<KindSchema>) =>
+  (file: string, text: string): Either.Either<LoadedScenario, ScenarioError> => {
+    if (kinds.length === 0) throw new Error("parseScenarioWith: no kinds given")
+    const yaml = readYamlText(text)
+    if ("problems" in yaml) return Either.left(new ScenarioError({ file, problems: yaml.problems }))
+    const { raw, lineOf } = yaml.ok
+    const kind = kindOf(kinds, raw)
+    // An unknown kind: its problem, and those of the base fields (the kind's fields are not known).
+    const decoded =
+      "key" in kind
+        ? Schema.decodeUnknownEither(Schema.Struct(baseFields), {
+            errors: "all",
+            onExcessProperty: "ignore",
+          })(raw)
+        : Schema.decodeUnknownEither(scenarioSchema(kind, kind === kinds[0]), {
+            errors: "all",
+            onExcessProperty: "error",
+          })(raw)
+    const found: Array<Finding> = [
+      ...(Either.isLeft(decoded) ? formatIssue(decoded.left.issue) : []).map((p) => ({
+        key: p.path,
+        message: p.message,
+      })),
+      ...("key" in kind ? [kind] : [...baseChecks(raw, kind), ...(kind.crossChecks?.(raw) ?? [])]),
+    ]
+    if (Either.isLeft(decoded) || found.length > 0) {
+      // In the order of the file (problems without a line, such as missing fields, last).
+      const problems = found
+        .slice(0, MAX_PROBLEMS)
+        .map((p) => withLine(formatPath(p.key), p.message, lineOf(p.key)))
+        .sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
+      if (found.length > MAX_PROBLEMS)
+        problems.push({
+          path: "",
+          message: `and ${found.length - MAX_PROBLEMS} more problems (fix these first)`,
+        })
+      return Either.left(new ScenarioError({ file, problems }))
+    }
+    const hash = createHash("sha256").update(text).digest("hex")
+    return Either.right({ file, text, hash, scenario: decoded.right as ScenarioBase })
+  }
 
 const fileProblem = (file: string, message: string, line?: number) =>
   new ScenarioError({
@@ -119,9 +163,11 @@ const readScenarioText = (file: string): Effect.Effect<string, ScenarioError> =>
     }),
   )
 
-/** Reads and validates a scenario file. */
-export const loadScenario = (file: string): Effect.Effect<LoadedScenario, ScenarioError> =>
-  readScenarioText(file).pipe(Effect.flatMap((text) => parseScenario(file, text)))
+/** Reads and validates a scenario file as one of `kinds` (the first is the default). */
+export const loadScenarioWith =
+  (kinds: ReadonlyArray<KindSchema>) =>
+  (file: string): Effect.Effect<LoadedScenario, ScenarioError> =>
+    readScenarioText(file).pipe(Effect.flatMap((text) => parseScenarioWith(kinds)(file, text)))
 
 /** The line of a field in scenario text (its deepest node that exists), for problems found after loading. */
 export const lineOfField = (text: string, path: ReadonlyArray<PropertyKey>): number | undefined => {

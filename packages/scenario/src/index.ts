@@ -1,3 +1,4 @@
+export * from "./BaseChecks.js"
 export * from "./Scenario.js"
 export * from "./ScenarioError.js"
 export * from "./ScenarioLoader.js"

@@ -4,8 +4,12 @@ import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { ScenarioError } from "../src/ScenarioError.js"
-import { loadScenario, parseScenario } from "../src/ScenarioLoader.js"
+import { loadScenarioWith, parseScenarioWith } from "../src/ScenarioLoader.js"
 import { YamlLimits } from "../src/YamlText.js"
+import { testKinds } from "./TestKinds.js"
+
+const parseScenario = parseScenarioWith(testKinds)
+const loadScenario = loadScenarioWith(testKinds)
 
 const valid = `name: tiny
 rounds: [2, 4]
@@ -129,7 +133,9 @@ describe("hostile YAML", () => {
         ),
       ).pipe(Either.mapLeft((e) => new Error(e.message))),
     )
-    expect(merged.scenario.methods.map((m) => [m.name, "nGen" in m && m.nGen])).toEqual([
+    const methods = (merged.scenario as unknown as { methods: Array<{ name: string; nGen?: number }> })
+      .methods
+    expect(methods.map((m) => [m.name, "nGen" in m && m.nGen])).toEqual([
       ["a", 4],
       ["b", 6],
     ])

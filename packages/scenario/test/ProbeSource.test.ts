@@ -1,6 +1,9 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { parseScenario } from "../src/ScenarioLoader.js"
+import { parseScenarioWith } from "../src/ScenarioLoader.js"
+import { testKinds } from "./TestKinds.js"
+
+const parseScenario = parseScenarioWith(testKinds)
 
 const scenario = (probes: string) => `
 name: probes

@@ -1,6 +1,9 @@
+import { parseScenarioWith } from "@lyceum/scenario"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { parseScenario } from "../src/ScenarioLoader.js"
+import { socialLearningSchema } from "../../src/config/index.js"
+
+const parseScenario = parseScenarioWith([socialLearningSchema])
 
 const valid = `name: tiny
 rounds: [2, 4]

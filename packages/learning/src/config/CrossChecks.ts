@@ -1,43 +1,33 @@
-import { Limits } from "./Scenario.js"
+import {
+  type Finding,
+  rawField as field,
+  Limits,
+  rawList as list,
+  unknownModelRefs,
+  type VariantCount,
+} from "@lyceum/scenario"
 
-/** A problem found by a cross-check: the field it is about (as keys, to find its line) and the message. */
-export interface Finding {
-  readonly key: ReadonlyArray<PropertyKey>
-  readonly message: string
+/** The methods a raw document lists, within their own limit (beyond it, that limit is reported). */
+export const methodCount = (raw: unknown): VariantCount | undefined => {
+  const count = list(field(raw, "methods")).length
+  return count <= Limits.methods ? { label: "methods", count } : undefined
 }
-
-/** A field the document itself has (never one inherited from Object.prototype, such as `constructor`). */
-const field = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null && Object.hasOwn(value, key)
-    ? (value as Record<string, unknown>)[key]
-    : undefined
-
-const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
 
 /**
  * Checks the schema cannot express: references between sections and combinations that make no sense. They
  * read the raw document (defaults as the schema fills them), so they are reported together with schema
- * problems rather than only once those are fixed.
+ * problems rather than only once those are fixed. The cohort limit is the loader's (`variantCount`).
  */
-export const crossChecks = (raw: unknown): Array<Finding> => {
+export const socialLearningChecks = (raw: unknown): Array<Finding> => {
   const problems: Array<Finding> = []
   const problem = (key: ReadonlyArray<PropertyKey>, message: string) => problems.push({ key, message })
 
-  const models = field(raw, "models")
-  const known = typeof models === "object" && models !== null ? Object.keys(models) : []
-  for (const role of ["teachers", "students"] as const) {
-    const ref = field(field(raw, role), "model")
-    const chain = Array.isArray(ref) ? ref : [ref]
-    chain.forEach((model, i) => {
-      if (typeof model === "string" && !known.includes(model)) {
-        const key = Array.isArray(ref) ? [role, "model", i] : [role, "model"]
-        problem(
-          key,
-          `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
-        )
-      }
-    })
-  }
+  problems.push(
+    ...unknownModelRefs(raw, [
+      ["teachers", "model"],
+      ["students", "model"],
+    ]),
+  )
 
   const rounds = list(field(raw, "rounds"))
   rounds.forEach((size, i) => {
@@ -144,22 +134,6 @@ export const crossChecks = (raw: unknown): Array<Finding> => {
       }
     }
   })
-  // Each factor within its own limit (a factor beyond it is reported on its own), the product within this one.
-  const sizes = [
-    field(raw, "repeats") ?? 1,
-    list(field(raw, "tasks")).length,
-    list(field(raw, "methods")).length,
-  ]
-  const limits = [Limits.repeats, Limits.tasks, Limits.methods]
-  if (sizes.every((n, i) => typeof n === "number" && n <= limits[i]!)) {
-    const cohorts = (sizes as Array<number>).reduce((a, b) => a * b)
-    if (cohorts > Limits.cohorts)
-      problem(
-        ["repeats"],
-        `repeats × tasks × methods is ${sizes.join(" × ")} = ${cohorts.toLocaleString("en-US")} cohorts; at most ` +
-          `${Limits.cohorts.toLocaleString("en-US")} (every cohort is planned before the run starts): split the scenario`,
-      )
-  }
   problems.push(...scoreChecks(raw))
   return problems
 }

@@ -1,0 +1,106 @@
+import type { Schema } from "effect"
+import { Limits } from "./Scenario.js"
+
+/** A problem found by a cross-check: the field it is about (as keys, to find its line) and the message. */
+export interface Finding {
+  readonly key: ReadonlyArray<PropertyKey>
+  readonly message: string
+}
+
+/** How many variants a raw document declares, for the cohort limit, and the field that lists them. */
+export interface VariantCount {
+  /** As the cohort-limit message names them: `methods`. */
+  readonly label: string
+  readonly count: number
+}
+
+/**
+ * What a coalition kind adds to the base scenario: its fields (decoded together with the base fields, so
+ * unknown fields and field errors are reported the same way) and the checks its Schema cannot express.
+ */
+export interface KindSchema {
+  /** The scenario's `kind:`. */
+  readonly name: string
+  readonly fields: Schema.Struct.Fields
+  /**
+   * References between sections and combinations that make no sense. They read the raw document (defaults as
+   * the Schema fills them), so they are reported together with Schema problems rather than after them.
+   */
+  readonly crossChecks?: (raw: unknown) => ReadonlyArray<Finding>
+  /**
+   * The variants (cohort methods) the raw document declares, when it declares a countable number within their
+   * own limit (beyond it the field's own problem is reported): checked against `Limits.cohorts`.
+   */
+  readonly variantCount?: (raw: unknown) => VariantCount | undefined
+}
+
+/** A field the document itself has (never one inherited from Object.prototype, such as `constructor`). */
+export const rawField = (value: unknown, key: string): unknown =>
+  typeof value === "object" && value !== null && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined
+
+/** A raw value as a list; anything else (reported by the Schema) as an empty one. */
+export const rawList = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
+
+/** The raw value at `path` (keys of maps and indexes of lists), or undefined. */
+const rawAt = (raw: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
+  path.reduce<unknown>(
+    (value, key) => (typeof key === "number" ? rawList(value)[key] : rawField(value, String(key))),
+    raw,
+  )
+
+/**
+ * Model references (a name or a fallback chain of names, at each of `paths`) that name no model declared
+ * under `models`, each reported at its own position in a chain.
+ */
+export const unknownModelRefs = (
+  raw: unknown,
+  paths: ReadonlyArray<ReadonlyArray<PropertyKey>>,
+): Array<Finding> => {
+  const models = rawField(raw, "models")
+  const known = typeof models === "object" && models !== null ? Object.keys(models) : []
+  return paths.flatMap((path) => {
+    const ref = rawAt(raw, path)
+    const chain = Array.isArray(ref) ? ref : [ref]
+    return chain.flatMap((model, i) =>
+      typeof model === "string" && !known.includes(model)
+        ? [
+            {
+              key: Array.isArray(ref) ? [...path, i] : path,
+              message: `unknown model "${model}"; declare it under models (declared: ${known.join(", ") || "none"})`,
+            },
+          ]
+        : [],
+    )
+  })
+}
+
+/**
+ * Checks of the base fields that depend on the kind: the number of cohorts (repeats × tasks × variants), each
+ * factor within its own limit (a factor beyond it is reported on its own), the product within `Limits.cohorts`.
+ */
+export const baseChecks = (raw: unknown, kind: KindSchema): Array<Finding> => {
+  const variants = kind.variantCount?.(raw)
+  const repeats = rawField(raw, "repeats") ?? 1
+  const tasks = rawList(rawField(raw, "tasks")).length
+  if (
+    variants === undefined ||
+    typeof repeats !== "number" ||
+    repeats > Limits.repeats ||
+    tasks > Limits.tasks
+  )
+    return []
+  const sizes = [repeats, tasks, variants.count]
+  const cohorts = sizes.reduce((a, b) => a * b)
+  return cohorts > Limits.cohorts
+    ? [
+        {
+          key: ["repeats"],
+          message:
+            `repeats × tasks × ${variants.label} is ${sizes.join(" × ")} = ${cohorts.toLocaleString("en-US")} cohorts; ` +
+            `at most ${Limits.cohorts.toLocaleString("en-US")} (every cohort is planned before the run starts): split the scenario`,
+        },
+      ]
+    : []
+}
