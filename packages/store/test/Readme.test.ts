@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { makeStore } from "../src/index.js"
-import { agents, evaluations, lesson, newRun, tempDir } from "./fixtures.js"
+import { agents, ensembleItem, evaluations, lesson, newRun, tempDir } from "./fixtures.js"
 
 /** The SQL blocks of the README's "Example queries" section, in order. */
 const exampleQueries = (): Array<string> => {
@@ -16,7 +16,7 @@ describe("README example queries", () => {
   it.scoped("answer correctly on the latest run", () =>
     Effect.gen(function* () {
       const queries = exampleQueries()
-      expect(queries).toHaveLength(3)
+      expect(queries).toHaveLength(4)
       const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
       // An older run whose rows must not leak into the answers.
       yield* store.createRun(newRun("old", { startedAt: "2024-01-01T00:00:00.000Z" }))
@@ -42,7 +42,7 @@ describe("README example queries", () => {
           ...evaluations("r1", { repeat: 0, round: 0, student: s2 }, [1, 0]),
         ],
       })
-      const [finalAccuracy, perRound, filtered] = queries
+      const [finalAccuracy, perRound, filtered, frontier] = queries
       expect(yield* store.query(finalAccuracy!)).toEqual([
         { student: s1, task: "spam", accuracy: 0.875, repeats: 2 },
         { student: s2, task: "spam", accuracy: 0.5, repeats: 1 },
@@ -55,6 +55,31 @@ describe("README example queries", () => {
       expect(yield* store.query(filtered!)).toEqual([
         { teacher: "teacher-1", lessons: 4, redacted: 1, dropped: 2, drop_rate: 0.5 },
         { teacher: "teacher-2", lessons: 1, redacted: 0, dropped: 0, drop_rate: 0 },
+      ])
+      // One item per method: (correct, cost). `dominated` costs more than `cheap` for the same accuracy;
+      // `twin` equals `best`, so neither beats the other. The older run's `free` point must not count.
+      const point = (runId: string, method: string, correct: number, cost: number) =>
+        ensembleItem(runId, { method, correct, cost_usd: cost })
+      yield* store.writeBatch({
+        kindRows: [
+          {
+            table: "ensemble_items",
+            rows: [
+              point("r1", "best", 1, 1),
+              point("r1", "twin", 1, 1),
+              point("r1", "cheap", 0, 0.25),
+              point("r1", "dominated", 0, 0.5),
+              point("old", "free", 1, 0),
+            ],
+          },
+        ],
+      })
+      expect(
+        (yield* store.query(frontier!)).map((row) => [row.method, row.accuracy, row.cost_per_item]),
+      ).toEqual([
+        ["cheap", 0, 0.25],
+        ["best", 1, 1],
+        ["twin", 1, 1],
       ])
     }),
   )
