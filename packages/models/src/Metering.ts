@@ -135,7 +135,8 @@ const callFaults = (retried: ReadonlyArray<FaultKind>, failed: FaultKind | undef
 const isReplayMiss = (cause: Cause.Cause<ModelError>): boolean =>
   Option.exists(Cause.failureOption(cause), (error) => error._tag === "ReplayMiss")
 
-const costOf = (usage: TokenUsage, prices: ModelPrices | undefined): number =>
+/** What one call cost in US dollars under `prices` (0 without prices): how `cost_usd` is counted. */
+export const costOf = (usage: TokenUsage, prices: ModelPrices | undefined): number =>
   prices === undefined
     ? 0
     : (usage.promptTokens * prices.promptPerMTok + usage.completionTokens * prices.completionPerMTok) /

@@ -1,0 +1,32 @@
+import { TaskItem } from "@lyceum/core"
+import { fewShotContext, type Task } from "@lyceum/tasks"
+
+/**
+ * The prompts of the ensemble's agents. They are completion style, like the tasks' own prompts (an answer is
+ * the continuation after the item's input), so the sim model and chat endpoints read them alike: candidates are
+ * shown as the item answered by them, one after the other, before the item is asked again.
+ */
+
+/** A proposer's context: its instruction, then its in-context examples. */
+export const proposerContext = (
+  task: Task,
+  instruction: string | undefined,
+  shots: ReadonlyArray<TaskItem>,
+) =>
+  [instruction ?? "", fewShotContext(task, shots)]
+    .filter((part) => part.trim().length > 0)
+    .join(task.separator)
+
+/** The item answered by each candidate, in the order given (what a moa layer, fuser or judge sees). */
+export const candidatesContext = (task: Task, item: TaskItem, candidates: ReadonlyArray<string>) =>
+  candidates
+    .map((answer) => task.render(new TaskItem({ id: item.id, input: item.input, target: answer })))
+    .join(task.separator)
+
+/** `context`, then `more`, joined by the task's separator (either may be empty). */
+export const joined = (task: Task, ...parts: ReadonlyArray<string>) =>
+  parts.filter((part) => part.trim().length > 0).join(task.separator)
+
+/** The verifier's question after the answered item; it continues with " yes" or " no". */
+export const verifyPrompt = (task: Task, item: TaskItem, answer: string) =>
+  `${task.render(new TaskItem({ id: item.id, input: item.input, target: answer }))}\nIs this answer correct (yes or no)?`

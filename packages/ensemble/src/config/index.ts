@@ -1,0 +1,3 @@
+export * from "./EnsembleChecks.js"
+export * from "./EnsembleConfig.js"
+export * from "./EnsembleSchema.js"
