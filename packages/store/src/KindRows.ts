@@ -32,6 +32,8 @@ export const makeKindRowsWriter = (
   const check = (batch: ReadonlyArray<KindRows>): string | undefined => {
     for (const { table, rows } of batch) {
       const columns = columnsOf.get(table)
+      if (typedTables.has(table))
+        return `table "${table}" takes rows through its own RowBatch field, not kindRows (kind tables: ${open.join(", ")})`
       if (columns === undefined)
         return (
           `there is no kind table "${table}" (kind tables: ${open.join(", ") || "none"}; a kind's table needs ` +

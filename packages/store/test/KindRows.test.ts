@@ -76,7 +76,7 @@ describe("kind rows", () => {
           yield* refused({
             kindRows: [{ table: "cohort_steps", rows: [{ run_id: "r1", repeat: 0, task: "t" }] }],
           }),
-        ).toContain('there is no kind table "cohort_steps"')
+        ).toContain('table "cohort_steps" takes rows through its own RowBatch field, not kindRows')
         // A view is no table.
         expect(
           yield* refused({ kindRows: [{ table: "ensemble_summary", rows: [{ run_id: "r1" }] }] }),

@@ -144,6 +144,56 @@ describe("migrations", () => {
       }),
   )
 
+  it.scoped("0007 migrates a database holding rows of a run deleted with foreign keys off", () =>
+    Effect.gen(function* () {
+      const filename = join(yield* tempDir, "old.db")
+      writeOldDatabase(filename)
+      // A second run with every kind of row, deleted as the sqlite3 shell does by default: keys off, no cascade.
+      const db = new Database(filename)
+      db.exec(`
+        INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed, versions, config,
+          started_at) SELECT 'gone', scenario_name, scenario_path, scenario_text, scenario_hash, seed, versions,
+          config, started_at FROM runs WHERE id = 'old';
+        INSERT INTO agents SELECT 'gone', agent_id, role, model, data_size FROM agents WHERE run_id = 'old';
+        INSERT INTO lessons SELECT 'gone', id, repeat, round, teacher, student, task, method, kind, text,
+          filter_action, filter_detector, filter_reason, sent, chosen, created_at, distance, verbatim_copy,
+          smuggle, smuggle_intact FROM lessons WHERE run_id = 'old';
+        INSERT INTO filter_findings SELECT 'gone', lesson_id, detector, action, start, "end", matched_hash, reason
+          FROM filter_findings WHERE run_id = 'old';
+        INSERT INTO evaluations SELECT 'gone', repeat, round, student, task, method, n, prompt_lessons, metric,
+          item_id, answer, target, score FROM evaluations WHERE run_id = 'old';
+        PRAGMA foreign_keys = OFF;
+        DELETE FROM runs WHERE id = 'gone';`)
+      db.close()
+      const store = yield* makeStore({ filename })
+      for (const table of ["agents", "lessons", "filter_findings", "cohort_steps"])
+        expect(yield* store.query(`SELECT DISTINCT run_id FROM ${table}`)).toEqual([{ run_id: "old" }])
+      // The deleted run's evaluations broke their key before; the migration neither fixes nor minds them.
+      expect(yield* store.query("SELECT DISTINCT run_id FROM evaluations ORDER BY 1")).toEqual([
+        { run_id: "gone" },
+        { run_id: "old" },
+      ])
+      expect(yield* store.query("SELECT COUNT(*) AS n FROM lessons")).toEqual([{ n: 2 }])
+    }),
+  )
+
+  it.scoped("refuse to migrate inside a transaction on a connection with foreign keys off", () =>
+    Effect.gen(function* () {
+      const filename = join(yield* tempDir, "runs.db")
+      const db = new Database(filename)
+      yield* Effect.addFinalizer(() => Effect.sync(() => db.close()))
+      db.pragma("foreign_keys = OFF")
+      db.exec("BEGIN")
+      const error = yield* Effect.flip(migrate(db, filename))
+      expect(error.message).toBe(
+        `cannot migrate database ${filename}: foreign keys cannot be switched on inside a transaction: ` +
+          "migrate outside of one",
+      )
+      db.exec("ROLLBACK")
+      expect(tableNames(db)).not.toContain("runs")
+    }),
+  )
+
   it.scoped("0007 gives the same schema on a connection with foreign keys off, and leaves them off", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir

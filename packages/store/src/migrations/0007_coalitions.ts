@@ -12,7 +12,9 @@ import type { Migration } from "../Migrations.js"
  * ones are dropped children first (nothing references them any more, so no cascade fires), and the new ones
  * are renamed. With foreign keys ON, a rename rewrites the REFERENCES of the tables that point at it;
  * `legacy_alter_table` keeps the rename from re-parsing the views, which name tables dropped mid-way (they
- * resolve again once the renames are done). Rowids are copied, so rows keep their order.
+ * resolve again once the renames are done). Rowids are copied, so rows keep their order. Rows left behind by a
+ * run deleted with foreign keys off (agents of no run, their lessons and findings) cannot be copied under
+ * enforced keys and are left out: they belonged to a deleted run.
  */
 export const migration: Migration = {
   id: 7,
@@ -32,7 +34,8 @@ CREATE TABLE agents_new (
   PRIMARY KEY (run_id, agent_id)
 ) WITHOUT ROWID;
 INSERT INTO agents_new (run_id, agent_id, role, model, data_size, kind)
-SELECT run_id, agent_id, role, model, data_size, 'social-learning' FROM agents;
+SELECT run_id, agent_id, role, model, data_size, 'social-learning' FROM agents
+WHERE run_id IN (SELECT id FROM runs);
 
 CREATE TABLE lessons_new (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -64,7 +67,9 @@ INSERT INTO lessons_new (rowid, run_id, id, repeat, round, teacher, student, tas
   smuggle_intact)
 SELECT rowid, run_id, id, repeat, round, teacher, student, task, method, kind, text, filter_action,
   filter_detector, filter_reason, sent, chosen, created_at, distance, verbatim_copy, smuggle, smuggle_intact
-FROM lessons;
+FROM lessons AS l
+WHERE EXISTS (SELECT 1 FROM agents_new AS a WHERE a.run_id = l.run_id AND a.agent_id = l.teacher)
+  AND EXISTS (SELECT 1 FROM agents_new AS a WHERE a.run_id = l.run_id AND a.agent_id = l.student);
 
 CREATE TABLE filter_findings_new (
   run_id TEXT NOT NULL,
@@ -78,7 +83,8 @@ CREATE TABLE filter_findings_new (
   FOREIGN KEY (run_id, lesson_id) REFERENCES lessons_new (run_id, id) ON DELETE CASCADE
 );
 INSERT INTO filter_findings_new (rowid, run_id, lesson_id, detector, action, start, "end", matched_hash, reason)
-SELECT rowid, run_id, lesson_id, detector, action, start, "end", matched_hash, reason FROM filter_findings;
+SELECT rowid, run_id, lesson_id, detector, action, start, "end", matched_hash, reason FROM filter_findings AS f
+WHERE EXISTS (SELECT 1 FROM lessons_new AS l WHERE l.run_id = f.run_id AND l.id = f.lesson_id);
 
 DROP TABLE filter_findings;
 DROP TABLE lessons;
@@ -136,6 +142,6 @@ CREATE TABLE cohort_steps (
   PRIMARY KEY (run_id, repeat, task, method, step)
 ) WITHOUT ROWID;
 INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at)
-SELECT DISTINCT run_id, repeat, task, method, round, NULL FROM evaluations;
+SELECT DISTINCT run_id, repeat, task, method, round, NULL FROM evaluations WHERE run_id IN (SELECT id FROM runs);
 `,
 }
