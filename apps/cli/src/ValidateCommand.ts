@@ -1,6 +1,6 @@
 import { Args, Command } from "@effect/cli"
+import { loadScenario } from "@lyceum/kinds"
 import { formatPlannedWork, needsConfirmation, preflight } from "@lyceum/runner"
-import { loadScenario } from "@lyceum/scenario"
 import { Console, Effect, Either } from "effect"
 import { verboseOption } from "./Options.js"
 

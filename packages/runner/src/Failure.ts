@@ -1,6 +1,6 @@
 import { type ActorAddress, formatAddress } from "@lyceum/actors"
+import { agentOfAddress } from "@lyceum/coalition"
 import { Cause, Option } from "effect"
-import { agentOfAddress } from "./CohortName.js"
 
 /**
  * One line for an error value: its message, prefixed by its tag unless the message already says it; an

@@ -1,14 +1,9 @@
 import { dirname, resolve, sep } from "node:path"
-import {
-  formatPath,
-  type LoadedScenario,
-  lineOfField,
-  type MethodConfig,
-  type Problem,
-  ScenarioError,
-} from "@lyceum/scenario"
+import type { AnyKind } from "@lyceum/coalition"
+import { findKind } from "@lyceum/kinds"
+import { formatPath, type LoadedScenario, lineOfField, type Problem, ScenarioError } from "@lyceum/scenario"
+import { prepareTaskData, type TaskData } from "@lyceum/tasks"
 import { Cause, Effect, Either } from "effect"
-import { prepareTaskData, type TaskData } from "./TaskData.js"
 
 /** What a scenario will do, counted before it runs (model calls and tokens are estimates). */
 export interface PlannedWork {
@@ -54,80 +49,21 @@ export const formatPlannedWork = (plan: PlannedWork): string =>
   `${plural(plan.cohorts, "cohort")}, ${plural(plan.agents, "agent")}, ` +
   `${plan.rounds} rounds each, ~${compact(plan.modelCalls)} model calls, ~${compact(plan.tokens)} tokens (estimated)`
 
-/** Tokens of a rendered example, at about 4 characters per token, from up to 50 of the task's items. */
-const exampleTokens = (data: TaskData): number => {
-  const items = [...data.train.slice(0, 25), ...data.test.slice(0, 25)]
-  if (items.length === 0) return 30
-  return Math.max(1, items.reduce((sum, item) => sum + data.task.render(item).length, 0) / items.length / 4)
-}
-
-/** How many examples a teacher's ranking and a voter's context hold (Teacher.ts: VOTING_CONTEXT). */
-const VOTING_CONTEXT = 8
-
-/**
- * Calls and tokens of one cohort: every student answers every test item after every round (round 0 too); in
- * rounds 1.. the method's teachers generate and score; with a canary every student scores it and its
- * alternatives once at the end. Mirrors Teacher.ts and StudentActor.ts closely enough to size a run.
- */
-const cohortWork = (loaded: LoadedScenario, data: TaskData, method: MethodConfig) => {
+/** The plan of a scenario whose task data is prepared: the kind estimates the work of its cohorts. */
+export const plannedWork = (
+  kind: AnyKind,
+  loaded: LoadedScenario,
+  tasks: ReadonlyArray<TaskData>,
+): PlannedWork => {
   const { scenario } = loaded
-  const teachers = scenario.teachers.count
-  const students = scenario.students.count
-  const sizes = [0, ...scenario.rounds]
-  const example = exampleTokens(data)
-  const answer = data.task.maxAnswerTokens ?? 32
-  let calls = 0
-  let tokens = 0
-  const add = (n: number, each: number) => {
-    calls += n
-    tokens += n * each
-  }
-  sizes.forEach((size, round) => {
-    add(students * data.test.length, (size + 1) * example + answer)
-    if (round === 0) return
-    const grow = size - sizes[round - 1]!
-    switch (method.strategy) {
-      case "synthetic-examples":
-      case "adversarial-examples": {
-        // Per student: each teacher generates `samples` at once, then scores each sample against its context.
-        add(students * teachers, method.nGen * example + method.samples * example)
-        add(students * teachers * method.samples, (method.nGen + 1) * example)
-        if (method.aggregator === "voting")
-          add(students * teachers * teachers * method.topK, (VOTING_CONTEXT + 1) * example)
-        break
-      }
-      case "original-examples":
-        if (method.aggregator === "voting") add(students * teachers * grow, (VOTING_CONTEXT + 1) * example)
-        break
-      case "instruction":
-        add(students, method.examples * example + method.maxTokens)
-        break
-      default:
-        break
-    }
-  })
-  if (scenario.canary !== undefined) add(students * scenario.canary.candidates, (sizes.at(-1)! + 1) * example)
-  return { calls, tokens }
-}
-
-/** The plan of a scenario whose task data is prepared. */
-export const plannedWork = (loaded: LoadedScenario, tasks: ReadonlyArray<TaskData>): PlannedWork => {
-  const { scenario } = loaded
-  const cohorts = scenario.repeats * tasks.length * scenario.methods.length
-  let modelCalls = 0
-  let tokens = 0
-  for (const data of tasks)
-    for (const method of scenario.methods) {
-      const work = cohortWork(loaded, data, method)
-      modelCalls += work.calls * scenario.repeats
-      tokens += work.tokens * scenario.repeats
-    }
+  const work = kind.plan(scenario, tasks)
+  const cohorts = scenario.repeats * tasks.length * kind.variants(scenario).length
   return {
     cohorts,
-    agents: cohorts * (scenario.teachers.count + scenario.students.count),
-    rounds: scenario.rounds.length + 1,
-    modelCalls,
-    tokens,
+    agents: cohorts * work.agentsPerCohort,
+    rounds: kind.steps(scenario),
+    modelCalls: work.modelCalls,
+    tokens: work.tokens,
   }
 }
 
@@ -171,10 +107,16 @@ const describeFailure = (cause: Cause.Cause<unknown>): { error: unknown; message
  */
 export const preflight = (
   loaded: LoadedScenario,
-  options: { readonly seed?: number | undefined } = {},
+  options: {
+    readonly seed?: number | undefined
+    /** The kinds the scenario was loaded with: the registry by default. */
+    readonly kinds?: ReadonlyArray<AnyKind> | undefined
+  } = {},
 ): Effect.Effect<{ readonly tasks: ReadonlyArray<TaskData>; readonly plan: PlannedWork }, ScenarioError> =>
   Effect.gen(function* () {
     const seed = options.seed ?? loaded.scenario.seed
+    // A loaded scenario names a known kind (the loader refused any other).
+    const kind = findKind(loaded.scenario.kind, options.kinds)!
     const results = yield* Effect.forEach(loaded.scenario.tasks, (task) =>
       prepareTaskData(task, loaded.file, seed).pipe(Effect.sandbox, Effect.either),
     )
@@ -191,5 +133,5 @@ export const preflight = (
       problems.push({ path: formatPath(key), ...(line !== undefined && { line }), message })
     })
     if (problems.length > 0) return yield* new ScenarioError({ file: loaded.file, problems })
-    return { tasks, plan: plannedWork(loaded, tasks) }
+    return { tasks, plan: plannedWork(kind, loaded, tasks) }
   })

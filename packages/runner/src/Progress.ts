@@ -1,5 +1,5 @@
+import { type CohortId, cohortName } from "@lyceum/coalition"
 import { Context, Effect, Layer } from "effect"
-import { cohortName } from "./CohortName.js"
 
 /** What the runner reports while it works. */
 export type ProgressEvent =
@@ -7,37 +7,39 @@ export type ProgressEvent =
       readonly _tag: "RunStarted"
       readonly runId: string
       readonly scenario: string
+      /** The coalition kind (`social-learning`, `ensemble`). */
+      readonly kind: string
       readonly repeats: number
-      readonly rounds: number
-      /** (task, method) pairs, each played for every repeat. */
+      /** Steps of each cohort (social learning: rounds, round 0 included). */
+      readonly steps: number
+      /** (task, variant) pairs, each played for every repeat. */
       readonly cohorts: number
-      readonly teachers: number
-      readonly students: number
+      /** Agents of one cohort. */
+      readonly agents: number
     }
   | {
       readonly _tag: "RoundFinished"
-      /** `<task>.<method>`. */
-      readonly cohort: string
-      readonly repeat: number
+      readonly cohort: CohortId
+      /** The step: social learning's round (0 measures before any lesson). */
       readonly round: number
-      /** The prompt size this round aimed for. */
-      readonly n: number
-      /** Mean accuracy over students after this round. */
-      readonly accuracy: number
-      /** Lessons that left their teachers this round, and candidates the filter (or a parse check) dropped. */
-      readonly lessons: number
-      readonly dropped: number
+      /** The prompt size this round aimed for, for kinds that have one. */
+      readonly n?: number
+      /** Mean score of what the step measured (students, a coalition). */
+      readonly accuracy?: number
+      /** Messages that left an agent holding private data this step, and candidates the filter dropped. */
+      readonly sent?: number
+      readonly dropped?: number
       /** Over the whole run so far. */
       readonly modelCalls: number
       readonly tokens: number
       /**
-       * This round of this cohort, as stored in `model_usage`: attempts retried, attempts that timed out
+       * This step of this cohort, as stored in `model_usage`: attempts retried, attempts that timed out
        * (retried or not), and calls that failed after their retries.
        */
       readonly retries: number
       readonly timeouts: number
       readonly errors: number
-      /** Rounds done and to do over the whole run (round 0, the baseline, counts). */
+      /** Steps done and to do over the whole run (round 0, the baseline, counts). */
       readonly done: number
       readonly total: number
       readonly elapsedMs: number
@@ -76,14 +78,17 @@ export const formatProgress = (event: ProgressEvent): string => {
   switch (event._tag) {
     case "RunStarted":
       return (
-        `run ${event.runId}: ${event.scenario}, ${event.teachers} teacher(s), ${event.students} student(s), ` +
-        `${event.cohorts} task×method cohort(s), ${event.rounds} round(s), ${event.repeats} repeat(s)`
+        `run ${event.runId}: ${event.scenario} (${event.kind}), ${counted(event.agents, "agent", "agents")} ` +
+        `per cohort, ${counted(event.cohorts, "task×variant cohort", "task×variant cohorts")}, ` +
+        `${counted(event.steps, "step", "steps")}, ${counted(event.repeats, "repeat", "repeats")}`
       )
     case "RoundFinished": {
       const eta = event.done === 0 ? 0 : (event.elapsedMs / event.done) * (event.total - event.done)
+      const sent =
+        event.sent === undefined ? "" : ` · lessons ${event.sent} sent, ${event.dropped ?? 0} dropped`
       return (
-        `  ${cohortName(event.cohort, event.repeat)} round ${event.round} (n=${event.n}): accuracy ${event.accuracy.toFixed(3)}` +
-        ` · lessons ${event.lessons} sent, ${event.dropped} dropped` +
+        `  ${cohortName(event.cohort)} round ${event.round}${event.n === undefined ? "" : ` (n=${event.n})`}` +
+        `${event.accuracy === undefined ? "" : `: accuracy ${event.accuracy.toFixed(3)}`}${sent}` +
         ` · ${count(event.modelCalls)} model calls, ${count(event.tokens)} tokens` +
         faults(event) +
         ` · ${event.done}/${event.total} · ${seconds(event.elapsedMs)} elapsed, ETA ${seconds(eta)}`

@@ -1,4 +1,5 @@
-import type { LoadedScenario, Scenario } from "@lyceum/scenario"
+import { cohortRowKey } from "@lyceum/coalition"
+import type { LoadedScenario } from "@lyceum/scenario"
 import { type CohortRef, Store, type StoreError } from "@lyceum/store"
 import { Data, Effect, Option, type Scope } from "effect"
 import { holdLease, type Lease, type RunLeaseHeld, takeLease } from "./RunLease.js"
@@ -11,7 +12,7 @@ export class CannotResume extends Data.TaggedError("CannotResume")<{ readonly me
 export interface ResumePoint {
   readonly runId: string
   readonly seed: number
-  /** `repeat/task/method` of every cohort whose every round is stored. */
+  /** `cohortRowKey` of every cohort whose every step is stored. */
   readonly finished: ReadonlySet<string>
   /**
    * Every token and dollar the run spent before: its stored rounds, and what runs.discarded_* kept (rounds a
@@ -23,9 +24,6 @@ export interface ResumePoint {
   /** This process's lease on the run, held while the scope `resumePoint` ran in lasts. */
   readonly lease: Lease
 }
-
-/** The key `finished` uses for a cohort. */
-export const cohortRowKey = (repeat: number, task: string, method: string) => `${repeat}/${task}/${method}`
 
 /** The scenario as compared on resume: everything but the budget, which may be raised to continue. */
 const comparable = (config: unknown): Record<string, unknown> => {
@@ -42,7 +40,12 @@ const comparable = (config: unknown): Record<string, unknown> => {
 export const resumePoint = (
   runId: string,
   loaded: LoadedScenario,
-  options: { readonly seed?: number | undefined; readonly force?: boolean | undefined } = {},
+  options: {
+    readonly seed?: number | undefined
+    readonly force?: boolean | undefined
+    /** Steps of each cohort (the kind's `steps`): a cohort with all of them stored is finished. */
+    readonly steps: number
+  },
 ): Effect.Effect<ResumePoint, CannotResume | RunLeaseHeld | StoreError, Store | Scope.Scope> =>
   Effect.gen(function* () {
     const store = yield* Store
@@ -74,7 +77,7 @@ export const resumePoint = (
         message: `run ${runId} was played with seed ${value.seed}, not ${seed}; drop --seed to resume it`,
       })
     const before = comparable(value.config)
-    const now = comparable(loaded.scenario satisfies Scenario)
+    const now = comparable(loaded.scenario)
     const changed = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
       (key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]),
     )
@@ -85,8 +88,8 @@ export const resumePoint = (
           "only the budget may change on resume: restore the file, or start a new run",
       })
 
-    const cohorts = yield* store.cohortsOf(runId, loaded.scenario.rounds.length + 1)
-    const finished = new Set(cohorts.finished.map((c) => cohortRowKey(c.repeat, c.task, c.method)))
+    const cohorts = yield* store.cohortsOf(runId, options.steps)
+    const finished = new Set(cohorts.finished.map(cohortRowKey))
     // What the stored rounds used, and what earlier resumes discarded with the cohorts they played again.
     const spent: Spent = yield* store.spentBy(runId)
     const { maxTokens, maxCostUsd } = loaded.scenario.budget ?? {}

@@ -1,41 +1,26 @@
-import { resolve } from "node:path"
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
-import type { AgentId } from "@lyceum/core"
-import { Evaluate, Learn, ScoreTexts } from "@lyceum/learning"
+import {
+  type AnyKind,
+  type CohortId,
+  type CohortSpec,
+  cohortName,
+  cohortRowKey,
+  meteringPrefix,
+} from "@lyceum/coalition"
+import { kindNamed } from "@lyceum/kinds"
 import { Metering, type UsageSnapshot, usageSince } from "@lyceum/models"
-import { exposure, secretSharerRank } from "@lyceum/privacy"
-import { type LoadedScenario, type MethodConfig, methodLabel } from "@lyceum/scenario"
-import {
-  type EvaluationRow,
-  type FindingRow,
-  type LearningCurveRow,
-  type LessonRow,
-  type ModelUsageRow,
-  type RunVersions,
-  Store,
-} from "@lyceum/store"
+import type { LoadedScenario } from "@lyceum/scenario"
+import { type LearningCurveRow, type ModelUsageRow, type RunVersions, Store } from "@lyceum/store"
+import { prepareTaskData, type TaskData } from "@lyceum/tasks"
 import { Cause, Effect, Exit, HashSet, type Layer, Option } from "effect"
-import {
-  allAgents,
-  type Cohort,
-  cohortLabel,
-  meteringLabel,
-  openCohort,
-  spawnAgents,
-  studentId,
-  teacherId,
-} from "./Cohort.js"
-import { cohortName } from "./CohortName.js"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
-import { cohortRowKey, reopenForResume, resumePoint } from "./Resume.js"
-import { canaryForTask, drawRepeatCanary, type TaskCanary } from "./RunCanary.js"
+import { reopenForResume, resumePoint } from "./Resume.js"
 import { CohortFailed, RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
 import { holdLease, RunLeaseLost } from "./RunLease.js"
 import { budgetLeft, nothingSpent, runModelsLayer } from "./RunModels.js"
-import { prepareTaskData, type TaskData } from "./TaskData.js"
 import { type WorkerPool, workerPool } from "./WorkerPool.js"
 
 export interface RunOptions<TE = never> {
@@ -69,6 +54,8 @@ export interface RunOptions<TE = never> {
   readonly resume?: string
   /** Resume a run still marked `running` (its process was killed). */
   readonly force?: boolean
+  /** The coalition kinds to look the scenario's `kind` up in: the registry (`@lyceum/kinds`) by default. */
+  readonly kinds?: ReadonlyArray<AnyKind>
 }
 
 export interface RunResult {
@@ -76,23 +63,27 @@ export interface RunResult {
   readonly learningCurve: ReadonlyArray<LearningCurveRow>
 }
 
-/** How long the coordinator waits for a student to learn or answer (it may wait on remote model endpoints). */
-const STUDENT_TIMEOUT = "30 minutes"
-
 /**
- * Plays a scenario: for each repeat, spawns the agents, measures every student before any lesson (round 0)
- * and after every round, and writes each finished round to the store in one transaction. The run row is
- * finished as `completed`, `failed` or `stopped` (budget spent or interrupted) whatever happens.
+ * Plays a scenario of any coalition kind: for each repeat, task and variant of the kind (a cohort) spawns its
+ * agents, plays its steps (social learning: round 0 measures the students before any lesson, then one step per
+ * round) and writes each finished step to the store in one transaction. The run row is finished as
+ * `completed`, `failed` or `stopped` (budget spent or interrupted) whatever happens.
  */
 export const runScenario = <TE = never>(options: RunOptions<TE>) =>
   Effect.gen(function* () {
     const store = yield* Store
     const progress = yield* Progress
     const { scenario } = options.loaded
+    const kind: AnyKind = yield* kindNamed(scenario.kind, options.kinds)
+    const steps = kind.steps(scenario)
     const resumed =
       options.resume === undefined
         ? undefined
-        : yield* resumePoint(options.resume, options.loaded, { seed: options.seed, force: options.force })
+        : yield* resumePoint(options.resume, options.loaded, {
+            seed: options.seed,
+            force: options.force,
+            steps,
+          })
     const seed = resumed?.seed ?? options.seed ?? scenario.seed
     const tasks =
       options.prepared?.seed === seed
@@ -110,6 +101,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             Effect.as(
               store.createRun({
                 id: runId,
+                kind: kind.name,
                 scenarioName: scenario.name,
                 scenarioPath: options.loaded.file,
                 scenarioText: options.loaded.text,
@@ -124,25 +116,26 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     if (resumed !== undefined) yield* reopenForResume(resumed)
     else {
       yield* store.writeBatch({
-        agents: agentRows(runId, scenario, tasks[0]!),
+        agents: kind.agents(scenario, tasks).map((agent) => ({ runId, kind: kind.name, ...agent })),
         itemLabels: tasks.flatMap((data) =>
           (data.labels ?? []).map((label) => ({ runId, task: data.task.name, ...label })),
         ),
       })
     }
+    const variants = kind.variants(scenario)
     const started = Date.now()
     yield* progress.report({
       _tag: "RunStarted",
       runId,
       scenario: scenario.name,
+      kind: kind.name,
       repeats: scenario.repeats,
-      rounds: scenario.rounds.length,
-      cohorts: tasks.length * scenario.methods.length,
-      teachers: scenario.teachers.count,
-      students: scenario.students.count,
+      steps,
+      cohorts: tasks.length * variants.length,
+      agents: kind.plan(scenario, tasks).agentsPerCohort,
     })
 
-    // What this invocation spent, and what it stored in model_usage: a stop can cut a round short.
+    // What this invocation spent, and what it stored in model_usage: a stop can cut a step short.
     const tokens = { spent: 0, stored: 0, spentUsd: 0, storedUsd: 0 }
     const play = Effect.gen(function* () {
       const metering = yield* Metering
@@ -150,8 +143,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       const control = yield* ActorSystem.make()
       const pool: WorkerPool = yield* workerPool(options.workers ?? [], {
         runId,
-        // Absolute, so a worker started in another directory finds the datasets next to the scenario.
-        scenarioFile: resolve(options.loaded.file),
+        scenarioFile: options.loaded.file,
         scenarioText: options.loaded.text,
         seed,
         readyWaitMs: options.workerWaitMs ?? 30_000,
@@ -159,87 +151,70 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       }).pipe(Effect.provideService(ActorSystem, control))
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
-      const finished = (job: { repeat: number; data: TaskData; config: MethodConfig }) =>
-        resumed?.finished.has(cohortRowKey(job.repeat, job.data.task.name, methodLabel(job.config))) ?? false
       let done = 0
-      const draws = Array.from({ length: scenario.repeats }, (_, repeat) =>
-        drawRepeatCanary(scenario, seed, repeat),
-      )
-      const jobs = draws.flatMap((draw, repeat) =>
+      const jobs = Array.from({ length: scenario.repeats }, (_, repeat) =>
         tasks.flatMap((data, task) =>
-          scenario.methods.map((method, m) => ({ repeat, task, method: m, data, draw, config: method })),
+          variants.map((method, variant) => ({
+            task,
+            spec: {
+              runId,
+              seed,
+              scenario,
+              data,
+              variant,
+              id: { repeat, task: data.task.name, method },
+            } satisfies CohortSpec<typeof scenario>,
+          })),
         ),
-      )
+      ).flat()
 
-      /** One cohort from its agents' spawning to its last round; cohorts share nothing but the store. */
-      const playCohort = (job: (typeof jobs)[number]) =>
+      /** One cohort from its agents' spawning to its last step; cohorts share nothing but the store. */
+      const playCohort = ({ task, spec }: (typeof jobs)[number]) =>
         Effect.gen(function* () {
-          const { repeat, data, draw } = job
+          const { id } = spec
           const system = yield* ActorSystem.make()
-          const spec = {
-            runId,
-            repeat,
-            seed,
-            scenario,
-            data,
-            method: job.config,
-            canary: canaryForTask(draw, data, scenario),
-          }
-          const cohort = yield* openCohort(spec).pipe(Effect.provideService(ActorSystem, system))
+          const cohort = yield* kind.open(spec).pipe(Effect.provideService(ActorSystem, system))
+          const hosted = kind.hosts(spec)
           if (pool.size === 0) {
-            yield* spawnAgents(spec, allAgents(spec)).pipe(Effect.provideService(ActorSystem, system))
+            yield* kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, system))
           } else {
-            yield* pool.host(
-              { repeat, task: job.task, method: job.method, label: cohort.label },
-              allAgents(spec),
-            )
+            yield* pool.host({ repeat: id.repeat, task, variant: spec.variant }, id, hosted, kind.agentId)
           }
           yield* Effect.logDebug("agents ready").pipe(
             Effect.annotateLogs({
-              agents: cohort.teachers.length + cohort.students.length,
+              agents: Object.values(hosted).reduce((sum, indexes) => sum + indexes.length, 0),
               hosted: pool.size === 0 ? "in process" : "on workers",
             }),
           )
           let usageBefore = yield* usageNow
-          for (let round = 0; round <= scenario.rounds.length; round++) {
-            const n = round === 0 ? 0 : scenario.rounds[round - 1]!
-            const outcome = yield* playRound(cohort, data, { repeat, round, size: n })
-            const lessons = lessonRows(runId, cohort, data, new Set(outcome.flatMap((o) => o.chosen)))
-            const evaluations = evaluationRows(runId, { repeat, round, n }, cohort, data, outcome)
-            const leakage =
-              spec.canary !== undefined && round === scenario.rounds.length
-                ? yield* measureCanary(cohort, data, spec.canary, { runId, repeat, round })
-                : []
-            // After the canary's scoring: its model calls belong to this round too.
+          for (let step = 0; step < steps; step++) {
+            const { rows, summary } = yield* cohort.play(step)
+            // After the step's last call (a canary's scoring included): its model calls belong to this step.
             const usage = yield* usageNow
-            const stored = usageRows(runId, { repeat, round }, cohort, data, usageBefore, usage)
+            const stored = usageRows(runId, id, step, usageBefore, usage)
             tokens.stored += stored.reduce((sum, r) => sum + r.promptTokens + r.completionTokens, 0)
             tokens.storedUsd += stored.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)
             yield* store.writeBatch({
-              lessons: lessons.map((l) => l.row),
-              findings: lessons.flatMap((l) => l.findings),
-              evaluations,
-              leakage,
+              ...rows,
               modelUsage: stored,
+              cohortSteps: [{ runId, ...id, step }],
             })
             done++
-            yield* Effect.logDebug(`round ${round} written`).pipe(
-              Effect.annotateLogs({
-                lessons: lessons.length,
-                evaluations: evaluations.length,
-                leakage: leakage.length,
-                usageRows: stored.length,
-              }),
+            yield* Effect.logDebug(`round ${step} written`).pipe(
+              Effect.annotateLogs(
+                Object.fromEntries(
+                  Object.entries({ ...rows, usageRows: stored }).map(([table, list]) => [
+                    table,
+                    Array.isArray(list) ? list.length : 0,
+                  ]),
+                ),
+              ),
             )
             yield* progress.report({
               _tag: "RoundFinished",
-              cohort: cohort.label,
-              repeat,
-              round,
-              n,
-              accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
-              lessons: lessons.filter((l) => l.row.sent).length,
-              dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
+              cohort: id,
+              round: step,
+              ...summary,
               modelCalls: usage.total.calls,
               tokens: usage.total.promptTokens + usage.total.completionTokens,
               retries: stored.reduce((sum, r) => sum + (r.retries ?? 0), 0),
@@ -250,32 +225,27 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               elapsedMs: Date.now() - started,
             })
             usageBefore = usage
-            // Agents on workers spend outside this process's budget check: stop at the round's end.
+            // Agents on workers spend outside this process's budget check: stop at the step's end.
             if (pool.size > 0)
               yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spent ?? nothingSpent))
           }
         }).pipe(
           Effect.scoped,
-          Effect.annotateLogs({
-            cohort: cohortName(cohortLabel({ data: job.data, method: job.config }), job.repeat),
-          }),
+          Effect.annotateLogs({ cohort: cohortName(spec.id) }),
           // Say where: the progress lines' name for the cohort (WorkerLost names its cohorts already).
           Effect.mapError((error) =>
-            error._tag === "WorkerLost"
+            (error as { _tag?: unknown })._tag === "WorkerLost"
               ? error
-              : new CohortFailed({
-                  cohort: cohortName(cohortLabel({ data: job.data, method: job.config }), job.repeat),
-                  cause: error,
-                }),
+              : new CohortFailed({ cohort: cohortName(spec.id), cause: error }),
           ),
         )
 
       const parallel = options.parallel ?? Math.max(1, pool.size)
-      const left = jobs.filter((job) => !finished(job))
+      const left = jobs.filter((job) => !(resumed?.finished.has(cohortRowKey(job.spec.id)) ?? false))
       // Progress and ETA count what this invocation plays (a resumed run skips its finished cohorts).
-      const total = left.length * (scenario.rounds.length + 1)
-      const repeats = Effect.forEach(left, playCohort, { concurrency: parallel, discard: true })
-      yield* pool.guard(repeats).pipe(
+      const total = left.length * steps
+      const cohorts = Effect.forEach(left, playCohort, { concurrency: parallel, discard: true })
+      yield* pool.guard(cohorts).pipe(
         // Whatever happened, what was spent (a lost worker's share cannot be asked for any more).
         Effect.ensuring(
           usageNow.pipe(
@@ -333,188 +303,41 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
   }).pipe(Effect.scoped, Effect.uninterruptible, yieldingToEventLoop)
 
 /**
- * Secret Sharer (paper §5): every student scores the canary example and its alternatives as the next example
- * after its prompt, per token; the canary's 0-based rank (ties counted half) and Carlini's exposure.
- */
-const measureCanary = (
-  cohort: Cohort,
-  data: TaskData,
-  canary: TaskCanary,
-  at: { readonly runId: string; readonly repeat: number; readonly round: number },
-) =>
-  Effect.forEach(cohort.students, (student) =>
-    Effect.gen(function* () {
-      const { texts } = canary
-      const scores = yield* student.ref.ask(new ScoreTexts({ texts }), { timeout: STUDENT_TIMEOUT })
-      const rank = secretSharerRank(scores[0]!, scores.slice(1))
-      const row = { ...at, task: data.task.name, method: cohort.method, teacher: null, student: student.id }
-      return [
-        { ...row, metric: "canary_rank", value: rank },
-        { ...row, metric: "canary_exposure", value: exposure(rank, texts.length) },
-      ]
-    }),
-  ).pipe(Effect.map((rows) => rows.flat()))
-
-/** Round 0 only measures; later rounds first teach every student, all students at once. */
-const playRound = (
-  cohort: Cohort,
-  data: TaskData,
-  at: { readonly repeat: number; readonly round: number; readonly size: number },
-) =>
-  Effect.forEach(
-    cohort.students,
-    (student) =>
-      Effect.gen(function* () {
-        const chosen =
-          at.round === 0
-            ? []
-            : yield* student.ref.ask(new Learn({ repeat: at.repeat, round: at.round, size: at.size }), {
-                timeout: STUDENT_TIMEOUT,
-              })
-        const evaluation = yield* student.ref.ask(new Evaluate({ items: data.test }), {
-          timeout: STUDENT_TIMEOUT,
-        })
-        return { student: student.id, ...evaluation, chosen: chosen.map((lesson) => lesson.id) }
-      }),
-    { concurrency: "unbounded" },
-  )
-
-type RoundOutcome = Effect.Effect.Success<ReturnType<typeof playRound>>
-
-/** A model reference as stored: its name, or a fallback chain as `primary > backup`. */
-const modelText = (ref: string | ReadonlyArray<string>) => (typeof ref === "string" ? ref : ref.join(" > "))
-
-/** Every agent the scenario declares; teachers' data sizes as in the first task's first repeat. */
-const agentRows = (runId: string, scenario: LoadedScenario["scenario"], first: TaskData) => {
-  const share = (i: number) =>
-    Math.floor(first.train.length / scenario.teachers.count) +
-    (i < first.train.length % scenario.teachers.count ? 1 : 0)
-  return [
-    ...Array.from({ length: scenario.teachers.count }, (_, i) => ({
-      runId,
-      agentId: teacherId(i),
-      role: "teacher" as const,
-      model: modelText(scenario.teachers.model),
-      dataSize: Math.min(
-        share(i) - Math.floor(share(i) * scenario.teachers.holdout),
-        scenario.teachers.dataSize ?? Number.POSITIVE_INFINITY,
-      ),
-    })),
-    ...Array.from({ length: scenario.students.count }, (_, i) => ({
-      runId,
-      agentId: studentId(i),
-      role: "student" as const,
-      model: modelText(scenario.students.model),
-      dataSize: null,
-    })),
-  ]
-}
-
-const lessonRows = (
-  runId: string,
-  cohort: Cohort,
-  data: TaskData,
-  chosen: ReadonlySet<string>,
-): Array<{ readonly row: LessonRow; readonly findings: ReadonlyArray<FindingRow> }> => {
-  const createdAt = new Date().toISOString()
-  return cohort.takeAudit().map(({ lesson, decision, sent, leakage, smuggle }) => ({
-    findings: (decision.findings ?? []).map((f) => ({
-      runId,
-      lessonId: lesson.id,
-      detector: f.detector,
-      action: f.action,
-      start: f.start,
-      end: f.end,
-      matchedHash: f.sha256,
-      reason: f.reason,
-    })),
-    row: {
-      runId,
-      id: lesson.id,
-      repeat: lesson.repeat,
-      round: lesson.round,
-      teacher: lesson.teacher,
-      student: lesson.student,
-      task: data.task.name,
-      method: cohort.method,
-      kind: lesson.kind,
-      text: lesson.text,
-      filterAction: decision.action,
-      filterDetector: decision.detector ?? null,
-      filterReason: decision.reason ?? null,
-      sent,
-      chosen: chosen.has(lesson.id),
-      distance: leakage?.distance ?? null,
-      verbatimCopy: leakage?.verbatimCopy ?? null,
-      smuggle: smuggle?.transform ?? null,
-      smuggleIntact: smuggle?.intact ?? null,
-      createdAt,
-    },
-  }))
-}
-
-const evaluationRows = (
-  runId: string,
-  at: { readonly repeat: number; readonly round: number; readonly n: number },
-  cohort: Cohort,
-  data: TaskData,
-  outcome: RoundOutcome,
-): Array<EvaluationRow> =>
-  outcome.flatMap(({ student, results, promptLessons }) =>
-    results.map((r) => ({
-      runId,
-      repeat: at.repeat,
-      round: at.round,
-      student,
-      task: data.task.name,
-      method: cohort.method,
-      n: at.n,
-      promptLessons,
-      metric: "accuracy" as const,
-      itemId: r.itemId,
-      answer: r.answer,
-      target: r.target,
-      score: r.correct ? 1 : 0,
-    })),
-  )
-
-/**
- * The calls each of the cohort's agents made during this round, with their retries, timeouts and faults: the
+ * The calls each of the cohort's agents made during this step, with their retries, timeouts and faults: the
  * difference of two cumulative snapshots. A row with only failures (no call reached the model) is kept.
  */
 const usageRows = (
   runId: string,
-  at: { readonly repeat: number; readonly round: number },
-  cohort: Cohort,
-  data: TaskData,
+  id: CohortId,
+  step: number,
   before: UsageSnapshot,
   after: UsageSnapshot,
 ): Array<ModelUsageRow> => {
-  const prefix = meteringLabel(cohort.key, "" as AgentId)
+  const prefix = meteringPrefix(id)
   return after.rows.flatMap((row) => {
     if (!row.agent.startsWith(prefix)) return []
     const prior = before.rows.find((b) => b.model === row.model && b.agent === row.agent)
-    const round = usageSince(row, prior)
-    if (round.calls === 0 && round.errors === 0 && round.retries === 0) return []
+    const used = usageSince(row, prior)
+    if (used.calls === 0 && used.errors === 0 && used.retries === 0) return []
     return [
       {
         runId,
-        repeat: at.repeat,
-        round: at.round,
-        task: data.task.name,
-        method: cohort.method,
+        repeat: id.repeat,
+        round: step,
+        task: id.task,
+        method: id.method,
         agentId: row.agent.slice(prefix.length),
         model: row.model,
-        calls: round.calls,
-        promptTokens: round.promptTokens,
-        completionTokens: round.completionTokens,
-        costUsd: round.costUsd,
-        retries: round.retries,
-        timeouts: round.timeouts,
-        errors: round.errors,
-        rateLimitWaits: round.rateLimitWaits,
-        rateLimitWaitMs: round.rateLimitWaitMs,
-        faults: round.faults,
+        calls: used.calls,
+        promptTokens: used.promptTokens,
+        completionTokens: used.completionTokens,
+        costUsd: used.costUsd,
+        retries: used.retries,
+        timeouts: used.timeouts,
+        errors: used.errors,
+        rateLimitWaits: used.rateLimitWaits,
+        rateLimitWaitMs: used.rateLimitWaitMs,
+        faults: used.faults,
       },
     ]
   })

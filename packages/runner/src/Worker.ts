@@ -1,15 +1,14 @@
 import { hostname } from "node:os"
 import { Actor, ActorSystem } from "@lyceum/actors"
+import { type AnyKind, agentsOf } from "@lyceum/coalition"
+import { findKind, kinds } from "@lyceum/kinds"
 import { Metering, type ModelRegistry } from "@lyceum/models"
-import { type LoadedScenario, parseScenario } from "@lyceum/scenario"
+import { type LoadedScenario, parseScenarioWith } from "@lyceum/scenario"
+import { prepareTaskData, type TaskData } from "@lyceum/tasks"
 import { type Context, Duration, Effect, Either, Exit, Layer, Option, Schedule, Scope } from "effect"
-import { cohortLabel, spawnAgents, studentId, teacherId } from "./Cohort.js"
-import { agentsOf } from "./CohortName.js"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeFailure } from "./Failure.js"
-import { canaryForTask, drawRepeatCanary } from "./RunCanary.js"
 import { runModelsLayer } from "./RunModels.js"
-import { prepareTaskData, type TaskData } from "./TaskData.js"
 import {
   type CohortKey,
   HeartbeatProtocol,
@@ -29,17 +28,21 @@ export interface WorkerOptions {
    * agents, models and data are released. Default 60 s.
    */
   readonly orphanAfterMs?: number
+  /** The coalition kinds it can host: the registry (`@lyceum/kinds`) by default. */
+  readonly kinds?: ReadonlyArray<AnyKind>
 }
 
 /** What a worker keeps for a run it hosts agents of: the scenario, its models and metering, its task data. */
 interface HostedRun {
   readonly loaded: LoadedScenario
+  readonly kind: AnyKind
   readonly scope: Scope.CloseableScope
   readonly models: Context.Context<ModelRegistry | Metering>
   readonly data: Map<number, TaskData>
 }
 
-const cohortName = (c: CohortKey) => `${c.runId}/${c.repeat}/${c.task}/${c.method}`
+/** Where the worker keeps a hosted cohort's scope: run, repeat, task and variant. */
+const hostedKey = (c: CohortKey) => `${c.runId}/${c.repeat}/${c.task}/${c.variant}`
 
 /**
  * A `lyceum worker`: hosts agents for the runs whose coordinators place them here, over the transport in
@@ -50,6 +53,8 @@ export const runWorker = (options: WorkerOptions) =>
   Effect.gen(function* () {
     const { name } = options
     const log = options.log ?? (() => {})
+    const known = options.kinds ?? kinds
+    const parse = parseScenarioWith(known)
     const system = yield* ActorSystem.make()
     const runs = new Map<string, HostedRun>()
     const cohorts = new Map<string, Scope.CloseableScope>()
@@ -65,15 +70,17 @@ export const runWorker = (options: WorkerOptions) =>
       Effect.gen(function* () {
         const known = runs.get(key.runId)
         if (known !== undefined) return known
-        const loaded = yield* Either.match(parseScenario(key.scenarioFile, key.scenarioText), {
+        const loaded = yield* Either.match(parse(key.scenarioFile, key.scenarioText), {
           onLeft: Effect.fail,
           onRight: Effect.succeed,
         })
+        const kind = findKind(loaded.scenario.kind, known)
+        if (kind === undefined) return yield* Effect.fail(`it does not know the kind ${loaded.scenario.kind}`)
         const scope = yield* Scope.make()
         const models = yield* Layer.buildWithScope(runModelsLayer(loaded, key.seed, key.spent), scope).pipe(
           Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
         )
-        const run: HostedRun = { loaded, scope, models, data: new Map() }
+        const run: HostedRun = { loaded, kind, scope, models, data: new Map() }
         runs.set(key.runId, run)
         return run
       })
@@ -106,8 +113,8 @@ export const runWorker = (options: WorkerOptions) =>
 
     const release = (key: CohortKey) =>
       Effect.suspend(() => {
-        const scope = cohorts.get(cohortName(key))
-        cohorts.delete(cohortName(key))
+        const scope = cohorts.get(hostedKey(key))
+        cohorts.delete(hostedKey(key))
         return scope === undefined ? Effect.void : Scope.close(scope, Exit.void)
       })
 
@@ -116,36 +123,39 @@ export const runWorker = (options: WorkerOptions) =>
       Actor.make(
         WorkerProtocol,
         Effect.succeed({
-          HostAgents: ({ cohort, teachers, students }) =>
+          HostAgents: ({ cohort, hosted }) =>
             Effect.gen(function* () {
               heard.set(cohort.runId, Date.now())
               yield* release(cohort)
               const run = yield* runFor(cohort)
               const data = yield* dataFor(run, cohort)
               const { scenario } = run.loaded
-              const method = scenario.methods[cohort.method]
+              const { kind } = run
+              const method = kind.variants(scenario)[cohort.variant]
               if (method === undefined)
                 return yield* Effect.fail(
-                  `its copy of the scenario has no method number ${cohort.method + 1}`,
+                  `its copy of the scenario has no ${kind.name} variant number ${cohort.variant + 1}`,
                 )
+              const unknown = Object.keys(hosted).filter((role) => !kind.roles.includes(role))
+              if (unknown.length > 0)
+                return yield* Effect.fail(`${kind.name} has no role ${unknown.join(", ")} to host`)
               const spec = {
                 runId: cohort.runId,
-                repeat: cohort.repeat,
                 seed: cohort.seed,
                 scenario,
                 data,
-                method,
-                canary: canaryForTask(drawRepeatCanary(scenario, cohort.seed, cohort.repeat), data, scenario),
+                variant: cohort.variant,
+                id: { repeat: cohort.repeat, task: data.task.name, method },
               }
               const scope = yield* Scope.make()
-              cohorts.set(cohortName(cohort), scope)
+              cohorts.set(hostedKey(cohort), scope)
               yield* Effect.flatMap(ActorSystem.make(), (agents) =>
-                spawnAgents(spec, { teachers, students }).pipe(Effect.provideService(ActorSystem, agents)),
+                kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, agents)),
               ).pipe(Effect.provide(run.models), Scope.extend(scope))
-              const agents = [...teachers.map(teacherId), ...students.map(studentId)]
-              log(
-                `${cohort.runId}: hosting ${agentsOf(agents, cohortLabel({ data, method }), cohort.repeat)}`,
+              const agents = Object.entries(hosted).flatMap(([role, indexes]) =>
+                indexes.map((i) => kind.agentId(role, i)),
               )
+              log(`${cohort.runId}: hosting ${agentsOf(agents, spec.id)}`)
             }).pipe(
               Effect.tapError(() => release(cohort)),
               Effect.mapError(failed),

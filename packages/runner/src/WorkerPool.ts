@@ -1,4 +1,5 @@
 import { ActorSystem } from "@lyceum/actors"
+import { agentsOf, type CohortId, cohortName, type Hosted } from "@lyceum/coalition"
 import {
   BudgetExceeded,
   budgetExhaustion,
@@ -7,8 +8,6 @@ import {
   type UsageSnapshot,
 } from "@lyceum/models"
 import { Data, Deferred, Duration, Effect, Option, Schedule, type Scope } from "effect"
-import { type Hosted, studentId, teacherId } from "./Cohort.js"
-import { agentsOf, cohortName } from "./CohortName.js"
 import { describeFailure } from "./Failure.js"
 import type { Spent } from "./RunModels.js"
 import {
@@ -72,9 +71,12 @@ export interface WorkerPool {
    * with the next worker) and waits until each hosts its share; they are released when the scope closes.
    */
   readonly host: (
-    /** `label`: the cohort's `<task>.<method>`, for messages (`cohortName`). */
-    cohort: Pick<CohortKey, "repeat" | "task" | "method"> & { readonly label: string },
+    cohort: Pick<CohortKey, "repeat" | "task" | "variant">,
+    /** The cohort as messages name it. */
+    id: CohortId,
     agents: Hosted,
+    /** The id of a role's i-th agent (the kind's `agentId`), for messages. */
+    agentId: (role: string, index: number) => string,
   ) => Effect.Effect<void, WorkerLost | WorkerFailed, Scope.Scope>
   /** This process's usage with every worker's added. */
   readonly usage: (local: UsageSnapshot) => Effect.Effect<UsageSnapshot, WorkerLost>
@@ -172,7 +174,7 @@ export const workerPool = (
         )
 
         let cohortsHosted = 0
-        const host: WorkerPool["host"] = ({ label, ...cohort }, agents) =>
+        const host: WorkerPool["host"] = (cohort, id, agents, agentId) =>
           Effect.gen(function* () {
             const key: CohortKey = {
               runId: run.runId,
@@ -182,40 +184,42 @@ export const workerPool = (
               spent: run.spent,
               ...cohort,
             }
-            const dealt = workers.map(() => ({
-              teachers: [] as Array<number>,
-              students: [] as Array<number>,
-            }))
-            // Each cohort starts the deal one worker further, so students (the busiest agents) spread out too.
+            const dealt = workers.map(() => new Map<string, Array<number>>())
+            // Dealt role by role in the kind's order; each cohort starts the deal one worker further, so the
+            // busiest agents (students, proposers) spread out too.
             let turn = cohortsHosted++
-            for (const i of agents.teachers) dealt[turn++ % workers.length]!.teachers.push(i)
-            for (const i of agents.students) dealt[turn++ % workers.length]!.students.push(i)
+            for (const [role, indexes] of Object.entries(agents))
+              for (const i of indexes) {
+                const share = dealt[turn++ % workers.length]!
+                share.set(role, [...(share.get(role) ?? []), i])
+              }
             yield* Effect.forEach(
               workers,
               (w, k) => {
-                const share = dealt[k]!
-                if (share.teachers.length + share.students.length === 0) return Effect.void
-                const name = cohortName(label, key.repeat)
+                const share = Object.fromEntries(dealt[k]!)
+                if (dealt[k]!.size === 0) return Effect.void
+                const name = cohortName(id)
                 const hosted = agentsOf(
-                  [...share.teachers.map(teacherId), ...share.students.map(studentId)],
-                  label,
-                  key.repeat,
+                  Object.entries(share).flatMap(([role, indexes]) => indexes.map((i) => agentId(role, i))),
+                  id,
                 )
                 return Effect.acquireRelease(
-                  w.ref.ask(new HostAgents({ cohort: key, ...share }), { timeout: Duration.minutes(2) }).pipe(
-                    // No answer means the worker is gone; any other refusal is its own failure, said as is.
-                    Effect.mapError((e) =>
-                      e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
-                        ? lostWith(w)(e)
-                        : new WorkerFailed({
-                            worker: w.name,
-                            message: `worker ${w.name} could not host ${hosted}: ${
-                              e._tag === "WorkerFailed" ? e.message : describeFailure(e)
-                            }`,
-                          }),
+                  w.ref
+                    .ask(new HostAgents({ cohort: key, hosted: share }), { timeout: Duration.minutes(2) })
+                    .pipe(
+                      // No answer means the worker is gone; any other refusal is its own failure, said as is.
+                      Effect.mapError((e) =>
+                        e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
+                          ? lostWith(w)(e)
+                          : new WorkerFailed({
+                              worker: w.name,
+                              message: `worker ${w.name} could not host ${hosted}: ${
+                                e._tag === "WorkerFailed" ? e.message : describeFailure(e)
+                              }`,
+                            }),
+                      ),
+                      Effect.tap(() => Effect.sync(() => w.hosted.set(name, hosted))),
                     ),
-                    Effect.tap(() => Effect.sync(() => w.hosted.set(name, hosted))),
-                  ),
                   () =>
                     w.dead
                       ? Effect.void

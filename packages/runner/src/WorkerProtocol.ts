@@ -14,29 +14,31 @@ export class WorkerFailed extends Schema.TaggedError<WorkerFailed>()("WorkerFail
   message: Schema.String,
 }) {}
 
-/** One cohort of a run: the scenario as the coordinator read it, and which repeat, task and method. */
+/**
+ * One cohort of a run: the scenario as the coordinator read it, and which repeat, task (index) and variant
+ * (index into the kind's variants) — the worker derives the `CohortId` from them as the coordinator does.
+ */
 export const CohortKey = Schema.Struct({
   runId: Schema.String,
   /** The scenario's path as the coordinator resolved it: datasets are read relative to it. */
   scenarioFile: Schema.String,
   scenarioText: Schema.String,
   seed: Schema.Int,
-  repeat: Schema.Int,
-  task: Schema.Int,
-  method: Schema.Int,
+  repeat: Schema.Int.pipe(Schema.nonNegative()),
+  task: Schema.Int.pipe(Schema.nonNegative()),
+  variant: Schema.Int.pipe(Schema.nonNegative()),
   /** What a resumed run spent before: the worker's models are held to what is left of the budget. */
   spent: Schema.Struct({ tokens: Schema.Number, costUsd: Schema.Number }),
 })
 export type CohortKey = typeof CohortKey.Type
 
-/** Host these teachers and students of the cohort until `ReleaseAgents`. */
+/** Host these agents of the cohort (indexes by role, as the kind's `hosts` gives them) until `ReleaseAgents`. */
 export class HostAgents extends Schema.TaggedRequest<HostAgents>()("HostAgents", {
   failure: WorkerFailed,
   success: Schema.Void,
   payload: {
     cohort: CohortKey,
-    teachers: Schema.Array(Schema.Int),
-    students: Schema.Array(Schema.Int),
+    hosted: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.Int.pipe(Schema.nonNegative())) }),
   },
 }) {}
 

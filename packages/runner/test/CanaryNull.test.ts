@@ -1,12 +1,11 @@
 import { type AgentId, Lesson } from "@lyceum/core"
-import { makeStudent } from "@lyceum/learning"
+import { parseScenario } from "@lyceum/kinds"
+import { canaryForTask, drawRepeatCanary, makeStudent, type SocialLearningScenario } from "@lyceum/learning"
 import { makeSimModel } from "@lyceum/models"
 import { secretSharerRank, summarizeSecretSharer } from "@lyceum/privacy"
-import { parseScenario } from "@lyceum/scenario"
+import { prepareTaskData } from "@lyceum/tasks"
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { canaryForTask, drawRepeatCanary } from "../src/RunCanary.js"
-import { prepareTaskData } from "../src/TaskData.js"
 
 /**
  * The Secret Sharer's false-positive rate: with nothing leaked, the canary and its alternatives are drawn
@@ -20,7 +19,7 @@ import { prepareTaskData } from "../src/TaskData.js"
 const N = 20
 const K = 400
 const file = "/virtual/canary-null.yaml"
-const { scenario } = Either.getOrThrow(
+const scenario = Either.getOrThrow(
   parseScenario(
     file,
     `
@@ -35,7 +34,7 @@ methods: [{ strategy: zero-shot }]
 canary: { template: spam-code, candidates: ${N} }
 `,
   ),
-)
+).scenario as SocialLearningScenario
 
 const trials = Effect.gen(function* () {
   const data = yield* prepareTaskData(scenario.tasks[0]!, file, scenario.seed)

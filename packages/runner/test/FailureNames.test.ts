@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { AskTimeout, UnknownRecipient } from "@lyceum/actors"
+import { agentsOf, cohortName } from "@lyceum/coalition"
+import { parseScenario } from "@lyceum/kinds"
 import { AgentFailed } from "@lyceum/learning"
-import { parseScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { agentsOf, cohortName } from "../src/CohortName.js"
 import { describeFailure } from "../src/Failure.js"
 import { formatProgress, Progress } from "../src/Progress.js"
 import { CohortFailed, RunFailed } from "../src/RunError.js"
@@ -21,15 +21,16 @@ const studentAddress = { run: "run-1", kind: "student", id: "student-2--r0-sms-s
 
 describe("how messages name cohorts and agents", () => {
   it("names a cohort as the progress line does: task.method, repeat counted from 1", () => {
-    expect(cohortName("sms-spam.synthetic-examples", 0)).toBe("sms-spam.synthetic-examples repeat 1")
+    expect(cohortName({ repeat: 0, task: "sms-spam", method: "synthetic-examples" })).toBe(
+      "sms-spam.synthetic-examples repeat 1",
+    )
     const line = formatProgress({
       _tag: "RoundFinished",
-      cohort: "sms-spam.synthetic-examples",
-      repeat: 2,
+      cohort: { repeat: 2, task: "sms-spam", method: "synthetic-examples" },
       round: 1,
       n: 4,
       accuracy: 0.5,
-      lessons: 1,
+      sent: 1,
       dropped: 0,
       modelCalls: 1,
       tokens: 1,
@@ -40,12 +41,14 @@ describe("how messages name cohorts and agents", () => {
       total: 2,
       elapsedMs: 1,
     })
-    expect(line).toContain(` ${cohortName("sms-spam.synthetic-examples", 2)} round 1 `)
+    expect(line).toContain(
+      ` ${cohortName({ repeat: 2, task: "sms-spam", method: "synthetic-examples" })} round 1 `,
+    )
     expect(line).toContain("sms-spam.synthetic-examples repeat 3 round 1")
   })
 
   it("names agents by the ids lessons and tables show, with their cohort", () => {
-    expect(agentsOf(["teacher-1", "student-2"], "gsm8k.instruction", 1)).toBe(
+    expect(agentsOf(["teacher-1", "student-2"], { repeat: 1, task: "gsm8k", method: "instruction" })).toBe(
       "teacher-1, student-2 of gsm8k.instruction repeat 2",
     )
   })
@@ -69,7 +72,10 @@ describe("how messages name cohorts and agents", () => {
       reason: "Unavailable",
       message: "connection refused",
     })
-    const error = new CohortFailed({ cohort: cohortName("sms-spam.originals", 1), cause: failed })
+    const error = new CohortFailed({
+      cohort: cohortName({ repeat: 1, task: "sms-spam", method: "originals" }),
+      cause: failed,
+    })
     expect(error.message).toBe(
       "sms-spam.originals repeat 2: teacher-2 failed (Unavailable): connection refused",
     )

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { parseScenario } from "@lyceum/scenario"
+import { parseScenario } from "@lyceum/kinds"
 import { Store } from "@lyceum/store"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { parseScenario, ScenarioError } from "@lyceum/scenario"
+import { parseScenario } from "@lyceum/kinds"
+import { socialLearning } from "@lyceum/learning"
+import { ScenarioError } from "@lyceum/scenario"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { isLargeRun, plannedWork, preflight } from "../src/Preflight.js"
@@ -96,7 +98,7 @@ describe("preflight: what can be known before the first model call", () => {
       .replace("count: 1,", "count: 100,")
     const loaded = Either.getOrThrowWith(parseScenario(join(dir, "big.yaml"), big), (e) => e)
     const { tasks } = await Effect.runPromise(preflight(loaded))
-    const plan = plannedWork(loaded, tasks)
+    const plan = plannedWork(socialLearning, loaded, tasks)
     expect(plan.modelCalls).toBeGreaterThan(1_000_000)
     expect(isLargeRun(plan)).toBe(true)
   })

@@ -3,12 +3,11 @@ import { formatProgress, type ProgressEvent } from "../src/Progress.js"
 
 const round = (faults: { retries: number; timeouts: number; errors: number }): ProgressEvent => ({
   _tag: "RoundFinished",
-  cohort: "spam.instruction",
-  repeat: 0,
+  cohort: { repeat: 0, task: "spam", method: "instruction" },
   round: 1,
   n: 4,
   accuracy: 0.75,
-  lessons: 2,
+  sent: 2,
   dropped: 1,
   modelCalls: 12,
   tokens: 3400,

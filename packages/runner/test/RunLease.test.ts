@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { parseScenario } from "@lyceum/scenario"
+import { parseScenario } from "@lyceum/kinds"
 import { type LeaseOwner, makeStore, Store } from "@lyceum/store"
 import { Effect, Either, Exit, Layer, Option, Scope, TestClock } from "effect"
 import { afterAll } from "vitest"
@@ -16,6 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const newRun = (id: string, lease?: LeaseOwner) => ({
   id,
+  kind: "social-learning",
   scenarioName: "s",
   scenarioPath: "s.yaml",
   scenarioText: "name: s\n",

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { ActorSystem, LocalTransport } from "@lyceum/actors"
-import { parseScenario } from "@lyceum/scenario"
+import { parseScenario } from "@lyceum/kinds"
 import { Store } from "@lyceum/store"
 import { Effect, Either, Layer, Schedule } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
@@ -457,11 +457,11 @@ canary: { template: spam-code, candidates: 40 }
           seed: 6,
           repeat: 0,
           task: 0,
-          method: 1,
+          variant: 1,
           spent: { tokens: 0, costUsd: 0 },
         }
         // A coordinator places agents, then never pings or finishes (as if killed).
-        yield* worker.ask(new HostAgents({ cohort, teachers: [0, 1, 2], students: [0] }))
+        yield* worker.ask(new HostAgents({ cohort, hosted: { teacher: [0, 1, 2], student: [0] } }))
         const heartbeat = system.refFor(heartbeatAddress("lonely"), HeartbeatProtocol)
         const before = yield* heartbeat.ask(new ReportUsage({ runId: "orphan-run" }))
         yield* Effect.sleep("1 second")

@@ -1,31 +1,31 @@
 import { Actor, type ActorRef, ActorSystem } from "@lyceum/actors"
-import { type AgentId, deriveSeed, type TaskItem } from "@lyceum/core"
 import {
-  type AdversaryPlan,
-  type LessonAudit,
-  type LessonStrategy,
-  RecorderProtocol,
-  type StudentPlan,
-  StudentProtocol,
-  studentActor,
-  TeacherProtocol,
-  teacherActor,
-} from "@lyceum/learning"
+  agentAddress,
+  COORDINATOR,
+  type CohortSpec,
+  cohortLabel,
+  type Hosted,
+  meteringLabel,
+} from "@lyceum/coalition"
+import { type AgentId, deriveSeed, type TaskItem } from "@lyceum/core"
 import { ModelRegistry } from "@lyceum/models"
 import { defaultPolicy, type FilterPolicy, makeFilter, smuggles } from "@lyceum/privacy"
-import { type MethodConfig, methodLabel, type Scenario } from "@lyceum/scenario"
 import { partitionIid, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
-import type { TaskData } from "./TaskData.js"
+import type { AdversaryPlan } from "../Adversary.js"
+import type { MethodConfig, SocialLearningScenario } from "../config/index.js"
+import { RecorderProtocol, StudentProtocol, TeacherProtocol } from "../Protocol.js"
+import type { StudentPlan } from "../StudentActor.js"
+import { studentActor } from "../StudentActor.js"
+import type { LessonAudit, LessonStrategy } from "../Teacher.js"
+import { teacherActor } from "../TeacherActor.js"
+import { canaryForTask, drawRepeatCanary } from "./Canary.js"
+
+/** A cohort of social learning: a task taught with one of the scenario's methods in one repeat. */
+export type SocialCohort = CohortSpec<SocialLearningScenario>
 
 /** The agents teaching one task with one method in one repeat, as the coordinator sees them. */
 export interface Cohort {
-  /** `<task>.<method>`: part of every lesson id. */
-  readonly label: string
-  /** Tells this cohort's addresses and model usage apart from other cohorts' (`cohortKey`). */
-  readonly key: string
-  readonly method: string
-  readonly teachers: ReadonlyArray<{ readonly id: AgentId; readonly dataSize: number }>
   readonly students: ReadonlyArray<{
     readonly id: AgentId
     readonly ref: ActorRef<typeof StudentProtocol.Type>
@@ -42,7 +42,7 @@ export const studentId = (i: number) => `student-${i + 1}` as AgentId
 const TEACH_TIMEOUT = "10 minutes"
 
 /** The scenario's privacy section as a filter policy (PII detectors are not run at all when `off`). */
-const policyOf = (privacy: Scenario["privacy"]): FilterPolicy => {
+const policyOf = (privacy: SocialLearningScenario["privacy"]): FilterPolicy => {
   const pii = privacy.pii === "off" ? "flag" : privacy.pii
   return {
     ...defaultPolicy,
@@ -121,63 +121,31 @@ const studentPlan = (method: MethodConfig): StudentPlan => {
   }
 }
 
-/** One cohort of a run: a task played with a method in a repeat. Every process derives the same agents from it. */
-export interface CohortSpec {
-  readonly runId: string
-  readonly repeat: number
-  readonly seed: number
-  readonly scenario: Scenario
-  readonly data: TaskData
-  readonly method: MethodConfig
-  /** This repeat's canary: inserted into every teacher's private data, and a secret its filter knows. */
-  readonly canary?: { readonly item: TaskItem; readonly secret: string } | undefined
-}
+/** This cohort's method and canary, as every process derives them from the spec. */
+const methodOf = (spec: SocialCohort): MethodConfig => spec.scenario.methods[spec.variant]!
+export const canaryOf = (spec: SocialCohort) =>
+  canaryForTask(drawRepeatCanary(spec.scenario, spec.seed, spec.id.repeat), spec.data, spec.scenario)
 
-/** Which of a cohort's agents one process hosts, by index. */
-export interface Hosted {
-  readonly teachers: ReadonlyArray<number>
-  readonly students: ReadonlyArray<number>
-}
-
-/** Every agent of the cohort: what a single-process run hosts. */
-export const allAgents = (spec: CohortSpec): Hosted => ({
-  teachers:
-    teacherStrategy(spec.method, spec.data.task) === undefined ? [] : range(spec.scenario.teachers.count),
-  students: range(spec.scenario.students.count),
+/** Every agent of the cohort: what a single-process run hosts (teachers only when the method has any). */
+export const allAgents = (spec: SocialCohort): Hosted => ({
+  teacher:
+    teacherStrategy(methodOf(spec), spec.data.task) === undefined ? [] : range(spec.scenario.teachers.count),
+  student: range(spec.scenario.students.count),
 })
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
-/** `<task>.<method>`: how lines name the cohort (`cohortName` adds the repeat). */
-export const cohortLabel = (spec: Pick<CohortSpec, "data" | "method">) =>
-  `${spec.data.task.name}.${methodLabel(spec.method)}`
-
-/**
- * `r<repeat>-<task>-<method>`: what tells cohorts of a run apart, so several can play at once. Agents keep
- * their positional ids (`teacher-1`) in lessons and tables; their addresses and metering labels carry this.
- */
-export const cohortKey = (spec: Pick<CohortSpec, "repeat" | "data" | "method">) =>
-  `r${spec.repeat}-${spec.data.task.name}-${methodLabel(spec.method)}`.replace(/[^A-Za-z0-9_-]/g, "_")
-
-/** The model-usage label of a cohort's agent: `<cohort key>/<agent id>`. */
-export const meteringLabel = (key: string, agent: AgentId) => `${key}/${agent}`
-
-/** An agent's address: its id, then the cohort key (`agentOfAddress` reads the id back for messages). */
-const addressIn = (spec: CohortSpec) => {
-  const key = cohortKey(spec)
-  return (kind: string, id: string) => ({ run: spec.runId, kind, id: `${id}--${key}` })
-}
 
 /**
  * Each teacher's private share for this repeat. The same partition for every method of a repeat, so methods
  * are compared on the same private data.
  */
-const teacherShares = (spec: CohortSpec) => {
-  const { data, scenario, seed, repeat } = spec
+export const teacherShares = (spec: Pick<SocialCohort, "data" | "scenario" | "seed" | "id">) => {
+  const { data, scenario, seed } = spec
   const parts =
     data.partition === undefined
       ? partitionIid(data.train, {
           parts: scenario.teachers.count,
-          seed: deriveSeed(seed, "partition", data.task.name, repeat),
+          seed: deriveSeed(seed, "partition", data.task.name, spec.id.repeat),
           holdoutFraction: scenario.teachers.holdout,
         })
       : data.partition(scenario.teachers.count).map((train) => ({ train, holdout: [] }))
@@ -186,30 +154,28 @@ const teacherShares = (spec: CohortSpec) => {
   return keep === undefined ? parts : parts.map((p) => ({ ...p, train: p.train.slice(0, keep) }))
 }
 
+/** Where a cohort's agent or the coordinator's recorder lives. */
+const addressIn = (spec: SocialCohort) => (role: string, id: string) =>
+  agentAddress(spec.runId, spec.id, role, id)
+
 /**
  * The coordinator's side of a cohort: the recorder that collects every teacher's audit records, and refs to
- * every agent by address, wherever it is hosted (spawn them with `spawnAgents`, here or on workers).
+ * every student by address, wherever it is hosted (spawn them with `spawnAgents`, here or on workers).
  */
-export const openCohort = (spec: CohortSpec) =>
+export const openCohort = (spec: SocialCohort) =>
   Effect.gen(function* () {
     const system = yield* ActorSystem
     const address = addressIn(spec)
     const audit: Array<LessonAudit> = []
     yield* system.spawn(
-      address("coordinator", "recorder"),
+      address(COORDINATOR, "recorder"),
       Actor.make(
         RecorderProtocol,
         Effect.succeed({ RecordAudit: ({ records }) => Effect.sync(() => void audit.push(...records)) }),
       ),
     )
-    const all = allAgents(spec)
-    const shares = teacherShares(spec)
     return {
-      label: cohortLabel(spec),
-      key: cohortKey(spec),
-      method: methodLabel(spec.method),
-      teachers: all.teachers.map((i) => ({ id: teacherId(i), dataSize: shares[i]!.train.length })),
-      students: all.students.map((i) => ({
+      students: allAgents(spec).student!.map((i) => ({
         id: studentId(i),
         ref: system.refFor(address("student", studentId(i)), StudentProtocol),
       })),
@@ -222,30 +188,34 @@ export const openCohort = (spec: CohortSpec) =>
  * the system's scope. Students reach their teachers, and teachers the coordinator's recorder, by address, so
  * any agent may live in another process.
  */
-export const spawnAgents = (spec: CohortSpec, hosted: Hosted) =>
+export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
   Effect.gen(function* () {
-    const { repeat, seed, scenario, data, method } = spec
+    const { seed, scenario, data } = spec
+    const { repeat } = spec.id
+    const method = methodOf(spec)
+    const canary = canaryOf(spec)
     const system = yield* ActorSystem
     const registry = yield* ModelRegistry
-    const label = cohortLabel(spec)
+    const label = cohortLabel(spec.id)
     const address = addressIn(spec)
-    const key = cohortKey(spec)
-    const recorder = system.refFor(address("coordinator", "recorder"), RecorderProtocol)
+    const recorder = system.refFor(address(COORDINATOR, "recorder"), RecorderProtocol)
     const shares = teacherShares(spec)
     const strategy = teacherStrategy(method, data.task)
     const privacy = method.privacy ?? scenario.privacy
 
     if (strategy !== undefined) {
-      yield* Effect.forEach(hosted.teachers, (i) =>
+      yield* Effect.forEach(hosted.teacher ?? [], (i) =>
         Effect.gen(function* () {
           const part = shares[i]!
           const id = teacherId(i)
-          const adversary = adversaryPlan(method, i, spec.canary)
-          const model = yield* registry.forAgent(scenario.teachers.model, meteringLabel(key, id), { repeat })
-          const privateItems = spec.canary === undefined ? part.train : [...part.train, spec.canary.item]
+          const adversary = adversaryPlan(method, i, canary)
+          const model = yield* registry.forAgent(scenario.teachers.model, meteringLabel(spec.id, id), {
+            repeat,
+          })
+          const privateItems = canary === undefined ? part.train : [...part.train, canary.item]
           const filter = makeFilter(
             {
-              secrets: spec.canary === undefined ? [] : [spec.canary.secret],
+              secrets: canary === undefined ? [] : [canary.secret],
               // Compared with each private example's input: a copy with another label still leaks it.
               privateTexts: privateItems.map((item) => item.input),
               pii: privacy.pii !== "off",
@@ -276,14 +246,16 @@ export const spawnAgents = (spec: CohortSpec, hosted: Hosted) =>
       )
     }
 
-    const teachers = allAgents(spec).teachers.map((i) =>
+    const teachers = allAgents(spec).teacher!.map((i) =>
       system.refFor(address("teacher", teacherId(i)), TeacherProtocol),
     )
     const manualInstruction = method.strategy === "manual-instruction" ? method.text[data.kind] : undefined
-    yield* Effect.forEach(hosted.students, (i) =>
+    yield* Effect.forEach(hosted.student ?? [], (i) =>
       Effect.gen(function* () {
         const id = studentId(i)
-        const model = yield* registry.forAgent(scenario.students.model, meteringLabel(key, id), { repeat })
+        const model = yield* registry.forAgent(scenario.students.model, meteringLabel(spec.id, id), {
+          repeat,
+        })
         yield* system.spawn(
           address("student", id),
           studentActor(

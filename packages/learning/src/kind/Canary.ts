@@ -1,7 +1,7 @@
 import { deriveSeed, makeRng, type TaskItem } from "@lyceum/core"
 import { type CanaryKind, canaryTemplate, canaryTemplates, drawCanary, renderCanary } from "@lyceum/privacy"
-import type { Scenario } from "@lyceum/scenario"
-import type { TaskData } from "./TaskData.js"
+import type { TaskData } from "@lyceum/tasks"
+import type { SocialLearningScenario as Scenario } from "../config/index.js"
 
 /** The canary of one repeat: its secret filling, then its alternatives (paper: N_SS - 1 of them). */
 export interface CanaryDrawn {

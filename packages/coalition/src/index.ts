@@ -1,0 +1,5 @@
+export * from "./Addresses.js"
+export * from "./CoalitionKind.js"
+export * from "./CohortId.js"
+export * from "./Estimates.js"
+export * from "./KindReport.js"

@@ -1,0 +1,2 @@
+export * from "./Kinds.js"
+export * from "./Registry.js"

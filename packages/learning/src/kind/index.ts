@@ -1,0 +1,5 @@
+export * from "./Canary.js"
+export * from "./Cohort.js"
+export * from "./Plan.js"
+export * from "./Round.js"
+export * from "./SocialLearning.js"
