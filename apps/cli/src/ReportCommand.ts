@@ -1,15 +1,8 @@
 import { writeFileSync } from "node:fs"
 import { Command, Options } from "@effect/cli"
 import { shellWord } from "@lyceum/core"
-import {
-  htmlReport,
-  type ReportTableName,
-  reportTables,
-  runReport,
-  tableToCsv,
-  tableToJson,
-  tableToText,
-} from "@lyceum/report"
+import { kindNamed, kinds } from "@lyceum/kinds"
+import { type ReportFormat, renderReport, reportFormats } from "@lyceum/report"
 import { type RunRow, Store } from "@lyceum/store"
 import { Console, Data, Effect, Option } from "effect"
 import { openExistingStore } from "./OpenStore.js"
@@ -37,7 +30,7 @@ const runOption = Options.text("run").pipe(
   Options.withDescription("run id (default: the latest run in the database)"),
   Options.optional,
 )
-const formatOption = Options.choice("format", ["table", "json", "csv", "html"]).pipe(
+const formatOption = Options.choice("format", reportFormats).pipe(
   Options.withDescription(
     "table (text with charts), json, csv, or html: one self-contained page with every chart and table of the run",
   ),
@@ -47,40 +40,34 @@ const outOption = Options.file("out").pipe(
   Options.withDescription("write the report (any format) to this file instead of standard output"),
   Options.optional,
 )
-const tableOption = Options.choice("table", reportTables).pipe(
+/** Each kind's tables for --help: a run's kind decides which it has (its first is the default). */
+const tablesHelp = kinds
+  .map(
+    (kind) =>
+      `${kind.name} runs — ${kind.report.tables.map((t) => `${t.name}: ${t.description}`).join("; ")}`,
+  )
+  .join(". ")
+
+const tableOption = Options.text("table").pipe(
   Options.withDescription(
-    "curve: learning curves per round; table1: original vs generated per n with significance stars " +
-      "(paper Table 1); table2: methods × tasks (paper Table 2); cultures: probe accuracy per culture and the gap; " +
-      "leakage: Secret Sharer canary ranks, verbatim copies and normalised distance (paper Tables 3, 4, 6); " +
-      "smuggling: an adversarial teacher's attempts per transform and what the filter did",
+    `which table of the run; each kind has its own, the first is the default. ${tablesHelp}`,
   ),
-  Options.withDefault("curve"),
+  Options.optional,
 )
 
 /**
- * The report as text in the format asked. Every table is one model (columns and rows) that each format
- * renders, so JSON, CSV and text carry the same columns; text adds charts under it; HTML is every table and
- * chart of the run on one page.
+ * A run's report in the format asked: its kind (from the registry) supplies the tables and HTML sections, the
+ * report package renders them; a table the kind does not have fails naming the ones it has.
  */
-export const renderReport = (
-  format: "table" | "json" | "csv" | "html",
-  table: ReportTableName,
-  info: RunRow,
+export const renderRunReport = (options: {
+  readonly format: ReportFormat
+  readonly table: string | undefined
+  readonly run: RunRow
   /** ANSI colours in the chart: only for a terminal, never into a file. */
-  color: boolean,
-) =>
-  Effect.gen(function* () {
-    if (format === "html") return yield* htmlReport(info)
-    const report = yield* runReport(table, info.id, { color })
-    if (format === "json") return tableToJson(report.model, info)
-    if (format === "csv") return tableToCsv(report.model)
-    const heading = `Run ${info.id} · scenario ${info.scenarioName} · seed ${info.seed} · ${info.status}`
-    return `${[heading, tableToText(report.model, report.empty), ...report.views]
-      .filter((part) => part.length > 0)
-      .join("\n\n")}\n`
-  })
+  readonly color: boolean
+}) => Effect.flatMap(kindNamed(options.run.kind), (kind) => renderReport({ ...options, report: kind.report }))
 
-/** `lyceum report`: the learning curve of one run as a table (with a chart), JSON or CSV. */
+/** `lyceum report`: one table of a run as text (with its charts), JSON or CSV, or every section as HTML. */
 export const reportCommand = Command.make(
   "report",
   {
@@ -111,12 +98,12 @@ export const reportCommand = Command.make(
           }),
         ),
       )
-      const output = yield* renderReport(
+      const output = yield* renderRunReport({
         format,
-        table,
-        info,
-        Option.isNone(out) && process.stdout.isTTY === true,
-      )
+        table: Option.getOrUndefined(table),
+        run: info,
+        color: Option.isNone(out) && process.stdout.isTTY === true,
+      })
       if (Option.isNone(out)) return yield* Effect.sync(() => void process.stdout.write(output))
       yield* Effect.try({
         try: () => writeFileSync(out.value, output),
@@ -124,4 +111,8 @@ export const reportCommand = Command.make(
       })
       yield* Console.error(`wrote ${out.value}`)
     }).pipe(Effect.provide(openExistingStore(db))),
-).pipe(Command.withDescription("print the learning curve of a run (the latest unless --run is given)"))
+).pipe(
+  Command.withDescription(
+    "print a table of a run (the latest unless --run is given): text with charts, JSON, CSV, or an HTML page",
+  ),
+)

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { reportTables } from "@lyceum/report"
+import { parseScenario } from "@lyceum/kinds"
+import { socialLearningReport } from "@lyceum/report"
 import { Progress, runScenario } from "@lyceum/runner"
-import { parseScenario } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
 import { Effect, Either, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { renderReport } from "../src/ReportCommand.js"
+import { renderRunReport } from "../src/ReportCommand.js"
 
 /**
  * `lyceum report` on runs played by the real runner with the built-in sim model: 3 repeats of 2 rounds, so a
@@ -41,13 +41,13 @@ const played = async (file: string, text: string) => {
       versions: { lyceum: "test", node: process.version },
     }).pipe(Effect.provide([layer, Progress.silent])),
   )
-  return (format: "table" | "json" | "csv" | "html", table: (typeof reportTables)[number]) =>
+  return (format: "table" | "json" | "csv" | "html", table: string | undefined) =>
     Effect.runPromise(
       Effect.gen(function* () {
         const store = yield* Store
         const runId = Option.getOrThrow(yield* store.latestRunId())
         const info = Option.getOrThrow(yield* store.getRun(runId))
-        return yield* renderReport(format, table, info, false)
+        return yield* renderRunReport({ format, table, run: info, color: false })
       }).pipe(Effect.provide(layer)),
     )
 }
@@ -108,7 +108,7 @@ describe("lyceum report on a run with named methods and no zero-shot method", ()
   })
 
   it("gives every table the same columns in text, CSV and JSON, and one JSON shape", async () => {
-    for (const table of reportTables) {
+    for (const { name: table } of socialLearningReport.tables) {
       const json = JSON.parse(await report("json", table))
       expect(Object.keys(json)).toEqual(["run", "table", "columns", "rows"])
       expect(json).toMatchObject({ table, run: { scenario: "named", seed: 11, status: "completed" } })
@@ -121,6 +121,13 @@ describe("lyceum report on a run with named methods and no zero-shot method", ()
       const textHeader = text.split("\n").find((line) => line.startsWith(json.columns[0]))
       expect(textHeader?.trim().split(/\s+/)).toEqual(json.columns)
     }
+  })
+
+  it("defaults to the curve and refuses a table a social-learning run does not have, naming its tables", async () => {
+    expect(await report("csv", undefined)).toBe(await report("csv", "curve"))
+    await expect(report("table", "frontier")).rejects.toThrow(
+      'this social-learning run has no table "frontier": choose --table curve, table1, table2, cultures, leakage, smuggling (default curve)',
+    )
   })
 
   it("tells the methods' rows of the learning curve apart in CSV: method, n and prompt_lessons", async () => {

@@ -15,12 +15,9 @@ export class UnknownTable extends Data.TaggedError("UnknownTable")<{
   readonly known: ReadonlyArray<string>
 }> {
   override get message() {
-    return `a ${this.kind} run has no table "${this.table}": choose --table ${this.known.join(", ")} (default ${this.known[0]})`
+    return `this ${this.kind} run has no table "${this.table}": choose --table ${this.known.join(", ")} (default ${this.known[0]})`
   }
 }
-
-/** The kind a run was played with; runs stored before kinds existed are social learning. */
-export const runKind = (run: RunRow): string => (run as { readonly kind?: string }).kind ?? "social-learning"
 
 /** The kind's table called `name`, or its first (default) table when `name` is undefined. */
 export const tableNamed = (
@@ -56,7 +53,7 @@ export const renderReport = (
 ): Effect.Effect<string, StoreError | UnknownTable, Store> =>
   Effect.gen(function* () {
     const { format, run, report } = options
-    const table = yield* tableNamed(report, runKind(run), options.table)
+    const table = yield* tableNamed(report, run.kind, options.table)
     if (format === "html") return htmlPage(run, yield* report.html(run))
     const shaped = yield* table.read(run.id, { color: options.color ?? false })
     if (format === "json") return tableToJson(shaped.model, run)

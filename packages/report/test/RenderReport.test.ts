@@ -67,7 +67,7 @@ describe("renderReport", () => {
       const failed = await render({ format, table: "curve" })
       expect(Either.isLeft(failed)).toBe(true)
       expect(Either.getLeft(failed).pipe((e) => e._tag === "Some" && e.value.message)).toBe(
-        'a made-up run has no table "curve": choose --table first, second (default first)',
+        'this made-up run has no table "curve": choose --table first, second (default first)',
       )
     }
   })

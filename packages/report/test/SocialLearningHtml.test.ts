@@ -45,6 +45,7 @@ const pageOf = (file: string, config: unknown, batch: Omit<RowBatch, "agents">) 
         const store = yield* makeStore({ filename: join(dir, file) })
         yield* store.createRun({
           id: "r1",
+          kind: "social-learning",
           scenarioName: "html",
           scenarioPath: "html.yaml",
           scenarioText: "name: html\n",
@@ -53,7 +54,16 @@ const pageOf = (file: string, config: unknown, batch: Omit<RowBatch, "agents">) 
           config,
         })
         yield* store.writeBatch({
-          agents: [{ runId: "r1", agentId: "student-1", role: "student", model: "sim", dataSize: null }],
+          agents: [
+            {
+              runId: "r1",
+              agentId: "student-1",
+              role: "student",
+              kind: "social-learning",
+              model: "sim",
+              dataSize: null,
+            },
+          ],
           ...batch,
         })
         const run = Option.getOrThrow(yield* store.getRun("r1"))
