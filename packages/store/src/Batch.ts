@@ -1,0 +1,235 @@
+import type Database from "better-sqlite3"
+import { Clock, Effect } from "effect"
+import { makeKindRowsWriter } from "./KindRows.js"
+import type {
+  AgentRow,
+  CohortStepRow,
+  EvaluationRow,
+  FindingRow,
+  ItemLabelRow,
+  LeakageRow,
+  LessonRow,
+  MessageRow,
+  ModelUsageRow,
+  RowBatch,
+} from "./Rows.js"
+import { StoreError, storeErrorFrom } from "./StoreError.js"
+import type { TableInfo } from "./Tables.js"
+
+const INSERT_AGENT =
+  "INSERT INTO agents (run_id, agent_id, role, kind, model, data_size) VALUES (?, ?, ?, ?, ?, ?)"
+const INSERT_MESSAGE = `INSERT INTO messages (run_id, id, repeat, round, task, method, sender, recipient, kind,
+  text, filter_action, filter_detector, filter_reason, sent, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_COHORT_STEP = `INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at)
+  VALUES (?, ?, ?, ?, ?, ?)`
+const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, task, method, kind,
+  text, filter_action, filter_detector, filter_reason, sent, chosen, distance, verbatim_copy, smuggle,
+  smuggle_intact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, method, n,
+  prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
+  calls, prompt_tokens, completion_tokens, cost_usd, retries, timeouts, errors, rate_limit_waits,
+  rate_limit_wait_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_MODEL_FAULT = `INSERT INTO model_faults (run_id, repeat, round, task, method, agent_id, model,
+  kind, attempts, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+/** The columns a `model_usage` row and its `model_faults` rows share, in their INSERTs' order. */
+const usageKey = (r: ModelUsageRow) =>
+  [r.runId, r.repeat, r.round, r.task, r.method, r.agentId, r.model] as const
+
+const INSERT_ITEM_LABEL =
+  "INSERT INTO item_labels (run_id, task, item_id, culture, topic) VALUES (?, ?, ?, ?, ?)"
+
+const INSERT_FINDING = `INSERT INTO filter_findings (run_id, lesson_id, detector, action, start, "end",
+  matched_hash, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_LEAKAGE = `INSERT INTO leakage_measures (run_id, repeat, round, task, method, teacher, student,
+  metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+/** The tables `RowBatch` has typed fields for: kind rows go to the others. */
+const TYPED_TABLES = new Set([
+  "agents",
+  "lessons",
+  "messages",
+  "evaluations",
+  "filter_findings",
+  "leakage_measures",
+  "item_labels",
+  "model_usage",
+  "model_faults",
+  "cohort_steps",
+])
+
+/** An optional boolean as SQLite stores it: 1, 0 or NULL. */
+const flag = (value: boolean | null | undefined) =>
+  value === undefined || value === null ? null : value ? 1 : 0
+
+const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
+
+/**
+ * The store's `writeBatch`: every row of a batch in one transaction (agents first, then lessons, messages,
+ * evaluations, findings, leakage, item labels, model usage and faults, the kind's tables, and last the cohort
+ * steps the batch completes). Kind rows are checked against the schema before anything is written; a failing
+ * row is named by table and position.
+ */
+export const makeBatchWriter = (
+  db: Database.Database,
+  filename: string,
+  tables: ReadonlyMap<string, TableInfo>,
+  prepare: (sql: string) => Database.Statement,
+): ((batch: RowBatch) => Effect.Effect<void, StoreError>) => {
+  // Where a batch failed, for the error message; the transaction itself is all-or-nothing.
+  const position = { table: "", index: 0, of: 0 }
+  const each = <R>(
+    table: string,
+    rows: ReadonlyArray<R> | undefined,
+    sql: string,
+    insert: (statement: Database.Statement, row: R) => void,
+  ) => {
+    if (rows === undefined || rows.length === 0) return
+    const statement = prepare(sql)
+    eachRow(table, rows, (row) => insert(statement, row))
+  }
+  const eachRow = <R>(table: string, rows: ReadonlyArray<R>, insert: (row: R) => void) => {
+    position.table = table
+    position.of = rows.length
+    for (let i = 0; i < rows.length; i++) {
+      position.index = i
+      insert(rows[i]!)
+    }
+  }
+  const kindRows = makeKindRowsWriter(tables, TYPED_TABLES, prepare)
+  const writeAll = db.transaction((batch: RowBatch, now: string) => {
+    each("agents", batch.agents, INSERT_AGENT, (s, r: AgentRow) => {
+      s.run(r.runId, r.agentId, r.role, r.kind, r.model, r.dataSize)
+    })
+    each("lessons", batch.lessons, INSERT_LESSON, (s, r: LessonRow) => {
+      s.run(
+        r.runId,
+        r.id,
+        r.repeat,
+        r.round,
+        r.teacher,
+        r.student,
+        r.task,
+        r.method,
+        r.kind,
+        r.text,
+        r.filterAction,
+        r.filterDetector,
+        r.filterReason,
+        r.sent ? 1 : 0,
+        r.chosen ? 1 : 0,
+        r.distance ?? null,
+        flag(r.verbatimCopy),
+        r.smuggle ?? null,
+        flag(r.smuggleIntact),
+        r.createdAt,
+      )
+    })
+    each("messages", batch.messages, INSERT_MESSAGE, (s, r: MessageRow) => {
+      s.run(
+        r.runId,
+        r.id,
+        r.repeat,
+        r.round,
+        r.task,
+        r.method,
+        r.sender,
+        r.recipient,
+        r.kind,
+        r.text,
+        r.filterAction,
+        r.filterDetector,
+        r.filterReason,
+        r.sent ? 1 : 0,
+        r.createdAt,
+      )
+    })
+    each("evaluations", batch.evaluations, INSERT_EVALUATION, (s, r: EvaluationRow) => {
+      s.run(
+        r.runId,
+        r.repeat,
+        r.round,
+        r.student,
+        r.task,
+        r.method,
+        r.n,
+        r.promptLessons,
+        r.metric,
+        r.itemId,
+        r.answer,
+        r.target,
+        r.score,
+      )
+    })
+    each("filter_findings", batch.findings, INSERT_FINDING, (s, r: FindingRow) => {
+      s.run(r.runId, r.lessonId, r.detector, r.action, r.start, r.end, r.matchedHash, r.reason)
+    })
+    each("leakage_measures", batch.leakage, INSERT_LEAKAGE, (s, r: LeakageRow) => {
+      s.run(r.runId, r.repeat, r.round, r.task, r.method, r.teacher, r.student, r.metric, r.value)
+    })
+    each("item_labels", batch.itemLabels, INSERT_ITEM_LABEL, (s, r: ItemLabelRow) => {
+      s.run(r.runId, r.task, r.itemId, r.culture, r.topic)
+    })
+    each("model_usage", batch.modelUsage, INSERT_MODEL_USAGE, (s, r: ModelUsageRow) => {
+      s.run(
+        ...usageKey(r),
+        r.calls,
+        r.promptTokens,
+        r.completionTokens,
+        r.costUsd ?? 0,
+        r.retries ?? 0,
+        r.timeouts ?? 0,
+        r.errors ?? 0,
+        r.rateLimitWaits ?? 0,
+        Math.round(r.rateLimitWaitMs ?? 0),
+      )
+    })
+    // After model_usage: each fault row references its usage row.
+    const faults = batch.modelUsage?.flatMap((r) =>
+      Object.entries(r.faults ?? {}).flatMap(([kind, count]) =>
+        count === undefined || count.attempts === 0 ? [] : [{ usage: r, kind, count }],
+      ),
+    )
+    each("model_faults", faults, INSERT_MODEL_FAULT, (s, { usage, kind, count }) => {
+      s.run(...usageKey(usage), kind, count.attempts, count.errors)
+    })
+    for (const { table, rows } of batch.kindRows ?? []) {
+      eachRow(table, rows, (row) => kindRows.insert(table, row))
+    }
+    each("cohort_steps", batch.cohortSteps, INSERT_COHORT_STEP, (s, r: CohortStepRow) => {
+      s.run(r.runId, r.repeat, r.task, r.method, r.step, now)
+    })
+  })
+
+  const writeBatch = (batch: RowBatch): Effect.Effect<void, StoreError> =>
+    Effect.flatMap(nowIso, (now) => {
+      const refused = kindRows.check(batch.kindRows ?? [])
+      return refused !== undefined
+        ? Effect.fail(
+            new StoreError({
+              message: `cannot write rows to ${filename}: ${refused}; nothing from this batch was written`,
+            }),
+          )
+        : writeRows(batch, now)
+    }).pipe(Effect.withSpan("Store.writeBatch"))
+
+  const writeRows = (batch: RowBatch, now: string): Effect.Effect<void, StoreError> =>
+    Effect.try({
+      try: () => {
+        position.table = ""
+        writeAll(batch, now)
+      },
+      catch: (cause) =>
+        storeErrorFrom(
+          position.table === ""
+            ? `cannot write rows to ${filename}`
+            : `cannot write ${position.table} row ${position.index + 1} of ${position.of} to ${filename} ` +
+                "(nothing from this batch was written)",
+          cause,
+        ),
+    })
+
+  return writeBatch
+}
