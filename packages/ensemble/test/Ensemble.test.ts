@@ -140,6 +140,37 @@ describe("ensemble kind on sim", () => {
     expect(spent(high)).toBeGreaterThan(spent(low))
   })
 
+  it("cascade by agreement and by a verifier's P(yes)", async () => {
+    const scenario = scenarioOf(
+      yaml(
+        [
+          "  - { kind: cascade, name: agree, confidence: agreement, samples: 4, thresholds: [0.5] }",
+          "  - { kind: cascade, name: check, confidence: judge, model: referee, thresholds: [0.5, 0.95] }",
+        ].join("\n"),
+      ),
+    )
+    // P(yes) = 1 / (1 + e^(-2.3 + 0.1)) ≈ 0.90 for every answer.
+    const referee = fakeModel(
+      "referee",
+      () => "",
+      (r) => (r.continuation === " yes" ? -0.1 : -2.3),
+    )
+    const [agree, low, high] = await Promise.all([
+      playCohort(scenario, 0),
+      playCohort(scenario, 1, { override: { referee } }),
+      playCohort(scenario, 2, { override: { referee } }),
+    ])
+    for (const s of tableRows(agree, "ensemble_stages"))
+      expect([0, 0.25, 0.5, 0.75, 1]).toContain(s.confidence)
+    expect(tableRows(low, "ensemble_items").every((i) => i.stages === 1)).toBe(true)
+    expect(tableRows(high, "ensemble_items").every((i) => i.stages === 3)).toBe(true)
+    expect(
+      tableRows(high, "ensemble_stages").every((s) => Math.abs((s.confidence as number) - 0.9) < 0.01),
+    ).toBe(true)
+    // Each stage's answer went to the verifier through its proposer's filter: 12 items × 3 stages.
+    expect(high.rows.messages!.filter((m) => m.recipient === "verifier-2")).toHaveLength(36)
+  })
+
   it("judge: a judge that always prefers the first candidate shown flips on every pair", async () => {
     const scenario = scenarioOf(yaml("  - { kind: judge, model: referee }"))
     // Score = 0 for the candidate rendered first after the item's input, else -5: pure position bias.
