@@ -1,8 +1,8 @@
 import { Args, Command, Options } from "@effect/cli"
 import { shellWord } from "@lyceum/core"
-import { loadScenario } from "@lyceum/kinds"
+import { kindNamed, loadScenario } from "@lyceum/kinds"
 import { NatsTransport } from "@lyceum/nats"
-import { formatCurvePlot, formatCurveTable, summarizeCurve } from "@lyceum/report"
+import { renderAfterRun } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { Store } from "@lyceum/store"
 import { Console, Data, Effect, Option } from "effect"
@@ -80,7 +80,8 @@ export const runCommand = Command.make(
         db,
         resume: Option.getOrUndefined(resume),
       })
-      const result = yield* runScenario({
+      const kind = yield* kindNamed(loaded.scenario.kind)
+      const played = runScenario({
         loaded,
         prepared,
         seed: Option.getOrUndefined(seed),
@@ -91,11 +92,23 @@ export const runCommand = Command.make(
         workers: names,
         ...(Option.isSome(resume) && { resume: resume.value, force }),
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
-      }).pipe(Effect.onError(reportIfInterrupted(verbose)), Effect.provide(Store.layer({ filename: db })))
-      const points = summarizeCurve(result.learningCurve)
-      yield* Console.log(`\nLearning curve · run ${result.runId} (stored in ${db})\n`)
-      yield* Console.log(formatCurveTable(points))
-      yield* Console.log(`\n${formatCurvePlot(points, { color: process.stdout.isTTY })}`)
-      yield* Console.log(`\nQuery it: lyceum report --db ${shellWord(db)} --run ${result.runId} --format csv`)
+      }).pipe(Effect.onError(reportIfInterrupted(verbose)))
+      // The kind's own summary of the finished run (social learning: the learning curve with its chart).
+      const { runId, summary } = yield* Effect.gen(function* () {
+        const { runId } = yield* played
+        const run = yield* Effect.flatMap(Store, (store) => store.getRun(runId))
+        const text = Option.isNone(run)
+          ? ""
+          : yield* renderAfterRun(run.value, kind.report, process.stdout.isTTY === true)
+        return { runId, summary: text }
+      }).pipe(Effect.provide(Store.layer({ filename: db })))
+      yield* Console.log(`\n${summary}`)
+      yield* Console.log(
+        `\nStored in ${db}. Query it: lyceum report --db ${shellWord(db)} --run ${runId} --format csv`,
+      )
     }).pipe(Effect.provide(ConsoleProgress.layer)),
-).pipe(Command.withDescription("run a scenario and record its learning curves in the database"))
+).pipe(
+  Command.withDescription(
+    "run a scenario of any coalition kind, record everything in the database and print its results",
+  ),
+)

@@ -34,6 +34,8 @@ export interface StepSummary {
   /** Messages that left an agent holding private data, and candidates the filter dropped. */
   readonly sent?: number
   readonly dropped?: number
+  /** What those messages are, for the progress line (`lessons`, `answers`); `messages` by default. */
+  readonly messages?: string
 }
 
 /** What one step of a cohort stores, in the step's own transaction; the runner adds its model usage. */
@@ -72,8 +74,8 @@ export interface CoalitionKind<S extends ScenarioBase = ScenarioBase> extends Ki
   readonly summary: string
   /** Role names, as agents rows, addresses and `Hosted` name them. */
   readonly roles: ReadonlyArray<string>
-  /** The id of a role's `index`-th agent (`teacher-1`), as rows, addresses and messages name it. */
-  readonly agentId: (role: string, index: number) => string
+  /** The id of a role's `index`-th agent (`teacher-1`, a proposer's name), as rows and messages name it. */
+  readonly agentId: (scenario: S, role: string, index: number) => string
   /** The labels of what every task is played with (the `method` of its cohorts), in the scenario's order. */
   readonly variants: (scenario: S) => ReadonlyArray<string>
   /** Steps of each cohort (round 0 included); a cohort is finished when every step is stored. */

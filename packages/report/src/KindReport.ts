@@ -31,6 +31,14 @@ export interface HtmlSection {
 export interface KindReport {
   /** The kind's tables; the first is the default of `--table`. */
   readonly tables: ReadonlyArray<KindTable>
+  /**
+   * What `lyceum run` prints when the run is over (social learning: the learning curve with its chart);
+   * without it, the first table as text.
+   */
+  readonly afterRun?: (
+    runId: string,
+    options: { readonly color?: boolean },
+  ) => Effect.Effect<string, StoreError, Store>
   /** The HTML page's sections for a run, in page order. */
   readonly html: (run: RunRow) => Effect.Effect<ReadonlyArray<HtmlSection>, StoreError, Store>
 }

@@ -63,3 +63,13 @@ export const renderReport = (
       .filter((part) => part.length > 0)
       .join("\n\n")}\n`
   })
+
+/** What `lyceum run` prints when a run is over: the kind's `afterRun`, else its first table as text. */
+export const renderAfterRun = (
+  run: RunRow,
+  report: KindReport,
+  color: boolean,
+): Effect.Effect<string, StoreError | UnknownTable, Store> =>
+  report.afterRun !== undefined
+    ? report.afterRun(run.id, { color })
+    : renderReport({ format: "table", run, report, color })

@@ -1,6 +1,7 @@
 import { Store } from "@lyceum/store"
 import { Effect } from "effect"
 import { cultureReport, cultureRows } from "./CultureTable.js"
+import { formatCurveTable } from "./Format.js"
 import type { KindReport, KindTable } from "./KindReport.js"
 import {
   canaryRanks,
@@ -98,8 +99,21 @@ const smuggling: KindTable = {
     })),
 }
 
-/** The social-learning kind's report: its six tables (`curve` first, the default) and its HTML sections. */
+/**
+ * The social-learning kind's report: its six tables (`curve` first, the default), the learning curve `lyceum run`
+ * prints, and its HTML sections.
+ */
 export const socialLearningReport: KindReport = {
   tables: [curve, table1, table2, cultures, leakage, smuggling],
+  afterRun: (runId, options) =>
+    Effect.gen(function* () {
+      const store = yield* Store
+      const points = summarizeCurve(yield* store.learningCurve(runId))
+      return [
+        `Learning curve · run ${runId}`,
+        formatCurveTable(points),
+        formatCurvePlot(points, { color: options.color ?? false }),
+      ].join("\n\n")
+    }),
   html: socialLearningSections,
 }

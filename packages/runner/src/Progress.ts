@@ -29,6 +29,8 @@ export type ProgressEvent =
       /** Messages that left an agent holding private data this step, and candidates the filter dropped. */
       readonly sent?: number
       readonly dropped?: number
+      /** What was sent (`lessons`, `answers shown`); `messages` by default. */
+      readonly messages?: string
       /** Over the whole run so far. */
       readonly modelCalls: number
       readonly tokens: number
@@ -85,7 +87,9 @@ export const formatProgress = (event: ProgressEvent): string => {
     case "RoundFinished": {
       const eta = event.done === 0 ? 0 : (event.elapsedMs / event.done) * (event.total - event.done)
       const sent =
-        event.sent === undefined ? "" : ` · lessons ${event.sent} sent, ${event.dropped ?? 0} dropped`
+        event.sent === undefined
+          ? ""
+          : ` · ${event.messages ?? "messages"} ${event.sent} sent, ${event.dropped ?? 0} dropped`
       return (
         `  ${cohortName(event.cohort)} round ${event.round}${event.n === undefined ? "" : ` (n=${event.n})`}` +
         `${event.accuracy === undefined ? "" : `: accuracy ${event.accuracy.toFixed(3)}`}${sent}` +

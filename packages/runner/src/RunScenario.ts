@@ -178,7 +178,9 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           if (pool.size === 0) {
             yield* kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, system))
           } else {
-            yield* pool.host({ repeat: id.repeat, task, variant: spec.variant }, id, hosted, kind.agentId)
+            yield* pool.host({ repeat: id.repeat, task, variant: spec.variant }, id, hosted, (role, i) =>
+              kind.agentId(scenario, role, i),
+            )
           }
           yield* Effect.logDebug("agents ready").pipe(
             Effect.annotateLogs({

@@ -153,7 +153,7 @@ export const runWorker = (options: WorkerOptions) =>
                 kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, agents)),
               ).pipe(Effect.provide(run.models), Scope.extend(scope))
               const agents = Object.entries(hosted).flatMap(([role, indexes]) =>
-                indexes.map((i) => kind.agentId(role, i)),
+                indexes.map((i) => kind.agentId(scenario, role, i)),
               )
               log(`${cohort.runId}: hosting ${agentsOf(agents, spec.id)}`)
             }).pipe(

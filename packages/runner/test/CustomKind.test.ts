@@ -40,7 +40,7 @@ const solo: CoalitionKind<Solo> = {
   fields: soloFields,
   summary: "solvers answer alone, with more examples every step",
   roles: ["solver"],
-  agentId: (_role, i) => solverId(i),
+  agentId: (_scenario, _role, i) => solverId(i),
   variants: () => ["alone"],
   steps: (s) => s.steps,
   agents: (s) =>

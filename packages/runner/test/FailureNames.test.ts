@@ -31,6 +31,7 @@ describe("how messages name cohorts and agents", () => {
       n: 4,
       accuracy: 0.5,
       sent: 1,
+      messages: "lessons",
       dropped: 0,
       modelCalls: 1,
       tokens: 1,

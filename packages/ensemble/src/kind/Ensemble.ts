@@ -22,7 +22,10 @@ export const ensemble: CoalitionKind<EnsembleScenario> = {
     "proposers answer every item; a vote, judge, fuser, mixture of agents, cascade or router combines them",
   roles: ROLES,
   // Proposers are named in the scenario; without it they are counted (`proposer-1`), as in log lines.
-  agentId: (role, index) => `${role}-${index + 1}`,
+  agentId: (scenario, role, index) =>
+    role === "proposer"
+      ? (scenario.proposers[index]?.name ?? `proposer-${index + 1}`)
+      : `${role}-${index + 1}`,
   variants: (scenario) => variantsOf(scenario).map((v) => v.label),
   steps: () => 1,
   agents: (scenario) => agentRows(scenario),

@@ -98,10 +98,10 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
       ],
     },
     summary: {
-      n: 0,
       accuracy: coalitionRows.reduce((a, e) => a + e.score, 0) / Math.max(1, coalitionRows.length),
       sent: messages.filter((m) => m.sent).length,
       dropped: messages.length - messages.filter((m) => m.sent).length,
+      messages: "answers shown",
     },
   }
 }

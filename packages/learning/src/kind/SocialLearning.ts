@@ -15,7 +15,7 @@ export const socialLearning: CoalitionKind<SocialLearningScenario> = {
   ...socialLearningSchema,
   summary: "teachers with private data teach students in natural language, through a privacy filter",
   roles: ["teacher", "student"],
-  agentId: (role, index) => (role === "teacher" ? teacherId(index) : studentId(index)),
+  agentId: (_scenario, role, index) => (role === "teacher" ? teacherId(index) : studentId(index)),
   variants: (scenario) => scenario.methods.map(methodLabel),
   steps: (scenario) => scenario.rounds.length + 1,
   agents: agentRows,
@@ -48,6 +48,7 @@ export const socialLearning: CoalitionKind<SocialLearningScenario> = {
               accuracy: evaluations.reduce((a, e) => a + e.score, 0) / Math.max(1, evaluations.length),
               sent: lessons.filter((l) => l.row.sent).length,
               dropped: lessons.filter((l) => l.row.filterAction === "drop").length,
+              messages: "lessons",
             },
           }
         })
