@@ -8,6 +8,7 @@ const round = (faults: { retries: number; timeouts: number; errors: number }): P
   n: 4,
   accuracy: 0.75,
   sent: 2,
+  messages: "lessons",
   dropped: 1,
   modelCalls: 12,
   tokens: 3400,
