@@ -32,7 +32,6 @@ describe("how messages name cohorts and agents", () => {
       accuracy: 0.5,
       sent: 1,
       messages: "lessons",
-      messages: "lessons",
       dropped: 0,
       modelCalls: 1,
       tokens: 1,
