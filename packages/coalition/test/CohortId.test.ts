@@ -2,7 +2,7 @@ import type { ActorAddress } from "@lyceum/actors"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { agentAddress, agentOfAddress, meteringLabel, meteringPrefix } from "../src/Addresses.js"
-import { agentsOf, CohortId, cohortKey, cohortLabel, cohortName, cohortRowKey } from "../src/CohortId.js"
+import { agentsOf, CohortId, cohortKey, cohortLabel, cohortName, cohortRowKey } from "../src/index.js"
 
 const id = { repeat: 2, task: "sms-spam", method: "cascade@0.7" }
 

@@ -1,3 +1,4 @@
+export * from "./CohortId.js"
 export * from "./FilterAction.js"
 export * from "./Ids.js"
 export * from "./Lesson.js"

@@ -1,14 +1,11 @@
+import type { CohortId } from "@lyceum/core"
 import type Database from "better-sqlite3"
 import { Effect } from "effect"
 import { type StoreError, storeErrorFrom } from "./StoreError.js"
 import { quoteName } from "./Tables.js"
 
-/** One cohort of a run: a (repeat, task, method) played by its own agents. */
-export interface CohortRef {
-  readonly repeat: number
-  readonly task: string
-  readonly method: string
-}
+/** One cohort of a run: a (repeat, task, method) played by its own agents (core's `CohortId`). */
+export type CohortRef = CohortId
 
 /**
  * A run's cohorts as resume sees them. Nothing here knows a kind: the cohort tables are every table with
