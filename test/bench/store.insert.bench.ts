@@ -34,6 +34,7 @@ const rows: Array<EvaluationRow> = Array.from({ length: ROWS }, (_, i) => ({
 
 const run = {
   id: runId,
+  kind: "social-learning",
   scenarioName: "bench",
   scenarioPath: "bench.yaml",
   scenarioText: "name: bench\n",
