@@ -7,11 +7,11 @@ import { Cause, Effect, Either } from "effect"
 
 /** What a scenario will do, counted before it runs (model calls and tokens are estimates). */
 export interface PlannedWork {
-  /** repeat × task × method. */
+  /** repeat × task × variant (a social-learning method, an ensemble aggregator). */
   readonly cohorts: number
-  /** Agents spawned over the run: every cohort has its own teachers and students. */
+  /** Agents spawned over the run: every cohort has its own. */
   readonly agents: number
-  /** Rounds per cohort, round 0 (measurement before any lesson) included. */
+  /** Steps per cohort (social learning: rounds, round 0 included). */
   readonly rounds: number
   readonly modelCalls: number
   /** Prompt plus completion tokens, from the data's example lengths at about 4 characters per token. */
@@ -47,7 +47,7 @@ const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun
 /** One line: `4 cohorts, 12 agents, 5 rounds each, ~2.1k model calls, ~310k tokens (estimated)`. */
 export const formatPlannedWork = (plan: PlannedWork): string =>
   `${plural(plan.cohorts, "cohort")}, ${plural(plan.agents, "agent")}, ` +
-  `${plan.rounds} rounds each, ~${compact(plan.modelCalls)} model calls, ~${compact(plan.tokens)} tokens (estimated)`
+  `${plural(plan.rounds, "round")} each, ~${compact(plan.modelCalls)} model calls, ~${compact(plan.tokens)} tokens (estimated)`
 
 /** The plan of a scenario whose task data is prepared: the kind estimates the work of its cohorts. */
 export const plannedWork = (
