@@ -77,6 +77,23 @@ export const unknownModelRefs = (
 }
 
 /**
+ * Why a model reference of the raw document cannot score forced continuations, or undefined when it can. Only an
+ * `openai` model declared with `score: none` cannot (`auto` is decided by a probe when the run starts, so it is
+ * given the benefit of the doubt). A fallback chain scores with its first model: backups that cannot score are
+ * skipped for scoring calls, but when the first cannot, every scoring call fails, so the first model decides.
+ * `owner` says whose model a single reference is (`their` → `their model "chat" has score: none`).
+ */
+export const cannotScore = (raw: unknown, ref: unknown, owner: string): string | undefined => {
+  const first = Array.isArray(ref) ? ref[0] : ref
+  if (typeof first !== "string") return undefined
+  const config = rawField(rawField(raw, "models"), first)
+  if (rawField(config, "provider") !== "openai" || rawField(config, "score") !== "none") return undefined
+  return Array.isArray(ref)
+    ? `the fallback chain's first model "${first}" has score: none (a chain scores with its first model)`
+    : `${owner} model "${first}" has score: none`
+}
+
+/**
  * Checks of the base fields that depend on the kind: the number of cohorts (repeats × tasks × variants), each
  * factor within its own limit (a factor beyond it is reported on its own), the product within `Limits.cohorts`.
  */

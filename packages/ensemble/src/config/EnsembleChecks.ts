@@ -1,4 +1,5 @@
 import {
+  cannotScore,
   type Finding,
   rawField as field,
   rawList as list,
@@ -6,18 +7,6 @@ import {
   type VariantCount,
 } from "@lyceum/scenario"
 import { COALITION } from "./EnsembleConfig.js"
-
-/**
- * Why a model reference cannot score, or undefined when it can: only an `openai` model declared with
- * `score: none` cannot; a fallback chain scores with its first model.
- */
-const cannotScore = (raw: unknown, ref: unknown): string | undefined => {
-  const first = Array.isArray(ref) ? ref[0] : ref
-  if (typeof first !== "string") return undefined
-  const config = field(field(raw, "models"), first)
-  if (field(config, "provider") !== "openai" || field(config, "score") !== "none") return undefined
-  return `model "${first}" has score: none`
-}
 
 /**
  * What the ensemble's Schema cannot express: declared models, distinct agent names, and what each aggregator
@@ -61,11 +50,11 @@ export const ensembleChecks = (raw: unknown): Array<Finding> => {
         `${kind} learns from held-out items of the training pool: set holdout (e.g. holdout: 40)`,
       )
     if (kind === "judge") {
-      const why = cannotScore(raw, model)
+      const why = cannotScore(raw, model, "its")
       if (why !== undefined)
         problem(
           ["aggregators", i, "model"],
-          `the judge compares candidates by scoring them, but its ${why}; give it a model that scores (sim, or openai with score: completions)`,
+          `the judge compares candidates by scoring them, but ${why}; give it a model that scores (sim, or openai with score: completions)`,
         )
     }
     if (kind !== "cascade") return
@@ -76,11 +65,11 @@ export const ensembleChecks = (raw: unknown): Array<Finding> => {
           ["aggregators", i, "model"],
           "confidence: judge asks a model whether each answer is right: name it under model",
         )
-      const why = cannotScore(raw, model)
+      const why = cannotScore(raw, model, "its")
       if (why !== undefined)
         problem(
           ["aggregators", i, "model"],
-          `confidence: judge reads the judge's probability of "yes", but its ${why}`,
+          `confidence: judge reads the judge's probability of "yes", but ${why}`,
         )
     } else if (model !== undefined) {
       problem(
@@ -90,11 +79,11 @@ export const ensembleChecks = (raw: unknown): Array<Finding> => {
     }
     if (confidence === "margin")
       proposers.forEach((proposer, p) => {
-        const why = cannotScore(raw, field(proposer, "model"))
+        const why = cannotScore(raw, field(proposer, "model"), "its")
         if (why !== undefined)
           problem(
             ["proposers", p, "model"],
-            `confidence: margin (aggregators[${i}]) scores each proposer's answers, but its ${why}; use confidence: agreement`,
+            `confidence: margin (aggregators[${i}]) scores each proposer's answers, but ${why}; use confidence: agreement`,
           )
       })
   })

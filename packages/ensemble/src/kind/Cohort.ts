@@ -1,8 +1,14 @@
 import { ActorSystem } from "@lyceum/actors"
-import { agentAddress, type CohortSpec, type Hosted, meteringLabel } from "@lyceum/coalition"
+import {
+  agentAddress,
+  type CohortSpec,
+  firstModel,
+  type Hosted,
+  meteringLabel,
+  privateDataFilter,
+} from "@lyceum/coalition"
 import { deriveSeed } from "@lyceum/core"
 import { ModelRegistry } from "@lyceum/models"
-import { defaultPolicy, type FilterPolicy, makeFilter } from "@lyceum/privacy"
 import type { ModelRef } from "@lyceum/scenario"
 import { Effect } from "effect"
 import { aggregatorActor } from "../agents/AggregatorActor.js"
@@ -33,25 +39,6 @@ export const allAgents = (spec: EnsembleCohort): Hosted => {
 /** A proposer's seed: per task, repeat and proposer, never per variant, so every variant sees its answers. */
 const proposerSeed = (spec: EnsembleCohort, name: string) =>
   deriveSeed(spec.seed, "proposer", spec.data.task.name, spec.id.repeat, name)
-
-/** The scenario's privacy section as the policy a proposer's answers are filtered with. */
-const policyOf = (privacy: EnsembleScenario["privacy"]): FilterPolicy => {
-  const pii = privacy.pii === "off" ? "flag" : privacy.pii
-  return {
-    ...defaultPolicy,
-    verbatim: privacy.verbatim,
-    secret: privacy.secrets,
-    session: privacy.secrets,
-    email: pii,
-    phone: pii,
-    card: pii,
-    iban: pii,
-    ip: pii,
-    "national-id": pii,
-  }
-}
-
-const firstModel = (ref: ModelRef): string => (typeof ref === "string" ? ref : ref[0])
 
 /** Where one of the cohort's agents lives. */
 export const addressIn = (spec: EnsembleCohort) => (role: string, id: string) =>
@@ -86,14 +73,7 @@ export const spawnEnsemble = (spec: EnsembleCohort, hosted: Hosted) =>
             prices: yield* priced(proposer.model),
             instruction: proposer.instruction,
             shots,
-            filter: makeFilter(
-              {
-                privateTexts: shots.map((item) => item.input),
-                pii: scenario.privacy.pii !== "off",
-                overlapWords: false,
-              },
-              policyOf(scenario.privacy),
-            ),
+            filter: privateDataFilter(scenario.privacy, { privateTexts: shots.map((item) => item.input) }),
             seed: proposerSeed(spec, proposer.name),
           }),
         )

@@ -1,11 +1,7 @@
-import { exampleTokens, type KindPlan } from "@lyceum/coalition"
-import type { ModelRef } from "@lyceum/scenario"
+import { exampleTokens, type KindPlan, modelText } from "@lyceum/coalition"
 import type { TaskData } from "@lyceum/tasks"
 import { aggregatorAgent, type EnsembleScenario, type Variant, variantsOf } from "../config/EnsembleConfig.js"
 import { labelSet } from "../Pool.js"
-
-/** A model reference as stored: its name, or a fallback chain as `primary > backup`. */
-const modelText = (ref: ModelRef) => (typeof ref === "string" ? ref : ref.join(" > "))
 
 /**
  * Calls and tokens of one cohort, at most (a cascade is counted as if every item reached every stage): every

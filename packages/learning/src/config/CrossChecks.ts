@@ -1,4 +1,5 @@
 import {
+  cannotScore,
   type Finding,
   rawField as field,
   Limits,
@@ -139,22 +140,6 @@ export const socialLearningChecks = (raw: unknown): Array<Finding> => {
 }
 
 /**
- * Why a model reference cannot score forced continuations, or undefined when it can. Only an `openai` model
- * declared with `score: none` cannot (`auto` is decided by a probe when the run starts, so it is given the
- * benefit of the doubt). A fallback chain scores with its first model: backups that cannot score are skipped
- * for scoring calls, but when the first cannot, every scoring call fails, so the first model decides.
- */
-const cannotScore = (raw: unknown, ref: unknown): string | undefined => {
-  const first = Array.isArray(ref) ? ref[0] : ref
-  if (typeof first !== "string") return undefined
-  const config = field(field(raw, "models"), first)
-  if (field(config, "provider") !== "openai" || field(config, "score") !== "none") return undefined
-  return Array.isArray(ref)
-    ? `the fallback chain's first model "${first}" has score: none (a chain scores with its first model)`
-    : `their model "${first}" has score: none`
-}
-
-/**
  * Strategies and measurements that score continuations with a model, checked against the models that would
  * be asked, so a run does not fail after its first round's tokens are spent. Teachers score when they rank
  * their synthetic samples by perplexity (synthetic- and adversarial-examples) and when they vote (aggregator:
@@ -162,7 +147,7 @@ const cannotScore = (raw: unknown, ref: unknown): string | undefined => {
  */
 const scoreChecks = (raw: unknown): Array<Finding> => {
   const problems: Array<Finding> = []
-  const teachers = cannotScore(raw, field(field(raw, "teachers"), "model"))
+  const teachers = cannotScore(raw, field(field(raw, "teachers"), "model"), "their")
   if (teachers !== undefined) {
     list(field(raw, "methods")).forEach((method, i) => {
       const strategy = field(method, "strategy")
@@ -183,7 +168,7 @@ const scoreChecks = (raw: unknown): Array<Finding> => {
         })
     })
   }
-  const students = cannotScore(raw, field(field(raw, "students"), "model"))
+  const students = cannotScore(raw, field(field(raw, "students"), "model"), "their")
   if (students !== undefined && field(raw, "canary") !== undefined)
     problems.push({
       key: ["canary"],

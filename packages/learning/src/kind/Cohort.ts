@@ -6,10 +6,11 @@ import {
   cohortLabel,
   type Hosted,
   meteringLabel,
+  privateDataFilter,
 } from "@lyceum/coalition"
 import { type AgentId, deriveSeed, type TaskItem } from "@lyceum/core"
 import { ModelRegistry } from "@lyceum/models"
-import { defaultPolicy, type FilterPolicy, makeFilter, smuggles } from "@lyceum/privacy"
+import { smuggles } from "@lyceum/privacy"
 import { partitionIid, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
 import type { AdversaryPlan } from "../Adversary.js"
@@ -40,23 +41,6 @@ export const studentId = (i: number) => `student-${i + 1}` as AgentId
 
 /** How long a student waits for its teachers; generation on a remote endpoint can take minutes. */
 const TEACH_TIMEOUT = "10 minutes"
-
-/** The scenario's privacy section as a filter policy (PII detectors are not run at all when `off`). */
-const policyOf = (privacy: SocialLearningScenario["privacy"]): FilterPolicy => {
-  const pii = privacy.pii === "off" ? "flag" : privacy.pii
-  return {
-    ...defaultPolicy,
-    verbatim: privacy.verbatim,
-    secret: privacy.secrets,
-    session: privacy.secrets,
-    email: pii,
-    phone: pii,
-    card: pii,
-    iban: pii,
-    ip: pii,
-    "national-id": pii,
-  }
-}
 
 /** What teachers do under a method; undefined when the method needs no teacher. */
 const teacherStrategy = (method: MethodConfig, task: Task): LessonStrategy | undefined => {
@@ -213,16 +197,10 @@ export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
             repeat,
           })
           const privateItems = canary === undefined ? part.train : [...part.train, canary.item]
-          const filter = makeFilter(
-            {
-              secrets: canary === undefined ? [] : [canary.secret],
-              // Compared with each private example's input: a copy with another label still leaks it.
-              privateTexts: privateItems.map((item) => item.input),
-              pii: privacy.pii !== "off",
-              overlapWords: false,
-            },
-            policyOf(privacy),
-          )
+          const filter = privateDataFilter(privacy, {
+            secrets: canary === undefined ? [] : [canary.secret],
+            privateTexts: privateItems.map((item) => item.input),
+          })
           yield* system.spawn(
             address("teacher", id),
             teacherActor(

@@ -1,4 +1,4 @@
-import { exampleTokens, type KindPlan } from "@lyceum/coalition"
+import { exampleTokens, type KindPlan, modelText } from "@lyceum/coalition"
 import type { TaskData } from "@lyceum/tasks"
 import type { MethodConfig, SocialLearningScenario } from "../config/index.js"
 import { studentId, teacherId } from "./Cohort.js"
@@ -63,9 +63,6 @@ export const plan = (scenario: SocialLearningScenario, tasks: ReadonlyArray<Task
     }
   return { agentsPerCohort: scenario.teachers.count + scenario.students.count, modelCalls, tokens }
 }
-
-/** A model reference as stored: its name, or a fallback chain as `primary > backup`. */
-const modelText = (ref: string | ReadonlyArray<string>) => (typeof ref === "string" ? ref : ref.join(" > "))
 
 /** Every agent the scenario declares; teachers' data sizes as in the first task's first repeat. */
 export const agentRows = (scenario: SocialLearningScenario, tasks: ReadonlyArray<TaskData>) => {
