@@ -7,6 +7,8 @@ import { col, type ReportTable, tableToText } from "./ReportTable.js"
 export interface RunListing {
   readonly runId: string
   readonly scenario: string
+  /** The coalition kind it played (`social-learning`, `ensemble`). */
+  readonly kind: string
   /** The scenario file as the run was started with it. */
   readonly scenarioPath: string
   readonly status: string
@@ -25,7 +27,7 @@ export interface RunListing {
 export const runListings = (): Effect.Effect<ReadonlyArray<RunListing>, StoreError, Store> =>
   Effect.flatMap(Store, (store) =>
     store.query(
-      `SELECT s.*, r.error, r.scenario_path FROM run_summary s JOIN runs r ON r.id = s.run_id
+      `SELECT s.*, r.kind, r.error, r.scenario_path FROM run_summary s JOIN runs r ON r.id = s.run_id
        ORDER BY s.started_at DESC, r.rowid DESC`,
     ),
   ).pipe(
@@ -33,6 +35,7 @@ export const runListings = (): Effect.Effect<ReadonlyArray<RunListing>, StoreErr
       rows.map((r) => ({
         runId: String(r.run_id),
         scenario: String(r.scenario_name),
+        kind: String(r.kind),
         scenarioPath: String(r.scenario_path),
         status: String(r.status),
         startedAt: String(r.started_at),
@@ -54,6 +57,7 @@ export const runsReport = (rows: ReadonlyArray<RunListing>): ReportTable => ({
   columns: [
     col.text("run_id"),
     col.text("scenario"),
+    col.text("kind"),
     col.text("status"),
     col.text("started_at"),
     col.text("finished_at"),
@@ -69,6 +73,7 @@ export const runsReport = (rows: ReadonlyArray<RunListing>): ReportTable => ({
   rows: rows.map((r) => [
     r.runId,
     r.scenario,
+    r.kind,
     r.status,
     r.startedAt,
     r.finishedAt,

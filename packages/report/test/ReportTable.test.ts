@@ -48,6 +48,7 @@ describe("report table", () => {
     const listing = {
       runId: "r1",
       scenario: "s",
+      kind: "ensemble",
       scenarioPath: "s.yaml",
       status: "failed",
       startedAt: "2025-01-01T00:00:00.000Z",
@@ -62,7 +63,13 @@ describe("report table", () => {
     }
     const report = runsReport([listing])
     const [row] = JSON.parse(tableToJson(report, null)).rows
-    expect(row).toMatchObject({ run_id: "r1", last_round: 2, finished_at: null, error: listing.error })
+    expect(row).toMatchObject({
+      run_id: "r1",
+      kind: "ensemble",
+      last_round: 2,
+      finished_at: null,
+      error: listing.error,
+    })
     expect(tableToCsv(report)).toContain(`"${listing.error}"`)
     expect(tableToText(report, "")).not.toContain(listing.error)
   })

@@ -4,6 +4,7 @@ import { formatRunListings, type RunListing } from "../src/RunsTable.js"
 const listing = (status: string, error: string | null): RunListing => ({
   runId: `r-${status}`,
   scenario: "s",
+  kind: "social-learning",
   scenarioPath: "my scenarios/it's.yaml",
   status,
   startedAt: "2026-01-01T00:00:00.000Z",
