@@ -6,14 +6,17 @@ import type { OpenAiModelConfig } from "../src/ModelConfig.js"
 import { makeOpenAiModel } from "../src/openai/OpenAiModel.js"
 import { makeFakeOpenAi } from "./support/FakeOpenAi.js"
 
-/** A fake endpoint and an `openai` model on it with fast retries, metered as agent "alice". */
+/**
+ * A fake endpoint and an `openai` model on it with fast retries, metered as agent "alice". A hung request costs
+ * the whole timeout; a healthy one must answer well within it even on a loaded machine (150 ms was not).
+ */
 const setup = (config: Partial<OpenAiModelConfig> = {}) =>
   Effect.gen(function* () {
     const server = yield* makeFakeOpenAi()
     const metering = yield* Metering.make()
     const raw = yield* makeOpenAiModel(
       "gpt",
-      { provider: "openai", baseURL: server.baseURL, model: "m", maxRetries: 3, timeoutMs: 150, ...config },
+      { provider: "openai", baseURL: server.baseURL, model: "m", maxRetries: 3, timeoutMs: 1000, ...config },
       {},
       { backoff: { baseDelayMs: 5, maxDelayMs: 20 } },
     )

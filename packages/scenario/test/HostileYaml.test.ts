@@ -109,17 +109,16 @@ const corpus: Record<string, { readonly text: string; readonly line: number; rea
 
 describe("hostile YAML", () => {
   for (const [name, { text, line, message }] of Object.entries(corpus)) {
-    it(`${name}: one ScenarioError with its line, in bounded time`, () => {
-      const started = performance.now()
+    // Bounded time is the test timeout's to catch (a hang or blow-up fails it); wall-clock bounds belong in
+    // benchmarks, not in tests on a loaded machine.
+    it(`${name}: one ScenarioError with its line`, () => {
       const result = parseScenario("hostile.yaml", text)
-      const elapsed = performance.now() - started
       expect(Either.isLeft(result)).toBe(true)
       const error = (result as Either.Left<ScenarioError, unknown>).left
       expect(error).toBeInstanceOf(ScenarioError)
       expect(error.problems[0], error.message).toMatchObject({ line })
       expect(`${error.problems[0]!.path}: ${error.problems[0]!.message}`).toMatch(message)
       expect(error.message).toMatch(/^hostile\.yaml: 1 problem\n/)
-      expect(elapsed).toBeLessThan(2000)
     })
   }
 
