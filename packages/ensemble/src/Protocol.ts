@@ -57,7 +57,7 @@ export class Refine extends Schema.TaggedRequest<Refine>()("Refine", {
   },
 }) {}
 
-/** How a cascade stage's confidence in its own answer is measured (see `Confidence.ts`). */
+/** How a cascade stage's confidence in its own answer is measured (see `agents/ProposerActor.ts`). */
 export const ConfidenceMethod = Schema.Union(
   Schema.Struct({ kind: Schema.Literal("margin"), labels: Schema.Array(Schema.String) }),
   Schema.Struct({ kind: Schema.Literal("agreement"), samples: Schema.Int, temperature: Schema.Number }),

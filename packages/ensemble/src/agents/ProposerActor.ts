@@ -1,5 +1,5 @@
 import { Actor } from "@lyceum/actors"
-import { deriveSeed, type TaskItem } from "@lyceum/core"
+import { deriveSeed, TaskItem } from "@lyceum/core"
 import { type LanguageModel, type ModelPrices, meanLogprob } from "@lyceum/models"
 import type { PrivacyFilter } from "@lyceum/privacy"
 import type { Task } from "@lyceum/tasks"
@@ -75,7 +75,11 @@ export const makeProposer = (setup: ProposerSetup) => {
         Effect.mapError(agentFailed(setup.id)),
       )
 
-  /** Top-2 margin of the label distribution, or the answer's mean token probability (see `Confidence.ts`). */
+  /**
+   * The margin of the answer's own label over the likeliest other label in the label distribution (the
+   * top-2 margin when the answer is the likeliest label, 0 when another label is likelier or the answer
+   * grades as no label); without labels, the answer's mean token probability.
+   */
   const margin = (item: TaskItem, answer: string, labels: ReadonlyArray<string>) =>
     Effect.gen(function* () {
       const prompt = task.prompt(item, context)
@@ -85,12 +89,22 @@ export const makeProposer = (setup: ProposerSetup) => {
         return { confidence: Math.exp(meanLogprob(scored)), usage: callUsage(scored.usage, setup.prices) }
       }
       const scores = yield* Effect.forEach(labels, (label) => model.score({ prompt, continuation: label }))
+      const usage = addUsage(...scores.map((s) => callUsage(s.usage, setup.prices)))
+      // The confidence is in the answer given, which greedy decoding need not make the likeliest label.
+      const own = labels.findIndex((label, k) =>
+        task.grade(
+          answer,
+          new TaskItem({ id: `${item.id}\u0000label-${k}`, input: item.input, target: label }),
+        ),
+      )
+      if (own < 0) return { confidence: 0, usage }
       const logps = scores.map((s) => s.logprobs.reduce((a, b) => a + b, 0))
       const top = Math.max(...logps)
       const weights = logps.map((l) => Math.exp(l - top))
       const total = weights.reduce((a, b) => a + b, 0)
-      const [p1 = 0, p2 = 0] = weights.map((w) => w / total).sort((a, b) => b - a)
-      return { confidence: p1 - p2, usage: addUsage(...scores.map((s) => callUsage(s.usage, setup.prices))) }
+      const p = weights.map((w) => w / total)
+      const rival = Math.max(...p.filter((_, k) => k !== own))
+      return { confidence: Math.max(0, p[own]! - rival), usage }
     })
 
   /** Share of temperature samples that give the greedy answer (as the task grades). */

@@ -56,7 +56,14 @@ export const MoaAggregator = Schema.Struct({
 })
 export const CascadeConfidence = Schema.Literal("margin", "agreement", "judge")
 export type CascadeConfidence = typeof CascadeConfidence.Type
-const Thresholds = Schema.NonEmptyArray(Probability)
+const repeatedIn = (taus: ReadonlyArray<number>) => taus.find((tau, i) => taus.indexOf(tau) !== i)
+// Each threshold is a variant labelled by its value: a repeated one would be two cohorts of one method.
+const Thresholds = Schema.NonEmptyArray(Probability).pipe(
+  Schema.filter((taus) => repeatedIn(taus) === undefined, {
+    message: (issue) =>
+      `threshold ${repeatedIn(issue.actual as ReadonlyArray<number>)} is listed twice; list each threshold once`,
+  }),
+)
 export const CascadeAggregator = Schema.Struct({
   ...aggregatorName,
   kind: Schema.Literal("cascade"),

@@ -159,6 +159,7 @@ export const play = (input: PlayInput) =>
                 input,
                 judge,
                 item,
+                column(answers, i),
                 column(answers, i).map((a, p) => show(p, judge.id, i, a)),
                 allUsage(i),
               ),
@@ -284,28 +285,24 @@ const cleared = (texts: ReadonlyArray<string | undefined>): Array<string> =>
 /**
  * Pairwise ranking (LLM-Blender's PairRanker, by the judge's likelihoods): every pair of distinct candidates is
  * judged in both orders. The same winner both times scores it 1; a winner that changes with the order is a
- * position flip and scores each 1/2. Most points wins; a tie is broken by the item's seed.
+ * position flip and scores each 1/2. Most points wins; a tie is broken by the item's seed. The judge sees the
+ * cleared texts; the coalition answers with the chosen proposer's own answer, as a vote or a cascade does.
  */
 const judged = (
   input: PlayInput,
   judge: NonNullable<PlayInput["aggregator"]>,
   item: TaskItem,
+  own: ReadonlyArray<ProposerAnswer>,
   shownTexts: ReadonlyArray<string | undefined>,
   usage: ItemUsage,
 ) =>
   Effect.gen(function* () {
     const texts = cleared(shownTexts)
-    const owners = shownTexts.flatMap((text, p) => (text === undefined ? [] : [input.names[p]!]))
+    const owners = shownTexts.flatMap((text, p) => (text === undefined ? [] : [p]))
+    const taking = (k: number) => ({ answer: own[owners[k]!]!.answer, chosen: input.names[owners[k]!]! })
     const classes = answerClasses(answerKeys(input.task, item, texts))
     if (classes.length === 0)
-      return {
-        answer: texts[0] ?? "",
-        stages: 1,
-        usage,
-        flips: 0,
-        pairs: 0,
-        ...(owners[0] === undefined ? {} : { chosen: owners[0] }),
-      }
+      return { ...(owners.length === 0 ? { answer: "" } : taking(0)), stages: 1, usage, flips: 0, pairs: 0 }
     const points = classes.map(() => 0)
     let flips = 0
     let spent = usage
@@ -330,12 +327,11 @@ const judged = (
       keys.map(() => 1),
       input.tieSeed(item.id),
     ).winner
-    const taken = classes[best]!.members[0]!
     const pairs = (classes.length * (classes.length - 1)) / 2
     return {
-      answer: texts[taken]!,
-      chosen: owners[taken]!,
-      confidence: points[best]! / Math.max(1, classes.length - 1),
+      ...taking(classes[best]!.members[0]!),
+      // The share of its pairs the winner won; an answer no other contested wins outright.
+      confidence: classes.length === 1 ? 1 : points[best]! / (classes.length - 1),
       stages: 1,
       usage: spent,
       flips,
