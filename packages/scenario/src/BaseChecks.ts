@@ -77,6 +77,28 @@ export const unknownModelRefs = (
 }
 
 /**
+ * The check that the entries of the list at `listKey` have distinct names (tables, labels and agents are keyed
+ * by them): call it with each entry's index and name, in order, where the kind checks that entry, so its
+ * finding stays among that entry's others. A name that is not text (reported by the Schema) is passed over.
+ */
+export const distinctNames = (listKey: string) => {
+  const seen = new Set<string>()
+  return (index: number, name: unknown): Array<Finding> => {
+    if (typeof name !== "string") return []
+    if (!seen.has(name)) {
+      seen.add(name)
+      return []
+    }
+    return [
+      {
+        key: [listKey, index, "name"],
+        message: `two ${listKey} are called "${name}"; give each a distinct name`,
+      },
+    ]
+  }
+}
+
+/**
  * Why a model reference of the raw document cannot score forced continuations, or undefined when it can. Only an
  * `openai` model declared with `score: none` cannot (`auto` is decided by a probe when the run starts, so it is
  * given the benefit of the doubt). A fallback chain scores with its first model: backups that cannot score are

@@ -1,5 +1,6 @@
 import {
   cannotScore,
+  distinctNames,
   type Finding,
   rawField as field,
   rawList as list,
@@ -16,13 +17,12 @@ export const ensembleChecks = (raw: unknown): Array<Finding> => {
   const problems: Array<Finding> = []
   const problem = (key: ReadonlyArray<PropertyKey>, message: string) => problems.push({ key, message })
   const proposers = list(field(raw, "proposers"))
-  const names = new Set<string>()
+  const proposerNamed = distinctNames("proposers")
   proposers.forEach((proposer, i) => {
     problems.push(...unknownModelRefs(raw, [["proposers", i, "model"]]))
     const name = field(proposer, "name")
     if (typeof name !== "string") return
-    if (names.has(name))
-      problem(["proposers", i, "name"], `two proposers are called "${name}"; give each a distinct name`)
+    problems.push(...proposerNamed(i, name))
     if (name === COALITION)
       problem(
         ["proposers", i, "name"],
@@ -30,19 +30,13 @@ export const ensembleChecks = (raw: unknown): Array<Finding> => {
       )
     if (/^(judge|fuser|aggregator|verifier)-\d+$/.test(name))
       problem(["proposers", i, "name"], `"${name}" is the id of an aggregator's agent; choose another name`)
-    names.add(name)
   })
   const holdout = field(raw, "holdout") ?? 0
-  const labels = new Set<string>()
+  const aggregatorNamed = distinctNames("aggregators")
   list(field(raw, "aggregators")).forEach((aggregator, i) => {
     const kind = field(aggregator, "kind")
     const model = field(aggregator, "model")
-    const name = field(aggregator, "name") ?? kind
-    if (typeof name === "string") {
-      if (labels.has(name))
-        problem(["aggregators", i, "name"], `two aggregators are called "${name}"; give each a distinct name`)
-      labels.add(name)
-    }
+    problems.push(...aggregatorNamed(i, field(aggregator, "name") ?? kind))
     if (model !== undefined) problems.push(...unknownModelRefs(raw, [["aggregators", i, "model"]]))
     if ((kind === "weighted-vote" || kind === "route") && !(typeof holdout === "number" && holdout > 0))
       problem(

@@ -1,5 +1,6 @@
 import {
   cannotScore,
+  distinctNames,
   type Finding,
   rawField as field,
   Limits,
@@ -72,15 +73,10 @@ export const socialLearningChecks = (raw: unknown): Array<Finding> => {
   }
   const scenarioVerbatim = field(field(raw, "privacy"), "verbatim") ?? "drop"
   const holdout = field(field(raw, "teachers"), "holdout") ?? 0
-  const names = new Set<string>()
+  const named = distinctNames("methods")
   list(field(raw, "methods")).forEach((method, i) => {
     const strategy = field(method, "strategy")
-    const name = field(method, "name") ?? strategy
-    if (typeof name === "string") {
-      if (names.has(name))
-        problem(["methods", i, "name"], `two methods are called "${name}"; give each a distinct name`)
-      names.add(name)
-    }
+    problems.push(...named(i, field(method, "name") ?? strategy))
     const verbatim = field(field(method, "privacy"), "verbatim") ?? scenarioVerbatim
     if (strategy === "original-examples" && verbatim === "drop") {
       problem(

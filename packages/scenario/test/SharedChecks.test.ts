@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { cannotScore } from "../src/BaseChecks.js"
+import { cannotScore, distinctNames } from "../src/BaseChecks.js"
 
 /** A raw document as the kinds' cross-checks read it (before the Schema). */
 const raw = {
@@ -26,5 +26,30 @@ describe("cannotScore (shared by every kind's score checks)", () => {
       `the fallback chain's first model "blind" has score: none (a chain scores with its first model)`,
     )
     expect(cannotScore(raw, ["sim", "blind"], "its")).toBeUndefined()
+  })
+})
+
+describe("distinctNames (variants and agents every kind names)", () => {
+  it("reports each entry after the first that takes a name, at its own index; non-text names pass", () => {
+    const named = distinctNames("methods")
+    const found = ["zero-shot", "instruction", "zero-shot", 3, 3, undefined, "instruction"].flatMap(
+      (name, i) => named(i, name),
+    )
+    expect(found).toEqual([
+      {
+        key: ["methods", 2, "name"],
+        message: 'two methods are called "zero-shot"; give each a distinct name',
+      },
+      {
+        key: ["methods", 6, "name"],
+        message: 'two methods are called "instruction"; give each a distinct name',
+      },
+    ])
+  })
+
+  it("keeps one list's names apart from another's", () => {
+    const proposers = distinctNames("proposers")
+    const aggregators = distinctNames("aggregators")
+    expect([...proposers(0, "vote"), ...aggregators(0, "vote")]).toEqual([])
   })
 })
