@@ -1,3 +1,4 @@
+import { CanaryKind, CanaryTemplateId } from "@lyceum/privacy"
 import { AgentCount, atMost, baseFields, Limits, ModelRef, upTo } from "@lyceum/scenario"
 import { Schema } from "effect"
 import { MethodConfig } from "./Methods.js"
@@ -32,16 +33,9 @@ export type StudentsConfig = typeof StudentsConfig.Type
  */
 export const CanaryConfig = Schema.Struct({
   /** The paper's canary kinds: a 4-digit code or a first name, in each task's own template. */
-  kind: Schema.optional(Schema.Literal("code", "name")),
+  kind: Schema.optional(CanaryKind),
   template: Schema.optional(
-    Schema.Literal(
-      "spam-code",
-      "spam-name",
-      "lambada-code",
-      "lambada-name",
-      "gsm8k-code",
-      "gsm8k-name",
-    ).annotations({
+    CanaryTemplateId.annotations({
       description: "a built-in canary template, for scenarios whose tasks are all of its kind",
     }),
   ),
