@@ -8,9 +8,10 @@ import Database from "better-sqlite3"
 import { afterAll, describe, expect, it } from "vitest"
 
 /**
- * Every shipped scenario's results, pinned: what a run stores (learning curve, leakage, per-culture probe accuracy,
- * smuggling attempts and the lessons' filter decisions) for the scenario's own seed, with fewer repeats where a file
- * is long. A refactor must leave these files unchanged; a change meant to move results updates them
+ * Every shipped scenario's results, pinned: what a run stores (social learning: learning curve, leakage,
+ * per-culture probe accuracy, smuggling attempts and the lessons' filter decisions; ensembles: the coalition
+ * against its proposers, the cascade's deferral per stage, the accuracy-cost points) for the scenario's own seed,
+ * with fewer repeats where a file is long. A refactor must leave these files unchanged; a change meant to move results updates them
  * (`vitest run golden -u`) and says why in its commit.
  */
 const root = fileURLToPath(new URL("../..", import.meta.url))
@@ -21,7 +22,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 /** Repeats played per file: enough for two canary draws where there is a canary, one where a repeat is long. */
 const repeats: Record<string, number> = {
   "adversarial-teacher": 2,
+  cascade: 2,
   "cultural-exchange": 2,
+  "ensemble-vote": 2,
   "paper-table1": 1,
   "paper-table2": 1,
   "paper-table3": 2,
@@ -29,7 +32,7 @@ const repeats: Record<string, number> = {
   quickstart: 1,
 }
 
-const queries = {
+const socialLearning = {
   learning_curve:
     "SELECT repeat, round, student, task, method, metric, value, n_items, n, prompt_lessons FROM learning_curve WHERE run_id = ? ORDER BY task, method, repeat, round, student, metric",
   leakage:
@@ -41,6 +44,18 @@ const queries = {
   lessons:
     "SELECT repeat, round, task, method, teacher, student, filter_action, sent, chosen, COUNT(*) AS lessons FROM lessons WHERE run_id = ? GROUP BY repeat, round, task, method, teacher, student, filter_action, sent, chosen ORDER BY task, method, repeat, round, teacher, student, filter_action, sent, chosen",
 }
+
+const ensemble = {
+  ensemble_summary:
+    "SELECT repeat, task, method, items, accuracy, oracle, best_single, best_agent, mean_proposer, calls_per_item, tokens_per_item, cost_per_item, flip_rate FROM ensemble_summary WHERE run_id = ? ORDER BY task, method, repeat",
+  cascade_deferral:
+    "SELECT repeat, task, method, stage, reached, deferred, deferral_rate FROM cascade_deferral WHERE run_id = ? ORDER BY task, method, repeat, stage",
+  ensemble_frontier:
+    "SELECT task, method, repeats, accuracy, accuracy_sem, cost_per_item, tokens_per_item FROM ensemble_frontier WHERE run_id = ? ORDER BY task, method",
+}
+
+/** The tables pinned for a run of each kind. */
+const queries: Record<string, Record<string, string>> = { "social-learning": socialLearning, ensemble }
 
 const shipped = readdirSync(join(root, "scenarios"))
   .filter((name) => name.endsWith(".yaml"))
@@ -64,9 +79,9 @@ describe("shipped scenarios' results, pinned", () => {
     })
     expect(run.stderr).toMatch(/ completed in /)
     const sqlite = new Database(db, { readonly: true })
-    const { id } = sqlite.prepare("SELECT id FROM runs").get() as { id: string }
+    const { id, kind } = sqlite.prepare("SELECT id, kind FROM runs").get() as { id: string; kind: string }
     // One line per row, so a change reads as a line diff.
-    const tables = Object.entries(queries).map(([table, sql]) => {
+    const tables = Object.entries(queries[kind]!).map(([table, sql]) => {
       const statement = sqlite.prepare(sql)
       const columns = statement.columns().map((column) => column.name)
       const rows = statement.raw().all(id) as Array<Array<unknown>>
