@@ -1,4 +1,4 @@
-import { exampleTokens, type KindPlan, modelText } from "@lyceum/coalition"
+import { exampleTokens, type KindPlan, modelText, runWork, workTally } from "@lyceum/coalition"
 import type { TaskData } from "@lyceum/tasks"
 import { aggregatorAgent, type EnsembleScenario, type Variant, variantsOf } from "../config/EnsembleConfig.js"
 import { labelSet } from "../Pool.js"
@@ -14,12 +14,7 @@ const cohortWork = (scenario: EnsembleScenario, data: TaskData, variant: Variant
   const answer = data.task.maxAnswerTokens ?? 32
   const shots = scenario.proposers.reduce((sum, p) => sum + p.shots, 0) / k
   const proposerCall = (shots + 1) * example + answer
-  let calls = 0
-  let tokens = 0
-  const add = (n: number, each: number) => {
-    calls += n
-    tokens += n * each
-  }
+  const { add, total } = workTally()
   add(k * items, proposerCall)
   const aggregator = variant.aggregator
   switch (aggregator.kind) {
@@ -49,19 +44,14 @@ const cohortWork = (scenario: EnsembleScenario, data: TaskData, variant: Variant
     default:
       break
   }
-  return { calls, tokens }
+  return total()
 }
 
 export const plan = (scenario: EnsembleScenario, tasks: ReadonlyArray<TaskData>): KindPlan => {
-  let modelCalls = 0
-  let tokens = 0
   const variants = variantsOf(scenario)
-  for (const data of tasks)
-    for (const variant of variants) {
-      const work = cohortWork(scenario, data, variant)
-      modelCalls += work.calls * scenario.repeats
-      tokens += work.tokens * scenario.repeats
-    }
+  const { modelCalls, tokens } = runWork(tasks, variants, scenario.repeats, (data, variant) =>
+    cohortWork(scenario, data, variant),
+  )
   const aggregators = variants.some((v) => aggregatorAgent(v.aggregator, v.index) !== undefined) ? 1 : 0
   return { agentsPerCohort: scenario.proposers.length + aggregators, modelCalls, tokens }
 }

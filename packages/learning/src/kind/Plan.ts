@@ -1,4 +1,4 @@
-import { exampleTokens, type KindPlan, modelText } from "@lyceum/coalition"
+import { exampleTokens, type KindPlan, modelText, runWork, workTally } from "@lyceum/coalition"
 import type { TaskData } from "@lyceum/tasks"
 import type { MethodConfig, SocialLearningScenario } from "../config/index.js"
 import { studentId, teacherId } from "./Cohort.js"
@@ -17,12 +17,7 @@ const cohortWork = (scenario: SocialLearningScenario, data: TaskData, method: Me
   const sizes = [0, ...scenario.rounds]
   const example = exampleTokens(data)
   const answer = data.task.maxAnswerTokens ?? 32
-  let calls = 0
-  let tokens = 0
-  const add = (n: number, each: number) => {
-    calls += n
-    tokens += n * each
-  }
+  const { add, total } = workTally()
   sizes.forEach((size, round) => {
     add(students * data.test.length, (size + 1) * example + answer)
     if (round === 0) return
@@ -48,19 +43,14 @@ const cohortWork = (scenario: SocialLearningScenario, data: TaskData, method: Me
     }
   })
   if (scenario.canary !== undefined) add(students * scenario.canary.candidates, (sizes.at(-1)! + 1) * example)
-  return { calls, tokens }
+  return total()
 }
 
 /** The work of a social-learning scenario whose task data is prepared. */
 export const plan = (scenario: SocialLearningScenario, tasks: ReadonlyArray<TaskData>): KindPlan => {
-  let modelCalls = 0
-  let tokens = 0
-  for (const data of tasks)
-    for (const method of scenario.methods) {
-      const work = cohortWork(scenario, data, method)
-      modelCalls += work.calls * scenario.repeats
-      tokens += work.tokens * scenario.repeats
-    }
+  const { modelCalls, tokens } = runWork(tasks, scenario.methods, scenario.repeats, (data, method) =>
+    cohortWork(scenario, data, method),
+  )
   return { agentsPerCohort: scenario.teachers.count + scenario.students.count, modelCalls, tokens }
 }
 
