@@ -11,6 +11,12 @@ export const agentAddress = (runId: string, cohort: CohortId, role: string, id: 
   id: `${id}--${cohortKey(cohort)}`,
 })
 
+/** A cohort's addresses: `(role, id)` → `agentAddress` in the cohort's run. */
+export const cohortAddresses =
+  (cohort: { readonly runId: string; readonly id: CohortId }) =>
+  (role: string, id: string): ActorAddress =>
+    agentAddress(cohort.runId, cohort.id, role, id)
+
 /** The coordinator's own actors of a cohort (recorders) live under this address kind. */
 export const COORDINATOR = "coordinator"
 

@@ -1,3 +1,4 @@
+import { AgentFailed } from "@lyceum/coalition"
 import { TaskItem } from "@lyceum/core"
 import { FilterDecisionSchema } from "@lyceum/privacy"
 import { Schema } from "effect"
@@ -8,12 +9,7 @@ import { Schema } from "effect"
  * only as the text its privacy filter cleared (`Shared.text`); a dropped answer is not shown at all.
  */
 
-/** An agent could not do what it was asked (its model failed); `reason` is the cause's tag. */
-export class AgentFailed extends Schema.TaggedError<AgentFailed>()("AgentFailed", {
-  agent: Schema.String,
-  reason: Schema.String,
-  message: Schema.String,
-}) {}
+export { AgentFailed } from "@lyceum/coalition"
 
 /** Calls, tokens and cost (from the model's prices) of what one agent did for one item. */
 export const ItemUsage = Schema.Struct({

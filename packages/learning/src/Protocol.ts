@@ -1,3 +1,4 @@
+import { AgentFailed } from "@lyceum/coalition"
 import { Lesson, LessonRequest, TaskItem } from "@lyceum/core"
 import { FilterDecisionSchema } from "@lyceum/privacy"
 import { Schema } from "effect"
@@ -8,12 +9,7 @@ import { Schema } from "effect"
  * never receives a lesson the privacy filter dropped.
  */
 
-/** An agent could not do what it was asked (its model failed, a peer did not answer); `reason` is the cause's tag. */
-export class AgentFailed extends Schema.TaggedError<AgentFailed>()("AgentFailed", {
-  agent: Schema.String,
-  reason: Schema.String,
-  message: Schema.String,
-}) {}
+export { AgentFailed } from "@lyceum/coalition"
 
 /** Student → teacher: the identical query every teacher of the student receives. */
 export class Teach extends Schema.TaggedRequest<Teach>()("Teach", {

@@ -1,10 +1,10 @@
 import { Actor, type ActorRef } from "@lyceum/actors"
+import { agentFailed } from "@lyceum/coalition"
 import { LessonRequest } from "@lyceum/core"
 import { type Duration, Effect } from "effect"
 import { type AggregatorKind, chooseByVotes, chooseRandom } from "./Aggregator.js"
 import { Rank, StudentProtocol, Teach, type TeacherProtocol } from "./Protocol.js"
 import { makeStudent, type StudentSetup } from "./Student.js"
-import { agentFailed } from "./TeacherActor.js"
 
 /** How a student learns, by method (social-learning.md §1). */
 export type StudentPlan =

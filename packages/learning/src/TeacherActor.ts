@@ -1,15 +1,8 @@
 import { Actor, type ActorRef } from "@lyceum/actors"
+import { agentFailed } from "@lyceum/coalition"
 import { Effect } from "effect"
-import { AgentFailed, RecordAudit, type RecorderProtocol, TeacherProtocol } from "./Protocol.js"
+import { RecordAudit, type RecorderProtocol, TeacherProtocol } from "./Protocol.js"
 import { makeTeacher, type TeacherSetup } from "./Teacher.js"
-
-/** Turns any tagged failure into the protocol's `AgentFailed`, naming the agent. */
-export const agentFailed =
-  (agent: string) =>
-  (error: { readonly _tag: string; readonly message: string }): AgentFailed =>
-    error instanceof AgentFailed
-      ? error
-      : new AgentFailed({ agent, reason: error._tag, message: error.message })
 
 /**
  * A teacher as an actor. It answers `Teach` from its private data; every candidate's filter decision goes to

@@ -1,11 +1,11 @@
 import { Actor } from "@lyceum/actors"
+import { agentFailed } from "@lyceum/coalition"
 import { deriveSeed } from "@lyceum/core"
 import { type LanguageModel, type ModelPrices, meanLogprob } from "@lyceum/models"
 import type { Task } from "@lyceum/tasks"
 import { Effect } from "effect"
 import { AggregatorProtocol } from "../Protocol.js"
 import { candidatesContext, verifyPrompt } from "./Prompts.js"
-import { agentFailed } from "./ProposerActor.js"
 import { addUsage, callUsage } from "./Usage.js"
 
 export interface AggregatorSetup {

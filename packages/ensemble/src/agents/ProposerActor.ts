@@ -1,4 +1,5 @@
 import { Actor } from "@lyceum/actors"
+import { agentFailed } from "@lyceum/coalition"
 import { deriveSeed, TaskItem } from "@lyceum/core"
 import { type LanguageModel, type ModelPrices, meanLogprob } from "@lyceum/models"
 import type { PrivacyFilter } from "@lyceum/privacy"
@@ -6,7 +7,7 @@ import type { Task } from "@lyceum/tasks"
 import { Effect } from "effect"
 import { answerKeys } from "../AnswerKey.js"
 import {
-  AgentFailed,
+  type AgentFailed,
   type ConfidenceMethod,
   type ItemUsage,
   type ProposerAnswer,
@@ -30,12 +31,6 @@ export interface ProposerSetup {
   readonly seed: number
   readonly concurrency?: number
 }
-
-/** An agent's failure as the protocol carries it, naming the agent. */
-export const agentFailed =
-  (agent: string) =>
-  (error: { readonly _tag: string; readonly message?: string }): AgentFailed =>
-    new AgentFailed({ agent, reason: error._tag, message: error.message ?? error._tag })
 
 /**
  * A proposer: answers items greedily from its own prompt (instruction + private in-context examples), refines

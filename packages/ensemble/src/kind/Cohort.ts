@@ -1,7 +1,7 @@
 import { ActorSystem } from "@lyceum/actors"
 import {
-  agentAddress,
   type CohortSpec,
+  cohortAddresses,
   firstModel,
   type Hosted,
   meteringLabel,
@@ -40,10 +40,6 @@ export const allAgents = (spec: EnsembleCohort): Hosted => {
 const proposerSeed = (spec: EnsembleCohort, name: string) =>
   deriveSeed(spec.seed, "proposer", spec.data.task.name, spec.id.repeat, name)
 
-/** Where one of the cohort's agents lives. */
-export const addressIn = (spec: EnsembleCohort) => (role: string, id: string) =>
-  agentAddress(spec.runId, spec.id, role, id)
-
 /**
  * Spawns the `hosted` agents of a cohort. A proposer's filter guards its in-context examples (their inputs, so
  * a copy with another label still counts); its model's prices count each item's cost (a fallback chain is
@@ -56,7 +52,7 @@ export const spawnEnsemble = (spec: EnsembleCohort, hosted: Hosted) =>
     const { scenario, data } = spec
     const { repeat } = spec.id
     const pool = poolOf(spec)
-    const address = addressIn(spec)
+    const address = cohortAddresses(spec)
     const priced = (ref: ModelRef) => Effect.map(registry.config(firstModel(ref)), (config) => config.prices)
     yield* Effect.forEach(hosted.proposer ?? [], (i) =>
       Effect.gen(function* () {
@@ -98,7 +94,7 @@ export const spawnEnsemble = (spec: EnsembleCohort, hosted: Hosted) =>
 /** Refs to the cohort's agents by address, wherever they are hosted. */
 export const agentRefs = (spec: EnsembleCohort) =>
   Effect.map(ActorSystem, (system) => {
-    const address = addressIn(spec)
+    const address = cohortAddresses(spec)
     const variant = variantOf(spec)
     const agent = aggregatorAgent(variant.aggregator, variant.index)
     return {

@@ -1,4 +1,4 @@
-import type { CoalitionKind } from "@lyceum/coalition"
+import { type CoalitionKind, firstModel } from "@lyceum/coalition"
 import { Clock, Effect } from "effect"
 import { type EnsembleScenario, variantsOf } from "../config/EnsembleConfig.js"
 import { ensembleSchema } from "../config/EnsembleSchema.js"
@@ -41,7 +41,7 @@ export const ensemble: CoalitionKind<EnsembleScenario> = {
       const names = scenario.proposers.map((p) => p.name)
       // The cascade's order: a proposer's prices per million prompt + completion tokens (a chain: its first).
       const prices = scenario.proposers.map((p) => {
-        const config = scenario.models[typeof p.model === "string" ? p.model : p.model[0]]
+        const config = scenario.models[firstModel(p.model)]
         return config?.prices === undefined
           ? undefined
           : config.prices.promptPerMTok + config.prices.completionPerMTok

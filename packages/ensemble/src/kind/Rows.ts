@@ -1,4 +1,4 @@
-import { type CohortId, cohortKey, type StepResult } from "@lyceum/coalition"
+import { type CohortId, cohortKey, filterColumns, type StepResult } from "@lyceum/coalition"
 import type { TaskItem } from "@lyceum/core"
 import type { Task } from "@lyceum/tasks"
 import { COALITION } from "../config/EnsembleConfig.js"
@@ -80,9 +80,7 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
       kind: "answer",
       // As for lessons: what the recipient saw, or the withheld answer that never left its proposer.
       text: sent ? (s.shared.text ?? s.answer) : s.answer,
-      filterAction: decision.action,
-      filterDetector: decision.detector ?? null,
-      filterReason: decision.reason ?? null,
+      ...filterColumns(decision),
       sent,
       createdAt: ctx.now,
     }

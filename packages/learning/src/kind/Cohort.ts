@@ -1,8 +1,8 @@
 import { Actor, type ActorRef, ActorSystem } from "@lyceum/actors"
 import {
-  agentAddress,
   COORDINATOR,
   type CohortSpec,
+  cohortAddresses,
   cohortLabel,
   type Hosted,
   meteringLabel,
@@ -138,10 +138,6 @@ export const teacherShares = (spec: Pick<SocialCohort, "data" | "scenario" | "se
   return keep === undefined ? parts : parts.map((p) => ({ ...p, train: p.train.slice(0, keep) }))
 }
 
-/** Where a cohort's agent or the coordinator's recorder lives. */
-const addressIn = (spec: SocialCohort) => (role: string, id: string) =>
-  agentAddress(spec.runId, spec.id, role, id)
-
 /**
  * The coordinator's side of a cohort: the recorder that collects every teacher's audit records, and refs to
  * every student by address, wherever it is hosted (spawn them with `spawnAgents`, here or on workers).
@@ -149,7 +145,7 @@ const addressIn = (spec: SocialCohort) => (role: string, id: string) =>
 export const openCohort = (spec: SocialCohort) =>
   Effect.gen(function* () {
     const system = yield* ActorSystem
-    const address = addressIn(spec)
+    const address = cohortAddresses(spec)
     const audit: Array<LessonAudit> = []
     yield* system.spawn(
       address(COORDINATOR, "recorder"),
@@ -181,7 +177,7 @@ export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
     const system = yield* ActorSystem
     const registry = yield* ModelRegistry
     const label = cohortLabel(spec.id)
-    const address = addressIn(spec)
+    const address = cohortAddresses(spec)
     const recorder = system.refFor(address(COORDINATOR, "recorder"), RecorderProtocol)
     const shares = teacherShares(spec)
     const strategy = teacherStrategy(method, data.task)

@@ -1,4 +1,4 @@
-import type { CohortId } from "@lyceum/coalition"
+import { type CohortId, filterColumns } from "@lyceum/coalition"
 import { exposure, secretSharerRank } from "@lyceum/privacy"
 import type { EvaluationRow, FindingRow, LessonRow } from "@lyceum/store"
 import type { TaskData } from "@lyceum/tasks"
@@ -98,9 +98,7 @@ export const lessonRows = (
       method: at.id.method,
       kind: lesson.kind,
       text: lesson.text,
-      filterAction: decision.action,
-      filterDetector: decision.detector ?? null,
-      filterReason: decision.reason ?? null,
+      ...filterColumns(decision),
       sent,
       chosen: chosen.has(lesson.id),
       distance: leakage?.distance ?? null,
