@@ -55,7 +55,7 @@ export const cascadeReport = (lines: ReadonlyArray<DeferralLine>): ReportTable =
   columns: [
     col.text("task"),
     col.text("method"),
-    col.real("threshold", 2),
+    col.real("threshold", 3),
     col.integer("stage"),
     col.text("agent"),
     col.integer("repeats"),
