@@ -1,6 +1,6 @@
 import { hostname } from "node:os"
 import { Actor, ActorSystem } from "@lyceum/actors"
-import { type AnyKind, agentsOf } from "@lyceum/coalition"
+import { type AnyKind, agentsOf, cohortName } from "@lyceum/coalition"
 import { findKind, kinds } from "@lyceum/kinds"
 import { Metering, type ModelRegistry } from "@lyceum/models"
 import { type LoadedScenario, parseScenarioWith } from "@lyceum/scenario"
@@ -136,9 +136,6 @@ export const runWorker = (options: WorkerOptions) =>
                 return yield* Effect.fail(
                   `its copy of the scenario has no ${kind.name} variant number ${cohort.variant + 1}`,
                 )
-              const unknown = Object.keys(hosted).filter((role) => !kind.roles.includes(role))
-              if (unknown.length > 0)
-                return yield* Effect.fail(`${kind.name} has no role ${unknown.join(", ")} to host`)
               const spec = {
                 runId: cohort.runId,
                 seed: cohort.seed,
@@ -147,6 +144,17 @@ export const runWorker = (options: WorkerOptions) =>
                 variant: cohort.variant,
                 id: { repeat: cohort.repeat, task: data.task.name, method },
               }
+              // Only agents the cohort has: a forged or mistaken request names no role or index it lacks.
+              const agentsOfCohort = kind.hosts(spec)
+              const strangers = Object.entries(hosted).flatMap(([role, indexes]) =>
+                indexes
+                  .filter((i) => !Object.hasOwn(agentsOfCohort, role) || !agentsOfCohort[role]!.includes(i))
+                  .map((i) => `${role} ${i + 1}`),
+              )
+              if (strangers.length > 0)
+                return yield* Effect.fail(
+                  `${cohortName(spec.id)} (${kind.name}) has no ${strangers.slice(0, 5).join(", ")} to host`,
+                )
               const scope = yield* Scope.make()
               cohorts.set(hostedKey(cohort), scope)
               yield* Effect.flatMap(ActorSystem.make(), (agents) =>

@@ -476,6 +476,47 @@ canary: { template: spam-code, candidates: 40 }
     )
   })
 
+  it("refuses to host agents a cohort does not have (a forged or mistaken request), and keeps serving", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
+        yield* Effect.forkScoped(runWorker({ name: "careful" }).pipe(Effect.provide(transport)))
+        const system = yield* ActorSystem.make().pipe(Effect.provide(transport))
+        const worker = system.refFor(workerAddress("careful"), WorkerProtocol)
+        yield* worker.ask(new Ping({})).pipe(Effect.retry(Schedule.spaced("20 millis")))
+        const cohort = {
+          runId: "forged-run",
+          scenarioFile: join(dir, "placed.yaml"),
+          scenarioText: shared,
+          seed: 6,
+          repeat: 0,
+          task: 0,
+          variant: 1,
+          spent: { tokens: 0, costUsd: 0 },
+        }
+        const ask = (hosted: Record<string, ReadonlyArray<number>>) =>
+          Effect.flip(worker.ask(new HostAgents({ cohort, hosted })))
+        return {
+          // Three teachers (0..2), two students (0..1); the zero-shot variant 0 has no teachers at all.
+          index: yield* ask({ teacher: [7], student: [0] }),
+          role: yield* ask({ judge: [0] }),
+          noTeachers: yield* Effect.flip(
+            worker.ask(new HostAgents({ cohort: { ...cohort, variant: 0 }, hosted: { teacher: [0] } })),
+          ),
+          still: yield* worker.ask(new Ping({})),
+        }
+      }).pipe(Effect.scoped),
+    )
+    expect(outcome.index.message).toBe(
+      "sms-spam.synthetic-examples repeat 1 (social-learning) has no teacher 8 to host",
+    )
+    expect(outcome.role.message).toContain("has no judge 1 to host")
+    expect(outcome.noTeachers.message).toContain(
+      "sms-spam.zero-shot repeat 1 (social-learning) has no teacher 1",
+    )
+    expect(outcome.still.worker).toBe("careful")
+  })
+
   it("says which worker is missing, and how to start it, when one never answers", async () => {
     const error = await Effect.runPromise(
       Effect.flip(
