@@ -190,7 +190,7 @@ describe("lyceum CLI, end to end", () => {
     const runId = /run (quickstart-\S+) stopped/.exec(stopped.stderr)![1]!
     expect(stopped.stderr).toContain(`--resume ${runId}`)
     const listed = lyceum("runs", "--db", budgetDb)
-    expect(listed.stdout).toMatch(new RegExp(`${runId}\\s+quickstart\\s+stopped`))
+    expect(listed.stdout).toMatch(new RegExp(`${runId}\\s+quickstart\\s+social-learning\\s+stopped`))
     expect(listed.stdout).toContain(`continue it: lyceum run ${scenario} --db ${budgetDb} --resume ${runId}`)
 
     const unchanged = lyceum("run", scenario, "--db", budgetDb, "--resume", runId)
