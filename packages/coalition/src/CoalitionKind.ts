@@ -44,13 +44,23 @@ export interface StepResult {
   readonly summary: StepSummary
 }
 
+/** What the runner lends a step while it plays. */
+export interface StepContext {
+  /**
+   * Puts a line about the step under way on the run's progress output (`waiting for a person at
+   * http://…`, `turn 3 of 10`): otherwise a step that waits long says nothing until it ends.
+   */
+  readonly note: (text: string) => Effect.Effect<void>
+}
+
 /** The coordinator's side of a cohort whose agents are spawned (here or on workers). */
 export interface OpenCohort {
   /**
    * Plays step `step` (0-based, `steps` of them) to its end and returns its records. A kind drives its own
    * protocol here: any number of messages and turns, its own per-message timeouts; the runner sets none.
+   * A failure that wraps a spent budget in `cause` (at any depth) stops the run rather than failing it.
    */
-  readonly play: (step: number) => Effect.Effect<StepResult, unknown>
+  readonly play: (step: number, context: StepContext) => Effect.Effect<StepResult, unknown>
 }
 
 /** What a scenario of this kind will do, estimated before anything runs (preflight, `validate`). */

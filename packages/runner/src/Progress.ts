@@ -47,6 +47,13 @@ export type ProgressEvent =
       readonly elapsedMs: number
     }
   | {
+      /** A kind's word on a step under way (`StepContext.note`): a long wait, a turn reached. */
+      readonly _tag: "StepNote"
+      readonly cohort: CohortId
+      readonly round: number
+      readonly text: string
+    }
+  | {
       readonly _tag: "RunFinished"
       readonly runId: string
       readonly status: string
@@ -98,6 +105,8 @@ export const formatProgress = (event: ProgressEvent): string => {
         ` · ${event.done}/${event.total} · ${seconds(event.elapsedMs)} elapsed, ETA ${seconds(eta)}`
       )
     }
+    case "StepNote":
+      return `  ${cohortName(event.cohort)} round ${event.round}: ${event.text}`
     case "RunFinished":
       return `run ${event.runId} ${event.status} in ${seconds(event.elapsedMs)}`
   }

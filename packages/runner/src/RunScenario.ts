@@ -190,7 +190,9 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           )
           let usageBefore = yield* usageNow
           for (let step = 0; step < steps; step++) {
-            const { rows, summary } = yield* cohort.play(step)
+            const { rows, summary } = yield* cohort.play(step, {
+              note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, text }),
+            })
             // After the step's last call (a canary's scoring included): its model calls belong to this step.
             const usage = yield* usageNow
             const stored = usageRows(runId, id, step, usageBefore, usage)
@@ -345,10 +347,19 @@ const usageRows = (
   })
 }
 
-/** A spent budget or an interruption stops a run; anything else fails it. */
+/**
+ * A spent budget or an interruption stops a run; anything else fails it. The budget is found however a kind
+ * wrapped it: as an error's `cause` at any depth (tagged errors carry their cause), or as the `reason` of an
+ * agent's `AgentFailed`.
+ */
 const stopped = (cause: Cause.Cause<unknown>): boolean =>
-  Cause.isInterruptedOnly(cause) ||
-  Option.exists(Cause.failureOption(cause), (e) => {
-    const error = (e instanceof CohortFailed ? e.cause : e) as { _tag?: string; reason?: string }
-    return error._tag === "BudgetExceeded" || error.reason === "BudgetExceeded"
-  })
+  Cause.isInterruptedOnly(cause) || Option.exists(Cause.failureOption(cause), spentBudget)
+
+const spentBudget = (error: unknown): boolean => {
+  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 16; depth++) {
+    const { _tag, reason } = e as { _tag?: unknown; reason?: unknown }
+    if (_tag === "BudgetExceeded" || reason === "BudgetExceeded") return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}
