@@ -15,7 +15,7 @@ export interface ResumePoint {
   /** `cohortRowKey` of every cohort whose every step is stored. */
   readonly finished: ReadonlySet<string>
   /**
-   * Every token and dollar the run spent before: its stored rounds, and what runs.discarded_* kept (rounds a
+   * Every token and dollar the run spent before: its stored steps, and what runs.discarded_* kept (steps a
    * stop cut short, cohorts a resume played again).
    */
   readonly spent: Spent
@@ -90,7 +90,7 @@ export const resumePoint = (
 
     const cohorts = yield* store.cohortsOf(runId, options.steps)
     const finished = new Set(cohorts.finished.map(cohortRowKey))
-    // What the stored rounds used, and what earlier resumes discarded with the cohorts they played again.
+    // What the stored steps used, and what earlier resumes discarded with the cohorts they played again.
     const spent: Spent = yield* store.spentBy(runId)
     const { maxTokens, maxCostUsd } = loaded.scenario.budget ?? {}
     if (maxTokens !== undefined && spent.tokens >= maxTokens)

@@ -23,7 +23,7 @@ export const budgetLeft = (budget: RunBudget | undefined, spent: Spent): RunBudg
         }),
       }
 
-/** Priors for sim students that know one culture: `corpus: culture:<id>` in a sim model's config. */
+/** Priors for sim models that know one culture: `corpus: culture:<id>` in a sim model's config. */
 const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
 
 /**

@@ -36,8 +36,8 @@ export interface RunOptions<TE = never> {
   /** Where agents talk: in process by default; a NATS transport spreads them over processes and hosts. */
   readonly transport?: Layer.Layer<Transport, TE>
   /**
-   * Names of `lyceum worker` processes (listening on the same NATS) to host the agents, teachers and students
-   * dealt out in turn; the coordinator then hosts none. Empty: every agent lives in this process.
+   * Names of `lyceum worker` processes (listening on the same NATS) to host the agents, dealt out role by
+   * role in turn; the coordinator then hosts none. Empty: every agent lives in this process.
    */
   readonly workers?: ReadonlyArray<string>
   /**

@@ -67,7 +67,7 @@ export interface PoolRun {
 export interface WorkerPool {
   readonly size: number
   /**
-   * Deals the cohort's agents out to the workers in turn (teachers first, then students; each cohort starts
+   * Deals the cohort's agents out to the workers in turn (role by role in the kind's order; each cohort starts
    * with the next worker) and waits until each hosts its share; they are released when the scope closes.
    */
   readonly host: (
