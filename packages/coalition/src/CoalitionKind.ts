@@ -3,7 +3,7 @@ import type { ModelRegistry } from "@lyceum/models"
 import type { KindSchema, ScenarioBase } from "@lyceum/scenario"
 import type { AgentRow, RowBatch } from "@lyceum/store"
 import type { TaskData } from "@lyceum/tasks"
-import type { Effect, Scope } from "effect"
+import { Effect, type Scope } from "effect"
 import type { CohortId } from "./CohortId.js"
 import type { KindReport } from "./KindReport.js"
 
@@ -52,6 +52,9 @@ export interface StepContext {
    */
   readonly note: (text: string) => Effect.Effect<void>
 }
+
+/** A step played where nothing shows progress (a test, a kind driven by hand): its notes go nowhere. */
+export const unwatchedStep: StepContext = { note: () => Effect.void }
 
 /** The coordinator's side of a cohort whose agents are spawned (here or on workers). */
 export interface OpenCohort {

@@ -1,5 +1,5 @@
 import { ActorSystem, LocalTransport } from "@lyceum/actors"
-import type { StepResult } from "@lyceum/coalition"
+import { type StepResult, unwatchedStep } from "@lyceum/coalition"
 import type { LanguageModel } from "@lyceum/models"
 import { Metering, ModelRegistry } from "@lyceum/models"
 import { parseScenarioWith } from "@lyceum/scenario"
@@ -48,7 +48,7 @@ export const playCohort = (
   const program = Effect.gen(function* () {
     yield* ensemble.spawn(spec, ensemble.hosts(spec))
     const cohort = yield* ensemble.open(spec)
-    return yield* cohort.play(0)
+    return yield* cohort.play(0, unwatchedStep)
   })
   const registry = Layer.effect(
     ModelRegistry,
