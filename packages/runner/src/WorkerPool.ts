@@ -203,23 +203,29 @@ export const workerPool = (
                   Object.entries(share).flatMap(([role, indexes]) => indexes.map((i) => agentId(role, i))),
                   id,
                 )
-                return Effect.acquireRelease(
-                  w.ref
-                    .ask(new HostAgents({ cohort: key, hosted: share }), { timeout: Duration.minutes(2) })
-                    .pipe(
-                      // No answer means the worker is gone; any other refusal is its own failure, said as is.
-                      Effect.mapError((e) =>
-                        e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
-                          ? lostWith(w)(e)
-                          : new WorkerFailed({
-                              worker: w.name,
-                              message: `worker ${w.name} could not host ${hosted}: ${
-                                e._tag === "WorkerFailed" ? e.message : describeFailure(e)
-                              }`,
-                            }),
-                      ),
-                      Effect.tap(() => Effect.sync(() => w.hosted.set(name, hosted))),
+                // Interruptible: a worker lost while it sets the agents up is noticed by the heartbeat, and the
+                // run must not wait out this request's timeout first. The agents count as hosted from the
+                // request on, so a loss names them; the release is sent in any case (the worker may have them).
+                return Effect.acquireReleaseInterruptible(
+                  Effect.sync(() => w.hosted.set(name, hosted)).pipe(
+                    Effect.zipRight(
+                      w.ref.ask(new HostAgents({ cohort: key, hosted: share }), {
+                        timeout: Duration.minutes(2),
+                      }),
                     ),
+                    // No answer means the worker is gone; any other refusal is its own failure, said as is.
+                    Effect.mapError((e) =>
+                      e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
+                        ? lostWith(w)(e)
+                        : new WorkerFailed({
+                            worker: w.name,
+                            message: `worker ${w.name} could not host ${hosted}: ${
+                              e._tag === "WorkerFailed" ? e.message : describeFailure(e)
+                            }`,
+                          }),
+                    ),
+                    Effect.tapErrorTag("WorkerFailed", () => Effect.sync(() => w.hosted.delete(name))),
+                  ),
                   () =>
                     w.dead
                       ? Effect.void
@@ -235,13 +241,17 @@ export const workerPool = (
             )
           })
 
+        // A lost worker's share cannot be asked for any more; the live workers' still counts (what a failed
+        // run spent and discarded), without waiting for the lost one's timeout again.
         const usage: WorkerPool["usage"] = (local) =>
           Effect.forEach(
             workers,
             (w) =>
-              w.heartbeat
-                .ask(new ReportUsage({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT })
-                .pipe(Effect.mapError(lostWith(w))),
+              w.dead
+                ? Effect.succeedNone
+                : w.heartbeat
+                    .ask(new ReportUsage({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT })
+                    .pipe(Effect.mapError(lostWith(w))),
             { concurrency: "unbounded" },
           ).pipe(
             Effect.map((remote) =>
