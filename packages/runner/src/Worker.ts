@@ -68,8 +68,8 @@ export const runWorker = (options: WorkerOptions) =>
 
     const runFor = (key: CohortKey) =>
       Effect.gen(function* () {
-        const known = runs.get(key.runId)
-        if (known !== undefined) return known
+        const hosting = runs.get(key.runId)
+        if (hosting !== undefined) return hosting
         const loaded = yield* Either.match(parse(key.scenarioFile, key.scenarioText), {
           onLeft: Effect.fail,
           onRight: Effect.succeed,
@@ -87,8 +87,8 @@ export const runWorker = (options: WorkerOptions) =>
 
     const dataFor = (run: HostedRun, key: CohortKey) =>
       Effect.gen(function* () {
-        const known = run.data.get(key.task)
-        if (known !== undefined) return known
+        const prepared = run.data.get(key.task)
+        if (prepared !== undefined) return prepared
         const task = run.loaded.scenario.tasks[key.task]
         if (task === undefined)
           return yield* Effect.fail(`its copy of the scenario has no task number ${key.task + 1}`)

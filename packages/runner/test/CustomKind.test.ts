@@ -1,18 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Actor, ActorSystem } from "@lyceum/actors"
+import { Actor, ActorSystem, LocalTransport } from "@lyceum/actors"
 import { agentAddress, type CoalitionKind, meteringLabel } from "@lyceum/coalition"
 import { TaskItem } from "@lyceum/core"
 import { kinds } from "@lyceum/kinds"
 import { ModelRegistry } from "@lyceum/models"
 import { parseScenarioWith, type ScenarioBase } from "@lyceum/scenario"
 import { Store } from "@lyceum/store"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, Layer, Schema } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { preflight } from "../src/Preflight.js"
 import { Progress } from "../src/Progress.js"
 import { runScenario } from "../src/RunScenario.js"
+import { runWorker } from "../src/Worker.js"
 
 /**
  * A kind written here, in a test, and given to the runner beside the registry's: the runner, preflight, resume
@@ -208,5 +209,30 @@ describe("a kind the runner has never seen", () => {
     const answers =
       "SELECT repeat, round, student, item_id, answer, score FROM evaluations ORDER BY 1, 2, 3, 4"
     expect(await rows(cut, answers)).toEqual(await rows(whole, answers))
+  })
+
+  it("is hosted by a worker given the same kinds, with the rows of one process", async () => {
+    const answers =
+      "SELECT repeat, round, student, item_id, answer, score FROM evaluations ORDER BY 1, 2, 3, 4"
+    const alone = join(dir, "worker-alone.db")
+    await Effect.runPromise(play(alone))
+    const placed = join(dir, "worker-placed.db")
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
+        // Before: the worker looked the kind up in the registry alone and refused it ("does not know").
+        yield* Effect.forkScoped(
+          runWorker({ name: "solo-host", kinds: known }).pipe(Effect.provide(transport)),
+        )
+        yield* runScenario({
+          loaded,
+          versions: { lyceum: "test", node: process.version },
+          kinds: known,
+          transport: Layer.succeedContext(transport),
+          workers: ["solo-host"],
+        }).pipe(Effect.provide([Store.layer({ filename: placed }), Progress.silent]))
+      }).pipe(Effect.scoped),
+    )
+    expect(await rows(placed, answers)).toEqual(await rows(alone, answers))
   })
 })
