@@ -227,6 +227,7 @@ describe("an ensemble run on lyceum workers over NATS", () => {
           role: yield* ask(new HostAgents({ cohort, hosted: { teacher: [0] } })),
           otherAggregator: yield* ask(new HostAgents({ cohort, hosted: { aggregator: [1] } })),
           proposer: yield* ask(new HostAgents({ cohort, hosted: { proposer: [0, 3] } })),
+          twice: yield* ask(new HostAgents({ cohort, hosted: { proposer: [1, 1] } })),
           variant: yield* ask(
             new HostAgents({ cohort: { ...cohort, variant: 4 }, hosted: { proposer: [0] } }),
           ),
@@ -256,6 +257,8 @@ describe("an ensemble run on lyceum workers over NATS", () => {
     expect(outcome.role).toBe("sms-spam.judge repeat 1 (ensemble) has no teacher 1 to host")
     expect(outcome.otherAggregator).toBe("sms-spam.judge repeat 1 (ensemble) has no aggregator 2 to host")
     expect(outcome.proposer).toBe("sms-spam.judge repeat 1 (ensemble) has no proposer 4 to host")
+    // Twice the same proposer: the second spawn finds its address taken; refused, the first one released.
+    expect(outcome.twice).toBe("AddressInUse: an actor is already registered at large")
     expect(outcome.variant).toContain("has no ensemble variant number 5")
     expect(outcome.task).toContain("no task number 2")
     expect(outcome.scenario).toMatch(/proposers/)

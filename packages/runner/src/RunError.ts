@@ -18,7 +18,7 @@ export class RunFailed extends Data.TaggedError("RunFailed")<{
 
   override get message(): string {
     return (
-      `run ${this.runId} ${this.status}: ${this.reason}. Every round finished before that is saved in ` +
+      `run ${this.runId} ${this.status}: ${this.reason}. Every step finished before that is saved in ` +
       `${this.db} (see: lyceum report --db ${shellWord(this.db)} --run ${this.runId}); continue the run with: ` +
       this.resumeCommand
     )

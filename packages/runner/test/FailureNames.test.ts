@@ -94,6 +94,8 @@ describe("how messages name cohorts and agents", () => {
       "lyceum run scenarios/quickstart.yaml --db '/tmp/my runs/l.db' --resume r-1",
     )
     expect(stopped.message).toContain(`continue the run with: ${stopped.resumeCommand}`)
+    // Any kind's: what is kept are the cohorts' stored steps (social learning's rounds, an ensemble's one step).
+    expect(stopped.message).toContain("Every step finished before that is saved in /tmp/my runs/l.db")
   })
 
   it("says which cohort, repeat and agent failed when a run fails", async () => {
