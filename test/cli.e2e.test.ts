@@ -336,6 +336,63 @@ describe("lyceum validate and run check everything knowable before the first mod
     expect(existsSync(db)).toBe(false)
   })
 
+  it("refuses an ensemble file that cannot run as meant, by validate and run alike, creating no database", () => {
+    const ensemble = (edit: (text: string) => string) =>
+      edit(
+        "name: ens\nkind: ensemble\nmodels:\n  sim: { provider: sim }\ntasks: [{ kind: spam, testSize: 10 }]\n" +
+          "proposers:\n  - { name: a, model: sim, shots: 2 }\n  - { name: b, model: sim, shots: 4 }\n" +
+          "holdout: 10\naggregators:\n  - { kind: vote }\n  - { kind: route, neighbours: 5 }\n",
+      )
+    const cases: Array<[string, (text: string) => string, RegExp]> = [
+      // The builtin SMS data leaves 580 training items beside the test split.
+      [
+        "holdout",
+        (t) => t.replace("holdout: 10", "holdout: 100000"),
+        /line 9, holdout: holdout 100000 is more than the pool: task sms-spam \(tasks\[0\]\) has \d+ training items; hold out fewer/,
+      ],
+      [
+        "shots",
+        (t) => t.replace("shots: 4", "shots: 900"),
+        /line 8, proposers\[1\]\.shots: proposer "b" asks for 900 examples, but task sms-spam \(tasks\[0\]\) has \d+ training items and holdout keeps 10 out of prompts: at most \d+; lower shots or holdout/,
+      ],
+      [
+        "percent",
+        (t) => t.replace("{ kind: vote }", "{ kind: cascade, thresholds: [50, 90] }"),
+        /line 11, aggregators\[0\]\.thresholds\[0\]: expected a threshold between 0 and 1 \(confidences are probabilities: 0\.9, not 90\), got 50/,
+      ],
+      [
+        "neighbours",
+        (t) => t.replace("neighbours: 5", "neighbours: 50"),
+        /line 12, aggregators\[1\]\.neighbours: route's 50 neighbours are held-out items, but holdout is 10: lower neighbours or raise holdout/,
+      ],
+      [
+        "no-kind",
+        (t) => t.replace("kind: ensemble\n", ""),
+        /ens-no-kind\.yaml: 3 problems\n {2}line 5, proposers: proposers is a field of kind ensemble, not social-learning: this file has no kind: line, so it is read as social-learning; add kind: ensemble/,
+      ],
+    ]
+    expect(
+      lyceum(
+        "validate",
+        write(
+          "ens-ok.yaml",
+          ensemble((t) => t),
+        ),
+      ).code,
+    ).toBe(0)
+    for (const [name, edit, expected] of cases) {
+      const scenario = write(`ens-${name}.yaml`, ensemble(edit))
+      const validate = lyceum("validate", scenario)
+      expect(validate.code, name).toBe(1)
+      expect(validate.stderr.replace(dir + "/", "")).toMatch(expected)
+      const db = join(dir, `ens-${name}.db`)
+      const run = lyceum("run", scenario, "--db", db)
+      expect(run.code, name).toBe(1)
+      expect(run.stderr.replace(dir + "/", "")).toMatch(expected)
+      expect(existsSync(db), name).toBe(false)
+    }
+  })
+
   it("refuses a method that scores on a model that cannot, before spending anything", () => {
     const scenario = write(
       "no-score.yaml",

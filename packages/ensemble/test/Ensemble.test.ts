@@ -111,9 +111,9 @@ describe("ensemble kind on sim", () => {
     }
   })
 
-  it("cascade: τ = 0 stops every item at the cheapest stage, τ > 1 takes every item to the last", async () => {
-    const scenario = scenarioOf(yaml("  - { kind: cascade, confidence: margin, thresholds: [0, 1.5] }"))
-    expect(ensemble.variants(scenario)).toEqual(["cascade@0", "cascade@1.5"])
+  it("cascade: τ = 0 stops every item at the cheapest stage, τ = 1 takes every item below certainty to the last", async () => {
+    const scenario = scenarioOf(yaml("  - { kind: cascade, confidence: margin, thresholds: [0, 1] }"))
+    expect(ensemble.variants(scenario)).toEqual(["cascade@0", "cascade@1"])
     const [low, high] = await Promise.all([playCohort(scenario, 0), playCohort(scenario, 1)])
     // By price: small (1+2), mid (3+6), large (10+20), whatever the declared order.
     for (const item of tableRows(low, "ensemble_items")) {
@@ -240,6 +240,18 @@ describe("ensemble kind on sim", () => {
         recipient: "judge-1",
       })
     }
+    // Each withheld answer keeps the detector's finding: where the copy sits, as a keyed hash, never the text.
+    const findings = step.rows.messageFindings ?? []
+    expect(new Set(findings.map((f) => f.messageId))).toEqual(new Set(fromSmall.map((m) => m.id)))
+    for (const f of findings) {
+      expect(f).toMatchObject({
+        detector: "verbatim",
+        action: "drop",
+        matchedHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      })
+      expect(JSON.stringify(f)).not.toContain(secret)
+    }
+    expect(fromSmall.every((m) => m.turn === 0)).toBe(true)
     expect(judgeSaw.length).toBeGreaterThan(0)
     for (const prompt of judgeSaw) expect(prompt).not.toContain(secret)
     // The other proposers' answers still reach the judge.

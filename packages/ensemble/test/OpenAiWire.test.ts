@@ -78,7 +78,7 @@ aggregators:
   - { kind: judge, model: referee }
   - { kind: fuse, model: referee }
   - { kind: moa, layers: 2, model: referee }
-  - { kind: cascade, confidence: margin, thresholds: [0, 0.19, 0.2, 1.5] }
+  - { kind: cascade, confidence: margin, thresholds: [0, 0.19, 0.2, 1] }
   - { kind: cascade, name: verified, confidence: judge, model: referee, thresholds: [0.4, 0.5] }
   - { kind: route, neighbours: 3 }
 `
@@ -101,7 +101,7 @@ aggregators:
       "cascade@0",
       "cascade@0.19",
       "cascade@0.2",
-      "cascade@1.5",
+      "cascade@1",
       "verified@0.4",
       "verified@0.5",
       "route",
@@ -188,7 +188,7 @@ aggregators:
         expect([r.chosen, r.answer, r.stages, r.calls]).toEqual(["cheap", " spam", 1, 3])
         expect(r.confidence).toBeCloseTo(MARGIN, 9)
       })
-    for (const method of ["cascade@0.2", "cascade@1.5"])
+    for (const method of ["cascade@0.2", "cascade@1"])
       each(method, (r) =>
         expect([r.chosen, r.answer, r.stages, r.calls, r.confidence]).toEqual(["big", " junk", 3, 9, 0]),
       )
@@ -197,7 +197,7 @@ aggregators:
     )
     const stagesOf = (method: string) => stages.filter((s) => s.method === method)
     expect(stagesOf("cascade@0")).toHaveLength(ITEMS)
-    const firstItem = stagesOf("cascade@1.5").filter((s) => s.item_id === stagesOf("cascade@1.5")[0]!.item_id)
+    const firstItem = stagesOf("cascade@1").filter((s) => s.item_id === stagesOf("cascade@1")[0]!.item_id)
     // Confidence is in the stage's own answer: mid's label is the less likely one, big's is no label.
     const rounded = (x: unknown) => Math.round((x as number) * 1e9) / 1e9
     expect(firstItem.map((s) => [s.stage, s.agent, s.accepted, rounded(s.confidence)])).toEqual([
@@ -313,7 +313,7 @@ aggregators:
     }
 
     // The items' costs are the calls their method made: all the cohort's calls where nothing was skipped ...
-    for (const method of ["vote", "judge", "fuse", "moa", "cascade@1.5", "verified@0.5"]) {
+    for (const method of ["vote", "judge", "fuse", "moa", "cascade@1", "verified@0.5"]) {
       expect(sum(items.get(method)!, "calls")).toBe(sum(agentsOf.get(method)!, "calls"))
       expect(sum(items.get(method)!, "cost_usd")).toBeCloseTo(sum(agentsOf.get(method)!, "cost_usd"), 12)
     }

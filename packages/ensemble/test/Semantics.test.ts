@@ -70,6 +70,17 @@ describe("cascade thresholds", () => {
       "aggregators[0].thresholds: threshold 0.5 is listed twice; list each threshold once",
     ])
   })
+
+  it("refuses a threshold above 1 (a percentage: it would defer every item) and a temperature beyond 2", () => {
+    const problems = problemsOf(
+      yaml("  - { kind: cascade, confidence: agreement, temperature: 1e9, thresholds: [0.5, 90] }"),
+    )
+    expect(problems).toEqual([
+      "aggregators[0].thresholds[1]: expected a threshold between 0 and 1 (confidences are probabilities: 0.9, not 90), got 90",
+      "aggregators[0].temperature: expected a temperature between 0 and 2, got 1000000000",
+    ])
+    expect(problemsOf(yaml("  - { kind: cascade, thresholds: [0, 1] }"))).toEqual([])
+  })
 })
 
 describe("judge", () => {

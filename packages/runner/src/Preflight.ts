@@ -132,6 +132,12 @@ export const preflight = (
       const line = lineOfField(loaded.text, key)
       problems.push({ path: formatPath(key), ...(line !== undefined && { line }), message })
     })
+    // What the kind draws from the data is checked only once every task's data is there.
+    if (problems.length === 0)
+      for (const { key, message } of kind.dataChecks?.(loaded.scenario, tasks) ?? []) {
+        const line = lineOfField(loaded.text, key)
+        problems.push({ path: formatPath(key), ...(line !== undefined && { line }), message })
+      }
     if (problems.length > 0) return yield* new ScenarioError({ file: loaded.file, problems })
     return { tasks, plan: plannedWork(kind, loaded, tasks) }
   })

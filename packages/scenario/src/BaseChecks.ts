@@ -1,5 +1,6 @@
+import type { TaskData } from "@lyceum/tasks"
 import type { Schema } from "effect"
-import { Limits } from "./Scenario.js"
+import { Limits, type ScenarioBase } from "./Scenario.js"
 
 /** A problem found by a cross-check: the field it is about (as keys, to find its line) and the message. */
 export interface Finding {
@@ -32,6 +33,12 @@ export interface KindSchema {
    * own limit (beyond it the field's own problem is reported): checked against `Limits.cohorts`.
    */
   readonly variantCount?: (raw: unknown) => VariantCount | undefined
+  /**
+   * What only the data can tell (a pool too small for what the scenario draws from it), with each task's data
+   * loaded and split as the run will (`tasks[i]` is the scenario's `tasks[i]`). Called by preflight, so
+   * `validate` and `run` refuse the same files before any database is opened.
+   */
+  readonly dataChecks?: (scenario: ScenarioBase, tasks: ReadonlyArray<TaskData>) => ReadonlyArray<Finding>
 }
 
 /** A field the document itself has (never one inherited from Object.prototype, such as `constructor`). */

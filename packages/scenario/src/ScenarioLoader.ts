@@ -2,6 +2,7 @@ import { createHash } from "node:crypto"
 import { open } from "node:fs/promises"
 import { Effect, Either, Schema } from "effect"
 import { baseChecks, type Finding, type KindSchema, rawField } from "./BaseChecks.js"
+import { kindHints } from "./KindHints.js"
 import { baseFields, type ScenarioBase } from "./Scenario.js"
 import { type Problem, ScenarioError } from "./ScenarioError.js"
 import { formatIssue, show } from "./SchemaMessages.js"
@@ -78,13 +79,18 @@ export const parseScenarioWith =
             errors: "all",
             onExcessProperty: "error",
           })(raw)
-    const found: Array<Finding> = [
-      ...(Either.isLeft(decoded) ? formatIssue(decoded.left.issue) : []).map((p) => ({
-        key: p.path,
-        message: p.message,
-      })),
-      ...("key" in kind ? [kind] : [...baseChecks(raw, kind), ...(kind.crossChecks?.(raw) ?? [])]),
-    ]
+    const schemaFindings = (Either.isLeft(decoded) ? formatIssue(decoded.left.issue) : []).map((p) => ({
+      key: p.path,
+      message: p.message,
+    }))
+    const found: Array<Finding> =
+      "key" in kind
+        ? [...schemaFindings, kind]
+        : [
+            ...kindHints(kinds, kind, rawField(raw, "kind") === undefined, schemaFindings),
+            ...baseChecks(raw, kind),
+            ...(kind.crossChecks?.(raw) ?? []),
+          ]
     if (Either.isLeft(decoded) || found.length > 0) {
       // In the order of the file (problems without a line, such as missing fields, last).
       const problems = found

@@ -173,10 +173,20 @@ export const readYamlText = (text: string): { ok: YamlSource } | { problems: Rea
   }
   const problems = structure(doc, lineOfNode)
   if (problems.length > 0) return { problems }
+  // A field's line is its key's: a block list or map as its value starts on the line below the key.
+  const keyNode = (path: ReadonlyArray<PropertyKey>): Node | undefined => {
+    const parent =
+      path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as Array<string | number>, true)
+    if (!isMap(parent)) return undefined
+    const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === path.at(-1))
+    return isScalar(pair?.key) ? pair.key : undefined
+  }
   const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
     for (let depth = path.length; depth >= 1; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as Array<string | number>, true) as Node | undefined
-      const line = lineOfNode(node)
+      const prefix = path.slice(0, depth)
+      const line =
+        lineOfNode(keyNode(prefix)) ??
+        lineOfNode(doc.getIn(prefix as Array<string | number>, true) as Node | undefined)
       if (line !== undefined) return line
     }
     // A problem with the whole document (not a map) is at its start; a missing top-level field has no line.

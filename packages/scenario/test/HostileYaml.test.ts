@@ -94,7 +94,8 @@ const corpus: Record<string, { readonly text: string; readonly line: number; rea
   },
   "deep block nesting": {
     text: `${valid}description:\n${Array.from({ length: 700 }, (_, i) => `${" ".repeat(i + 1)}- `).join("\n")}\n`,
-    line: 10,
+    // The field's own line (its key), not the line below where its block value starts.
+    line: 9,
     message: /description: .*expected a string, got a list of 1/,
   },
   "deep compact nesting": {

@@ -44,15 +44,23 @@ describe("the kind of a scenario", () => {
     expect(loaded.scenario).toHaveProperty("players", [{ model: "sim" }, { model: ["sim", "sim"] }])
   })
 
-  it("refuses the fields of another kind, naming the fields this one has", () => {
-    expect(problems(`${players}rounds: [2]\n`)).toEqual([
-      expect.stringMatching(/^line 7, rounds: unknown field; expected one of: name, .*, kind, players$/),
+  it("refuses the fields of another kind, naming the kind they belong to and what to do", () => {
+    expect(problems(`${players}rounds: [2]\nbogus: 1\n`)).toEqual([
+      "line 7, rounds: rounds is a field of kind lessons, not players: set kind: lessons (or remove rounds)",
+      expect.stringMatching(/^line 8, bogus: unknown field; expected one of: name, .*, kind, players$/),
     ])
-    // Without kind: the scenario is of the first kind, whose fields are missing.
+    // Without kind: the scenario is read as the first kind: the fix is the kind: line, not the first kind's
+    // fields (they are not listed as missing).
     expect(problems(players.replace("kind: players\n", ""))).toEqual([
-      expect.stringMatching(/^line 5, players: unknown field; expected one of: name, .*, teachers, students/),
+      "line 5, players: players is a field of kind players, not lessons: this file has no kind: line, so it is read as lessons; add kind: players (or remove players)",
+    ])
+    // A file of the first kind with a stray field of another still lists what it lacks.
+    expect(
+      problems(
+        `${players.replace("kind: players\n", "").replace(/players: .*\n/, "")}teachers: { count: 2, model: sim }\n`,
+      ),
+    ).toEqual([
       "line undefined, rounds: is missing",
-      "line undefined, teachers: is missing",
       "line undefined, students: is missing",
       "line undefined, methods: is missing",
     ])
@@ -141,5 +149,15 @@ describe("loading a file", () => {
 
   it("reports YAML syntax errors with their line", () => {
     expect(problems("name: x\nrounds: [1, 2\nmodels: {}\n")[0]).toMatch(/^line [2-9].*not valid YAML/)
+  })
+})
+
+describe("lines of problems", () => {
+  it("are the field's key line when its value is a block list or map (not the line below)", () => {
+    const text = `${lessons}extra:\n  - 1\nrepeats:\n  nested: 1\n`
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^line 9, extra: unknown field/),
+      "line 11, repeats: expected a number, got a map",
+    ])
   })
 })

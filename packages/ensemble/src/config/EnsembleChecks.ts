@@ -4,10 +4,12 @@ import {
   type Finding,
   rawField as field,
   rawList as list,
+  type ScenarioBase,
   unknownModelRefs,
   type VariantCount,
 } from "@lyceum/scenario"
-import { COALITION } from "./EnsembleConfig.js"
+import type { TaskData } from "@lyceum/tasks"
+import { COALITION, type EnsembleScenario, MAX_NEIGHBOURS } from "./EnsembleConfig.js"
 
 /**
  * What the ensemble's Schema cannot express: declared models, distinct agent names, and what each aggregator
@@ -43,6 +45,14 @@ export const ensembleChecks = (raw: unknown): Array<Finding> => {
         ["aggregators", i, "kind"],
         `${kind} learns from held-out items of the training pool: set holdout (e.g. holdout: 40)`,
       )
+    const neighbours = field(aggregator, "neighbours") ?? 5
+    // Within the Schema's range (beyond it, its own problem is reported).
+    if (kind === "route" && typeof holdout === "number" && holdout > 0 && typeof neighbours === "number")
+      if (neighbours > holdout && neighbours <= MAX_NEIGHBOURS)
+        problem(
+          ["aggregators", i, "neighbours"],
+          `route's ${neighbours} neighbours are held-out items, but holdout is ${holdout}: lower neighbours or raise holdout`,
+        )
     if (kind === "judge") {
       const why = cannotScore(raw, model, "its")
       if (why !== undefined)
@@ -96,4 +106,40 @@ export const ensembleVariantCount = (raw: unknown): VariantCount | undefined => 
     )
   }, 0)
   return count === 0 ? undefined : { label: "variants (aggregators, one per cascade threshold)", count }
+}
+
+/**
+ * The coalition's training pool of each task must hold the held-out items and, beside them, every proposer's
+ * examples (the pool would otherwise be cut silently: all of it held out leaves proposers without examples).
+ */
+export const ensembleDataChecks = (
+  base: ScenarioBase,
+  tasks: ReadonlyArray<Pick<TaskData, "train" | "task">>,
+): Array<Finding> => {
+  const scenario = base as EnsembleScenario
+  return tasks.flatMap((data, t): Array<Finding> => {
+    const pool = data.train.length
+    const where = `task ${data.task.name} (tasks[${t}]) has ${pool} training items`
+    if (scenario.holdout > pool)
+      return [
+        {
+          key: ["holdout"],
+          message: `holdout ${scenario.holdout} is more than the pool: ${where}; hold out fewer items (or use a larger dataset)`,
+        },
+      ]
+    const left = pool - scenario.holdout
+    return scenario.proposers.flatMap((proposer, i) =>
+      proposer.shots > left
+        ? [
+            {
+              key: ["proposers", i, "shots"],
+              message:
+                `proposer "${proposer.name}" asks for ${proposer.shots} examples, but ${where}` +
+                `${scenario.holdout > 0 ? ` and holdout keeps ${scenario.holdout} out of prompts` : ""}: ` +
+                `at most ${left}; lower shots${scenario.holdout > 0 ? " or holdout" : ""}`,
+            },
+          ]
+        : [],
+    )
+  })
 }

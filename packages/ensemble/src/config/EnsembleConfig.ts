@@ -7,9 +7,18 @@ const ShotCount = Schema.Int.pipe(
     message: () => `expected at most ${Limits.examples} shots (more examples fit no model's context)`,
   }),
 )
-const Probability = Schema.Number.pipe(
+// Every confidence (a margin, a share of samples, a P(yes)) lies in [0, 1]: a larger threshold would defer every
+// item to the last stage, most likely a percentage (90 for 0.9), so it is refused rather than silently run.
+const Threshold = Schema.Number.pipe(
   Schema.finite(),
-  Schema.nonNegative({ message: () => "expected a number of 0 or more" }),
+  Schema.between(0, 1, {
+    message: () => "expected a threshold between 0 and 1 (confidences are probabilities: 0.9, not 90)",
+  }),
+)
+// As social learning's methods bound it (the range OpenAI-compatible endpoints accept).
+const Temperature = Schema.Number.pipe(
+  Schema.finite(),
+  Schema.between(0, 2, { message: () => "expected a temperature between 0 and 2" }),
 )
 
 /** One proposer: its own model, its own in-context examples from the coalition's pool, its own instruction. */
@@ -58,7 +67,7 @@ export const CascadeConfidence = Schema.Literal("margin", "agreement", "judge")
 export type CascadeConfidence = typeof CascadeConfidence.Type
 const repeatedIn = (taus: ReadonlyArray<number>) => taus.find((tau, i) => taus.indexOf(tau) !== i)
 // Each threshold is a variant labelled by its value: a repeated one would be two cohorts of one method.
-const Thresholds = Schema.NonEmptyArray(Probability).pipe(
+const Thresholds = Schema.NonEmptyArray(Threshold).pipe(
   Schema.filter((taus) => repeatedIn(taus) === undefined, {
     message: (issue) =>
       `threshold ${repeatedIn(issue.actual as ReadonlyArray<number>)} is listed twice; list each threshold once`,
@@ -74,15 +83,19 @@ export const CascadeAggregator = Schema.Struct({
   ),
   /** Temperature samples per stage for `agreement`. */
   samples: Schema.optionalWith(upTo(100, "each sample is generated"), { default: () => 5 }),
-  temperature: Schema.optionalWith(Probability, { default: () => 0.8 }),
+  temperature: Schema.optionalWith(Temperature, { default: () => 0.8 }),
   /** The model asked "is this answer right?" for `judge` confidence. */
   model: Schema.optionalWith(ModelRef, { exact: true }),
 })
+/** Most held-out neighbours a router may consult per item. */
+export const MAX_NEIGHBOURS = 1000
 export const RouteAggregator = Schema.Struct({
   ...aggregatorName,
   kind: Schema.Literal("route"),
   /** Held-out neighbours (TF-IDF cosine of the item input) that vote for a proposer. */
-  neighbours: Schema.optionalWith(upTo(1000, "neighbours are held-out items"), { default: () => 5 }),
+  neighbours: Schema.optionalWith(upTo(MAX_NEIGHBOURS, "neighbours are held-out items"), {
+    default: () => 5,
+  }),
 })
 
 export const AggregatorConfig = Schema.Union(
