@@ -42,6 +42,11 @@ export interface StepSummary {
 export interface StepResult {
   readonly rows: Omit<RowBatch, "modelUsage" | "agents" | "cohortSteps">
   readonly summary: StepSummary
+  /**
+   * The cohort has nothing left to play after this step (a debate that reached agreement, a person who ended
+   * the session): the runner stops it here and resume counts it finished. `steps` is then an upper bound.
+   */
+  readonly final?: boolean
 }
 
 /** What the runner lends a step while it plays. */

@@ -190,7 +190,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           )
           let usageBefore = yield* usageNow
           for (let step = 0; step < steps; step++) {
-            const { rows, summary } = yield* cohort.play(step, {
+            const { rows, summary, final } = yield* cohort.play(step, {
               note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, text }),
             })
             // After the step's last call (a canary's scoring included): its model calls belong to this step.
@@ -201,9 +201,11 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             yield* store.writeBatch({
               ...rows,
               modelUsage: stored,
-              cohortSteps: [{ runId, ...id, step }],
+              cohortSteps: [{ runId, ...id, step, ...(final === true && { final }) }],
             })
             done++
+            // A cohort that ended early leaves its planned steps undone: progress counts them as done.
+            if (final === true) total -= steps - 1 - step
             yield* Effect.logDebug(`round ${step} written`).pipe(
               Effect.annotateLogs(
                 Object.fromEntries(
@@ -232,6 +234,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             // Agents on workers spend outside this process's budget check: stop at the step's end.
             if (pool.size > 0)
               yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spent ?? nothingSpent))
+            if (final === true) break
           }
         }).pipe(
           Effect.scoped,
@@ -247,7 +250,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       const parallel = options.parallel ?? Math.max(1, pool.size)
       const left = jobs.filter((job) => !(resumed?.finished.has(cohortRowKey(job.spec.id)) ?? false))
       // Progress and ETA count what this invocation plays (a resumed run skips its finished cohorts).
-      const total = left.length * steps
+      let total = left.length * steps
       const cohorts = Effect.forEach(left, playCohort, { concurrency: parallel, discard: true })
       yield* pool.guard(cohorts).pipe(
         // Whatever happened, what was spent (a lost worker's share cannot be asked for any more).

@@ -236,3 +236,50 @@ describe("a kind the runner has never seen", () => {
     expect(await rows(placed, answers)).toEqual(await rows(alone, answers))
   })
 })
+
+describe("a kind whose cohorts can end early (a conversation over before its planned steps)", () => {
+  // The solo kind, but every cohort says after step 1 (of 3) that it has nothing left to play.
+  const early: CoalitionKind<Solo> = {
+    ...solo,
+    name: "early",
+    open: (c) =>
+      Effect.map(solo.open(c), (opened) => ({
+        play: (step, context) =>
+          Effect.map(opened.play(step, context), (result) => ({ ...result, final: step === 1 })),
+      })),
+  }
+  const withEarly = [...kinds, early]
+  const earlyLoaded = Either.getOrThrow(
+    parseScenarioWith(withEarly)(join(dir, "early.yaml"), text.replace("kind: solo", "kind: early")),
+  )
+  const playEarly = (db: string, resume?: string) =>
+    runScenario({
+      loaded: earlyLoaded,
+      versions: { lyceum: "test", node: process.version },
+      kinds: withEarly,
+      ...(resume !== undefined && { resume }),
+    }).pipe(Effect.provide([Store.layer({ filename: db }), Progress.silent]))
+
+  it("stops each cohort at its final step, and a resume counts it finished", async () => {
+    const db = join(dir, "early.db")
+    await Effect.runPromise(playEarly(db))
+    expect(await rows(db, "SELECT repeat, step, final FROM cohort_steps ORDER BY repeat, step")).toEqual([
+      { repeat: 0, step: 0, final: 0 },
+      { repeat: 0, step: 1, final: 1 },
+      { repeat: 1, step: 0, final: 0 },
+      { repeat: 1, step: 1, final: 1 },
+    ])
+    expect(await rows(db, "SELECT MAX(round) AS last FROM evaluations")).toEqual([{ last: 1 }])
+    const id = ((await rows(db, "SELECT id FROM runs")) as Array<{ id: string }>)[0]!.id
+    await Effect.runPromise(
+      Effect.flatMap(Store, (store) => store.finishRun(id, "stopped", "test")).pipe(
+        Effect.provide(Store.layer({ filename: db })),
+      ),
+    )
+    // Nothing left to play: the resume plays no step and the rows stay as they were.
+    const before = await rows(db, "SELECT COUNT(*) AS n FROM evaluations")
+    await Effect.runPromise(playEarly(db, id))
+    expect(await rows(db, "SELECT COUNT(*) AS n FROM evaluations")).toEqual(before)
+    expect(await rows(db, "SELECT status FROM runs")).toEqual([{ status: "completed" }])
+  })
+})

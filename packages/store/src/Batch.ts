@@ -9,6 +9,7 @@ import type {
   ItemLabelRow,
   LeakageRow,
   LessonRow,
+  MessageFindingRow,
   MessageRow,
   ModelUsageRow,
   RowBatch,
@@ -19,10 +20,12 @@ import type { TableInfo } from "./Tables.js"
 const INSERT_AGENT =
   "INSERT INTO agents (run_id, agent_id, role, kind, model, data_size) VALUES (?, ?, ?, ?, ?, ?)"
 const INSERT_MESSAGE = `INSERT INTO messages (run_id, id, repeat, round, task, method, sender, recipient, kind,
-  text, filter_action, filter_detector, filter_reason, sent, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-const INSERT_COHORT_STEP = `INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at)
-  VALUES (?, ?, ?, ?, ?, ?)`
+  text, filter_action, filter_detector, filter_reason, sent, created_at, turn)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_MESSAGE_FINDING = `INSERT INTO message_findings (run_id, message_id, detector, action, start, "end",
+  matched_hash, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_COHORT_STEP = `INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at, final)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`
 const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, task, method, kind,
   text, filter_action, filter_detector, filter_reason, sent, chosen, distance, verbatim_copy, smuggle,
   smuggle_intact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -51,6 +54,7 @@ const TYPED_TABLES = new Set([
   "agents",
   "lessons",
   "messages",
+  "message_findings",
   "evaluations",
   "filter_findings",
   "leakage_measures",
@@ -144,7 +148,11 @@ export const makeBatchWriter = (
         r.filterReason,
         r.sent ? 1 : 0,
         r.createdAt,
+        r.turn ?? null,
       )
+    })
+    each("message_findings", batch.messageFindings, INSERT_MESSAGE_FINDING, (s, r: MessageFindingRow) => {
+      s.run(r.runId, r.messageId, r.detector, r.action, r.start, r.end, r.matchedHash, r.reason)
     })
     each("evaluations", batch.evaluations, INSERT_EVALUATION, (s, r: EvaluationRow) => {
       s.run(
@@ -199,7 +207,7 @@ export const makeBatchWriter = (
       eachRow(table, rows, (row) => kindRows.insert(table, row))
     }
     each("cohort_steps", batch.cohortSteps, INSERT_COHORT_STEP, (s, r: CohortStepRow) => {
-      s.run(r.runId, r.repeat, r.task, r.method, r.step, now)
+      s.run(r.runId, r.repeat, r.task, r.method, r.step, now, r.final === true ? 1 : 0)
     })
   })
 

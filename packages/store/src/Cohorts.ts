@@ -34,8 +34,11 @@ export interface Cohorts {
   readonly deleteCohort: (runId: string, cohort: CohortRef) => Effect.Effect<number, StoreError>
 }
 
+// Every step stored, or every step up to one marked final (a cohort whose conversation ended early).
 const FINISHED = `SELECT repeat, task, method FROM cohort_steps WHERE run_id = ? AND step < ?
-  GROUP BY repeat, task, method HAVING COUNT(*) = ? ORDER BY 1, 2, 3`
+  GROUP BY repeat, task, method
+  HAVING COUNT(*) = ? OR (MAX(final) = 1 AND COUNT(*) = MAX(CASE WHEN final = 1 THEN step END) + 1)
+  ORDER BY 1, 2, 3`
 const DISCARD = `UPDATE runs SET (discarded_tokens, discarded_cost_usd) = (SELECT discarded_tokens +
   COALESCE(SUM(prompt_tokens + completion_tokens), 0), discarded_cost_usd + COALESCE(SUM(cost_usd), 0)
   FROM model_usage WHERE run_id = ? AND repeat = ? AND task = ? AND method = ?) WHERE id = ?`

@@ -1,4 +1,4 @@
-import { FilterAction, type LessonKind, type PolicyAction } from "@lyceum/core"
+import { FilterAction, type LessonKind, PolicyAction } from "@lyceum/core"
 import { Schema } from "effect"
 
 /*
@@ -252,8 +252,26 @@ export const MessageRow = Schema.Struct({
   sent: Schema.Boolean,
   /** ISO-8601. */
   createdAt: Schema.String,
+  /** The exchange's place in its step, 0-based (a conversation's turn); absent when order does not matter. */
+  turn: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
 })
 export type MessageRow = typeof MessageRow.Type
+
+/**
+ * A detector finding behind a message's filter decision (a row of `message_findings`): where in the checked
+ * text, and a keyed hash of what matched, never the text itself. Written after the messages of its batch.
+ */
+export const MessageFindingRow = Schema.Struct({
+  runId: Schema.String,
+  messageId: Schema.String,
+  detector: Schema.String,
+  action: PolicyAction,
+  start: Schema.Int,
+  end: Schema.Int,
+  matchedHash: Schema.String,
+  reason: Schema.String,
+})
+export type MessageFindingRow = typeof MessageFindingRow.Type
 
 /** One stored step of a cohort (a row of `cohort_steps`); the store stamps `finished_at`. */
 export const CohortStepRow = Schema.Struct({
@@ -263,6 +281,8 @@ export const CohortStepRow = Schema.Struct({
   method: Schema.String,
   /** 0-based; a cohort of `steps` steps is finished when steps 0 .. steps-1 all have a row. */
   step: Schema.Int.pipe(Schema.nonNegative()),
+  /** The cohort ended with this step (a conversation over early): finished once steps 0 .. this one are stored. */
+  final: Schema.optional(Schema.Boolean),
 })
 export type CohortStepRow = typeof CohortStepRow.Type
 
@@ -281,6 +301,8 @@ export interface RowBatch {
   readonly agents?: ReadonlyArray<AgentRow>
   readonly lessons?: ReadonlyArray<LessonRow>
   readonly messages?: ReadonlyArray<MessageRow>
+  /** Written after `messages` in the same batch (they reference their message). */
+  readonly messageFindings?: ReadonlyArray<MessageFindingRow>
   readonly evaluations?: ReadonlyArray<EvaluationRow>
   readonly modelUsage?: ReadonlyArray<ModelUsageRow>
   readonly itemLabels?: ReadonlyArray<ItemLabelRow>

@@ -1,4 +1,4 @@
-import { type CohortId, cohortKey, filterColumns, type StepResult } from "@lyceum/coalition"
+import { type CohortId, cohortKey, filterColumns, findingColumns, type StepResult } from "@lyceum/coalition"
 import type { TaskItem } from "@lyceum/core"
 import type { Task } from "@lyceum/tasks"
 import { COALITION } from "../config/EnsembleConfig.js"
@@ -68,12 +68,16 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
     confidence: s.confidence,
     accepted: s.accepted ? 1 : 0,
   }))
+  const messageId = (s: (typeof outcome.shown)[number]) =>
+    `${cohortKey(id)}/${s.itemId}/${s.layer}/${s.sender}/${s.recipient}`
   const messages = outcome.shown.map((s) => {
     const { decision } = s.shared
     const sent = decision.action !== "drop"
     return {
       ...cohort,
-      id: `${cohortKey(id)}/${s.itemId}/${s.layer}/${s.sender}/${s.recipient}`,
+      id: messageId(s),
+      // Answers of layer l are shown to their readers in the step's l-th exchange (moa: layer by layer).
+      turn: s.layer - 1,
       round: 0,
       sender: s.sender,
       recipient: s.recipient,
@@ -85,11 +89,16 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
       createdAt: ctx.now,
     }
   })
+  // Where the filter found something in an answer it showed or withheld: spans and keyed hashes only.
+  const messageFindings = outcome.shown.flatMap((s) =>
+    findingColumns(s.shared.decision).map((f) => ({ runId: cohort.runId, messageId: messageId(s), ...f })),
+  )
   const evaluations = [...proposerRows, ...coalitionRows]
   return {
     rows: {
       evaluations,
       messages,
+      messageFindings,
       kindRows: [
         { table: "ensemble_items", rows: itemRows },
         { table: "ensemble_stages", rows: stageRows },

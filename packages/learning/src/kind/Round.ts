@@ -1,4 +1,4 @@
-import { type CohortId, filterColumns } from "@lyceum/coalition"
+import { type CohortId, filterColumns, findingColumns } from "@lyceum/coalition"
 import { exposure, secretSharerRank } from "@lyceum/privacy"
 import type { EvaluationRow, FindingRow, LessonRow } from "@lyceum/store"
 import type { TaskData } from "@lyceum/tasks"
@@ -77,16 +77,7 @@ export const lessonRows = (
 ): Array<{ readonly row: LessonRow; readonly findings: ReadonlyArray<FindingRow> }> => {
   const createdAt = new Date().toISOString()
   return cohort.takeAudit().map(({ lesson, decision, sent, leakage, smuggle }) => ({
-    findings: (decision.findings ?? []).map((f) => ({
-      runId: at.runId,
-      lessonId: lesson.id,
-      detector: f.detector,
-      action: f.action,
-      start: f.start,
-      end: f.end,
-      matchedHash: f.sha256,
-      reason: f.reason,
-    })),
+    findings: findingColumns(decision).map((f) => ({ runId: at.runId, lessonId: lesson.id, ...f })),
     row: {
       runId: at.runId,
       id: lesson.id,
