@@ -168,6 +168,10 @@ describe("an ensemble run on lyceum workers over NATS", () => {
     const db = join(dir, "killed.db")
     const running = run(file, db, "--nats", url, "--workers", "w3,w4")
     for (let i = 0; i < 300 && cohortSteps(db) < 3; i++) await new Promise((r) => setTimeout(r, 50))
+    // Killed right after it took a new cohort's agents (before, it may be between cohorts, hosting nothing).
+    const seen = doomed.log.length
+    for (let i = 0; i < 600 && !doomed.log.slice(seen).some((l) => / hosting /.test(l)); i++)
+      await new Promise((r) => setTimeout(r, 5))
     doomed.child.kill("SIGKILL")
     const killedAt = Date.now()
     const failed = await running
