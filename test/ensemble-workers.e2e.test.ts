@@ -261,8 +261,8 @@ describe("an ensemble run on lyceum workers over NATS", () => {
     expect(outcome.role).toBe("sms-spam.judge repeat 1 (ensemble) has no teacher 1 to host")
     expect(outcome.otherAggregator).toBe("sms-spam.judge repeat 1 (ensemble) has no aggregator 2 to host")
     expect(outcome.proposer).toBe("sms-spam.judge repeat 1 (ensemble) has no proposer 4 to host")
-    // Twice the same proposer: the second spawn finds its address taken; refused, the first one released.
-    expect(outcome.twice).toBe("AddressInUse: an actor is already registered at large")
+    // Twice the same proposer: refused before anything is spawned (it failed at the second spawn before).
+    expect(outcome.twice).toBe("sms-spam.judge repeat 1 (ensemble): the request names proposer 2 twice")
     expect(outcome.variant).toContain("has no ensemble variant number 5")
     expect(outcome.task).toContain("no task number 2")
     expect(outcome.scenario).toMatch(/proposers/)

@@ -126,7 +126,6 @@ export const runWorker = (options: WorkerOptions) =>
           HostAgents: ({ cohort, hosted }) =>
             Effect.gen(function* () {
               heard.set(cohort.runId, Date.now())
-              yield* release(cohort)
               const run = yield* runFor(cohort)
               const data = yield* dataFor(run, cohort)
               const { scenario } = run.loaded
@@ -155,19 +154,30 @@ export const runWorker = (options: WorkerOptions) =>
                 return yield* Effect.fail(
                   `${cohortName(spec.id)} (${kind.name}) has no ${strangers.slice(0, 5).join(", ")} to host`,
                 )
+              const twice = Object.entries(hosted).flatMap(([role, indexes]) =>
+                indexes.filter((i, k) => indexes.indexOf(i) !== k).map((i) => `${role} ${i + 1}`),
+              )
+              if (twice.length > 0)
+                return yield* Effect.fail(
+                  `${cohortName(spec.id)} (${kind.name}): the request names ${twice.slice(0, 5).join(", ")} twice`,
+                )
+              // Checked first: a refused request leaves the cohort as it is. A cohort asked for again (a
+              // coordinator's retry) starts afresh; one whose spawning fails is left with no agents.
+              yield* release(cohort)
               const scope = yield* Scope.make()
               cohorts.set(hostedKey(cohort), scope)
               yield* Effect.flatMap(ActorSystem.make(), (agents) =>
                 kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, agents)),
-              ).pipe(Effect.provide(run.models), Scope.extend(scope))
+              ).pipe(
+                Effect.provide(run.models),
+                Scope.extend(scope),
+                Effect.tapError(() => release(cohort)),
+              )
               const agents = Object.entries(hosted).flatMap(([role, indexes]) =>
                 indexes.map((i) => kind.agentId(scenario, role, i)),
               )
               log(`${cohort.runId}: hosting ${agentsOf(agents, spec.id)}`)
-            }).pipe(
-              Effect.tapError(() => release(cohort)),
-              Effect.mapError(failed),
-            ),
+            }).pipe(Effect.mapError(failed)),
           ReleaseAgents: ({ cohort }) => release(cohort),
           FinishRun: ({ runId }) => finish(runId, "finished"),
           Ping: () => pong,

@@ -2,15 +2,24 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Actor, ActorSystem, LocalTransport } from "@lyceum/actors"
+import { agentAddress } from "@lyceum/coalition"
 import { parseScenario } from "@lyceum/kinds"
 import { mergeUsageSnapshots } from "@lyceum/models"
 import { Store } from "@lyceum/store"
-import { Effect, Either, Layer, Option } from "effect"
+import { Effect, Either, Layer, Option, Schedule } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { Progress } from "../src/Progress.js"
 import { runScenario } from "../src/RunScenario.js"
+import { runWorker } from "../src/Worker.js"
 import { workerPool } from "../src/WorkerPool.js"
-import { HeartbeatProtocol, heartbeatAddress, WorkerProtocol, workerAddress } from "../src/WorkerProtocol.js"
+import {
+  HeartbeatProtocol,
+  HostAgents,
+  heartbeatAddress,
+  Ping,
+  WorkerProtocol,
+  workerAddress,
+} from "../src/WorkerProtocol.js"
 
 const dir = mkdtempSync(join(tmpdir(), "lyceum-worker-loss-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -142,5 +151,41 @@ describe("a worker lost while it is given a cohort's agents", () => {
     expect(outcome.lost).toMatchObject({ _tag: "WorkerLost", worker: "doomed" })
     // Before: asking the lost worker again failed the whole question, and the run counted only its own calls.
     expect(outcome.usage.total).toMatchObject({ calls: 3, promptTokens: 30 })
+  }, 60_000)
+})
+
+describe("a refused HostAgents for a cohort a worker already hosts", () => {
+  it("leaves that cohort's agents alone (a forged or mistaken request cannot tear a live cohort down)", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
+        yield* Effect.forkScoped(runWorker({ name: "steady" }).pipe(Effect.provide(transport)))
+        const system = yield* ActorSystem.make().pipe(Effect.provide(transport))
+        const worker = system.refFor(workerAddress("steady"), WorkerProtocol)
+        yield* worker.ask(new Ping({})).pipe(Effect.retry(Schedule.spaced("20 millis")))
+        const cohort = {
+          runId: "live-run",
+          scenarioFile: join(dir, "lossy.yaml"),
+          scenarioText: text,
+          seed: 2,
+          repeat: 0,
+          task: 0,
+          variant: 0,
+          spent: { tokens: 0, costUsd: 0 },
+        }
+        yield* worker.ask(new HostAgents({ cohort, hosted: { proposer: [0, 1], judge: [0] } }))
+        const refused = yield* Effect.flip(worker.ask(new HostAgents({ cohort, hosted: { proposer: [5] } })))
+        // Asked something it does not understand, a live agent says so; a released one is not there at all.
+        const small = system.refFor(
+          agentAddress("live-run", { repeat: 0, task: "sms-spam", method: "judge" }, "proposer", "small"),
+          WorkerProtocol,
+        )
+        const probe = yield* Effect.flip(small.ask(new Ping({}), { timeout: "5 seconds" }))
+        return { refused: refused.message, probe: probe._tag }
+      }).pipe(Effect.scoped),
+    )
+    expect(outcome.refused).toBe("sms-spam.judge repeat 1 (ensemble) has no proposer 6 to host")
+    // Before: the worker released the cohort first, then refused: UnknownRecipient.
+    expect(outcome.probe).toBe("MalformedMessage")
   }, 60_000)
 })
