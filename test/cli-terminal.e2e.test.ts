@@ -102,7 +102,7 @@ describe("--log-level", () => {
     expect(debug.code).toBe(0)
     expect(debug.stderr).toMatch(/DEBUG .*agents ready/)
     expect(debug.stderr).toMatch(/cohort: sms-spam\.synthetic-examples repeat 1/)
-    expect(debug.stderr).toMatch(/DEBUG .*round 4 written/)
+    expect(debug.stderr).toMatch(/DEBUG .*step 4 written/)
     expect(debug.stdout).not.toMatch(/DEBUG/)
     expect(debug.stdout).toContain("Learning curve")
     const quiet = run(bin, ["run", "scenarios/quickstart.yaml", "--db", join(dir, "quiet.db")])

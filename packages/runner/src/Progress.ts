@@ -22,6 +22,8 @@ export type ProgressEvent =
       readonly cohort: CohortId
       /** The step: social learning's round (0 measures before any lesson). */
       readonly round: number
+      /** Steps of the cohort: a one-step kind's lines do not number it. */
+      readonly steps?: number
       /** The prompt size this round aimed for, for kinds that have one. */
       readonly n?: number
       /** Mean score of what the step measured (students, a coalition). */
@@ -51,6 +53,8 @@ export type ProgressEvent =
       readonly _tag: "StepNote"
       readonly cohort: CohortId
       readonly round: number
+      /** Steps of the cohort: a one-step kind's lines do not number it. */
+      readonly steps?: number
       readonly text: string
     }
   | {
@@ -82,6 +86,10 @@ const faults = (event: { readonly retries: number; readonly timeouts: number; re
   return parts.length === 0 ? "" : ` · ${parts.join(", ")}`
 }
 
+/** ` round 2`: which step a line is about, left out when a cohort has only one. */
+const stepName = (event: { readonly round: number; readonly steps?: number }) =>
+  event.steps === 1 ? "" : ` round ${event.round}`
+
 /** One line to stderr per event, so stdout stays clean for results. */
 export const formatProgress = (event: ProgressEvent): string => {
   switch (event._tag) {
@@ -98,7 +106,7 @@ export const formatProgress = (event: ProgressEvent): string => {
           ? ""
           : ` · ${event.messages ?? "messages"} ${event.sent} sent, ${event.dropped ?? 0} dropped`
       return (
-        `  ${cohortName(event.cohort)} round ${event.round}${event.n === undefined ? "" : ` (n=${event.n})`}` +
+        `  ${cohortName(event.cohort)}${stepName(event)}${event.n === undefined ? "" : ` (n=${event.n})`}` +
         `${event.accuracy === undefined ? "" : `: accuracy ${event.accuracy.toFixed(3)}`}${sent}` +
         ` · ${count(event.modelCalls)} model calls, ${count(event.tokens)} tokens` +
         faults(event) +
@@ -106,7 +114,7 @@ export const formatProgress = (event: ProgressEvent): string => {
       )
     }
     case "StepNote":
-      return `  ${cohortName(event.cohort)} round ${event.round}: ${event.text}`
+      return `  ${cohortName(event.cohort)}${stepName(event)}: ${event.text}`
     case "RunFinished":
       return `run ${event.runId} ${event.status} in ${seconds(event.elapsedMs)}`
   }

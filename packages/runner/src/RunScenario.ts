@@ -191,7 +191,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           let usageBefore = yield* usageNow
           for (let step = 0; step < steps; step++) {
             const { rows, summary, final } = yield* cohort.play(step, {
-              note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, text }),
+              note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, steps, text }),
             })
             // After the step's last call (a canary's scoring included): its model calls belong to this step.
             const usage = yield* usageNow
@@ -206,7 +206,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             done++
             // A cohort that ended early leaves its planned steps undone: progress counts them as done.
             if (final === true) total -= steps - 1 - step
-            yield* Effect.logDebug(`round ${step} written`).pipe(
+            yield* Effect.logDebug(`step ${step} written`).pipe(
               Effect.annotateLogs(
                 Object.fromEntries(
                   Object.entries({ ...rows, usageRows: stored }).map(([table, list]) => [
@@ -220,6 +220,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               _tag: "RoundFinished",
               cohort: id,
               round: step,
+              steps,
               ...summary,
               modelCalls: usage.total.calls,
               tokens: usage.total.promptTokens + usage.total.completionTokens,

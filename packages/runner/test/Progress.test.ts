@@ -40,3 +40,33 @@ describe("the round's progress line", () => {
     expect(formatProgress(round({ retries: 0, timeouts: 0, errors: 0 }))).toContain(" tokens · 2/4 · ")
   })
 })
+
+describe("a one-step kind's progress line", () => {
+  it("does not number the step (an ensemble's cohort is played in one)", () => {
+    const line = formatProgress({
+      _tag: "RoundFinished",
+      cohort: { repeat: 1, task: "sms-spam", method: "vote" },
+      round: 0,
+      steps: 1,
+      accuracy: 0.9,
+      modelCalls: 500,
+      tokens: 9000,
+      retries: 0,
+      timeouts: 0,
+      errors: 0,
+      done: 3,
+      total: 6,
+      elapsedMs: 1000,
+    })
+    expect(line).toMatch(/^ {2}sms-spam\.vote repeat 2: accuracy 0\.900 · 500 model calls/)
+    expect(
+      formatProgress({
+        _tag: "StepNote",
+        cohort: { repeat: 0, task: "t", method: "m" },
+        round: 0,
+        steps: 1,
+        text: "waiting",
+      }),
+    ).toBe("  t.m repeat 1: waiting")
+  })
+})
