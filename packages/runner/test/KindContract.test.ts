@@ -157,11 +157,11 @@ describe("the coalition contract", () => {
       .filter((e) => e._tag !== "RunStarted" && e._tag !== "RunFinished")
       .map(formatProgress)
     expect(lines.slice(0, 3)).toEqual([
-      "  sms-spam.chat repeat 1 round 0: turn 1 of 3",
-      "  sms-spam.chat repeat 1 round 0: turn 2 of 3",
-      "  sms-spam.chat repeat 1 round 0: turn 3 of 3",
+      "  sms-spam.chat repeat 1: turn 1 of 3",
+      "  sms-spam.chat repeat 1: turn 2 of 3",
+      "  sms-spam.chat repeat 1: turn 3 of 3",
     ])
-    expect(lines[3]).toMatch(/^ {2}sms-spam\.chat repeat 1 round 0 · replies 3 sent, 0 dropped/)
+    expect(lines[3]).toMatch(/^ {2}sms-spam\.chat repeat 1 · replies 3 sent, 0 dropped/)
   })
 
   it("stops the run when the budget is spent, though the kind wrapped the agent's failure in its own error", async () => {
