@@ -72,6 +72,8 @@ interface CallEvents {
   rateLimitWaits: number
   rateLimitWaitMs: number
   cacheHit: boolean
+  /** Requests the call sent beyond its first (samples asked for one by one); each counts as a call. */
+  extraRequests: number
 }
 
 /**
@@ -104,6 +106,14 @@ export const reportRateLimitWait = (waitedMs: number) =>
     events.rateLimitWaits += 1
     events.rateLimitWaitMs += waitedMs
   })
+
+/**
+ * For providers: the call in progress sends one more request of its own (not a retry), e.g. one sample of
+ * several where the endpoint ignores `n`; metering counts it as a call.
+ */
+export const reportExtraRequest: Effect.Effect<void> = withCallEvents((events) => {
+  events.extraRequests += 1
+})
 
 /** For the response cache: the call in progress was answered from the cache, so it is no model call. */
 export const reportCacheHit: Effect.Effect<void> = withCallEvents((events) => {
@@ -190,7 +200,13 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
     Effect.suspend(() => {
       const spent = exhaustion()
       if (spent !== undefined) return Effect.fail(new BudgetExceeded({ message: spent }))
-      const events: CallEvents = { retried: [], rateLimitWaits: 0, rateLimitWaitMs: 0, cacheHit: false }
+      const events: CallEvents = {
+        retried: [],
+        rateLimitWaits: 0,
+        rateLimitWaitMs: 0,
+        cacheHit: false,
+        extraRequests: 0,
+      }
       return call.pipe(
         Effect.locally(currentCallEvents, events),
         Effect.onExit((exit) =>
@@ -208,7 +224,7 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
                 : undefined
             const faults = callFaults(events.retried, failed)
             record(model, agent, {
-              calls: replayMiss ? 0 : 1,
+              calls: replayMiss ? 0 : 1 + events.extraRequests,
               errors: failed === undefined ? 0 : 1,
               cacheHits: 0,
               fallbacks: 0,

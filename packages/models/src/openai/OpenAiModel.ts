@@ -8,12 +8,14 @@ import type {
   ScoreRequest,
   ScoreResponse,
 } from "../LanguageModel.js"
+import { reportExtraRequest } from "../Metering.js"
 import { OpenAiDefaults, type OpenAiModelConfig } from "../ModelConfig.js"
 import { BadResponse, type ModelError, ScoreUnsupported, Timeout, Unavailable } from "../ModelError.js"
 import { forEndpoint } from "./EndpointLimiter.js"
 import { type CallContext, toModelError } from "./OpenAiErrors.js"
 import { ChatCompletionWire, CompletionWire, continuationLogprobs } from "./OpenAiWire.js"
 import { type Backoff, defaultBackoff, retryPolicy } from "./RetryPolicy.js"
+import { joinSamples, sampleSeed } from "./Samples.js"
 
 /** The model's config names an API-key variable that is not set; the message names the variable. */
 export class MissingApiKey extends Data.TaggedError("MissingApiKey")<{
@@ -39,7 +41,8 @@ const totalTokens = (response: {
 }) => response.usage.promptTokens + response.usage.completionTokens
 
 /**
- * A `LanguageModel` served by an OpenAI-compatible endpoint. `generate` uses chat completions; `score` uses the
+ * A `LanguageModel` served by an OpenAI-compatible endpoint. `generate` uses chat completions (samples the
+ * endpoint does not give for `n` are asked for one request each: see `Samples.ts`); `score` uses the
  * completions endpoint with `echo` and `logprobs` (see `score` in `OpenAiModelConfig`). Every attempt passes
  * the endpoint's process-wide limiter and has its own timeout; retryable failures are retried on a
  * `Schedule` that honours Retry-After. The SDK's own retries are off. Closing the scope aborts the requests
@@ -142,12 +145,18 @@ export const makeOpenAiModel = (
       return limiter.run(request, { estimate: estimatedTokens, actual: totalTokens })
     }
 
-    const generate = Effect.fn("OpenAiModel.generate")(function* (request: GenerateRequest) {
+    /**
+     * Whether the endpoint honours `n` > 1. Learnt from its first answer with fewer choices than asked and
+     * kept for the life of this model, so later calls ask for their samples one by one straight away.
+     */
+    const sampling = { honoursN: true }
+
+    /** One chat request for `n` samples (at most; see `sampling`), retried as configured. */
+    const chat = (request: GenerateRequest, n: number, seed: number | undefined) => {
       const messages =
         request.messages !== undefined && request.messages.length > 0
           ? request.messages.map((message) => ({ role: message.role, content: message.content }))
           : [{ role: "user" as const, content: request.prompt ?? "" }]
-      const n = request.n ?? 1
       const params: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
         model: config.model,
         messages,
@@ -156,21 +165,14 @@ export const makeOpenAiModel = (
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
         ...(request.stop !== undefined && request.stop.length > 0 && { stop: [...request.stop] }),
         ...(n !== 1 && { n }),
-        ...(request.seed !== undefined && { seed: request.seed }),
+        ...(seed !== undefined && { seed }),
       }
       const estimate =
         estimateTokens(messages.map((message) => message.content).join("\n")) +
         n * (request.maxTokens ?? ASSUMED_COMPLETION_TOKENS)
-      const read = (response: ChatCompletionWire): Effect.Effect<GenerateResponse, ModelError> => {
-        if (response.choices.length < n) {
-          return Effect.fail(
-            new BadResponse({
-              model: name,
-              message: `${config.baseURL} returned ${response.choices.length} choice(s) where n=${n} were asked for; the endpoint may not support n.`,
-            }),
-          )
-        }
-        const ordered = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+      const read = (response: ChatCompletionWire): Effect.Effect<GenerateResponse> => {
+        // A single-sample request takes the first choice only; more than asked are never returned.
+        const ordered = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).slice(0, n)
         return Effect.succeed({
           texts: ordered.map((choice) => choice.message.content ?? ""),
           usage: {
@@ -179,13 +181,41 @@ export const makeOpenAiModel = (
           },
         })
       }
-      return yield* attempt(
+      return attempt(
         "generate",
         (signal) => client.chat.completions.create(params, { signal }),
         ChatCompletionWire,
         read,
         estimate,
       ).pipe(Effect.retry(retrying))
+    }
+
+    /**
+     * Samples `from` to `n - 1` of `request`, one request each with its own seed (`sampleSeed`); the endpoint's
+     * limiter bounds how many are in flight. Every request but a call's first is reported to metering as a call.
+     */
+    const separately = (request: GenerateRequest, from: number, n: number) =>
+      Effect.forEach(
+        Array.from({ length: n - from }, (_, k) => from + k),
+        (index) =>
+          (index === 0 ? Effect.void : reportExtraRequest).pipe(
+            Effect.zipRight(chat(request, 1, sampleSeed(request.seed, index))),
+          ),
+        { concurrency: "unbounded" },
+      )
+
+    const generate = Effect.fn("OpenAiModel.generate")(function* (request: GenerateRequest) {
+      const n = request.n ?? 1
+      if (n > 1 && !sampling.honoursN) return joinSamples(yield* separately(request, 0, n))
+      const first = yield* chat(request, n, request.seed)
+      if (first.texts.length >= n) return first
+      if (sampling.honoursN) {
+        sampling.honoursN = false
+        yield* Effect.logInfo(
+          `${config.baseURL} answered ${first.texts.length} choice(s) where n=${n} were asked for: it does not honour n, so model "${name}" asks for its samples one request each from now on.`,
+        ).pipe(Effect.annotateLogs({ model: name }))
+      }
+      return joinSamples([first, ...(yield* separately(request, first.texts.length, n))])
     })
 
     /** Whether this endpoint scores, as configured and as learnt from its answers. */

@@ -48,6 +48,11 @@ export interface FakeOpenAiOptions {
   readonly completions?: boolean
   /** The answer when nothing is scripted. Default `{ kind: "ok" }`. */
   readonly defaultReply?: FakeReply
+  /**
+   * The most choices a chat answer holds, whatever `n` asks (Ollama: 1; llama.cpp: its `--parallel` slots).
+   * Its default answers then name the request's seed, as seeded sampling differs by seed. Default: no limit.
+   */
+  readonly maxChoices?: number
 }
 
 export interface FakeOpenAi {
@@ -100,11 +105,12 @@ const apiError = (message: string, type: string, code: string | null = null) => 
 })
 
 // biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
-const chatAnswer = (body: any, reply: Extract<FakeReply, { kind: "ok" }>) => {
-  const n: number = body.n ?? 1
+const chatAnswer = (body: any, reply: Extract<FakeReply, { kind: "ok" }>, maxChoices?: number) => {
+  const n: number = Math.min(body.n ?? 1, maxChoices ?? Number.POSITIVE_INFINITY)
   const messages: ReadonlyArray<{ content: string }> = body.messages ?? []
   const last = messages.at(-1)?.content ?? ""
-  const texts = reply.texts ?? Array.from({ length: n }, (_, i) => `answer ${i + 1} to ${last}`)
+  const seeded = maxChoices !== undefined && body.seed !== undefined ? ` (seed ${body.seed})` : ""
+  const texts = reply.texts ?? Array.from({ length: n }, (_, i) => `answer ${i + 1} to ${last}${seeded}`)
   return {
     id: "chatcmpl-fake",
     object: "chat.completion",
@@ -203,7 +209,7 @@ export const makeFakeOpenAi = (
           sendJson(
             response,
             200,
-            endpoint === "chat" ? chatAnswer(body, reply) : completionAnswer(body, true),
+            endpoint === "chat" ? chatAnswer(body, reply, options.maxChoices) : completionAnswer(body, true),
           )
           return
         }
