@@ -4,7 +4,7 @@ import { prepareTaskData } from "@lyceum/tasks"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { parseScenario } from "../../kinds/src/index.js"
-import { makeFakeOpenAi } from "../../models/test/support/FakeOpenAi.js"
+import { type FakeOpenAi, makeFakeOpenAi } from "../../models/test/support/FakeOpenAi.js"
 import type { EnsembleScenario } from "../src/config/index.js"
 import { coalitionPool } from "../src/Pool.js"
 import {
@@ -19,6 +19,7 @@ import {
   sampled,
   sum,
   tempDir,
+  type WireRun,
 } from "./wire.js"
 
 /**
@@ -390,60 +391,68 @@ describe("cascade by sample agreement over the wire", () => {
     }
   }, 60_000)
 
-  it("on a server that ignores n (Ollama, llama.cpp): a clear failure, or the fallback model's samples", async () => {
+  it("on a server that ignores n (Ollama, llama.cpp): the samples asked one by one, the same confidence", async () => {
     const outcome = await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
+          // Both cheap endpoints answer " spam" to everything; Ollama's gives one choice whatever n asks.
           const ollama = yield* answering(" spam", { completions: false })
-          const backup = yield* makeFakeOpenAi()
+          const vllm = yield* makeFakeOpenAi({
+            completions: false,
+            defaultReply: { kind: "ok", each: " spam" },
+          })
           const others = { mid: yield* makeFakeOpenAi(), big: yield* makeFakeOpenAi() }
           const aggregator = "  - { kind: cascade, confidence: agreement, samples: 4, thresholds: [0.25] }"
-          const models = {
-            cheap: modelEntry(ollama, "llama3.2", prices.cheap, "score: none"),
+          const models = (cheap: FakeOpenAi, model: string) => ({
+            cheap: modelEntry(cheap, model, prices.cheap, "score: none"),
             mid: modelEntry(others.mid, "m", prices.mid),
             big: modelEntry(others.big, "b", prices.big),
-          }
-          const alone = yield* runWire(dir, "n-ignored", threeProposers(models, aggregator))
-          const asked = sampled(ollama).length
-          // The same proposer with a fallback chain: the chain's next model samples.
-          const chained = yield* runWire(
+          })
+          const alone = yield* runWire(
             dir,
-            "n-fallback",
-            threeProposers(
-              { ...models, llama: models.cheap, backup: modelEntry(backup, "qwen", prices.cheap) },
-              aggregator,
-              "[llama, backup]",
-            ),
+            "n-ignored",
+            threeProposers(models(ollama, "llama3.2"), aggregator),
           )
-          return { alone, asked, chained, ollama, backup }
+          const honoured = yield* runWire(dir, "n-honoured", threeProposers(models(vllm, "qwen"), aggregator))
+          return { alone, honoured, ollama, vllm }
         }),
       ),
     )
-    const { alone, chained } = outcome
-    expect(alone.status).toBe("failed")
-    expect(outcome.asked).toBeGreaterThan(0)
-    for (const text of [alone.failure!, alone.error!]) {
-      expect(text).toContain("cheap")
-      expect(text).toContain("n=4")
-      expect(text).toContain("may not support n")
-    }
-    expect(chained.failure).toBeUndefined()
-    // The greedy answers came from the Ollama-like endpoint, every sample request then went to the backup.
-    expect(sampled(outcome.backup)).toHaveLength(ITEMS)
-    const usage = await chained.query(
-      "SELECT model, calls, errors FROM model_usage WHERE run_id = ? AND agent_id = 'cheap' ORDER BY model",
-      [chained.runId],
-    )
-    // Metering counts the failed sample calls too: 6 answers + 6 sample calls that ended in an error.
-    expect(usage).toEqual([
-      { model: "backup", calls: ITEMS, errors: 0 },
-      { model: "llama", calls: 2 * ITEMS, errors: ITEMS },
+    const { alone, honoured, ollama, vllm } = outcome
+    expect(alone.failure).toBeUndefined()
+    expect(alone.status).toBe("completed")
+    expect(honoured.failure).toBeUndefined()
+    const rows = (run: WireRun) =>
+      run.query(
+        "SELECT item_id, chosen, answer, stages, confidence, calls FROM ensemble_items WHERE run_id = ? ORDER BY item_id",
+        [run.runId],
+      )
+    const items = await rows(alone)
+    expect(items).toHaveLength(ITEMS)
+    // Every sample agrees with the greedy " spam": confidence 1 at the cheapest stage, as where n is honoured.
+    for (const r of items)
+      expect([r.chosen, r.answer, r.stages, r.confidence]).toEqual(["cheap", " spam", 1, 1])
+    expect(items).toEqual(await rows(honoured))
+    // Each sample call of 4 became 4 requests on the Ollama-like server (after its first, none asks for n),
+    // seeded apart; one request each on the server honouring n.
+    const sampleCalls = sampled(vllm).length
+    expect(sampleCalls).toBe(ITEMS)
+    const greedy = vllm.count("chat") - sampleCalls
+    expect(ollama.count("chat")).toBe(greedy + 4 * sampleCalls)
+    expect(sampled(ollama).length).toBeGreaterThan(0)
+    expect(sampled(ollama).length).toBeLessThanOrEqual(sampleCalls)
+    const seeds = ollama.requests().map((r) => (r.body as { seed?: number }).seed)
+    expect(new Set(seeds.filter((seed) => seed !== undefined)).size).toBeGreaterThan(sampleCalls)
+    // Metering counts every request as a call, and bills every request's tokens.
+    const usage = (run: WireRun) =>
+      run.query(
+        "SELECT sum(calls) AS calls, sum(errors) AS errors, sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion FROM model_usage WHERE run_id = ? AND model = 'cheap'",
+        [run.runId],
+      )
+    expect(await usage(alone)).toEqual([{ ...billed(ollama, () => [" spam"]), errors: 0 }])
+    expect(await usage(honoured)).toEqual([
+      { ...billed(vllm, (body) => Array.from({ length: body.n ?? 1 }, () => " spam")), errors: 0 },
     ])
-    const items = await chained.query("SELECT confidence, stages FROM ensemble_items WHERE run_id = ?", [
-      chained.runId,
-    ])
-    // " spam" against `answer <i> to ...` samples: no sample agrees, so every item goes on to mid.
-    for (const r of items) expect([r.confidence, r.stages]).toEqual([0.25, 2])
   }, 60_000)
 })
 

@@ -11,10 +11,14 @@ export type Endpoint = "chat" | "completions"
 
 /** How the server answers one request. */
 export type FakeReply =
-  /** A normal answer; `texts` and `usage` override the defaults; `delayMs` answers late (a slow server). */
+  /**
+   * A normal answer; `texts` and `usage` override the defaults; `each` is the text of every choice (as many as
+   * `n` asks); `delayMs` answers late (a slow server).
+   */
   | {
       readonly kind: "ok"
       readonly texts?: ReadonlyArray<string>
+      readonly each?: string
       readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number }
       readonly delayMs?: number
     }
@@ -110,7 +114,8 @@ const chatAnswer = (body: any, reply: Extract<FakeReply, { kind: "ok" }>, maxCho
   const messages: ReadonlyArray<{ content: string }> = body.messages ?? []
   const last = messages.at(-1)?.content ?? ""
   const seeded = maxChoices !== undefined && body.seed !== undefined ? ` (seed ${body.seed})` : ""
-  const texts = reply.texts ?? Array.from({ length: n }, (_, i) => `answer ${i + 1} to ${last}${seeded}`)
+  const texts =
+    reply.texts ?? Array.from({ length: n }, (_, i) => reply.each ?? `answer ${i + 1} to ${last}${seeded}`)
   return {
     id: "chatcmpl-fake",
     object: "chat.completion",
