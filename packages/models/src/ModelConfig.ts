@@ -89,12 +89,38 @@ export const ScoreMode = Schema.Literal("auto", "completions", "none").annotatio
 })
 export type ScoreMode = typeof ScoreMode.Type
 
-/** Any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, llama.cpp, Ollama, ...). */
-export const OpenAiModelConfig = Schema.Struct({
+/** The OpenAI-compatible servers whose defaults a model can take with `preset:`. */
+export const OpenAiPreset = Schema.Literal("vllm", "ollama", "llamacpp", "openai").annotations({
+  identifier: "OpenAiPreset",
+  description:
+    "The server behind the endpoint; sets the defaults of baseURL and score for it (a field given explicitly " +
+    'always wins). "vllm": http://localhost:8000/v1, score: completions (vLLM echoes prompt log-probabilities). ' +
+    '"ollama": http://localhost:11434/v1, score: none (Ollama has no echo). "llamacpp": ' +
+    "http://localhost:8080/v1, score: none (llama.cpp's server ignores echo and returns log-probabilities of " +
+    'generated tokens only, so echo scoring would measure noise: ggml-org/llama.cpp#27174). "openai": ' +
+    "$OPENAI_BASE_URL or https://api.openai.com/v1, key in $OPENAI_API_KEY, score: none (chat models have no " +
+    "completions endpoint). Only a model without a preset or with preset openai reads OPENAI_BASE_URL and " +
+    "OPENAI_API_KEY: the OpenAI key is never sent to a local server's preset.",
+})
+export type OpenAiPreset = typeof OpenAiPreset.Type
+
+/** What each preset sets when the model does not say otherwise (see `OpenAiPreset`). */
+export const OpenAiPresets: Readonly<
+  Record<OpenAiPreset, { readonly baseURL: string; readonly score: ScoreMode; readonly openAiEnv: boolean }>
+> = {
+  vllm: { baseURL: "http://localhost:8000/v1", score: "completions", openAiEnv: false },
+  ollama: { baseURL: "http://localhost:11434/v1", score: "none", openAiEnv: false },
+  llamacpp: { baseURL: "http://localhost:8080/v1", score: "none", openAiEnv: false },
+  openai: { baseURL: "https://api.openai.com/v1", score: "none", openAiEnv: true },
+}
+
+const openAiFields = {
   provider: Schema.Literal("openai"),
+  preset: optional(OpenAiPreset),
   baseURL: HttpUrl.annotations({
     description:
-      "Base URL of the OpenAI-compatible API, including the version path, e.g. http://localhost:8000/v1.",
+      "Base URL of the OpenAI-compatible API, including the version path, e.g. http://localhost:8000/v1. " +
+      "Default: the preset's; without a preset, the environment variable OPENAI_BASE_URL.",
   }),
   model: Schema.NonEmptyTrimmedString.annotations({
     description: "The model identifier the endpoint expects.",
@@ -103,7 +129,8 @@ export const OpenAiModelConfig = Schema.Struct({
     EnvVarName.annotations({
       description:
         "NAME of the environment variable that holds the API key. The key itself never appears in configs, " +
-        "the database or logs. Omit for endpoints that need no key.",
+        "the database or logs. Default: OPENAI_API_KEY when that variable is set, for a model without a preset " +
+        "(required with preset openai); no key for the local servers' presets.",
     }),
   ),
   score: optional(ScoreMode),
@@ -133,15 +160,32 @@ export const OpenAiModelConfig = Schema.Struct({
     }),
   ),
   prices: optional(ModelPrices),
+}
+
+/**
+ * An `openai` model as a scenario declares it: `baseURL` and `apiKeyEnv` may be left to the preset or to the
+ * OPENAI_* environment variables, which the registry reads when it builds the model (`resolveOpenAiConfig`).
+ */
+export const DeclaredOpenAiModelConfig = Schema.Struct({
+  ...openAiFields,
+  baseURL: optional(openAiFields.baseURL),
 }).annotations({
   identifier: "OpenAiModelConfig",
   title: "openai model",
   description: "A model served by an OpenAI-compatible HTTP endpoint.",
 })
+export type DeclaredOpenAiModelConfig = typeof DeclaredOpenAiModelConfig.Type
+
+/** An `openai` model with its endpoint settled (explicit, preset or environment): what a client is made from. */
+export const OpenAiModelConfig = Schema.Struct(openAiFields).annotations({
+  identifier: "ResolvedOpenAiModelConfig",
+  title: "openai model (resolved)",
+  description: "An openai model with its base URL settled.",
+})
 export type OpenAiModelConfig = typeof OpenAiModelConfig.Type
 
 /** A model as a scenario's `models:` block declares it, discriminated by `provider`. */
-export const ModelConfig = Schema.Union(SimModelConfig, OpenAiModelConfig).annotations({
+export const ModelConfig = Schema.Union(SimModelConfig, DeclaredOpenAiModelConfig).annotations({
   identifier: "ModelConfig",
   description: 'A declared model: provider "sim" (built in) or "openai" (any OpenAI-compatible endpoint).',
 })
@@ -154,6 +198,16 @@ export const OpenAiDefaults = {
   timeoutMs: 60_000,
   maxRetries: 5,
 } as const satisfies Partial<OpenAiModelConfig>
+
+/**
+ * The score mode an `openai` model is declared with: its own `score`, else its preset's, else the default.
+ * Untyped on purpose, so the scenario's cross-checks can ask it of the raw document before the Schema.
+ */
+export const declaredScore = (score: unknown, preset: unknown): unknown =>
+  score ??
+  (typeof preset === "string" && Object.hasOwn(OpenAiPresets, preset)
+    ? OpenAiPresets[preset as OpenAiPreset].score
+    : OpenAiDefaults.score)
 
 /** How the response cache is used. */
 export const CacheMode = Schema.Literal("read-write", "replay", "off").annotations({

@@ -8,7 +8,14 @@ import type { ResponseCacheError } from "./cache/ResponseCacheError.js"
 import { fallbackChain } from "./Fallback.js"
 import type { LanguageModel } from "./LanguageModel.js"
 import { Metering } from "./Metering.js"
-import type { ModelConfig, OpenAiModelConfig, ResponseCacheConfig } from "./ModelConfig.js"
+import {
+  type DeclaredOpenAiModelConfig,
+  type ModelConfig,
+  OpenAiDefaults,
+  type OpenAiModelConfig,
+  OpenAiPresets,
+  type ResponseCacheConfig,
+} from "./ModelConfig.js"
 import { type MissingApiKey, makeOpenAiModel, type OpenAiModelOptions } from "./openai/OpenAiModel.js"
 import { makeSimModel } from "./sim/SimModel.js"
 
@@ -42,6 +49,74 @@ export class UnknownCorpus extends Data.TaggedError("UnknownCorpus")<{
   readonly corpus: string
   readonly message: string
 }> {}
+
+/** An `openai` model whose base URL neither its config, its preset nor OPENAI_BASE_URL gives. */
+export class MissingBaseURL extends Data.TaggedError("MissingBaseURL")<{
+  readonly model: string
+  readonly message: string
+}> {}
+
+/**
+ * The `openai` model `name` with its defaults settled: explicit fields first, then its preset's, then (without
+ * a preset, or with preset openai) the OPENAI_BASE_URL and OPENAI_API_KEY conventions of OpenAI's own clients,
+ * read from `env`. Only the variable's NAME goes into the result, never the key. The score mode is made
+ * explicit, so a preset's `score: none` reaches the model and the replay stand-in alike.
+ */
+export const resolveOpenAiConfig = (
+  name: string,
+  config: DeclaredOpenAiModelConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Effect.Effect<OpenAiModelConfig, MissingBaseURL> => {
+  const preset = config.preset === undefined ? undefined : OpenAiPresets[config.preset]
+  const openAiEnv = preset === undefined || preset.openAiEnv
+  const envBaseURL = openAiEnv && config.baseURL === undefined ? nonEmpty(env.OPENAI_BASE_URL) : undefined
+  if (envBaseURL !== undefined && !isHttpUrl(envBaseURL))
+    return Effect.fail(
+      new MissingBaseURL({
+        model: name,
+        message:
+          `Model "${name}" takes its baseURL from the environment variable OPENAI_BASE_URL, which holds ` +
+          `"${envBaseURL}", not an absolute http(s) URL: set it to one such as http://localhost:8000/v1, or ` +
+          "set baseURL in the model's models: entry.",
+      }),
+    )
+  const baseURL = config.baseURL ?? envBaseURL ?? preset?.baseURL
+  if (baseURL === undefined)
+    return Effect.fail(
+      new MissingBaseURL({
+        model: name,
+        message:
+          `Model "${name}" (provider openai) has no baseURL: set baseURL in its models: entry (e.g. ` +
+          "http://localhost:8000/v1), give it a preset (vllm, ollama, llamacpp or openai), or set the " +
+          "environment variable OPENAI_BASE_URL.",
+      }),
+    )
+  // With preset openai the key is required (MissingApiKey names the variable when it is unset); without a
+  // preset it is sent only when set, as the endpoint may need none.
+  const apiKeyEnv =
+    config.apiKeyEnv ??
+    (config.preset === "openai" || (openAiEnv && nonEmpty(env.OPENAI_API_KEY) !== undefined)
+      ? "OPENAI_API_KEY"
+      : undefined)
+  const score = config.score ?? preset?.score ?? OpenAiDefaults.score
+  return Effect.succeed({
+    ...config,
+    baseURL,
+    score,
+    ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
+  })
+}
+
+const nonEmpty = (value: string | undefined) => (value === undefined || value === "" ? undefined : value)
+
+const isHttpUrl = (value: string) => {
+  try {
+    const url = new URL(value)
+    return url.protocol === "http:" || url.protocol === "https:"
+  } catch {
+    return false
+  }
+}
 
 /** How an agent's model is handed out. */
 export interface ForAgentOptions {
@@ -94,7 +169,7 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
     options: ModelRegistryOptions,
   ): Effect.Effect<
     ModelRegistryService,
-    MissingApiKey | UnknownCorpus | ResponseCacheError,
+    MissingApiKey | MissingBaseURL | UnknownCorpus | ResponseCacheError,
     Scope.Scope | Metering
   > =>
     Effect.gen(function* () {
@@ -129,14 +204,15 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
             model = cached(model, cache, { provider: "sim", model: identity, mode: cacheMode })
           }
         } else {
+          const resolved = yield* resolveOpenAiConfig(name, config, env)
           model = replay
-            ? replayOnly(name, config)
-            : yield* makeOpenAiModel(name, config, env, options.openAi)
+            ? replayOnly(name, resolved)
+            : yield* makeOpenAiModel(name, resolved, env, options.openAi)
           if (cache !== undefined) {
             model = cached(model, cache, {
               provider: "openai",
-              model: config.model,
-              endpoint: endpointOf(config.baseURL),
+              model: resolved.model,
+              endpoint: endpointOf(resolved.baseURL),
               mode: cacheMode,
             })
           }
@@ -194,6 +270,9 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
   /** The registry as a layer; it needs `Metering` (see `Metering.layer`). */
   static readonly layer = (
     options: ModelRegistryOptions,
-  ): Layer.Layer<ModelRegistry, MissingApiKey | UnknownCorpus | ResponseCacheError, Metering> =>
-    Layer.scoped(ModelRegistry, ModelRegistry.make(options))
+  ): Layer.Layer<
+    ModelRegistry,
+    MissingApiKey | MissingBaseURL | UnknownCorpus | ResponseCacheError,
+    Metering
+  > => Layer.scoped(ModelRegistry, ModelRegistry.make(options))
 }

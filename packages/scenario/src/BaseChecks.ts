@@ -1,3 +1,4 @@
+import { declaredScore } from "@lyceum/models"
 import type { TaskData } from "@lyceum/tasks"
 import type { Schema } from "effect"
 import { Limits, type ScenarioBase } from "./Scenario.js"
@@ -107,19 +108,24 @@ export const distinctNames = (listKey: string) => {
 
 /**
  * Why a model reference of the raw document cannot score forced continuations, or undefined when it can. Only an
- * `openai` model declared with `score: none` cannot (`auto` is decided by a probe when the run starts, so it is
- * given the benefit of the doubt). A fallback chain scores with its first model: backups that cannot score are
- * skipped for scoring calls, but when the first cannot, every scoring call fails, so the first model decides.
+ * `openai` model declared with `score: none`, or with no `score` and a preset whose default is none, cannot
+ * (`auto` is decided by a probe when the run starts, so it is given the benefit of the doubt). A fallback chain
+ * scores with its first model: backups that cannot score are skipped for scoring calls, but when the first
+ * cannot, every scoring call fails, so the first model decides.
  * `owner` says whose model a single reference is (`their` → `their model "chat" has score: none`).
  */
 export const cannotScore = (raw: unknown, ref: unknown, owner: string): string | undefined => {
   const first = Array.isArray(ref) ? ref[0] : ref
   if (typeof first !== "string") return undefined
   const config = rawField(rawField(raw, "models"), first)
-  if (rawField(config, "provider") !== "openai" || rawField(config, "score") !== "none") return undefined
+  const preset = rawField(config, "preset")
+  const score = declaredScore(rawField(config, "score"), preset)
+  if (rawField(config, "provider") !== "openai" || score !== "none") return undefined
+  // A preset's `score: none` (ollama, llamacpp, openai) counts as declared; the message says where it came from.
+  const why = rawField(config, "score") === undefined ? ` (preset ${String(preset)}'s default)` : ""
   return Array.isArray(ref)
-    ? `the fallback chain's first model "${first}" has score: none (a chain scores with its first model)`
-    : `${owner} model "${first}" has score: none`
+    ? `the fallback chain's first model "${first}" has score: none${why} (a chain scores with its first model)`
+    : `${owner} model "${first}" has score: none${why}`
 }
 
 /**

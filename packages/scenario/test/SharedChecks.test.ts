@@ -7,6 +7,11 @@ const raw = {
     sim: { provider: "sim" },
     blind: { provider: "openai", model: "m", score: "none" },
     probed: { provider: "openai", model: "m", score: "auto" },
+    ollama: { provider: "openai", preset: "ollama", model: "m" },
+    llamacpp: { provider: "openai", preset: "llamacpp", model: "m" },
+    hosted: { provider: "openai", preset: "openai", model: "m" },
+    vllm: { provider: "openai", preset: "vllm", model: "m" },
+    ollamaScoring: { provider: "openai", preset: "ollama", model: "m", score: "auto" },
   },
 }
 
@@ -19,6 +24,16 @@ describe("cannotScore (shared by every kind's score checks)", () => {
   it("lets sim, score: auto (probed at run start), undeclared and non-text references pass", () => {
     for (const ref of ["sim", "probed", "missing", 3, undefined])
       expect(cannotScore(raw, ref, "its")).toBeUndefined()
+  })
+
+  it("sees the score: none that a preset implies, unless the model sets score itself", () => {
+    for (const preset of ["ollama", "llamacpp", "hosted"])
+      expect(cannotScore(raw, preset, "their")).toBe(
+        `their model "${preset}" has score: none (preset ${preset === "hosted" ? "openai" : preset}'s default)`,
+      )
+    expect(cannotScore(raw, ["ollama", "sim"], "its")).toMatch(/"ollama" has score: none \(preset ollama's/)
+    expect(cannotScore(raw, "vllm", "its")).toBeUndefined()
+    expect(cannotScore(raw, "ollamaScoring", "its")).toBeUndefined()
   })
 
   it("decides a fallback chain by its first model only", () => {

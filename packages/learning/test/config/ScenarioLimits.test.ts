@@ -161,6 +161,20 @@ describe("scoring needs a model that scores", () => {
     ])
   })
 
+  it("a preset whose server cannot score (ollama) counts as score: none, unless score is set", () => {
+    const ollama = (score: string) =>
+      teachersOnChat.replace(
+        'chat: { provider: openai, baseURL: "http://127.0.0.1:1/v1", model: m, score: none }',
+        `chat: { provider: openai, preset: ollama, model: llama3.2${score} }`,
+      )
+    expect(problems(ollama(""))).toEqual([
+      expect.stringMatching(
+        /^line 9, methods\[0\]\.strategy: synthetic-examples ranks each teacher's samples by perplexity, but the teachers cannot score: their model "chat" has score: none \(preset ollama's default\); give teachers a model that scores/,
+      ),
+    ])
+    expect(Either.isRight(parseScenario("ok.yaml", ollama(", score: auto")))).toBe(true)
+  })
+
   it("the voting aggregator has teachers score; instruction and random original examples do not", () => {
     const methods = teachersOnChat
       .replace("count: 2, model: chat }", "count: 2, model: chat, holdout: 0.2 }")
