@@ -1,5 +1,5 @@
 import { Data, Effect, ParseResult, Schema, type Scope } from "effect"
-import OpenAI from "openai"
+import type OpenAI from "openai"
 import type {
   Capabilities,
   GenerateRequest,
@@ -12,6 +12,7 @@ import { reportExtraRequest } from "../Metering.js"
 import { OpenAiDefaults, type OpenAiModelConfig } from "../ModelConfig.js"
 import { BadResponse, type ModelError, ScoreUnsupported, Timeout, Unavailable } from "../ModelError.js"
 import { forEndpoint } from "./EndpointLimiter.js"
+import { makeOpenAiClient } from "./OpenAiClient.js"
 import { type CallContext, toModelError } from "./OpenAiErrors.js"
 import { ChatCompletionWire, CompletionWire, continuationLogprobs } from "./OpenAiWire.js"
 import { type Backoff, defaultBackoff, retryPolicy } from "./RetryPolicy.js"
@@ -70,19 +71,7 @@ export const makeOpenAiModel = (
     const maxRetries = config.maxRetries ?? OpenAiDefaults.maxRetries
     const scoreMode = config.score ?? OpenAiDefaults.score
 
-    const client = new OpenAI({
-      baseURL: config.baseURL,
-      // The SDK insists on a key; for keyless endpoints a placeholder is set and the header then removed.
-      apiKey: apiKey ?? "none",
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
-      maxRetries: 0,
-      timeout: timeoutMs,
-      logLevel: "off",
-      ...(apiKey === undefined && { defaultHeaders: { Authorization: null } }),
-    })
+    const client = makeOpenAiClient({ baseURL: config.baseURL, apiKey, timeoutMs })
     const limiter = yield* forEndpoint(config.baseURL, {
       maxConcurrency: config.maxConcurrency ?? OpenAiDefaults.maxConcurrency,
       requestsPerMinute: config.requestsPerMinute,

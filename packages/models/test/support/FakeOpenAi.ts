@@ -47,7 +47,24 @@ export interface RecordedRequest {
   readonly authorization: string | undefined
 }
 
+/**
+ * A real server's documented shapes and limits (issue 13's table), for the capability probe and contract tests:
+ * - vllm: echo honoured (first token null) with log-probabilities that depend on the context (`fakeLogprobAfter`),
+ *   chat logprobs, `n`, `seed`.
+ * - ollama: /v1/completions ignores `echo` and returns no logprobs; chat logprobs; one choice whatever `n`; seed.
+ * - llamacpp: /v1/completions ignores `echo` and returns logprobs of the generated tokens only
+ *   (ggml-org/llama.cpp#27174); chat logprobs; `n` up to `maxChoices` (its slots); seed.
+ * - openai: no /v1/completions (chat models); chat logprobs, `n`, `seed`.
+ * In every mode a chat answer's text names its seed (a random one when none is given, or with `ignoresSeed`),
+ * as sampling at temperature > 0 differs by seed.
+ */
+export type FakeServer = "vllm" | "ollama" | "llamacpp" | "openai"
+
 export interface FakeOpenAiOptions {
+  /** Which real server the fake behaves as (see `FakeServer`); default: none, the plain scriptable fake. */
+  readonly server?: FakeServer
+  /** A server that ignores `seed`: every chat answer is sampled afresh. Default false. */
+  readonly ignoresSeed?: boolean
   /** Whether /v1/completions exists; when false it answers 404 like a chat-only server. Default true. */
   readonly completions?: boolean
   /** The answer when nothing is scripted. Default `{ kind: "ok" }`. */
@@ -79,6 +96,17 @@ export const fakeLogprob = (token: string): number => -(token.trim().length + 1)
 /** The text the fake generates after an echoed prompt (one token per `max_tokens`). */
 export const GENERATED_TOKEN = " end"
 
+const COUNTING = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+/**
+ * The server modes' log-probability of `token` after `previous`: a counting word right after its predecessor is
+ * near certain, any other token far less likely than `fakeLogprob` says — a real model's known-answer contrast.
+ */
+export const fakeLogprobAfter = (previous: string | undefined, token: string): number => {
+  const at = COUNTING.indexOf(token.trim())
+  return at > 0 && COUNTING[at - 1] === previous?.trim() ? -0.05 : fakeLogprob(token) - 2
+}
+
 const wordCount = (text: string) => fakeTokens(text).filter((token) => token.trim() !== "").length
 
 const readBody = (request: IncomingMessage): Promise<string> =>
@@ -108,12 +136,22 @@ const apiError = (message: string, type: string, code: string | null = null) => 
   error: { message, type, param: null, code },
 })
 
-// biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
-const chatAnswer = (body: any, reply: Extract<FakeReply, { kind: "ok" }>, maxChoices?: number) => {
+const chatAnswer = (
+  // biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
+  body: any,
+  reply: Extract<FakeReply, { kind: "ok" }>,
+  options: FakeOpenAiOptions = {},
+) => {
+  const maxChoices = options.maxChoices ?? (options.server === "ollama" ? 1 : undefined)
   const n: number = Math.min(body.n ?? 1, maxChoices ?? Number.POSITIVE_INFINITY)
   const messages: ReadonlyArray<{ content: string }> = body.messages ?? []
   const last = messages.at(-1)?.content ?? ""
-  const seeded = maxChoices !== undefined && body.seed !== undefined ? ` (seed ${body.seed})` : ""
+  const seed =
+    options.server !== undefined && (body.seed === undefined || options.ignoresSeed === true)
+      ? Math.floor(Math.random() * 1e9)
+      : body.seed
+  const seeded =
+    (maxChoices !== undefined || options.server !== undefined) && seed !== undefined ? ` (seed ${seed})` : ""
   const texts =
     reply.texts ?? Array.from({ length: n }, (_, i) => reply.each ?? `answer ${i + 1} to ${last}${seeded}`)
   return {
@@ -124,7 +162,7 @@ const chatAnswer = (body: any, reply: Extract<FakeReply, { kind: "ok" }>, maxCho
     choices: texts.map((text, index) => ({
       index,
       message: { role: "assistant", content: text, refusal: null },
-      logprobs: null,
+      logprobs: options.server !== undefined && body.logprobs === true ? chatLogprobs(text, body) : null,
       finish_reason: "stop",
     })),
     usage: reply.usage ?? {
@@ -135,11 +173,29 @@ const chatAnswer = (body: any, reply: Extract<FakeReply, { kind: "ok" }>, maxCho
   }
 }
 
+/** Chat `logprobs.content` of a generated `text`, with `top_logprobs` alternatives as many as asked. */
 // biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
-const completionAnswer = (body: any, withLogprobs: boolean) => {
+const chatLogprobs = (text: string, body: any) => {
+  const tokens = fakeTokens(text)
+  return {
+    content: tokens.map((token, i) => {
+      const logprob = fakeLogprobAfter(tokens[i - 1], token)
+      const top = Array.from({ length: body.top_logprobs ?? 0 }, (_, k) =>
+        k === 0 ? { token, logprob, bytes: null } : { token: ` alt${k}`, logprob: logprob - k, bytes: null },
+      )
+      return { token, logprob, bytes: null, top_logprobs: top }
+    }),
+    refusal: null,
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
+const completionAnswer = (body: any, withLogprobs: boolean, server?: FakeServer) => {
   const prompt: string = body.prompt
   const maxTokens: number = body.max_tokens ?? 16
-  const echoed = body.echo === true ? fakeTokens(prompt) : []
+  // Only vLLM (and the plain fake) honour echo; Ollama also returns no logprobs at all.
+  const echo = body.echo === true && (server === undefined || server === "vllm")
+  const echoed = echo ? fakeTokens(prompt) : []
   const generated = Array.from({ length: maxTokens }, () => GENERATED_TOKEN)
   const tokens = [...echoed, ...generated]
   const offsets: Array<number> = []
@@ -159,11 +215,15 @@ const completionAnswer = (body: any, withLogprobs: boolean) => {
         text: tokens.join(""),
         finish_reason: "length",
         logprobs:
-          withLogprobs && body.logprobs !== undefined
+          withLogprobs && body.logprobs !== undefined && server !== "ollama"
             ? {
                 tokens,
                 token_logprobs: tokens.map((token, i) =>
-                  i === 0 && body.echo === true ? null : fakeLogprob(token),
+                  i === 0 && echo
+                    ? null
+                    : server === undefined
+                      ? fakeLogprob(token)
+                      : fakeLogprobAfter(tokens[i - 1], token),
                 ),
                 text_offset: offsets,
                 top_logprobs: null,
@@ -206,7 +266,8 @@ export const makeFakeOpenAi = (
       if (endpoint === undefined) return notFound()
       const body = JSON.parse(raw)
       recorded.push({ endpoint, body, authorization: request.headers.authorization })
-      if (endpoint === "completions" && options.completions === false) return notFound()
+      if (endpoint === "completions" && (options.completions === false || options.server === "openai"))
+        return notFound()
       const reply = scripts[endpoint].shift() ?? options.defaultReply ?? { kind: "ok" }
       switch (reply.kind) {
         case "ok": {
@@ -214,7 +275,9 @@ export const makeFakeOpenAi = (
           sendJson(
             response,
             200,
-            endpoint === "chat" ? chatAnswer(body, reply, options.maxChoices) : completionAnswer(body, true),
+            endpoint === "chat"
+              ? chatAnswer(body, reply, options)
+              : completionAnswer(body, true, options.server),
           )
           return
         }
