@@ -2,6 +2,7 @@ import { Command, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Option } from "effect"
 import { formatFailure } from "./ErrorReport.js"
+import { modelsCommand } from "./ModelsCommand.js"
 import { reportCommand } from "./ReportCommand.js"
 import { runCommand } from "./RunCommand.js"
 import { runsCommand } from "./RunsCommand.js"
@@ -13,7 +14,14 @@ import { workerCommand } from "./WorkerCommand.js"
 
 const lyceum = Command.make("lyceum").pipe(
   Command.withDescription("Social learning among language-model agents, measured."),
-  Command.withSubcommands([runCommand, runsCommand, validateCommand, reportCommand, workerCommand]),
+  Command.withSubcommands([
+    runCommand,
+    runsCommand,
+    validateCommand,
+    reportCommand,
+    workerCommand,
+    modelsCommand,
+  ]),
 )
 
 const cli = Command.run(lyceum, { name: "lyceum", version })
