@@ -1,4 +1,36 @@
+import { Data, Effect } from "effect"
 import OpenAI from "openai"
+import type { OpenAiModelConfig } from "../ModelConfig.js"
+
+/** The model's config names an API-key variable that is not set; the message names the variable. */
+export class MissingApiKey extends Data.TaggedError("MissingApiKey")<{
+  readonly model: string
+  readonly variable: string
+  readonly message: string
+}> {}
+
+/**
+ * The API key of model `name`, read from `env` by the variable its config names (none: a keyless endpoint);
+ * a named variable that is unset or empty is `MissingApiKey`.
+ */
+export const apiKeyFor = (
+  name: string,
+  config: Pick<OpenAiModelConfig, "apiKeyEnv">,
+  env: Readonly<Record<string, string | undefined>>,
+): Effect.Effect<string | undefined, MissingApiKey> => {
+  const variable = config.apiKeyEnv
+  if (variable === undefined) return Effect.succeed(undefined)
+  const apiKey = env[variable]
+  return apiKey === undefined || apiKey === ""
+    ? Effect.fail(
+        new MissingApiKey({
+          model: name,
+          variable,
+          message: `Model "${name}" reads its API key from the environment variable ${variable}, which is not set.`,
+        }),
+      )
+    : Effect.succeed(apiKey)
+}
 
 /**
  * The SDK client every OpenAI-compatible call goes through (the model and the capability probe alike): the

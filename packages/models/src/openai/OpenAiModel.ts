@@ -1,4 +1,4 @@
-import { Data, Effect, ParseResult, Schema, type Scope } from "effect"
+import { Effect, ParseResult, Schema, type Scope } from "effect"
 import type OpenAI from "openai"
 import type {
   Capabilities,
@@ -12,18 +12,13 @@ import { reportExtraRequest } from "../Metering.js"
 import { OpenAiDefaults, type OpenAiModelConfig } from "../ModelConfig.js"
 import { BadResponse, type ModelError, ScoreUnsupported, Timeout, Unavailable } from "../ModelError.js"
 import { forEndpoint } from "./EndpointLimiter.js"
-import { makeOpenAiClient } from "./OpenAiClient.js"
+import { apiKeyFor, type MissingApiKey, makeOpenAiClient } from "./OpenAiClient.js"
 import { type CallContext, toModelError } from "./OpenAiErrors.js"
 import { ChatCompletionWire, CompletionWire, continuationLogprobs } from "./OpenAiWire.js"
 import { type Backoff, defaultBackoff, retryPolicy } from "./RetryPolicy.js"
 import { joinSamples, sampleSeed } from "./Samples.js"
 
-/** The model's config names an API-key variable that is not set; the message names the variable. */
-export class MissingApiKey extends Data.TaggedError("MissingApiKey")<{
-  readonly model: string
-  readonly variable: string
-  readonly message: string
-}> {}
+export { MissingApiKey } from "./OpenAiClient.js"
 
 /** Knobs that are not part of a scenario's config. */
 export interface OpenAiModelOptions {
@@ -58,15 +53,7 @@ export const makeOpenAiModel = (
   options: OpenAiModelOptions = {},
 ): Effect.Effect<LanguageModel, MissingApiKey, Scope.Scope> =>
   Effect.gen(function* () {
-    const apiKeyEnv = config.apiKeyEnv
-    const apiKey = apiKeyEnv === undefined ? undefined : env[apiKeyEnv]
-    if (apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
-      return yield* new MissingApiKey({
-        model: name,
-        variable: apiKeyEnv,
-        message: `Model "${name}" reads its API key from the environment variable ${apiKeyEnv}, which is not set.`,
-      })
-    }
+    const apiKey = yield* apiKeyFor(name, config, env)
     const timeoutMs = config.timeoutMs ?? OpenAiDefaults.timeoutMs
     const maxRetries = config.maxRetries ?? OpenAiDefaults.maxRetries
     const scoreMode = config.score ?? OpenAiDefaults.score
@@ -95,7 +82,7 @@ export const makeOpenAiModel = (
       operation,
       timeoutMs,
       apiKey,
-      apiKeyEnv,
+      apiKeyEnv: config.apiKeyEnv,
     })
 
     /** One attempt of one request: admitted by the limiter, bounded by the timeout, its answer checked. */

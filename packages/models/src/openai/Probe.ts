@@ -3,9 +3,8 @@ import OpenAI from "openai"
 import type { DeclaredOpenAiModelConfig, OpenAiModelConfig } from "../ModelConfig.js"
 import { OpenAiDefaults } from "../ModelConfig.js"
 import { type MissingBaseURL, resolveOpenAiConfig } from "../ModelRegistry.js"
-import { makeOpenAiClient } from "./OpenAiClient.js"
+import { apiKeyFor, type MissingApiKey, makeOpenAiClient } from "./OpenAiClient.js"
 import { toModelError } from "./OpenAiErrors.js"
-import { MissingApiKey } from "./OpenAiModel.js"
 import { CompletionWire, continuationLogprobs } from "./OpenAiWire.js"
 
 /**
@@ -129,15 +128,7 @@ export const probeOpenAiModel = (
   options: ProbeOptions = {},
 ): Effect.Effect<ModelCapabilities, MissingApiKey> =>
   Effect.gen(function* () {
-    const apiKeyEnv = config.apiKeyEnv
-    const apiKey = apiKeyEnv === undefined ? undefined : env[apiKeyEnv]
-    if (apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
-      return yield* new MissingApiKey({
-        model: name,
-        variable: apiKeyEnv,
-        message: `Model "${name}" reads its API key from the environment variable ${apiKeyEnv}, which is not set.`,
-      })
-    }
+    const apiKey = yield* apiKeyFor(name, config, env)
     const timeoutMs = options.timeoutMs ?? config.timeoutMs ?? OpenAiDefaults.timeoutMs
     const client = makeOpenAiClient({ baseURL: config.baseURL, apiKey, timeoutMs })
 
@@ -152,7 +143,7 @@ export const probeOpenAiModel = (
               operation,
               timeoutMs,
               apiKey,
-              apiKeyEnv,
+              apiKeyEnv: config.apiKeyEnv,
             })
             const status = error instanceof OpenAI.APIError ? error.status : undefined
             return {
