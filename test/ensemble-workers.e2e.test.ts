@@ -1,36 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { ActorSystem } from "@lyceum/actors"
-import { NatsServer, NatsTransport } from "@lyceum/nats"
+import { NatsTransport } from "@lyceum/nats"
 import { HostAgents, Ping, WorkerProtocol, workerAddress } from "@lyceum/runner"
 import Database from "better-sqlite3"
-import { Duration, Effect, Exit, Schema, Scope } from "effect"
+import { Duration, Effect, Schema } from "effect"
 import { connect } from "nats"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { processesOnNats } from "./support/WorkerProcesses.js"
 
 /**
  * The ensemble kind over a real nats-server with `lyceum worker` processes: the same rows as one process, a
  * worker killed mid-run named with the ensemble agents it hosted and the run resumed to the same rows, and
  * forged requests on the bus refused without harming the worker.
  */
-const root = fileURLToPath(new URL("..", import.meta.url))
-const cli = join(root, "apps/cli/dist/lyceum.js")
-const dir = mkdtempSync(join(tmpdir(), "lyceum-ensemble-workers-e2e-"))
-
-const scope = Effect.runSync(Scope.make())
-let url = ""
-beforeAll(async () => {
-  url = (await Effect.runPromise(NatsServer.make().pipe(Scope.extend(scope)))).url
-})
-const children: Array<ChildProcess> = []
-afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL")
-  await Effect.runPromise(Scope.close(scope, Exit.void))
-  rmSync(dir, { recursive: true, force: true })
-})
+const nats = processesOnNats("lyceum-ensemble-workers-e2e-")
+const { dir, startWorker, run } = nats
 
 /** Three proposers (two models), a judge, a two-layer moa with an aggregator and a margin cascade (2 taus). */
 const scenario = (repeats: number) => `
@@ -59,31 +44,6 @@ const write = (name: string, text: string) => {
   writeFileSync(file, text)
   return file
 }
-
-/** Starts `lyceum worker` and resolves once it says it is ready; its log lines collect in `log`. */
-const startWorker = (name: string) =>
-  new Promise<{ child: ChildProcess; log: Array<string> }>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, "worker", "--nats", url, "--name", name], { cwd: root })
-    children.push(child)
-    const log: Array<string> = []
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-      log.push(...chunk.split("\n").filter((line) => line.length > 0))
-      if (chunk.includes("ready")) resolve({ child, log })
-    })
-    child.on("exit", (code, signal) =>
-      reject(new Error(`worker ${name} exited with ${code ?? signal}: ${log.join("\n")}`)),
-    )
-  })
-
-const run = (file: string, db: string, ...extra: Array<string>) =>
-  new Promise<{ status: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, "run", file, "--db", db, ...extra], { cwd: root })
-    let stderr = ""
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    child.on("exit", (status) => resolve({ status, stderr }))
-  })
 
 /** Every row the ensemble stores, in a fixed order, without run ids and the messages' wall-clock time. */
 const rowsOf = (db: string) => {
@@ -136,7 +96,7 @@ describe("an ensemble run on lyceum workers over NATS", () => {
     const alone = join(dir, "alone.db")
     const placed = join(dir, "placed.db")
     expect((await run(file, alone)).status).toBe(0)
-    const result = await run(file, placed, "--nats", url, "--workers", "w1,w2")
+    const result = await run(file, placed, "--nats", nats.url, "--workers", "w1,w2")
     expect(result.stderr).toContain("completed")
     expect(result.status).toBe(0)
     const a = rowsOf(alone)
@@ -166,7 +126,7 @@ describe("an ensemble run on lyceum workers over NATS", () => {
     expect((await run(file, reference)).status).toBe(0)
 
     const db = join(dir, "killed.db")
-    const running = run(file, db, "--nats", url, "--workers", "w3,w4")
+    const running = run(file, db, "--nats", nats.url, "--workers", "w3,w4")
     for (let i = 0; i < 300 && cohortSteps(db) < 3; i++) await new Promise((r) => setTimeout(r, 50))
     // Killed right after it took a new cohort's agents (before, it may be between cohorts, hosting nothing).
     const seen = doomed.log.length
@@ -192,7 +152,7 @@ describe("an ensemble run on lyceum workers over NATS", () => {
     const sqlite = new Database(db, { readonly: true })
     const { id } = sqlite.prepare("SELECT id FROM runs").get() as { id: string }
     sqlite.close()
-    const resumed = await run(file, db, "--resume", id, "--nats", url, "--workers", "w3,w4")
+    const resumed = await run(file, db, "--resume", id, "--nats", nats.url, "--workers", "w3,w4")
     expect(resumed.stderr).toContain("completed")
     expect(resumed.status).toBe(0)
     expect(rowsOf(db)).toEqual(rowsOf(reference))
@@ -247,11 +207,11 @@ describe("an ensemble run on lyceum workers over NATS", () => {
         }
       }).pipe(
         Effect.scoped,
-        Effect.provide(NatsTransport.layer({ nats: { servers: [url], name: "forger" } })),
+        Effect.provide(NatsTransport.layer({ nats: { servers: [nats.url], name: "forger" } })),
       ),
     )
     // Garbage on the worker's subject, as a request and as a plain publish.
-    const raw = await connect({ servers: url })
+    const raw = await connect({ servers: nats.url })
     const garbage = await raw
       .request("lyceum.lyceum-workers.worker.w5", new TextEncoder().encode("{not json"), { timeout: 5000 })
       .then((m) => new TextDecoder().decode(m.data))
@@ -276,7 +236,7 @@ describe("an ensemble run on lyceum workers over NATS", () => {
     const alone = join(dir, "judged-alone.db")
     const placed = join(dir, "judged-placed.db")
     expect((await run(judged, alone)).status).toBe(0)
-    const result = await run(judged, placed, "--nats", url, "--workers", "w5")
+    const result = await run(judged, placed, "--nats", nats.url, "--workers", "w5")
     expect(result.status).toBe(0)
     expect(rowsOf(placed)).toEqual(rowsOf(alone))
     expect(

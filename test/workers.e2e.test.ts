@@ -1,52 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { NatsServer } from "@lyceum/nats"
 import Database from "better-sqlite3"
-import { Effect, Exit, Scope } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { processesOnNats, root } from "./support/WorkerProcesses.js"
 
-const root = fileURLToPath(new URL("..", import.meta.url))
-const cli = join(root, "apps/cli/dist/lyceum.js")
-const dir = mkdtempSync(join(tmpdir(), "lyceum-workers-e2e-"))
-
-// One real nats-server for the file; every worker and coordinator is a separate `node` process.
-const scope = Effect.runSync(Scope.make())
-let url = ""
-beforeAll(async () => {
-  url = (await Effect.runPromise(NatsServer.make().pipe(Scope.extend(scope)))).url
-})
-const children: Array<ChildProcess> = []
-afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL")
-  await Effect.runPromise(Scope.close(scope, Exit.void))
-  rmSync(dir, { recursive: true, force: true })
-})
-
-/** Starts `lyceum worker` and resolves once it says it is ready; its log lines collect in `log`. */
-const startWorker = (name: string) =>
-  new Promise<{ child: ChildProcess; log: Array<string> }>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, "worker", "--nats", url, "--name", name], { cwd: root })
-    children.push(child)
-    const log: Array<string> = []
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-      log.push(...chunk.split("\n").filter((line) => line.length > 0))
-      if (chunk.includes("ready")) resolve({ child, log })
-    })
-    child.on("exit", (code) => reject(new Error(`worker ${name} exited with ${code}: ${log.join("\n")}`)))
-  })
-
-const run = (scenario: string, db: string, ...extra: Array<string>) =>
-  new Promise<{ status: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, "run", scenario, "--db", db, ...extra], { cwd: root })
-    let stderr = ""
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    child.on("exit", (status) => resolve({ status, stderr }))
-  })
+const nats = processesOnNats("lyceum-workers-e2e-")
+const { dir, startWorker, run } = nats
 
 const results = (db: string) => {
   const sqlite = new Database(db, { readonly: true })
@@ -79,7 +38,7 @@ describe("lyceum worker", () => {
         .replace("candidates: 1000", "candidates: 50"),
     )
     expect((await run(small, alone)).status).toBe(0)
-    const result = await run(small, placed, "--nats", url, "--workers", "w1,w2")
+    const result = await run(small, placed, "--nats", nats.url, "--workers", "w1,w2")
     expect(result.stderr).toContain("completed")
     expect(result.status).toBe(0)
     const a = results(alone)
@@ -110,7 +69,7 @@ describe("lyceum worker", () => {
         "tasks: [{ kind: spam, testSize: 100 }]\nteachers: { count: 2, model: sim }\nstudents: { count: 2, model: sim }\n" +
         "methods: [{ strategy: synthetic-examples }]\n",
     )
-    const running = run(scenario, db, "--nats", url, "--workers", "w3,w4")
+    const running = run(scenario, db, "--nats", nats.url, "--workers", "w3,w4")
     // Kill w4 once some rounds are in the database.
     for (let i = 0; i < 200; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
