@@ -1,23 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ActorSystem, LocalTransport } from "@lyceum/actors"
+import { LocalTransport } from "@lyceum/actors"
 import { parseScenario } from "@lyceum/kinds"
 import { Store } from "@lyceum/store"
-import { Effect, Either, Layer, Schedule } from "effect"
+import { Effect, Either, Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { Progress } from "../src/Progress.js"
 import { runScenario } from "../src/RunScenario.js"
 import { runWorker } from "../src/Worker.js"
-import {
-  HeartbeatProtocol,
-  HostAgents,
-  heartbeatAddress,
-  Ping,
-  ReportUsage,
-  WorkerProtocol,
-  workerAddress,
-} from "../src/WorkerProtocol.js"
+import { HeartbeatProtocol, HostAgents, heartbeatAddress, Ping, ReportUsage } from "../src/WorkerProtocol.js"
+import { inProcessWorker } from "./support/InProcessWorker.js"
 
 const dir = mkdtempSync(join(tmpdir(), "lyceum-runner-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -441,15 +434,11 @@ canary: { template: spam-code, candidates: 40 }
     const lines: Array<string> = []
     const usage = await Effect.runPromise(
       Effect.gen(function* () {
-        const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
-        yield* Effect.forkScoped(
-          runWorker({ name: "lonely", log: (line) => lines.push(line), orphanAfterMs: 300 }).pipe(
-            Effect.provide(transport),
-          ),
-        )
-        const system = yield* ActorSystem.make().pipe(Effect.provide(transport))
-        const worker = system.refFor(workerAddress("lonely"), WorkerProtocol)
-        yield* worker.ask(new Ping({})).pipe(Effect.retry(Schedule.spaced("20 millis")))
+        const { system, worker } = yield* inProcessWorker({
+          name: "lonely",
+          log: (line) => lines.push(line),
+          orphanAfterMs: 300,
+        })
         const cohort = {
           runId: "orphan-run",
           scenarioFile: join(dir, "placed.yaml"),
@@ -479,11 +468,7 @@ canary: { template: spam-code, candidates: 40 }
   it("refuses to host agents a cohort does not have (a forged or mistaken request), and keeps serving", async () => {
     const outcome = await Effect.runPromise(
       Effect.gen(function* () {
-        const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
-        yield* Effect.forkScoped(runWorker({ name: "careful" }).pipe(Effect.provide(transport)))
-        const system = yield* ActorSystem.make().pipe(Effect.provide(transport))
-        const worker = system.refFor(workerAddress("careful"), WorkerProtocol)
-        yield* worker.ask(new Ping({})).pipe(Effect.retry(Schedule.spaced("20 millis")))
+        const { worker } = yield* inProcessWorker({ name: "careful" })
         const cohort = {
           runId: "forged-run",
           scenarioFile: join(dir, "placed.yaml"),

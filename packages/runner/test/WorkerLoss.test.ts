@@ -6,11 +6,10 @@ import { agentAddress } from "@lyceum/coalition"
 import { parseScenario } from "@lyceum/kinds"
 import { mergeUsageSnapshots } from "@lyceum/models"
 import { Store } from "@lyceum/store"
-import { Effect, Either, Layer, Option, Schedule } from "effect"
+import { Effect, Either, Layer, Option } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { Progress } from "../src/Progress.js"
 import { runScenario } from "../src/RunScenario.js"
-import { runWorker } from "../src/Worker.js"
 import { workerPool } from "../src/WorkerPool.js"
 import {
   HeartbeatProtocol,
@@ -20,6 +19,7 @@ import {
   WorkerProtocol,
   workerAddress,
 } from "../src/WorkerProtocol.js"
+import { inProcessWorker } from "./support/InProcessWorker.js"
 
 const dir = mkdtempSync(join(tmpdir(), "lyceum-worker-loss-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -158,11 +158,7 @@ describe("a refused HostAgents for a cohort a worker already hosts", () => {
   it("leaves that cohort's agents alone (a forged or mistaken request cannot tear a live cohort down)", async () => {
     const outcome = await Effect.runPromise(
       Effect.gen(function* () {
-        const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
-        yield* Effect.forkScoped(runWorker({ name: "steady" }).pipe(Effect.provide(transport)))
-        const system = yield* ActorSystem.make().pipe(Effect.provide(transport))
-        const worker = system.refFor(workerAddress("steady"), WorkerProtocol)
-        yield* worker.ask(new Ping({})).pipe(Effect.retry(Schedule.spaced("20 millis")))
+        const { system, worker } = yield* inProcessWorker({ name: "steady" })
         const cohort = {
           runId: "live-run",
           scenarioFile: join(dir, "lossy.yaml"),
