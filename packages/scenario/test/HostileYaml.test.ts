@@ -6,20 +6,12 @@ import { describe, expect, it } from "vitest"
 import { ScenarioError } from "../src/ScenarioError.js"
 import { loadScenarioWith, parseScenarioWith } from "../src/ScenarioLoader.js"
 import { YamlLimits } from "../src/YamlText.js"
-import { testKinds } from "./TestKinds.js"
+import { testKinds, tinyLessons } from "./TestKinds.js"
 
 const parseScenario = parseScenarioWith(testKinds)
 const loadScenario = loadScenarioWith(testKinds)
 
-const valid = `name: tiny
-rounds: [2, 4]
-models:
-  sim: { provider: sim }
-tasks: [{ kind: spam }]
-teachers: { count: 2, model: sim }
-students: { count: 1, model: sim }
-methods: [{ strategy: synthetic-examples }]
-`
+const valid = tinyLessons
 
 /** Ten anchors, each ten aliases of the one before: 10^10 values once expanded. */
 const laughs = `${valid}lol:\n${Array.from(

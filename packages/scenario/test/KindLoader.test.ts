@@ -1,19 +1,11 @@
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { loadScenarioWith, parseScenarioWith } from "../src/ScenarioLoader.js"
-import { testKinds } from "./TestKinds.js"
+import { testKinds, tinyLessons } from "./TestKinds.js"
 
 const parse = parseScenarioWith(testKinds)
 
-const lessons = `name: tiny
-rounds: [2, 4]
-models:
-  sim: { provider: sim }
-tasks: [{ kind: spam }]
-teachers: { count: 2, model: sim }
-students: { count: 1, model: sim }
-methods: [{ strategy: synthetic-examples }]
-`
+const lessons = tinyLessons
 
 const players = `name: duo
 kind: players

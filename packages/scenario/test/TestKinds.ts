@@ -46,3 +46,14 @@ export const playersKind: KindSchema = {
 }
 
 export const testKinds = [lessonsKind, playersKind]
+
+/** A valid scenario of the `lessons` test kind (social learning's shape), for tests to break line by line. */
+export const tinyLessons = `name: tiny
+rounds: [2, 4]
+models:
+  sim: { provider: sim }
+tasks: [{ kind: spam }]
+teachers: { count: 2, model: sim }
+students: { count: 1, model: sim }
+methods: [{ strategy: synthetic-examples }]
+`
