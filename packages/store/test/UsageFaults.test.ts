@@ -58,6 +58,7 @@ describe("model faults", () => {
             errors: null,
             rate_limit_waits: null,
             rate_limit_wait_ms: null,
+            estimated_calls: null,
           },
         ])
         expect(yield* store.query("SELECT COUNT(*) AS n FROM model_faults")).toEqual([{ n: 0 }])
