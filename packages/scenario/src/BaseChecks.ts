@@ -107,25 +107,88 @@ export const distinctNames = (listKey: string) => {
 }
 
 /**
- * Why a model reference of the raw document cannot score forced continuations, or undefined when it can. Only an
- * `openai` model declared with `score: none`, or with no `score` and a preset whose default is none, cannot
- * (`auto` is decided by a probe when the run starts, so it is given the benefit of the doubt). A fallback chain
- * scores with its first model: backups that cannot score are skipped for scoring calls, but when the first
- * cannot, every scoring call fails, so the first model decides.
- * `owner` says whose model a single reference is (`their` → `their model "chat" has score: none`).
+ * What a measurement needs from the model that scores for it:
+ * - "teacher-forcing": the log-probability of any forced continuation after a prompt (the Secret Sharer's canary,
+ *   a voting teacher, ranking by prompt score, a judge);
+ * - "ranking": some perplexity of a model's own samples: teacher-forcing, or the log-probabilities the server
+ *   returns while generating them (score: chat);
+ * - "labels": the log-probability of each of a few short labels as the answer (teacher-forcing, or chat
+ *   top_logprobs).
  */
-export const cannotScore = (raw: unknown, ref: unknown, owner: string): string | undefined => {
+export type ScoringNeed = "teacher-forcing" | "ranking" | "labels"
+
+/** What each score mode of an `openai` model can do (see `ScoreMode`); `auto` is given the benefit of the doubt. */
+const modeCan: Readonly<Record<string, ReadonlyArray<ScoringNeed>>> = {
+  completions: ["teacher-forcing", "ranking", "labels"],
+  auto: ["teacher-forcing", "ranking", "labels"],
+  chat: ["ranking", "labels"],
+  none: [],
+}
+
+const needSays: Readonly<Record<ScoringNeed, string>> = {
+  "teacher-forcing": "cannot teacher-force (score a given continuation)",
+  ranking: "cannot rank samples (neither teacher-forcing nor generation log-probabilities)",
+  labels: "cannot score labels",
+}
+
+/**
+ * What a run's capability probe found, per model name, for the raw document it re-checks (`withProbedScores`):
+ * the score mode the run will use and the finding behind it, said in the cross-checks' messages.
+ */
+const probedNotes = new WeakMap<object, ReadonlyMap<string, string>>()
+
+/**
+ * The raw document with each probed `openai` model's `score` replaced by the mode its probe found, so the kinds'
+ * cross-checks decide on what the endpoint really does; their messages then say what the probe found (`note`).
+ */
+export const withProbedScores = (
+  raw: unknown,
+  probed: ReadonlyMap<string, { readonly score: string; readonly note: string }>,
+): unknown => {
+  const models = rawField(raw, "models")
+  if (typeof raw !== "object" || raw === null || typeof models !== "object" || models === null) return raw
+  const replaced: Record<string, unknown> = { ...(models as Record<string, unknown>) }
+  for (const [name, { score }] of probed) {
+    const config = replaced[name]
+    if (typeof config === "object" && config !== null) replaced[name] = { ...config, score }
+  }
+  const result = { ...(raw as Record<string, unknown>), models: replaced }
+  probedNotes.set(result, new Map([...probed].map(([name, { note }]) => [name, note])))
+  return result
+}
+
+/**
+ * Why a model reference of the raw document cannot do what `need` asks, or undefined when it can. Only an
+ * `openai` model can fail: by its declared `score` (or its preset's default when it sets none), or, when the run
+ * re-checks with `withProbedScores`, by what the probe found. A fallback chain scores with its first model:
+ * backups that cannot score are skipped for scoring calls, but when the first cannot, every scoring call fails,
+ * so the first model decides. `owner` says whose model a single reference is (`their` → `their model "chat" …`).
+ */
+export const cannotScore = (
+  raw: unknown,
+  ref: unknown,
+  owner: string,
+  need: ScoringNeed = "teacher-forcing",
+): string | undefined => {
   const first = Array.isArray(ref) ? ref[0] : ref
   if (typeof first !== "string") return undefined
   const config = rawField(rawField(raw, "models"), first)
   const preset = rawField(config, "preset")
   const score = declaredScore(rawField(config, "score"), preset)
-  if (rawField(config, "provider") !== "openai" || score !== "none") return undefined
-  // A preset's `score: none` (ollama, llamacpp, openai) counts as declared; the message says where it came from.
-  const why = rawField(config, "score") === undefined ? ` (preset ${String(preset)}'s default)` : ""
+  if (rawField(config, "provider") !== "openai" || typeof score !== "string") return undefined
+  if ((modeCan[score] ?? []).includes(need)) return undefined
+  const probed = typeof raw === "object" && raw !== null ? probedNotes.get(raw)?.get(first) : undefined
+  // A preset's default counts as declared; the message says where the mode came from.
+  const why =
+    probed !== undefined
+      ? ` (${probed})`
+      : rawField(config, "score") === undefined && preset !== undefined
+        ? ` (preset ${String(preset)}'s default)`
+        : ""
+  const has = `has score: ${score}${why}, so it ${needSays[need]}`
   return Array.isArray(ref)
-    ? `the fallback chain's first model "${first}" has score: none${why} (a chain scores with its first model)`
-    : `${owner} model "${first}" has score: none${why}`
+    ? `the fallback chain's first model "${first}" ${has} (a chain scores with its first model)`
+    : `${owner} model "${first}" ${has}`
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { cannotScore, distinctNames } from "../src/BaseChecks.js"
+import { cannotScore, distinctNames, withProbedScores } from "../src/BaseChecks.js"
 
 /** A raw document as the kinds' cross-checks read it (before the Schema). */
 const raw = {
@@ -16,31 +16,57 @@ const raw = {
 }
 
 describe("cannotScore (shared by every kind's score checks)", () => {
-  it("names an openai model declared with score: none, as its owner's", () => {
-    expect(cannotScore(raw, "blind", "their")).toBe('their model "blind" has score: none')
-    expect(cannotScore(raw, "blind", "its")).toBe('its model "blind" has score: none')
+  it("names an openai model declared with score: none, as its owner's, and what it cannot do", () => {
+    expect(cannotScore(raw, "blind", "their")).toBe(
+      'their model "blind" has score: none, so it cannot teacher-force (score a given continuation)',
+    )
+    expect(cannotScore(raw, "blind", "its", "ranking")).toBe(
+      'its model "blind" has score: none, so it cannot rank samples (neither teacher-forcing nor generation log-probabilities)',
+    )
+    expect(cannotScore(raw, "blind", "its", "labels")).toMatch(/cannot score labels/)
   })
 
   it("lets sim, score: auto (probed at run start), undeclared and non-text references pass", () => {
     for (const ref of ["sim", "probed", "missing", 3, undefined])
-      expect(cannotScore(raw, ref, "its")).toBeUndefined()
+      for (const need of ["teacher-forcing", "ranking", "labels"] as const)
+        expect(cannotScore(raw, ref, "its", need)).toBeUndefined()
   })
 
-  it("sees the score: none that a preset implies, unless the model sets score itself", () => {
-    for (const preset of ["ollama", "llamacpp", "hosted"])
+  it("sees the score: chat that a preset implies: ranking and labels, never teacher-forcing", () => {
+    for (const preset of ["ollama", "llamacpp", "hosted"]) {
       expect(cannotScore(raw, preset, "their")).toBe(
-        `their model "${preset}" has score: none (preset ${preset === "hosted" ? "openai" : preset}'s default)`,
+        `their model "${preset}" has score: chat (preset ${preset === "hosted" ? "openai" : preset}'s default), so it cannot teacher-force (score a given continuation)`,
       )
-    expect(cannotScore(raw, ["ollama", "sim"], "its")).toMatch(/"ollama" has score: none \(preset ollama's/)
+      expect(cannotScore(raw, preset, "their", "ranking")).toBeUndefined()
+      expect(cannotScore(raw, preset, "their", "labels")).toBeUndefined()
+    }
+    expect(cannotScore(raw, ["ollama", "sim"], "its")).toMatch(/"ollama" has score: chat \(preset ollama's/)
     expect(cannotScore(raw, "vllm", "its")).toBeUndefined()
     expect(cannotScore(raw, "ollamaScoring", "its")).toBeUndefined()
   })
 
   it("decides a fallback chain by its first model only", () => {
     expect(cannotScore(raw, ["blind", "sim"], "its")).toBe(
-      `the fallback chain's first model "blind" has score: none (a chain scores with its first model)`,
+      `the fallback chain's first model "blind" has score: none, so it cannot teacher-force (score a given continuation) (a chain scores with its first model)`,
     )
     expect(cannotScore(raw, ["sim", "blind"], "its")).toBeUndefined()
+  })
+
+  it("re-checks with the modes a run's probe found, and says what the probe found", () => {
+    const probed = withProbedScores(
+      raw,
+      new Map([
+        ["probed", { score: "chat", note: "the probe found http://h:8080/v1 ignores echo" }],
+        ["vllm", { score: "completions", note: "the probe found echo real" }],
+      ]),
+    )
+    expect(cannotScore(probed, "probed", "their")).toBe(
+      'their model "probed" has score: chat (the probe found http://h:8080/v1 ignores echo), so it cannot teacher-force (score a given continuation)',
+    )
+    expect(cannotScore(probed, "probed", "their", "ranking")).toBeUndefined()
+    expect(cannotScore(probed, "vllm", "their")).toBeUndefined()
+    // The original document is untouched.
+    expect(cannotScore(raw, "probed", "their")).toBeUndefined()
   })
 })
 
