@@ -5,6 +5,7 @@ import {
   rawField as field,
   Limits,
   rawList as list,
+  type ScoringNeed,
   unknownModelRefs,
   type VariantCount,
 } from "@lyceum/scenario"
@@ -137,34 +138,51 @@ export const socialLearningChecks = (raw: unknown): Array<Finding> => {
 
 /**
  * Strategies and measurements that score continuations with a model, checked against the models that would
- * be asked, so a run does not fail after its first round's tokens are spent. Teachers score when they rank
- * their synthetic samples by perplexity (synthetic- and adversarial-examples) and when they vote (aggregator:
- * voting); students score when the Secret Sharer measures a canary.
+ * be asked, so a run does not fail after its first round's tokens are spent. Teachers rank their synthetic
+ * samples (synthetic- and adversarial-examples): by teacher-forcing with `rankBy: prompt-score`, else by any
+ * perplexity of their samples (`auto`: teacher-forcing where the model can, else the generation log-probs);
+ * they teacher-force when they vote (aggregator: voting); students teacher-force when the Secret Sharer
+ * measures a canary.
  */
 const scoreChecks = (raw: unknown): Array<Finding> => {
   const problems: Array<Finding> = []
-  const teachers = cannotScore(raw, field(field(raw, "teachers"), "model"), "their")
-  if (teachers !== undefined) {
-    list(field(raw, "methods")).forEach((method, i) => {
-      const strategy = field(method, "strategy")
-      if (strategy === "synthetic-examples" || strategy === "adversarial-examples")
-        problems.push({
-          key: ["methods", i, "strategy"],
-          message:
-            `${strategy} ranks each teacher's samples by perplexity, but the teachers cannot score: ${teachers}; ` +
-            "give teachers a model that scores (sim, or openai with score: completions) or use instruction, " +
-            "original-examples or zero-shot",
-        })
-      else if (field(method, "aggregator") === "voting")
-        problems.push({
-          key: ["methods", i, "aggregator"],
-          message:
-            `the voting aggregator has every teacher score the candidates, but the teachers cannot score: ${teachers}; ` +
-            "use aggregator: random or a model that scores",
-        })
-    })
-  }
-  const students = cannotScore(raw, field(field(raw, "students"), "model"), "their")
+  const teachersModel = field(field(raw, "teachers"), "model")
+  const teachers = (need: ScoringNeed) => cannotScore(raw, teachersModel, "their", need)
+  list(field(raw, "methods")).forEach((method, i) => {
+    const strategy = field(method, "strategy")
+    if (strategy === "synthetic-examples" || strategy === "adversarial-examples") {
+      const rankBy = field(method, "rankBy") ?? "auto"
+      const forced = rankBy === "prompt-score"
+      const cannot = teachers(forced ? "teacher-forcing" : "ranking")
+      if (cannot !== undefined)
+        problems.push(
+          forced
+            ? {
+                key: ["methods", i, "rankBy"],
+                message:
+                  `rankBy: prompt-score scores each teacher's samples by teacher-forcing, but ${cannot}; ` +
+                  "use rankBy: generation-logprobs (or auto), or give teachers a model that teacher-forces " +
+                  "(sim, or openai with score: completions, e.g. vLLM)",
+              }
+            : {
+                key: ["methods", i, "strategy"],
+                message:
+                  `${strategy} ranks each teacher's samples by perplexity, but the teachers cannot rank: ${cannot}; ` +
+                  "give teachers a model that scores (sim, openai with score: completions, or score: chat for " +
+                  "generation log-probabilities) or use instruction, original-examples or zero-shot",
+              },
+        )
+    }
+    const voting = teachers("teacher-forcing")
+    if (field(method, "aggregator") === "voting" && voting !== undefined)
+      problems.push({
+        key: ["methods", i, "aggregator"],
+        message:
+          `the voting aggregator has every teacher score the candidates, but the teachers cannot score: ${voting}; ` +
+          "use aggregator: random or a model that teacher-forces (sim, or openai with score: completions)",
+      })
+  })
+  const students = cannotScore(raw, field(field(raw, "students"), "model"), "their", "teacher-forcing")
   if (students !== undefined && field(raw, "canary") !== undefined)
     problems.push({
       key: ["canary"],

@@ -10,6 +10,15 @@ const Aggregator = Schema.Literal("random", "voting").annotations({
     "random: uniform over candidates (paper default); voting: each teacher votes with its held-out data",
 })
 
+/** How a teacher ranks its samples (docs/social-learning.md §1): both are the sample's mean token log-probability. */
+export const RankBy = Schema.Literal("auto", "prompt-score", "generation-logprobs").annotations({
+  description:
+    "prompt-score: score each sample after the few-shot prompt by teacher-forcing; generation-logprobs: the " +
+    "log-probabilities the model returned while generating it (for endpoints that cannot teacher-force: " +
+    "Ollama, llama.cpp, OpenAI chat models); auto: prompt-score where the teachers' model can, else generation-logprobs",
+})
+export type RankBy = typeof RankBy.Type
+
 const methodName = {
   /** How the method is reported; defaults to the strategy. */
   name: Schema.optional(Identifier),
@@ -42,6 +51,7 @@ export const SyntheticExamplesMethod = Schema.Struct({
   /** Candidates a teacher returns per request, the most likely first (paper: k). */
   topK: Schema.optionalWith(upTo(1000, "at most samples"), { default: () => 2 }),
   aggregator: Schema.optionalWith(Aggregator, { default: () => "random" as const }),
+  rankBy: Schema.optionalWith(RankBy, { default: () => "auto" as const }),
 })
 
 /** A smuggling transform of the red-team suite (docs/privacy.md), by name. */

@@ -156,23 +156,46 @@ describe("scoring needs a model that scores", () => {
   it("synthetic examples are ranked by the teachers' model", () => {
     expect(problems(teachersOnChat)).toEqual([
       expect.stringMatching(
-        /^line 9, methods\[0\]\.strategy: synthetic-examples ranks each teacher's samples by perplexity, but the teachers cannot score: their model "chat" has score: none; give teachers a model that scores/,
+        /^line 9, methods\[0\]\.strategy: synthetic-examples ranks each teacher's samples by perplexity, but the teachers cannot rank: their model "chat" has score: none, so it cannot rank samples \(neither teacher-forcing nor generation log-probabilities\); give teachers a model that scores/,
       ),
     ])
   })
 
-  it("a preset whose server cannot score (ollama) counts as score: none, unless score is set", () => {
-    const ollama = (score: string) =>
-      teachersOnChat.replace(
-        'chat: { provider: openai, baseURL: "http://127.0.0.1:1/v1", model: m, score: none }',
-        `chat: { provider: openai, preset: ollama, model: llama3.2${score} }`,
-      )
-    expect(problems(ollama(""))).toEqual([
+  it("a preset whose server ranks only by generation log-probs (ollama: score chat) refuses rankBy: prompt-score", () => {
+    const ollama = (score: string, rankBy: string) =>
+      teachersOnChat
+        .replace(
+          'chat: { provider: openai, baseURL: "http://127.0.0.1:1/v1", model: m, score: none }',
+          `chat: { provider: openai, preset: ollama, model: llama3.2${score} }`,
+        )
+        .replace("{ strategy: synthetic-examples }", `{ strategy: synthetic-examples${rankBy} }`)
+    for (const rankBy of ["", ", rankBy: auto", ", rankBy: generation-logprobs"])
+      expect(Either.isRight(parseScenario("ok.yaml", ollama("", rankBy))), rankBy).toBe(true)
+    expect(problems(ollama("", ", rankBy: prompt-score"))).toEqual([
       expect.stringMatching(
-        /^line 9, methods\[0\]\.strategy: synthetic-examples ranks each teacher's samples by perplexity, but the teachers cannot score: their model "chat" has score: none \(preset ollama's default\); give teachers a model that scores/,
+        /^line 9, methods\[0\]\.rankBy: rankBy: prompt-score scores each teacher's samples by teacher-forcing, but their model "chat" has score: chat \(preset ollama's default\), so it cannot teacher-force .*; use rankBy: generation-logprobs/,
       ),
     ])
-    expect(Either.isRight(parseScenario("ok.yaml", ollama(", score: auto")))).toBe(true)
+    expect(Either.isRight(parseScenario("ok.yaml", ollama(", score: auto", ", rankBy: prompt-score")))).toBe(
+      true,
+    )
+  })
+
+  it("rankBy belongs to the strategies that rank samples", () => {
+    const other = valid.replace(
+      "methods: [{ strategy: synthetic-examples }]",
+      "methods: [{ strategy: instruction, rankBy: generation-logprobs }, { name: a, strategy: adversarial-examples, smuggle: [base64], rankBy: prompt-score }]\ncanary: { kind: code }",
+    )
+    expect(problems(other)).toEqual([
+      expect.stringMatching(/^line 9, methods\[0\]\.rankBy: unknown field; expected one of: .*temperature/),
+    ])
+    expect(
+      problems(
+        valid.replace("{ strategy: synthetic-examples }", "{ strategy: synthetic-examples, rankBy: loss }"),
+      ),
+    ).toEqual([
+      'line 9, methods[0].rankBy: expected one of "auto", "prompt-score", "generation-logprobs", got "loss"',
+    ])
   })
 
   it("the voting aggregator has teachers score; instruction and random original examples do not", () => {
@@ -200,7 +223,7 @@ describe("scoring needs a model that scores", () => {
     const chain = (models: string) =>
       valid.replace("teachers: { count: 2, model: sim }", `teachers: { count: 2, model: ${models} }`)
     expect(problems(chain("[chat, sim]"))[0]).toMatch(
-      /the fallback chain's first model "chat" has score: none \(a chain scores with its first model\)/,
+      /the fallback chain's first model "chat" has score: none, so it cannot rank samples .* \(a chain scores with its first model\)/,
     )
     // Backups that cannot score are skipped for scoring calls.
     expect(Either.isRight(parseScenario("ok.yaml", chain("[sim, chat]")))).toBe(true)
