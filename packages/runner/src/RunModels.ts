@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path"
-import { Metering, ModelRegistry, type RunBudget } from "@lyceum/models"
+import { Metering, ModelRegistry, type RunBudget, type ScoreMode } from "@lyceum/models"
 import type { LoadedScenario } from "@lyceum/scenario"
 import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
 import { Layer } from "effect"
@@ -27,15 +27,37 @@ export const budgetLeft = (budget: RunBudget | undefined, spent: Spent): RunBudg
 const culturalCorpora = Object.fromEntries(builtinCultureIds.map((id) => [`culture:${id}`, priorCorpus(id)]))
 
 /**
+ * The declared models with each probed `openai` model's score mode replaced by the one the run uses it with
+ * (`probeRunEndpoints`), so every process of the run scores the same way without probing again.
+ */
+const withScores = (
+  models: LoadedScenario["scenario"]["models"],
+  scores: Readonly<Record<string, ScoreMode>>,
+): LoadedScenario["scenario"]["models"] =>
+  Object.fromEntries(
+    Object.entries(models).map(([name, config]) => [
+      name,
+      config.provider === "openai" && scores[name] !== undefined
+        ? { ...config, score: scores[name] }
+        : config,
+    ]),
+  )
+
+/**
  * The models a scenario declares and the metering of their calls (with the scenario's budget, less what a
  * resumed run spent before), as every process of a run builds them: the same seed gives the same sim models
  * everywhere.
  */
-export const runModelsLayer = (loaded: LoadedScenario, seed: number, spent: Spent = nothingSpent) => {
+export const runModelsLayer = (
+  loaded: LoadedScenario,
+  seed: number,
+  spent: Spent = nothingSpent,
+  scores: Readonly<Record<string, ScoreMode>> = {},
+) => {
   const { scenario } = loaded
   const budget = budgetLeft(scenario.budget, spent)
   return ModelRegistry.layer({
-    models: scenario.models,
+    models: withScores(scenario.models, scores),
     seed,
     corpora: culturalCorpora,
     ...(scenario.cache && {

@@ -13,6 +13,7 @@ import type { LoadedScenario } from "@lyceum/scenario"
 import { type LearningCurveRow, type ModelUsageRow, type RunVersions, Store } from "@lyceum/store"
 import { prepareTaskData, type TaskData } from "@lyceum/tasks"
 import { Cause, Effect, Exit, HashSet, type Layer, Option } from "effect"
+import { capabilityRows, probedScores, probeRunEndpoints } from "./EndpointProbe.js"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
@@ -56,6 +57,14 @@ export interface RunOptions<TE = never> {
   readonly force?: boolean
   /** The coalition kinds to look the scenario's `kind` up in: the registry (`@lyceum/kinds`) by default. */
   readonly kinds?: ReadonlyArray<AnyKind>
+  /**
+   * Probe every `openai` model's endpoint before spending anything (default true): the run then uses each with
+   * the score mode it really supports, refuses what it cannot measure, and stores the findings
+   * (`model_capabilities`). Off only for tests that script an endpoint's every answer.
+   */
+  readonly probeEndpoints?: boolean
+  /** Where API keys and OPENAI_* defaults are read for the probe: the process's environment by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 export interface RunResult {
@@ -91,6 +100,12 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         : yield* Effect.interruptible(
             Effect.forEach(scenario.tasks, (task) => prepareTaskData(task, options.loaded.file, seed)),
           )
+    // Before the run row and any spending: a measurement an endpoint cannot make is refused here.
+    const probed =
+      options.probeEndpoints === false
+        ? []
+        : yield* probeRunEndpoints(options.loaded, kind, options.env ?? process.env)
+    const scores = probedScores(probed)
     const runId = resumed?.runId ?? makeRunId(scenario.name)
 
     // The run's lease, held until the run ends: taken by resumePoint, or with a new run's row.
@@ -113,15 +128,15 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               undefined,
             ),
           )
+    yield* store.writeBatch({ modelCapabilities: capabilityRows(runId, probed) })
     if (resumed !== undefined) yield* reopenForResume(resumed)
-    else {
+    else
       yield* store.writeBatch({
         agents: kind.agents(scenario, tasks).map((agent) => ({ runId, kind: kind.name, ...agent })),
         itemLabels: tasks.flatMap((data) =>
           (data.labels ?? []).map((label) => ({ runId, task: data.task.name, ...label })),
         ),
       })
-    }
     const variants = kind.variants(scenario)
     const started = Date.now()
     yield* progress.report({
@@ -148,6 +163,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         seed,
         readyWaitMs: options.workerWaitMs ?? 30_000,
         spent: resumed?.spent ?? nothingSpent,
+        scores,
       }).pipe(Effect.provideService(ActorSystem, control))
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
@@ -269,7 +285,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       )
     }).pipe(
       Effect.scoped,
-      Effect.provide(runModelsLayer(options.loaded, seed, resumed?.spent)),
+      Effect.provide(runModelsLayer(options.loaded, seed, resumed?.spent, scores)),
       Effect.provide(options.transport ?? LocalTransport.layer()),
     )
 

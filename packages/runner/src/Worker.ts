@@ -77,9 +77,10 @@ export const runWorker = (options: WorkerOptions) =>
         const kind = findKind(loaded.scenario.kind, known)
         if (kind === undefined) return yield* Effect.fail(`it does not know the kind ${loaded.scenario.kind}`)
         const scope = yield* Scope.make()
-        const models = yield* Layer.buildWithScope(runModelsLayer(loaded, key.seed, key.spent), scope).pipe(
-          Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
-        )
+        const models = yield* Layer.buildWithScope(
+          runModelsLayer(loaded, key.seed, key.spent, key.scores),
+          scope,
+        ).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))
         const run: HostedRun = { loaded, kind, scope, models, data: new Map() }
         runs.set(key.runId, run)
         return run

@@ -1,5 +1,6 @@
 import { ActorSystem } from "@lyceum/actors"
 import { agentsOf, type CohortId, cohortName, type Hosted } from "@lyceum/coalition"
+import type { ScoreMode } from "@lyceum/models"
 import {
   BudgetExceeded,
   budgetExhaustion,
@@ -61,6 +62,8 @@ export interface PoolRun {
   readonly readyWaitMs: number
   /** What a resumed run spent before (nothing for a new run). */
   readonly spent: Spent
+  /** The score mode of each probed `openai` model (`probeRunEndpoints`), for the workers' models. */
+  readonly scores?: Readonly<Record<string, ScoreMode>>
 }
 
 /** The coordinator's view of the workers hosting a run's agents. */
@@ -182,6 +185,7 @@ export const workerPool = (
               scenarioText: run.scenarioText,
               seed: run.seed,
               spent: run.spent,
+              ...(run.scores !== undefined && { scores: run.scores }),
               ...cohort,
             }
             const dealt = workers.map(() => new Map<string, Array<number>>())

@@ -29,6 +29,14 @@ export const CohortKey = Schema.Struct({
   variant: Schema.Int.pipe(Schema.nonNegative()),
   /** What a resumed run spent before: the worker's models are held to what is left of the budget. */
   spent: Schema.Struct({ tokens: Schema.Number, costUsd: Schema.Number }),
+  /**
+   * The score mode each probed `openai` model is used with (the coordinator's capability probe), so workers
+   * score as the coordinator decided without probing again. Absent from an older coordinator: as declared.
+   */
+  scores: Schema.optionalWith(
+    Schema.Record({ key: Schema.String, value: Schema.Literal("auto", "completions", "chat", "none") }),
+    { exact: true },
+  ),
 })
 export type CohortKey = typeof CohortKey.Type
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { open } from "node:fs/promises"
 import { Effect, Either, Schema } from "effect"
-import { baseChecks, type Finding, type KindSchema, rawField } from "./BaseChecks.js"
+import { baseChecks, type Finding, type KindSchema, rawField, withProbedScores } from "./BaseChecks.js"
 import { kindHints } from "./KindHints.js"
 import { baseFields, type ScenarioBase } from "./Scenario.js"
 import { type Problem, ScenarioError } from "./ScenarioError.js"
@@ -107,6 +107,28 @@ export const parseScenarioWith =
     const hash = createHash("sha256").update(text).digest("hex")
     return Either.right({ file, text, hash, scenario: decoded.right as ScenarioBase })
   }
+
+/**
+ * The kind's cross-checks of a loaded scenario again, with each probed `openai` model's score mode replaced by the
+ * one its endpoint's capability probe found (`withProbedScores`): what `run` refuses before spending anything,
+ * where `validate` could only trust the declared modes. Undefined when nothing is refused.
+ */
+export const recheckWithProbedScores = (
+  loaded: LoadedScenario,
+  kind: KindSchema,
+  probed: ReadonlyMap<string, { readonly score: string; readonly note: string }>,
+): ScenarioError | undefined => {
+  const yaml = readYamlText(loaded.text)
+  // The text was loaded, so it parses; a caller handing other text gets nothing refused here.
+  if ("problems" in yaml) return undefined
+  const { raw, lineOf } = yaml.ok
+  const found = kind.crossChecks?.(withProbedScores(raw, probed)) ?? []
+  if (found.length === 0) return undefined
+  return new ScenarioError({
+    file: loaded.file,
+    problems: found.map((p) => withLine(formatPath(p.key), p.message, lineOf(p.key))),
+  })
+}
 
 const fileProblem = (file: string, message: string, line?: number) =>
   new ScenarioError({

@@ -11,6 +11,7 @@ import type {
   LessonRow,
   MessageFindingRow,
   MessageRow,
+  ModelCapabilitiesRow,
   ModelUsageRow,
   RowBatch,
 } from "./Rows.js"
@@ -26,9 +27,12 @@ const INSERT_MESSAGE_FINDING = `INSERT INTO message_findings (run_id, message_id
   matched_hash, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_COHORT_STEP = `INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at, final)
   VALUES (?, ?, ?, ?, ?, ?, ?)`
+const UPSERT_MODEL_CAPABILITIES = `INSERT OR REPLACE INTO model_capabilities (run_id, model, base_url,
+  declared_score, effective_score, echo, chat_logprobs, n, seed, findings, probed_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, student, task, method, kind,
   text, filter_action, filter_detector, filter_reason, sent, chosen, distance, verbatim_copy, smuggle,
-  smuggle_intact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  smuggle_intact, ranked_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, method, n,
   prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
@@ -62,6 +66,7 @@ const TYPED_TABLES = new Set([
   "model_usage",
   "model_faults",
   "cohort_steps",
+  "model_capabilities",
 ])
 
 /** An optional boolean as SQLite stores it: 1, 0 or NULL. */
@@ -128,6 +133,7 @@ export const makeBatchWriter = (
         flag(r.verbatimCopy),
         r.smuggle ?? null,
         flag(r.smuggleIntact),
+        r.rankedBy ?? null,
         r.createdAt,
       )
     })
@@ -209,6 +215,26 @@ export const makeBatchWriter = (
     each("cohort_steps", batch.cohortSteps, INSERT_COHORT_STEP, (s, r: CohortStepRow) => {
       s.run(r.runId, r.repeat, r.task, r.method, r.step, now, r.final === true ? 1 : 0)
     })
+    each(
+      "model_capabilities",
+      batch.modelCapabilities,
+      UPSERT_MODEL_CAPABILITIES,
+      (s, r: ModelCapabilitiesRow) => {
+        s.run(
+          r.runId,
+          r.model,
+          r.baseURL,
+          r.declaredScore,
+          r.effectiveScore,
+          r.echo,
+          r.chatLogprobs,
+          r.n,
+          r.seed,
+          r.findings,
+          now,
+        )
+      },
+    )
   })
 
   const writeBatch = (batch: RowBatch): Effect.Effect<void, StoreError> =>

@@ -119,6 +119,8 @@ export interface LessonRow {
   readonly smuggle?: string | null | undefined
   /** For a smuggling attempt: what left the teacher still carries the hidden secret. */
   readonly smuggleIntact?: boolean | null | undefined
+  /** How the teacher ranked the samples it was chosen from; null where nothing was ranked. */
+  readonly rankedBy?: "prompt-score" | "generation-logprobs" | null | undefined
   /** ISO-8601. */
   readonly createdAt: string
 }
@@ -287,6 +289,25 @@ export const CohortStepRow = Schema.Struct({
 export type CohortStepRow = typeof CohortStepRow.Type
 
 /**
+ * One `openai` model's capability probe at a run's start (a row of `model_capabilities`; a resumed run probes
+ * again and replaces it): the declared and the effective score mode, each verdict, and every finding as JSON.
+ */
+export const ModelCapabilitiesRow = Schema.Struct({
+  runId: Schema.String,
+  model: Schema.String,
+  baseURL: Schema.String,
+  declaredScore: Schema.String,
+  effectiveScore: Schema.String,
+  echo: Schema.String,
+  chatLogprobs: Schema.String,
+  n: Schema.String,
+  seed: Schema.String,
+  /** The probe's findings with their evidence (`ModelCapabilities` of @lyceum/models), as JSON. */
+  findings: Schema.String,
+})
+export type ModelCapabilitiesRow = typeof ModelCapabilitiesRow.Type
+
+/**
  * Rows for one of a kind's own tables (e.g. `ensemble_items`), keyed by column name (snake_case). The store
  * checks the table and every column against the database schema before writing; the table must have run_id,
  * repeat, task and method columns, so resume can find and delete a cohort's rows.
@@ -313,4 +334,6 @@ export interface RowBatch {
   readonly kindRows?: ReadonlyArray<KindRows>
   /** The steps this batch completes: with the batch's other rows or not at all. */
   readonly cohortSteps?: ReadonlyArray<CohortStepRow>
+  /** Replaces the run's earlier probe of the same model (a resumed run probes again). */
+  readonly modelCapabilities?: ReadonlyArray<ModelCapabilitiesRow>
 }
