@@ -109,7 +109,7 @@ export const fakeLogprobAfter = (previous: string | undefined, token: string): n
 
 const wordCount = (text: string) => fakeTokens(text).filter((token) => token.trim() !== "").length
 
-const readBody = (request: IncomingMessage): Promise<string> =>
+export const readBody = (request: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
     const chunks: Array<Buffer> = []
     request.on("data", (chunk: Buffer) => chunks.push(chunk))
@@ -117,7 +117,7 @@ const readBody = (request: IncomingMessage): Promise<string> =>
     request.on("error", reject)
   })
 
-const sendJson = (
+export const sendJson = (
   response: ServerResponse,
   status: number,
   body: unknown,
@@ -132,7 +132,7 @@ const sendJson = (
   response.end(text)
 }
 
-const apiError = (message: string, type: string, code: string | null = null) => ({
+export const apiError = (message: string, type: string, code: string | null = null) => ({
   error: { message, type, param: null, code },
 })
 
