@@ -1,5 +1,12 @@
 import { existsSync } from "node:fs"
-import { formatPlannedWork, needsConfirmation, type PlannedWork, preflight } from "@lyceum/runner"
+import { kindNamed } from "@lyceum/kinds"
+import {
+  formatPlannedWork,
+  needsConfirmation,
+  type PlannedWork,
+  preflight,
+  probeRunEndpoints,
+} from "@lyceum/runner"
 import { Limits, type LoadedScenario } from "@lyceum/scenario"
 import { Data, Effect } from "effect"
 
@@ -36,7 +43,8 @@ export class InvalidSeed extends Data.TaggedError("InvalidSeed")<{ readonly seed
 /**
  * Everything `lyceum run` checks before it opens the database, so an invalid scenario, an unconfirmed large
  * one, or a resume of a run that cannot exist leaves no database file behind: the data files (preflight),
- * the planned work, and the database a resume needs.
+ * the planned work, the database a resume needs, and what the scenario measures against what its endpoints
+ * really do (the capability probe, `probeRunEndpoints`).
  */
 export const checkBeforeRun = (
   loaded: LoadedScenario,
@@ -56,6 +64,9 @@ export const checkBeforeRun = (
       return yield* new LargeRunNotConfirmed({ file: loaded.file, plan })
     if (options.resume !== undefined && !existsSync(options.db))
       return yield* new NoDatabaseToResume({ db: options.db, runId: options.resume })
-    // The data as loaded, for the run to reuse (it reads the files once).
-    return { plan, prepared: { seed: seed ?? loaded.scenario.seed, tasks } }
+    // What each endpoint really does; a measurement one cannot make is refused here, before any spending.
+    const kind = yield* kindNamed(loaded.scenario.kind)
+    const probed = yield* probeRunEndpoints(loaded, kind, process.env)
+    // The data as loaded, for the run to reuse (it reads the files once), and the probe, so it is taken once.
+    return { plan, prepared: { seed: seed ?? loaded.scenario.seed, tasks }, probed }
   })

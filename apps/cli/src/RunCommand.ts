@@ -74,7 +74,7 @@ export const runCommand = Command.make(
       if (names.length > 0 && Option.isNone(nats)) return yield* new WorkersNeedNats()
       const loaded = yield* loadScenario(scenario)
       // Before the store is opened: a scenario that cannot run creates no database file.
-      const { prepared } = yield* checkBeforeRun(loaded, {
+      const { prepared, probed } = yield* checkBeforeRun(loaded, {
         seed: Option.getOrUndefined(seed),
         yes,
         db,
@@ -84,6 +84,7 @@ export const runCommand = Command.make(
       const played = runScenario({
         loaded,
         prepared,
+        probed,
         seed: Option.getOrUndefined(seed),
         versions: { lyceum: version, node: process.version },
         ...(Option.isSome(nats) && {

@@ -13,7 +13,7 @@ import type { LoadedScenario } from "@lyceum/scenario"
 import { type LearningCurveRow, type ModelUsageRow, type RunVersions, Store } from "@lyceum/store"
 import { prepareTaskData, type TaskData } from "@lyceum/tasks"
 import { Cause, Effect, Exit, HashSet, type Layer, Option } from "effect"
-import { capabilityRows, probedScores, probeRunEndpoints } from "./EndpointProbe.js"
+import { capabilityRows, type ProbedModel, probedScores, probeRunEndpoints } from "./EndpointProbe.js"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
@@ -65,6 +65,8 @@ export interface RunOptions<TE = never> {
   readonly probeEndpoints?: boolean
   /** Where API keys and OPENAI_* defaults are read for the probe: the process's environment by default. */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** The probe already taken (by `lyceum run` before it opened the database): used instead of probing again. */
+  readonly probed?: ReadonlyArray<ProbedModel>
 }
 
 export interface RunResult {
@@ -102,9 +104,10 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           )
     // Before the run row and any spending: a measurement an endpoint cannot make is refused here.
     const probed =
-      options.probeEndpoints === false
+      options.probed ??
+      (options.probeEndpoints === false
         ? []
-        : yield* probeRunEndpoints(options.loaded, kind, options.env ?? process.env)
+        : yield* probeRunEndpoints(options.loaded, kind, options.env ?? process.env))
     const scores = probedScores(probed)
     const runId = resumed?.runId ?? makeRunId(scenario.name)
 

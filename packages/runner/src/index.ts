@@ -1,3 +1,4 @@
+export * from "./EndpointProbe.js"
 export * from "./EventLoopScheduler.js"
 export * from "./Failure.js"
 export * from "./Preflight.js"
