@@ -38,6 +38,7 @@ models:
   sim: { provider: sim }
   big: { provider: openai, preset: vllm, model: qwen, baseURL: "${vllm.baseURL}" }
   llama: { provider: openai, preset: llamacpp, model: llama, baseURL: "${llama.baseURL}" }
+  trap: { provider: openai, model: llama, baseURL: "${llama.baseURL}", score: completions }
   local: { provider: openai, preset: ollama, model: llama3.2, baseURL: "${ollama.baseURL}" }
   gpt: { provider: openai, model: gpt-4o-mini, baseURL: "${gpt.baseURL}" }
   nokey: { provider: openai, preset: openai, model: gpt-4o }
@@ -53,14 +54,22 @@ methods:
       const table = yield* modelsTable(loaded.scenario.models, {}, { timeoutMs: 2000 })
       const row = (name: string) => table.split("\n").find((line) => line.startsWith(`${name} `)) ?? ""
       expect(table.split("\n")[0]).toMatch(
-        /^model\s+endpoint\s+completions\s+echo-scoring\s+chat logprobs\s+n>1\s+seed$/,
+        /^model\s+endpoint\s+completions\s+echo-scoring\s+chat logprobs\s+n>1\s+seed\s+score: declared → run$/,
       )
       expect(row("sim")).toMatch(/built in\s+-\s+exact\s+exact\s+honoured\s+honoured/)
       expect(table).toContain("sim: sim scores exactly, n and seed honoured (built in)")
       expect(row("big")).toMatch(
         /answers\s+real \(-0\.05 vs -2\.\d+ scrambled\)\s+yes \(top 2\)\s+honoured \(2\/2\)\s+honoured/,
       )
-      expect(row("llama")).toMatch(/answers\s+ignored\s+yes \(top 2\)\s+ignored \(1\/2\)\s+honoured/)
+      expect(row("llama")).toMatch(
+        /answers\s+ignored\s+yes \(top 2\)\s+ignored \(1\/2\)\s+honoured\s+chat → chat$/,
+      )
+      // The llama.cpp trap: a model declaring echo-scoring on a server that ignores echo is used in chat mode.
+      expect(row("trap")).toMatch(
+        /answers\s+ignored\s+yes \(top 2\)\s+ignored \(1\/2\)\s+honoured\s+completions → chat$/,
+      )
+      expect(row("big")).toMatch(/completions → completions$/)
+      expect(row("gpt")).toMatch(/completions → chat$/)
       expect(row("local")).toMatch(/answers\s+unavailable\s+yes \(top 2\)\s+ignored \(1\/2\)\s+honoured/)
       expect(row("gpt")).toMatch(/no\s+unavailable\s+yes \(top 2\)\s+honoured \(2\/2\)\s+honoured/)
       expect(row("nokey")).toContain("not probed: see below")
