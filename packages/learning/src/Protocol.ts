@@ -39,6 +39,7 @@ export class RecordAudit extends Schema.TaggedRequest<RecordAudit>()("RecordAudi
         sent: Schema.Boolean,
         leakage: Schema.optional(Schema.Struct({ distance: Schema.Number, verbatimCopy: Schema.Boolean })),
         smuggle: Schema.optional(Schema.Struct({ transform: Schema.String, intact: Schema.Boolean })),
+        rankedBy: Schema.optional(Schema.Literal("prompt-score", "generation-logprobs")),
       }),
     ),
   },

@@ -1,5 +1,12 @@
 import { type AgentId, Lesson, type LessonRequest, makeRng, type TaskItem } from "@lyceum/core"
-import { type LanguageModel, type ModelError, meanLogprob } from "@lyceum/models"
+import {
+  BadResponse,
+  type GenerateResponse,
+  type LanguageModel,
+  type ModelError,
+  meanLogprob,
+  ScoreUnsupported,
+} from "@lyceum/models"
 import {
   type ClearedText,
   type FilterDecision,
@@ -10,6 +17,10 @@ import {
 import { fewShotContext, type Task } from "@lyceum/tasks"
 import { Effect } from "effect"
 import { type AdversaryPlan, smuggleCandidates } from "./Adversary.js"
+import type { RankBy } from "./config/Methods.js"
+
+/** How a teacher ranked the samples its lessons were chosen from (`lessons.ranked_by`). */
+export type Ranking = "prompt-score" | "generation-logprobs"
 
 export type LessonStrategy =
   | { readonly kind: "original-examples" }
@@ -22,6 +33,8 @@ export type LessonStrategy =
       /** Samples drawn before ranking. */
       readonly samples: number
       readonly maxTokens: number
+      /** How samples are ranked (`auto`: by prompt score where the model teacher-forces, else generation log-probs). */
+      readonly rankBy: RankBy
       /** An adversarial teacher also tries to smuggle its canary out, and sends what passes first. */
       readonly adversary?: AdversaryPlan | undefined
     }
@@ -56,6 +69,8 @@ export interface LessonAudit {
   readonly leakage?: LessonLeakage | undefined
   /** A smuggling attempt's transform, and whether what left the teacher still carries the hidden secret. */
   readonly smuggle?: { readonly transform: string; readonly intact: boolean } | undefined
+  /** How the samples it was chosen from were ranked; absent for strategies that do not rank. */
+  readonly rankedBy?: Ranking | undefined
 }
 
 /** A candidate lesson before the filter, with what the teacher knows about it. */
@@ -79,6 +94,56 @@ const MALFORMED: FilterDecision = {
   detector: "malformed",
   reason: "not a well-formed example",
 }
+
+/**
+ * How a teacher with `model` ranks its samples under `rankBy`, or why it cannot: both ways rank by the sample's
+ * mean token log-probability under the teacher's model, scored after the few-shot prompt (teacher-forcing) or
+ * as the server returned it while generating (endpoints without echo: Ollama, llama.cpp, OpenAI chat models).
+ */
+export const rankingFor = (
+  rankBy: RankBy,
+  model: LanguageModel,
+  teacher: AgentId,
+): Ranking | ScoreUnsupported => {
+  const { score, generationLogprobs } = model.capabilities
+  if (rankBy === "prompt-score" ? score : rankBy === "auto" && score) return "prompt-score"
+  if (rankBy !== "prompt-score" && generationLogprobs) return "generation-logprobs"
+  const cannot =
+    rankBy === "prompt-score"
+      ? "cannot score a given continuation (teacher-forcing), which rankBy: prompt-score needs; use rankBy: generation-logprobs where it returns generation log-probabilities"
+      : rankBy === "generation-logprobs"
+        ? "returns no log-probabilities of the tokens it generates, which rankBy: generation-logprobs needs; use rankBy: prompt-score where it teacher-forces"
+        : "neither scores a given continuation (teacher-forcing) nor returns generation log-probabilities"
+  return new ScoreUnsupported({
+    model: model.name,
+    message:
+      `${teacher} cannot rank its synthetic samples: model "${model.name}" ${cannot}; give the teachers a model ` +
+      "that can (sim; openai with score: completions, e.g. vLLM; or score: chat on a server with chat logprobs)",
+  })
+}
+
+/**
+ * The mean log-probability of each sample as its model generated it (`generate` asked with `logprobs`); an
+ * empty text scores 0, as an empty continuation does by prompt score. A missing list is the endpoint's fault:
+ * ranking without it would be a silent chance-level choice.
+ */
+const generationScores = (
+  model: LanguageModel,
+  generated: GenerateResponse,
+  texts: ReadonlyArray<string>,
+): Effect.Effect<ReadonlyArray<number>, BadResponse> =>
+  Effect.forEach(texts, (text, i) => {
+    const logprobs = generated.logprobs?.[i]
+    if (text.length === 0) return Effect.succeed(0)
+    if (logprobs === undefined)
+      return Effect.fail(
+        new BadResponse({
+          model: model.name,
+          message: `asked for generation log-probabilities but sample ${i + 1} of ${texts.length} came without them`,
+        }),
+      )
+    return Effect.succeed(meanLogprob({ tokens: [], logprobs, usage: generated.usage }))
+  })
 
 /** How many held-out examples form the context a voting teacher scores candidates against. */
 const VOTING_CONTEXT = 8
@@ -104,6 +169,8 @@ export const makeTeacher = (setup: TeacherSetup) => {
   const firstTurn = makeRng(setup.seed).fork("adversary").int(1_000_000)
   /** Per student, the adversary's next transform (requests of one student come round after round). */
   const turns = new Map<string, number>()
+  /** How this teacher ranks, decided at its first ranking (a model's capabilities may be probed lazily). */
+  let ranking: Ranking | ScoreUnsupported | undefined
 
   const lessonFor = (request: LessonRequest, index: number, text: string, kind: Lesson["kind"]) =>
     new Lesson({
@@ -201,6 +268,9 @@ export const makeTeacher = (setup: TeacherSetup) => {
           return yield* select(candidates, request.count, () => Effect.succeed(0))
         }
         case "synthetic-examples": {
+          ranking ??= rankingFor(strategy.rankBy, model, id)
+          if (ranking instanceof ScoreUnsupported) return yield* ranking
+          const rankedBy = ranking
           const shots = rng.shuffle(privateItems).slice(0, strategy.nGen)
           const context = fewShotContext(task, shots) + task.separator
           const generated = yield* model.generate({
@@ -210,6 +280,8 @@ export const makeTeacher = (setup: TeacherSetup) => {
             maxTokens: strategy.maxTokens,
             stop: [task.separator],
             seed: rng.int(2 ** 31),
+            // Only when ranking by them: the request (and so its cache key) is otherwise unchanged.
+            ...(rankedBy === "generation-logprobs" && { logprobs: true }),
           })
           const honest = generated.texts.map((raw, i): Candidate => {
             const lesson = lessonFor(request, i, raw.trim(), "synthetic-example")
@@ -232,10 +304,21 @@ export const makeTeacher = (setup: TeacherSetup) => {
               })
           }
           const candidates = [...honest, ...smuggled]
-          // Ranked by the teacher's own model: mean log-probability given the few-shot context (perplexity).
-          const score = (lesson: Lesson) =>
+          // Ranked by the teacher's own model: mean log-probability given the few-shot context (perplexity),
+          // scored by teacher-forcing the cleared text, or as generated (the sample the text was trimmed from).
+          let score = (lesson: Lesson) =>
             Effect.map(model.score({ prompt: context, continuation: lesson.text }), meanLogprob)
-          return yield* select(candidates, request.count, score)
+          if (rankedBy === "generation-logprobs") {
+            const scores = yield* generationScores(
+              model,
+              generated,
+              honest.map((c) => c.lesson.text),
+            )
+            const byId = new Map(honest.map((c, i) => [c.lesson.id, scores[i]!]))
+            score = (lesson: Lesson) => Effect.succeed(byId.get(lesson.id) ?? 0)
+          }
+          const result = yield* select(candidates, request.count, score)
+          return { ...result, audit: result.audit.map((a) => ({ ...a, rankedBy })) }
         }
         case "instruction": {
           const shots = rng.shuffle(privateItems).slice(0, strategy.examples)

@@ -48,6 +48,7 @@ const adversary = (
       temperature: 0.8,
       samples: 4,
       maxTokens: 96,
+      rankBy: "auto",
       adversary: adversaryPlan,
     },
     seed: 5,

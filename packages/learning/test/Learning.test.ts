@@ -29,7 +29,14 @@ const teacherSetup = (overrides: Partial<TeacherSetup> = {}): TeacherSetup => ({
   heldOut: train.slice(40, 48),
   model,
   filter: makePrivacyFilter([verbatimDetector(privateItems.map((i) => i.input))], { verbatim: "drop" }),
-  strategy: { kind: "synthetic-examples", nGen: 8, temperature: 0.8, samples: 8, maxTokens: 96 },
+  strategy: {
+    kind: "synthetic-examples",
+    nGen: 8,
+    temperature: 0.8,
+    samples: 8,
+    maxTokens: 96,
+    rankBy: "auto",
+  },
   seed: 11,
   ...overrides,
 })

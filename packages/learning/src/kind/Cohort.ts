@@ -58,6 +58,7 @@ const teacherStrategy = (method: MethodConfig, task: Task): LessonStrategy | und
         temperature: method.temperature,
         samples: method.samples,
         maxTokens: 96 + (task.maxAnswerTokens ?? 0),
+        rankBy: method.rankBy,
       }
     case "instruction":
       return {

@@ -76,7 +76,7 @@ export const lessonRows = (
   chosen: ReadonlySet<string>,
 ): Array<{ readonly row: LessonRow; readonly findings: ReadonlyArray<FindingRow> }> => {
   const createdAt = new Date().toISOString()
-  return cohort.takeAudit().map(({ lesson, decision, sent, leakage, smuggle }) => ({
+  return cohort.takeAudit().map(({ lesson, decision, sent, leakage, smuggle, rankedBy }) => ({
     findings: findingColumns(decision).map((f) => ({ runId: at.runId, lessonId: lesson.id, ...f })),
     row: {
       runId: at.runId,
@@ -96,6 +96,7 @@ export const lessonRows = (
       verbatimCopy: leakage?.verbatimCopy ?? null,
       smuggle: smuggle?.transform ?? null,
       smuggleIntact: smuggle?.intact ?? null,
+      rankedBy: rankedBy ?? null,
       createdAt,
     },
   }))
