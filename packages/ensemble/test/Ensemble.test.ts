@@ -42,7 +42,7 @@ const fakeModel = (
   seen: Array<string> = [],
 ): LanguageModel => ({
   name,
-  capabilities: { score: true },
+  capabilities: { score: true, generationLogprobs: false, labelScores: true },
   generate: (request) =>
     Effect.sync(() => {
       seen.push(request.prompt ?? "")

@@ -25,7 +25,7 @@ ${extra}`
 /** A model that always writes `answer` and scores continuations by `score`. */
 const scripted = (answer: string, score: (request: ScoreRequest) => number): LanguageModel => ({
   name: "scripted",
-  capabilities: { score: true },
+  capabilities: { score: true, generationLogprobs: false, labelScores: true },
   generate: (request) =>
     Effect.succeed({
       texts: Array.from({ length: request.n ?? 1 }, () => answer),

@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import type { NonEmptyReadonlyArray } from "effect/Array"
+import { scoreLabels } from "./Labels.js"
 import type { LanguageModel } from "./LanguageModel.js"
 import type { ModelError } from "./ModelError.js"
 
@@ -32,7 +33,8 @@ export interface FallbackSwitch {
 /**
  * The models as one: each call goes to the first; when it fails after its own retries with an error for which
  * `fallsBack` holds, the next one is asked, and so on; the last one's error is the call's. `onSwitch` runs at
- * every switch (to count it). Score calls skip models that declare no score capability. The chain has the
+ * every switch (to count it). Score calls skip models that declare no score capability, label scores those
+ * that declare no label scores (each member scores labels its own way: see `scoreLabels`). The chain has the
  * first model's name and capabilities; every call starts again from the first model.
  */
 export const fallbackChain = (
@@ -72,6 +74,12 @@ export const fallbackChain = (
         0,
         (model) => model.score(request),
         (model) => model.capabilities.score,
+      ),
+    scoreLabels: (request) =>
+      from(
+        0,
+        (model) => scoreLabels(model, request),
+        (model) => model.capabilities.labelScores,
       ),
   }
 }

@@ -1,6 +1,6 @@
 import { Cause, Context, Effect, Exit, FiberRef, Layer, Option } from "effect"
 import { globalValue } from "effect/GlobalValue"
-import type { LanguageModel, TokenUsage } from "./LanguageModel.js"
+import type { LabelScoreRequest, LanguageModel, TokenUsage } from "./LanguageModel.js"
 import type { ModelPrices } from "./ModelConfig.js"
 import { BudgetExceeded, type ModelError } from "./ModelError.js"
 import {
@@ -74,6 +74,8 @@ interface CallEvents {
   cacheHit: boolean
   /** Requests the call sent beyond its first (samples asked for one by one); each counts as a call. */
   extraRequests: number
+  /** Requests whose token usage the provider counted itself because the endpoint reported none. */
+  estimatedRequests: number
 }
 
 /**
@@ -113,6 +115,14 @@ export const reportRateLimitWait = (waitedMs: number) =>
  */
 export const reportExtraRequest: Effect.Effect<void> = withCallEvents((events) => {
   events.extraRequests += 1
+})
+
+/**
+ * For providers: one request of the call in progress came back without token usage, so its tokens were
+ * counted with a tokenizer; metering counts it under `estimatedCalls`.
+ */
+export const reportEstimatedUsage: Effect.Effect<void> = withCallEvents((events) => {
+  events.estimatedRequests += 1
 })
 
 /** For the response cache: the call in progress was answered from the cache, so it is no model call. */
@@ -206,6 +216,7 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
         rateLimitWaitMs: 0,
         cacheHit: false,
         extraRequests: 0,
+        estimatedRequests: 0,
       }
       return call.pipe(
         Effect.locally(currentCallEvents, events),
@@ -230,6 +241,8 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
               fallbacks: 0,
               promptTokens: usage.promptTokens,
               completionTokens: usage.completionTokens,
+              // Only a call that succeeded adds its (estimated) tokens, so only such a call counts here.
+              estimatedCalls: Exit.isSuccess(exit) ? events.estimatedRequests : 0,
               retries: events.retried.length,
               timeouts: faults.timeout?.attempts ?? 0,
               rateLimitWaits: events.rateLimitWaits,
@@ -248,6 +261,11 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
       capabilities: model.capabilities,
       generate: (request) => meter(model.name, agent, prices, model.generate(request)),
       score: (request) => meter(model.name, agent, prices, model.score(request)),
+      // One label-scoring request is one call; a model without its own way teacher-forces through `score`.
+      ...(model.scoreLabels !== undefined && {
+        scoreLabels: (request: LabelScoreRequest) =>
+          meter(model.name, agent, prices, model.scoreLabels!(request)),
+      }),
     }),
     recordFallback: ({ agent, from, to }) =>
       Effect.sync(() => {

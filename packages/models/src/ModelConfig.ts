@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import type { Capabilities } from "./LanguageModel.js"
 
 // Each refinement carries its own message, so a validation error says what was expected rather than
 // repeating the field's description.
@@ -78,16 +79,45 @@ export const SimModelConfig = Schema.Struct({
 })
 export type SimModelConfig = typeof SimModelConfig.Type
 
-/** How an `openai` model scores a forced continuation. */
-export const ScoreMode = Schema.Literal("auto", "completions", "none").annotations({
+/** How an `openai` model scores: teacher-forcing, generation log-probs and label scores (see the README). */
+export const ScoreMode = Schema.Literal("auto", "completions", "chat", "none").annotations({
   identifier: "ScoreMode",
   description:
-    'How to score a forced continuation. "completions" (default): the completions endpoint with echo and ' +
-    'logprobs; an endpoint that does not support it fails the call with ScoreUnsupported. "auto": probe the ' +
-    'endpoint once when the model is created and declare the score capability by the outcome. "none": the ' +
-    "model does not score.",
+    'How the model scores. "completions" (default without a preset): teacher-forcing through the completions ' +
+    "endpoint with echo and logprobs (scores any forced continuation; vLLM), plus chat log-probabilities of " +
+    "generated tokens; labels are teacher-forced; an endpoint that does not echo fails the call with " +
+    'ScoreUnsupported. "chat": no teacher-forcing (score fails with ScoreUnsupported): the log-probabilities ' +
+    "of generated tokens (chat logprobs: true), for ranking samples by their own perplexity, and short labels " +
+    "scored by the first token's chat top_logprobs (labels sharing a first token are refused); for Ollama, " +
+    'llama.cpp and OpenAI\'s chat models. "auto": probe echo once when the model is created and score by ' +
+    'teacher-forcing where it answers, else as "chat". "none": no log-probabilities of any kind.',
 })
 export type ScoreMode = typeof ScoreMode.Type
+
+/**
+ * What an `openai` model can do in score mode `mode`; `echoes` says whether its completions endpoint
+ * teacher-forces (as declared, or as learnt from its answers). "completions": scores, and so teacher-forces
+ * labels, only while echo works; "auto": teacher-forces where echo works and scores labels by chat
+ * top_logprobs where it does not.
+ */
+export const scoreModeCapabilities = (mode: ScoreMode, echoes = true): Capabilities => {
+  switch (mode) {
+    case "none":
+      return { score: false, generationLogprobs: false, labelScores: false }
+    case "chat":
+      return { score: false, generationLogprobs: true, labelScores: true }
+    case "completions":
+      return { score: echoes, generationLogprobs: true, labelScores: echoes }
+    case "auto":
+      return { score: echoes, generationLogprobs: true, labelScores: true }
+  }
+}
+
+/**
+ * Whether an `openai` model in `mode` scores labels its own way (`LanguageModel.scoreLabels`: chat
+ * top_logprobs, or in "auto" whichever way works) rather than by the caller teacher-forcing each label.
+ */
+export const hasOwnLabelScores = (mode: ScoreMode): boolean => mode === "chat" || mode === "auto"
 
 /** The OpenAI-compatible servers whose defaults a model can take with `preset:`. */
 export const OpenAiPreset = Schema.Literal("vllm", "ollama", "llamacpp", "openai").annotations({
@@ -95,11 +125,11 @@ export const OpenAiPreset = Schema.Literal("vllm", "ollama", "llamacpp", "openai
   description:
     "The server behind the endpoint; sets the defaults of baseURL and score for it (a field given explicitly " +
     'always wins). "vllm": http://localhost:8000/v1, score: completions (vLLM echoes prompt log-probabilities). ' +
-    '"ollama": http://localhost:11434/v1, score: none (Ollama has no echo). "llamacpp": ' +
-    "http://localhost:8080/v1, score: none (llama.cpp's server ignores echo and returns log-probabilities of " +
-    'generated tokens only, so echo scoring would measure noise: ggml-org/llama.cpp#27174). "openai": ' +
-    "$OPENAI_BASE_URL or https://api.openai.com/v1, key in $OPENAI_API_KEY, score: none (chat models have no " +
-    "completions endpoint). Only a model without a preset or with preset openai reads OPENAI_BASE_URL and " +
+    '"ollama": http://localhost:11434/v1, score: chat (Ollama has no echo; chat logprobs since 0.12.11). ' +
+    '"llamacpp": http://localhost:8080/v1, score: chat (llama.cpp\'s server ignores echo and returns ' +
+    "log-probabilities of generated tokens only, so echo scoring would measure noise: ggml-org/llama.cpp#27174). " +
+    '"openai": $OPENAI_BASE_URL or https://api.openai.com/v1, key in $OPENAI_API_KEY, score: chat (chat models ' +
+    "have no completions endpoint). Only a model without a preset or with preset openai reads OPENAI_BASE_URL and " +
     "OPENAI_API_KEY: the OpenAI key is never sent to a local server's preset.",
 })
 export type OpenAiPreset = typeof OpenAiPreset.Type
@@ -109,9 +139,9 @@ export const OpenAiPresets: Readonly<
   Record<OpenAiPreset, { readonly baseURL: string; readonly score: ScoreMode; readonly openAiEnv: boolean }>
 > = {
   vllm: { baseURL: "http://localhost:8000/v1", score: "completions", openAiEnv: false },
-  ollama: { baseURL: "http://localhost:11434/v1", score: "none", openAiEnv: false },
-  llamacpp: { baseURL: "http://localhost:8080/v1", score: "none", openAiEnv: false },
-  openai: { baseURL: "https://api.openai.com/v1", score: "none", openAiEnv: true },
+  ollama: { baseURL: "http://localhost:11434/v1", score: "chat", openAiEnv: false },
+  llamacpp: { baseURL: "http://localhost:8080/v1", score: "chat", openAiEnv: false },
+  openai: { baseURL: "https://api.openai.com/v1", score: "chat", openAiEnv: true },
 }
 
 const openAiFields = {

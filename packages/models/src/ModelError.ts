@@ -64,7 +64,8 @@ export class BudgetExceeded extends Data.TaggedError("BudgetExceeded")<{
  */
 export class ReplayMiss extends Data.TaggedError("ReplayMiss")<{
   readonly model: string
-  readonly operation: "generate" | "score"
+  /** "labels": a `scoreLabels` request. */
+  readonly operation: "generate" | "score" | "labels"
   /** SHA-256 (hex) of the prompt or messages, as stored in the cache's `prompt_hash` column. */
   readonly promptHash: string
   readonly message: string

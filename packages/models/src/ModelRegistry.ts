@@ -10,11 +10,13 @@ import type { LanguageModel } from "./LanguageModel.js"
 import { Metering } from "./Metering.js"
 import {
   type DeclaredOpenAiModelConfig,
+  hasOwnLabelScores,
   type ModelConfig,
   OpenAiDefaults,
   type OpenAiModelConfig,
   OpenAiPresets,
   type ResponseCacheConfig,
+  scoreModeCapabilities,
 } from "./ModelConfig.js"
 import { type MissingApiKey, makeOpenAiModel, type OpenAiModelOptions } from "./openai/OpenAiModel.js"
 import { makeSimModel } from "./sim/SimModel.js"
@@ -148,14 +150,20 @@ const endpointOf = (baseURL: string) => baseURL.replace(/\/+$/, "")
 
 /**
  * What an `openai` model is in replay mode: nothing is ever sent, so no client, key or limiter is made. Its
- * score capability is taken from the config as declared ("auto" cannot probe, so it counts as scoring).
+ * capabilities are those of its score mode as declared ("auto" cannot probe, so it counts as scoring), and it
+ * has `scoreLabels` exactly where the live model has it, so label scores replay from the same cache entries.
  */
-const replayOnly = (name: string, config: OpenAiModelConfig): LanguageModel => ({
-  name,
-  capabilities: { score: config.score !== "none" },
-  generate: () => Effect.dieMessage(`Model "${name}" was called in replay mode`),
-  score: () => Effect.dieMessage(`Model "${name}" was called in replay mode`),
-})
+const replayOnly = (name: string, config: OpenAiModelConfig): LanguageModel => {
+  const mode = config.score ?? OpenAiDefaults.score
+  const called = () => Effect.dieMessage(`Model "${name}" was called in replay mode`)
+  return {
+    name,
+    capabilities: scoreModeCapabilities(mode),
+    generate: called,
+    score: called,
+    ...(hasOwnLabelScores(mode) && { scoreLabels: called }),
+  }
+}
 
 /**
  * The models a run declared, built once when the registry is (so a missing API key fails the run before it

@@ -80,6 +80,11 @@ export const Usage = Schema.Struct({
   fallbacks: Schema.Number,
   promptTokens: Schema.Number,
   completionTokens: Schema.Number,
+  /**
+   * Calls (requests) whose endpoint reported no token usage, so their tokens were counted with a tokenizer of
+   * the model's family (see the models README): `promptTokens` and `completionTokens` are partly estimates.
+   */
+  estimatedCalls: Schema.Number,
   /** Attempts repeated after a retryable failure (rate limit, timeout, 5xx, truncated response). */
   retries: Schema.Number,
   /** Attempts that timed out, whether they were retried or ended their call (so also in `retries` or `errors`). */
@@ -131,6 +136,7 @@ export const emptyUsage = (): MutableUsage => ({
   fallbacks: 0,
   promptTokens: 0,
   completionTokens: 0,
+  estimatedCalls: 0,
   retries: 0,
   timeouts: 0,
   rateLimitWaits: 0,
@@ -159,6 +165,7 @@ export const addInto = (target: MutableUsage, source: Usage): void => {
   target.fallbacks += source.fallbacks
   target.promptTokens += source.promptTokens
   target.completionTokens += source.completionTokens
+  target.estimatedCalls += source.estimatedCalls
   target.retries += source.retries
   target.timeouts += source.timeouts
   target.rateLimitWaits += source.rateLimitWaits
@@ -188,6 +195,7 @@ export const usageSince = (after: Usage, before: Usage | undefined): Usage =>
         fallbacks: after.fallbacks - before.fallbacks,
         promptTokens: after.promptTokens - before.promptTokens,
         completionTokens: after.completionTokens - before.completionTokens,
+        estimatedCalls: after.estimatedCalls - before.estimatedCalls,
         retries: after.retries - before.retries,
         timeouts: after.timeouts - before.timeouts,
         rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,

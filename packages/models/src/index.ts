@@ -11,6 +11,7 @@ export {
 } from "./cache/ResponseCache.js"
 export { ResponseCacheError } from "./cache/ResponseCacheError.js"
 export * from "./Fallback.js"
+export { scoreLabels, teacherForceLabels } from "./Labels.js"
 export * from "./LanguageModel.js"
 export * from "./Metering.js"
 export * from "./ModelConfig.js"

@@ -60,7 +60,7 @@ describe("faults", () => {
       const metering = yield* Metering.make()
       const broken: LanguageModel = {
         name: "broken",
-        capabilities: { score: false },
+        capabilities: { score: false, generationLogprobs: false, labelScores: false },
         generate: () => Effect.die(new Error("bug")),
         score: () => Effect.die(new Error("bug")),
       }

@@ -25,11 +25,11 @@ describe("openai model defaults: presets and the OPENAI_* conventions", () => {
       return [baseURL, score]
     }
     expect(of("vllm")).toEqual(["http://localhost:8000/v1", "completions"])
-    expect(of("ollama")).toEqual(["http://localhost:11434/v1", "none"])
-    expect(of("llamacpp")).toEqual(["http://localhost:8080/v1", "none"])
+    expect(of("ollama")).toEqual(["http://localhost:11434/v1", "chat"])
+    expect(of("llamacpp")).toEqual(["http://localhost:8080/v1", "chat"])
     expect(resolved({ preset: "openai" }, { OPENAI_API_KEY: KEY })).toMatchObject({
       baseURL: "https://api.openai.com/v1",
-      score: "none",
+      score: "chat",
       apiKeyEnv: "OPENAI_API_KEY",
     })
   })
@@ -124,19 +124,30 @@ describe("ModelRegistry with presets and the environment", () => {
     }),
   )
 
-  it.scopedLive("a preset's score: none reaches the model: it does not claim to score", () =>
-    Effect.gen(function* () {
-      const registry = yield* ModelRegistry.make({
-        models: {
-          ollama: { provider: "openai", preset: "ollama", model: "llama3.2" },
-          vllm: { provider: "openai", preset: "vllm", model: "qwen" },
-        },
-        seed: 1,
-        env: {},
-      }).pipe(Effect.provide(Metering.layer()))
-      expect((yield* registry.get("ollama")).capabilities.score).toBe(false)
-      expect((yield* registry.get("vllm")).capabilities.score).toBe(true)
-    }),
+  it.scopedLive(
+    "a preset's score: chat reaches the model: it does not teacher-force, it scores labels and generations",
+    () =>
+      Effect.gen(function* () {
+        const registry = yield* ModelRegistry.make({
+          models: {
+            ollama: { provider: "openai", preset: "ollama", model: "llama3.2" },
+            vllm: { provider: "openai", preset: "vllm", model: "qwen" },
+          },
+          seed: 1,
+          env: {},
+        }).pipe(Effect.provide(Metering.layer()))
+        const ollama = yield* registry.get("ollama")
+        expect({ ...ollama.capabilities }).toEqual({
+          score: false,
+          generationLogprobs: true,
+          labelScores: true,
+        })
+        expect(ollama.scoreLabels).toBeDefined()
+        const vllm = yield* registry.get("vllm")
+        expect({ ...vllm.capabilities }).toEqual({ score: true, generationLogprobs: true, labelScores: true })
+        // vLLM teacher-forces labels: the caller's `scoreLabels` does it through `score`.
+        expect(vllm.scoreLabels).toBeUndefined()
+      }),
   )
 
   it.scopedLive("a model without any base URL fails the registry before anything is called", () =>

@@ -37,7 +37,7 @@ const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, stude
   prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
   calls, prompt_tokens, completion_tokens, cost_usd, retries, timeouts, errors, rate_limit_waits,
-  rate_limit_wait_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  rate_limit_wait_ms, estimated_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MODEL_FAULT = `INSERT INTO model_faults (run_id, repeat, round, task, method, agent_id, model,
   kind, attempts, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
@@ -198,6 +198,7 @@ export const makeBatchWriter = (
         r.errors ?? 0,
         r.rateLimitWaits ?? 0,
         Math.round(r.rateLimitWaitMs ?? 0),
+        r.estimatedCalls ?? null,
       )
     })
     // After model_usage: each fault row references its usage row.

@@ -175,6 +175,11 @@ export interface ModelUsageRow {
   readonly errors?: number
   readonly rateLimitWaits?: number
   readonly rateLimitWaitMs?: number
+  /**
+   * Calls whose endpoint reported no token usage, so their tokens were counted with a tokenizer of the model's
+   * family (`estimated_calls`); NULL in the table when not given (not measured).
+   */
+  readonly estimatedCalls?: number
   /** Failed attempts by kind (`rate_limited`, `timeout`, ...: see `FaultKind` in @lyceum/models). */
   readonly faults?: Readonly<Record<string, ModelFaultCount | undefined>>
 }

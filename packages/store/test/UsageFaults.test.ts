@@ -88,6 +88,7 @@ describe("model faults", () => {
             errors: 1,
             rateLimitWaits: 2,
             rateLimitWaitMs: 1500.4,
+            estimatedCalls: 2,
             faults: {
               rate_limited: { attempts: 2, errors: 0 },
               timeout: { attempts: 1, errors: 0 },
@@ -126,6 +127,14 @@ describe("model faults", () => {
           rate_limit_waits: 0,
           rate_limit_wait_ms: 0,
         })),
+      ])
+      // Calls counted by a tokenizer (the endpoint reported no usage); a row that does not say is not measured.
+      expect(
+        yield* store.query("SELECT method, agent_id, estimated_calls FROM model_usage ORDER BY method, agent_id"),
+      ).toEqual([
+        { method: "m1", agent_id: "teacher-1", estimated_calls: 2 },
+        { method: "m2", agent_id: "student-1", estimated_calls: null },
+        { method: "m2", agent_id: "teacher-1", estimated_calls: null },
       ])
       expect(yield* store.query(readmeFaultsQuery())).toEqual([
         { agent_id: "student-1", model: "sim", kind: "timeout", failed_attempts: 1, failed_calls: 1 },

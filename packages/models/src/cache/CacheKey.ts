@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto"
-import type { GenerateRequest, ScoreRequest } from "../LanguageModel.js"
+import type { GenerateRequest, LabelScoreRequest, ScoreRequest } from "../LanguageModel.js"
 
 /**
  * What answers a request, as far as the cache is concerned. Entries are keyed by this, not by the name a
@@ -16,7 +16,7 @@ export interface ModelIdentity {
 
 /** A request reduced to what identifies its answer. */
 export interface RequestKey {
-  readonly operation: "generate" | "score"
+  readonly operation: "generate" | "score" | "labels"
   /** SHA-256 (hex) over the model identity, the parameters, seed and repeat, and the prompt: the lookup key. */
   readonly key: string
   /** SHA-256 (hex) of the prompt or chat messages (and, for score, the continuation). */
@@ -85,7 +85,9 @@ const requestKey = (
 /**
  * The key of a generate request. Both `prompt` and `messages` are hashed, since providers differ in which
  * one they read; parameters left out are keyed as left out (a provider's default may differ from any value),
- * except `n: 1` and an empty `stop`, which mean the same as none.
+ * except `n: 1` and an empty `stop`, which mean the same as none, and `logprobs: false`, which is keyed as
+ * left out (so entries stored before generation log-probs existed still answer requests without them, and
+ * never those with them).
  */
 export const generateKey = (
   identity: ModelIdentity,
@@ -103,6 +105,7 @@ export const generateKey = (
     stop: request.stop === undefined || request.stop.length === 0 ? undefined : request.stop,
     temperature: request.temperature,
     topP: request.topP,
+    logprobs: request.logprobs === true ? true : undefined,
   })
   const deterministic = request.temperature === 0 || request.seed !== undefined
   return requestKey(identity, "generate", params, request.seed ?? null, repeat, texts, deterministic)
@@ -111,3 +114,7 @@ export const generateKey = (
 /** The key of a score request: log-probabilities are a function of the text, so it is always deterministic. */
 export const scoreKey = (identity: ModelIdentity, request: ScoreRequest, repeat: number): RequestKey =>
   requestKey(identity, "score", "{}", null, repeat, [request.prompt, request.continuation], true)
+
+/** The key of a label-scoring request (`scoreLabels`): deterministic like a score; the labels in order. */
+export const labelsKey = (identity: ModelIdentity, request: LabelScoreRequest, repeat: number): RequestKey =>
+  requestKey(identity, "labels", "{}", null, repeat, [request.prompt, ...request.labels], true)

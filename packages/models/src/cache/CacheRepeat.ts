@@ -1,7 +1,7 @@
 import { Effect, FiberRef } from "effect"
 import { dual } from "effect/Function"
 import { globalValue } from "effect/GlobalValue"
-import type { LanguageModel } from "../LanguageModel.js"
+import type { LabelScoreRequest, LanguageModel } from "../LanguageModel.js"
 
 /**
  * The repeat of the scenario the current fiber works for. It is part of every cache key, so the repeats of a
@@ -34,4 +34,7 @@ export const atRepeat = (model: LanguageModel, repeat: number): LanguageModel =>
   capabilities: model.capabilities,
   generate: (request) => withRepeat(model.generate(request), repeat),
   score: (request) => withRepeat(model.score(request), repeat),
+  ...(model.scoreLabels !== undefined && {
+    scoreLabels: (request: LabelScoreRequest) => withRepeat(model.scoreLabels!(request), repeat),
+  }),
 })

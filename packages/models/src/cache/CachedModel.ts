@@ -1,9 +1,16 @@
 import { Effect, Exit, FiberRef, Option } from "effect"
-import type { GenerateResponse, LanguageModel, ScoreResponse } from "../LanguageModel.js"
+import type {
+  GenerateRequest,
+  GenerateResponse,
+  LabelScoreRequest,
+  LabelScoreResponse,
+  LanguageModel,
+  ScoreResponse,
+} from "../LanguageModel.js"
 import { reportCacheHit } from "../Metering.js"
 import type { CacheMode } from "../ModelConfig.js"
 import { type ModelError, ReplayMiss } from "../ModelError.js"
-import { generateKey, type ModelIdentity, type RequestKey, scoreKey } from "./CacheKey.js"
+import { generateKey, labelsKey, type ModelIdentity, type RequestKey, scoreKey } from "./CacheKey.js"
 import { currentRepeat } from "./CacheRepeat.js"
 import type { ResponseCacheService } from "./ResponseCache.js"
 import type { ResponseCacheError } from "./ResponseCacheError.js"
@@ -25,11 +32,37 @@ const isTokenUsage = (value: unknown): boolean =>
   typeof (value as { promptTokens?: unknown }).promptTokens === "number" &&
   typeof (value as { completionTokens?: unknown }).completionTokens === "number"
 
-const isGenerateResponse = (value: unknown): value is GenerateResponse =>
-  typeof value === "object" &&
-  value !== null &&
-  Array.isArray((value as { texts?: unknown }).texts) &&
-  isTokenUsage((value as { usage?: unknown }).usage)
+const isNumbers = (value: unknown): boolean =>
+  Array.isArray(value) && value.every((item) => typeof item === "number")
+
+/**
+ * A stored answer to `request`: one asking for generation log-probs is answered only by an entry that holds
+ * them, one list per text (the key already tells them apart; this also refuses a damaged or foreign entry).
+ */
+const isGenerateResponseTo =
+  (request: GenerateRequest) =>
+  (value: unknown): value is GenerateResponse => {
+    if (typeof value !== "object" || value === null) return false
+    const { texts, usage, logprobs } = value as { texts?: unknown; usage?: unknown; logprobs?: unknown }
+    if (!Array.isArray(texts) || !isTokenUsage(usage)) return false
+    return (
+      request.logprobs !== true ||
+      (Array.isArray(logprobs) && logprobs.length === texts.length && logprobs.every(isNumbers))
+    )
+  }
+
+const isLabelScoreResponseTo =
+  (request: LabelScoreRequest) =>
+  (value: unknown): value is LabelScoreResponse => {
+    if (typeof value !== "object" || value === null) return false
+    const { logprobs, usage, method } = value as { logprobs?: unknown; usage?: unknown; method?: unknown }
+    return (
+      isNumbers(logprobs) &&
+      (logprobs as ReadonlyArray<number>).length === request.labels.length &&
+      isTokenUsage(usage) &&
+      (method === "teacher-forcing" || method === "top-logprobs")
+    )
+  }
 
 const isScoreResponse = (value: unknown): value is ScoreResponse =>
   typeof value === "object" &&
@@ -131,7 +164,7 @@ export const cached = (
         through(
           generateKey(identity, request, repeat),
           Effect.suspend(() => model.generate(request)),
-          isGenerateResponse,
+          isGenerateResponseTo(request),
         ),
       ),
     score: (request) =>
@@ -142,5 +175,17 @@ export const cached = (
           isScoreResponse,
         ),
       ),
+    // Cached only where the model has its own way: otherwise `scoreLabels` teacher-forces through `score`,
+    // whose answers are cached one by one.
+    ...(model.scoreLabels !== undefined && {
+      scoreLabels: (request: LabelScoreRequest) =>
+        Effect.flatMap(FiberRef.get(currentRepeat), (repeat) =>
+          through(
+            labelsKey(identity, request, repeat),
+            Effect.suspend(() => model.scoreLabels!(request)),
+            isLabelScoreResponseTo(request),
+          ),
+        ),
+    }),
   }
 }

@@ -1,22 +1,33 @@
 import { Effect, ParseResult, Schema, type Scope } from "effect"
 import type OpenAI from "openai"
+import { teacherForceLabels } from "../Labels.js"
 import type {
   Capabilities,
   GenerateRequest,
   GenerateResponse,
+  LabelScoreRequest,
+  LabelScoreResponse,
   LanguageModel,
   ScoreRequest,
   ScoreResponse,
+  TokenUsage,
 } from "../LanguageModel.js"
-import { reportExtraRequest } from "../Metering.js"
-import { OpenAiDefaults, type OpenAiModelConfig } from "../ModelConfig.js"
+import { reportEstimatedUsage, reportExtraRequest } from "../Metering.js"
+import {
+  hasOwnLabelScores,
+  OpenAiDefaults,
+  type OpenAiModelConfig,
+  scoreModeCapabilities,
+} from "../ModelConfig.js"
 import { BadResponse, type ModelError, ScoreUnsupported, Timeout, Unavailable } from "../ModelError.js"
 import { forEndpoint } from "./EndpointLimiter.js"
 import { apiKeyFor, type MissingApiKey, makeOpenAiClient } from "./OpenAiClient.js"
 import { type CallContext, toModelError } from "./OpenAiErrors.js"
-import { ChatCompletionWire, CompletionWire, continuationLogprobs } from "./OpenAiWire.js"
+import { ChatCompletionWire, CompletionWire, choiceLogprobs, continuationLogprobs } from "./OpenAiWire.js"
 import { type Backoff, defaultBackoff, retryPolicy } from "./RetryPolicy.js"
 import { joinSamples, sampleSeed } from "./Samples.js"
+import { estimateUsage } from "./TokenEstimate.js"
+import { labelsFromTopLogprobs } from "./TopLogprobLabels.js"
 
 export { MissingApiKey } from "./OpenAiClient.js"
 
@@ -35,6 +46,9 @@ const estimateTokens = (text: string): number => Math.ceil(text.length / 4)
 const totalTokens = (response: {
   readonly usage: { readonly promptTokens: number; readonly completionTokens: number }
 }) => response.usage.promptTokens + response.usage.completionTokens
+
+/** How many alternatives a label-scoring request asks for: the most OpenAI (and vLLM by default) allow. */
+export const LABEL_TOP_LOGPROBS = 20
 
 /**
  * A `LanguageModel` served by an OpenAI-compatible endpoint. `generate` uses chat completions (samples the
@@ -58,12 +72,12 @@ export const makeOpenAiModel = (
     const maxRetries = config.maxRetries ?? OpenAiDefaults.maxRetries
     const scoreMode = config.score ?? OpenAiDefaults.score
 
-    const client = makeOpenAiClient({ baseURL: config.baseURL, apiKey, timeoutMs })
     const limiter = yield* forEndpoint(config.baseURL, {
       maxConcurrency: config.maxConcurrency ?? OpenAiDefaults.maxConcurrency,
       requestsPerMinute: config.requestsPerMinute,
       tokensPerMinute: config.tokensPerMinute,
     })
+    const client = makeOpenAiClient({ baseURL: config.baseURL, apiKey, timeoutMs, observer: limiter })
     const closing = yield* Effect.acquireRelease(
       Effect.sync(() => new AbortController()),
       (controller) => Effect.sync(() => controller.abort()),
@@ -122,6 +136,39 @@ export const makeOpenAiModel = (
     }
 
     /**
+     * The usage the endpoint reported; where it reported none (llama.cpp, older Ollama), the texts counted with
+     * the model family's tokenizer and the request reported to metering as estimated.
+     */
+    const usageOf = (
+      wire: { readonly prompt_tokens: number; readonly completion_tokens: number } | null | undefined,
+      prompt: ReadonlyArray<string>,
+      completions: ReadonlyArray<string>,
+    ): Effect.Effect<TokenUsage> =>
+      wire === undefined || wire === null
+        ? Effect.zipLeft(estimateUsage(config.model, prompt, completions), reportEstimatedUsage)
+        : Effect.succeed({ promptTokens: wire.prompt_tokens, completionTokens: wire.completion_tokens })
+
+    /**
+     * Whether the endpoint returns the log-probabilities of generated tokens: not in score mode "none", and
+     * not once it has answered `logprobs: true` without them.
+     */
+    const generationLogprobs: { supported: boolean; reason: string } = {
+      supported: scoreMode !== "none",
+      reason:
+        `Log-probabilities are turned off for model "${name}" (score: "none" in its config): set score: chat ` +
+        "(or completions on vLLM) to rank samples by their log-probabilities, or rank another way.",
+    }
+    const noGenerationLogprobs = () => {
+      generationLogprobs.supported = false
+      generationLogprobs.reason =
+        `${name} cannot return the log-probabilities of generated tokens: ${config.baseURL}/chat/completions ` +
+        "answered logprobs: true without them (Ollama before 0.12.11 does this). Upgrade the server, serve the " +
+        "model with vLLM or llama.cpp, rank by prompt score on a server that echoes (score: completions, vLLM), " +
+        "or use the sim model."
+      return new ScoreUnsupported({ model: name, message: generationLogprobs.reason })
+    }
+
+    /**
      * Whether the endpoint honours `n` > 1. Learnt from its first answer with fewer choices than asked and
      * kept for the life of this model, so later calls ask for their samples one by one straight away.
      */
@@ -142,20 +189,31 @@ export const makeOpenAiModel = (
         ...(request.stop !== undefined && request.stop.length > 0 && { stop: [...request.stop] }),
         ...(n !== 1 && { n }),
         ...(seed !== undefined && { seed }),
+        ...(request.logprobs === true && { logprobs: true }),
       }
       const estimate =
         estimateTokens(messages.map((message) => message.content).join("\n")) +
         n * (request.maxTokens ?? ASSUMED_COMPLETION_TOKENS)
-      const read = (response: ChatCompletionWire): Effect.Effect<GenerateResponse> => {
+      const read = (response: ChatCompletionWire): Effect.Effect<GenerateResponse, ModelError> => {
         // A single-sample request takes the first choice only; more than asked are never returned.
         const ordered = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).slice(0, n)
-        return Effect.succeed({
-          texts: ordered.map((choice) => choice.message.content ?? ""),
-          usage: {
-            promptTokens: response.usage.prompt_tokens,
-            completionTokens: response.usage.completion_tokens,
-          },
-        })
+        const texts = ordered.map((choice) => choice.message.content ?? "")
+        const found = ordered.map((choice, i) =>
+          // An empty answer has no tokens, and some servers then send no logprobs at all.
+          texts[i] === "" ? (choiceLogprobs(choice) ?? []) : choiceLogprobs(choice),
+        )
+        if (request.logprobs === true && found.some((tokens) => tokens === undefined))
+          return Effect.fail(noGenerationLogprobs())
+        const usage = usageOf(
+          response.usage,
+          messages.map((message) => message.content),
+          texts,
+        )
+        return Effect.map(usage, (usage) =>
+          request.logprobs === true
+            ? { texts, usage, logprobs: found.map((tokens) => (tokens ?? []).map((token) => token.logprob)) }
+            : { texts, usage },
+        )
       }
       return attempt(
         "generate",
@@ -181,6 +239,8 @@ export const makeOpenAiModel = (
       )
 
     const generate = Effect.fn("OpenAiModel.generate")(function* (request: GenerateRequest) {
+      if (request.logprobs === true && !generationLogprobs.supported)
+        return yield* new ScoreUnsupported({ model: name, message: generationLogprobs.reason })
       const n = request.n ?? 1
       if (n > 1 && !sampling.honoursN) return joinSamples(yield* separately(request, 0, n))
       const first = yield* chat(request, n, request.seed)
@@ -196,8 +256,14 @@ export const makeOpenAiModel = (
 
     /** Whether this endpoint scores, as configured and as learnt from its answers. */
     const scoring: { supported: boolean; reason: string } = {
-      supported: scoreMode !== "none",
-      reason: `Scoring is turned off for model "${name}" (score: "none" in its config).`,
+      supported: scoreMode === "completions" || scoreMode === "auto",
+      reason:
+        scoreMode === "chat"
+          ? `${name} does not teacher-force (score: "chat" in its config: ${config.baseURL} is used through chat ` +
+            "completions, which give the log-probabilities of generated tokens only). Methods that score a fixed " +
+            "continuation need score: completions on a server that echoes prompt log-probabilities (vLLM), or the " +
+            "sim model as scorer; samples can still be ranked by their generation log-probabilities."
+          : `Scoring is turned off for model "${name}" (score: "none" in its config).`,
     }
     const unsupported = (reason: string) => {
       scoring.supported = false
@@ -208,16 +274,12 @@ export const makeOpenAiModel = (
     const scoreOnce = (request: ScoreRequest): Effect.Effect<ScoreResponse, ModelError> => {
       const text = request.prompt + request.continuation
       const read = (response: CompletionWire): Effect.Effect<ScoreResponse, ModelError> => {
-        const usage = {
-          promptTokens: response.usage.prompt_tokens,
-          completionTokens: response.usage.completion_tokens,
-        }
         const logprobs = response.choices[0].logprobs
         if (logprobs === undefined || logprobs === null) {
           return Effect.fail(
             unsupported(
               `${name} cannot score: ${config.baseURL}/completions answered without logprobs. ` +
-                `Set score: "none" for this model and choose methods that do not score.`,
+                `Set score: "chat" (or "none") for this model and choose methods that do not teacher-force.`,
             ),
           )
         }
@@ -226,11 +288,16 @@ export const makeOpenAiModel = (
           return Effect.fail(
             unsupported(
               `${name} cannot score: ${config.baseURL}/completions ignored echo (${found.reason}). ` +
-                `Set score: "none" for this model and choose methods that do not score.`,
+                `Set score: "chat" (or "none") for this model and choose methods that do not teacher-force.`,
             ),
           )
         }
-        return Effect.succeed({ tokens: found.tokens, logprobs: found.logprobs, usage })
+        // The one generated token (max_tokens 1) is the completion; without usage it is counted as such.
+        return Effect.map(usageOf(response.usage, [text], []), (usage) => ({
+          tokens: found.tokens,
+          logprobs: found.logprobs,
+          usage: response.usage == null ? { ...usage, completionTokens: 1 } : usage,
+        }))
       }
       return attempt(
         "score",
@@ -263,6 +330,67 @@ export const makeOpenAiModel = (
       return yield* scoreOnce(request)
     })
 
+    /**
+     * Labels scored by ONE chat request: the answer's first token with its `top_logprobs` (see
+     * `labelsFromTopLogprobs`), at temperature 0 and one token long.
+     */
+    const labelsByTopLogprobs = (
+      request: LabelScoreRequest,
+    ): Effect.Effect<LabelScoreResponse, ModelError> => {
+      const refuse = (reason: string) =>
+        new ScoreUnsupported({
+          model: name,
+          message:
+            `${name} cannot score the labels ${request.labels.map((label) => `"${label}"`).join(", ")} by chat ` +
+            `top_logprobs at ${config.baseURL}: ${reason}. Use score: completions (vLLM) or sim as scorer.`,
+        })
+      const read = (response: ChatCompletionWire): Effect.Effect<LabelScoreResponse, ModelError> => {
+        const choice = response.choices[0]
+        const first = choiceLogprobs(choice)?.[0]
+        if (first === undefined) return Effect.fail(refuse("its answer came without logprobs"))
+        const matched = labelsFromTopLogprobs(request.labels, first.top_logprobs ?? [])
+        if (matched._tag === "Refused") return Effect.fail(refuse(matched.reason))
+        return Effect.map(
+          usageOf(response.usage, [request.prompt], [choice.message.content ?? ""]),
+          (usage): LabelScoreResponse => ({ logprobs: matched.logprobs, usage, method: "top-logprobs" }),
+        )
+      }
+      return attempt(
+        "generate",
+        (signal) =>
+          client.chat.completions.create(
+            {
+              model: config.model,
+              messages: [{ role: "user", content: request.prompt }],
+              max_tokens: 1,
+              temperature: 0,
+              logprobs: true,
+              top_logprobs: LABEL_TOP_LOGPROBS,
+            },
+            { signal },
+          ),
+        ChatCompletionWire,
+        read,
+        estimateTokens(request.prompt) + 1,
+      ).pipe(Effect.retry(retrying))
+    }
+
+    /**
+     * In "auto": teacher-forcing while the endpoint echoes (each label a score request; all but the first
+     * reported to metering as extra requests), else top_logprobs. In "chat": top_logprobs.
+     */
+    const scoreLabels = Effect.fn("OpenAiModel.scoreLabels")(function* (request: LabelScoreRequest) {
+      if (!scoring.supported) return yield* labelsByTopLogprobs(request)
+      let asked = 0
+      return yield* teacherForceLabels(
+        {
+          score: (scoreRequest) =>
+            (asked++ === 0 ? Effect.void : reportExtraRequest).pipe(Effect.zipRight(score(scoreRequest))),
+        },
+        request,
+      )
+    })
+
     if (scoreMode === "auto") {
       yield* scoreOnce({ prompt: "The", continuation: " end" }).pipe(
         Effect.catchAll((error) =>
@@ -275,10 +403,23 @@ export const makeOpenAiModel = (
       )
     }
 
+    // Getters: what the endpoint can do is learnt from its answers.
     const capabilities: Capabilities = {
       get score() {
-        return scoring.supported
+        return scoreModeCapabilities(scoreMode, scoring.supported).score
+      },
+      get generationLogprobs() {
+        return generationLogprobs.supported
+      },
+      get labelScores() {
+        return scoreModeCapabilities(scoreMode, scoring.supported).labelScores
       },
     }
-    return { name, capabilities, generate, score } satisfies LanguageModel
+    return {
+      name,
+      capabilities,
+      generate,
+      score,
+      ...(hasOwnLabelScores(scoreMode) && { scoreLabels }),
+    } satisfies LanguageModel
   })

@@ -9,16 +9,42 @@ const WireUsage = Schema.Struct({
   completion_tokens: Schema.Number,
 }).annotations({ identifier: "Usage" })
 
+/**
+ * `usage` is optional: llama.cpp's server and older Ollama omit it from some answers; the model then counts
+ * the tokens itself with a tokenizer of the model's family (`TokenEstimate.ts`) and marks the call estimated.
+ */
+const OptionalUsage = Schema.optional(Schema.NullOr(WireUsage))
+
+const WireTopLogprob = Schema.Struct({ token: Schema.String, logprob: Schema.Number }).annotations({
+  identifier: "TopLogprob",
+})
+
+/** One generated token of a chat answer with `logprobs: true`, and its `top_logprobs` alternatives if asked. */
+const WireTokenLogprob = Schema.Struct({
+  token: Schema.String,
+  logprob: Schema.Number,
+  top_logprobs: Schema.optional(Schema.NullOr(Schema.Array(WireTopLogprob))),
+}).annotations({ identifier: "TokenLogprob" })
+export type WireTokenLogprob = typeof WireTokenLogprob.Type
+
 export const ChatCompletionWire = Schema.Struct({
   choices: Schema.NonEmptyArray(
     Schema.Struct({
       index: Schema.optional(Schema.Number),
       message: Schema.Struct({ content: Schema.NullOr(Schema.String) }),
+      logprobs: Schema.optional(
+        Schema.NullOr(Schema.Struct({ content: Schema.NullOr(Schema.Array(WireTokenLogprob)) })),
+      ),
     }).annotations({ identifier: "ChatChoice" }),
   ),
-  usage: WireUsage,
+  usage: OptionalUsage,
 }).annotations({ identifier: "ChatCompletion" })
 export type ChatCompletionWire = typeof ChatCompletionWire.Type
+export type ChatChoiceWire = ChatCompletionWire["choices"][number]
+
+/** A chat choice's generated-token log-probabilities, or undefined when the server sent none. */
+export const choiceLogprobs = (choice: ChatChoiceWire): ReadonlyArray<WireTokenLogprob> | undefined =>
+  choice.logprobs?.content ?? undefined
 
 const WireLogprobs = Schema.Struct({
   tokens: Schema.Array(Schema.String),
@@ -33,7 +59,7 @@ export const CompletionWire = Schema.Struct({
       logprobs: Schema.optional(Schema.NullOr(WireLogprobs)),
     }).annotations({ identifier: "CompletionChoice" }),
   ),
-  usage: WireUsage,
+  usage: OptionalUsage,
 }).annotations({ identifier: "Completion" })
 export type CompletionWire = typeof CompletionWire.Type
 export type WireLogprobs = typeof WireLogprobs.Type

@@ -16,11 +16,18 @@ import type { GenerateResponse } from "../LanguageModel.js"
 export const sampleSeed = (seed: number | undefined, index: number): number | undefined =>
   seed === undefined || index === 0 ? seed : deriveSeed(seed, "sample", index)
 
-/** One response holding the samples of `parts` in order, with their token usage added up. */
-export const joinSamples = (parts: ReadonlyArray<GenerateResponse>): GenerateResponse => ({
-  texts: parts.flatMap((part) => part.texts),
-  usage: {
+/**
+ * One response holding the samples of `parts` in order, with their token usage added up and, where the parts
+ * carry generation log-probs (all do when they were asked for), those too, sample by sample.
+ */
+export const joinSamples = (parts: ReadonlyArray<GenerateResponse>): GenerateResponse => {
+  const texts = parts.flatMap((part) => part.texts)
+  const usage = {
     promptTokens: parts.reduce((sum, part) => sum + part.usage.promptTokens, 0),
     completionTokens: parts.reduce((sum, part) => sum + part.usage.completionTokens, 0),
-  },
-})
+  }
+  if (!parts.some((part) => part.logprobs !== undefined)) return { texts, usage }
+  // A part without them would misalign samples and log-probs: each part answers for its own texts.
+  const logprobs = parts.flatMap((part) => part.texts.map((_, i) => part.logprobs?.[i] ?? []))
+  return { texts, usage, logprobs }
+}

@@ -57,7 +57,7 @@ export const makeSimModel = (options: SimModelOptions): LanguageModel => {
 
   return {
     name: options.name,
-    capabilities: { score: true },
+    capabilities: { score: true, generationLogprobs: true, labelScores: true },
     generate: (request) => {
       const prompt = request.prompt ?? flattenMessages(request.messages ?? [])
       return Effect.map(indexPrompt(prompt), ({ tokens, predictor }): GenerateResponse => {
@@ -68,20 +68,27 @@ export const makeSimModel = (options: SimModelOptions): LanguageModel => {
         const stops = (request.stop ?? []).filter((stop) => stop.length > 0)
         const start = joinStateAfter(prompt, tokens)
         const texts: Array<string> = []
+        const logprobs: Array<ReadonlyArray<number>> = []
         let completionTokens = 0
         for (let sample = 0; sample < n; sample++) {
           const rng = makeRng(deriveSeed(options.seed, "generate", request.seed ?? 0, prompt, sample))
           let state = start
           let text = ""
           let generated = 0
+          // With logprobs asked: each token's untempered log-probability and where its text ends.
+          const values: Array<number> = []
+          const ends: Array<number> = []
           while (generated < maxTokens) {
             const token = predictor.sample(rng, temperature, topP)
+            // Read-only on the predictor and the rng, so asking for logprobs leaves the samples unchanged.
+            if (request.logprobs === true) values.push(predictor.logProbability(token))
             predictor.push(token)
             generated++
             const joined = joinToken(state, token)
             state = joined.state
             const before = text.length
             text += joined.text
+            ends.push(text.length)
             const cut = firstStop(text, before, stops)
             if (cut >= 0) {
               text = text.slice(0, cut)
@@ -91,8 +98,11 @@ export const makeSimModel = (options: SimModelOptions): LanguageModel => {
           for (let i = 0; i < generated; i++) predictor.pop()
           completionTokens += generated
           texts.push(text)
+          // The token in which a stop string begins, and any after it, are not part of the text.
+          if (request.logprobs === true) logprobs.push(values.filter((_, i) => ends[i]! <= text.length))
         }
-        return { texts, usage: { promptTokens: tokens.length, completionTokens } }
+        const usage = { promptTokens: tokens.length, completionTokens }
+        return request.logprobs === true ? { texts, usage, logprobs } : { texts, usage }
       })
     },
     score: (request) =>
