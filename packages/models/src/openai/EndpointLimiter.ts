@@ -1,6 +1,7 @@
 import { Clock, Effect, type Scope } from "effect"
 import { globalValue } from "effect/GlobalValue"
 import { reportRateLimitWait } from "../Metering.js"
+import { AimdLimit, readThrottle } from "./AdaptiveConcurrency.js"
 import { FifoSlots } from "./FifoSlots.js"
 
 /** The limits one endpoint is used under. */
@@ -17,16 +18,42 @@ export interface TokenCost<A> {
 }
 
 /**
- * Admission control for one endpoint, shared by every model in the process that uses it: at most
- * `maxConcurrency` requests in flight, and requests and tokens per minute as token buckets. A request that
+ * Sees every HTTP request of an endpoint (the SDK client's `fetch` reports them; see `makeOpenAiClient`):
+ * `sending` is called as a request leaves, and its token handed back to `answered` with the answer's status and
+ * headers, or with none when no answer came (connection refused, aborted).
+ */
+export interface ResponseObserver {
+  readonly sending: () => number
+  readonly answered: (
+    sentIn: number,
+    answer: { readonly status: number; readonly headers: Headers } | undefined,
+  ) => void
+}
+
+/**
+ * Admission control for one endpoint, shared by every model in the process that uses it: an adaptive number
+ * of requests in flight (AIMD up to `maxConcurrency`, see `AimdLimit`: halved when the endpoint refuses for
+ * load, grown by one per window of successes), no admissions while the endpoint asked for a pause
+ * (Retry-After, a spent budget's reset), and requests and tokens per minute as token buckets. A request that
  * had to wait reports the wait to the metered call it belongs to.
  */
-export interface EndpointLimiter {
+export interface EndpointLimiter extends ResponseObserver {
   readonly endpoint: string
   /** Runs `request` once admitted; its token cost is reserved up front and corrected when it succeeds. */
   readonly run: <A, E, R>(request: Effect.Effect<A, E, R>, tokens: TokenCost<A>) => Effect.Effect<A, E, R>
-  /** The limits in force: the strictest of those declared by the models using this endpoint. */
+  /** The limits declared: the strictest of those declared by the models using this endpoint. */
   readonly limits: () => EndpointLimits
+  /** The concurrency in force now: the adaptive limit, capped by `peerLimit`. */
+  readonly concurrency: () => number
+  /** This process's own adaptive limit (what it would allow without peers), for sharing with other processes. */
+  readonly ownLimit: () => number
+  /**
+   * Caps the concurrency at the lowest limit other processes using the endpoint report (undefined: no cap);
+   * see @lyceum/nats's shared endpoint limits.
+   */
+  readonly setPeerLimit: (limit: number | undefined) => void
+  /** Calls `listener` with `ownLimit()` whenever it changes; returns the unsubscribe. */
+  readonly onOwnLimit: (listener: (limit: number) => void) => () => void
 }
 
 /** A refilling budget of `perMinute` units, started full; takers queue first-come first-served. */
@@ -94,16 +121,63 @@ class Limiter implements EndpointLimiter {
   private readonly slots: FifoSlots
   private requestBucket: TokenBucket | undefined
   private tokenBucket: TokenBucket | undefined
+  private readonly aimd: AimdLimit
+  private peer: number | undefined
+  /** No request is admitted before this time (the endpoint's clock, ms): it asked for a pause. */
+  private pausedUntil = 0
+  private readonly listeners = new Set<(limit: number) => void>()
 
   constructor(
     readonly endpoint: string,
     first: EndpointLimits,
+    private readonly clock: Clock.Clock,
   ) {
     this.current = first
+    this.aimd = new AimdLimit(first.maxConcurrency)
     this.slots = new FifoSlots(first.maxConcurrency)
   }
 
   limits = (): EndpointLimits => this.current
+
+  ownLimit = (): number => this.aimd.limit
+
+  concurrency = (): number => Math.min(this.aimd.limit, this.peer ?? Number.POSITIVE_INFINITY)
+
+  setPeerLimit = (limit: number | undefined): void => {
+    this.peer = limit === undefined ? undefined : Math.max(1, Math.floor(limit))
+    this.slots.setCapacity(this.concurrency())
+  }
+
+  onOwnLimit = (listener: (limit: number) => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** HTTP requests out now (not those admitted but paused or between retries). */
+  private inFlight = 0
+
+  sending = (): number => {
+    this.inFlight += 1
+    return this.aimd.generation
+  }
+
+  answered: ResponseObserver["answered"] = (sentIn, answer) => {
+    // Counted with this request still out: the window it was part of.
+    const inFlight = this.inFlight
+    this.inFlight -= 1
+    if (answer === undefined) return
+    const now = this.clock.unsafeCurrentTimeMillis()
+    const signal = readThrottle(answer.status, answer.headers, now)
+    if (signal.pauseMs !== undefined && (signal.overloaded || signal.exhausted)) {
+      this.pausedUntil = Math.max(this.pausedUntil, now + signal.pauseMs)
+    }
+    if (this.aimd.record(signal, sentIn, inFlight)) this.limitChanged()
+  }
+
+  private limitChanged(): void {
+    this.slots.setCapacity(this.concurrency())
+    for (const listener of this.listeners) listener(this.aimd.limit)
+  }
 
   /** Recomputes the limits in force after a model started or stopped using the endpoint. */
   apply(now: number): Effect.Effect<void> {
@@ -117,7 +191,12 @@ class Limiter implements EndpointLimiter {
     this.requestBucket = rebucket(this.requestBucket, next.requestsPerMinute)
     this.tokenBucket = rebucket(this.tokenBucket, next.tokensPerMinute)
     this.current = next
-    return this.slots.resize(next.maxConcurrency)
+    return Effect.sync(() => {
+      const before = this.aimd.limit
+      this.aimd.setCeiling(next.maxConcurrency)
+      if (this.aimd.limit !== before) this.limitChanged()
+      else this.slots.setCapacity(this.concurrency())
+    })
   }
 
   run<A, E, R>(request: Effect.Effect<A, E, R>, tokens: TokenCost<A>): Effect.Effect<A, E, R> {
@@ -127,11 +206,19 @@ class Limiter implements EndpointLimiter {
       const blockedOnSlot = this.slots.available === 0
       return yield* this.slots.withSlot(
         Effect.gen(this, function* () {
+          // The endpoint asked for a pause (Retry-After, a spent budget's reset): nobody is sent before it ends.
+          let paused = false
+          for (;;) {
+            const left = this.pausedUntil - this.clock.unsafeCurrentTimeMillis()
+            if (left <= 0) break
+            paused = true
+            yield* Effect.sleep(left)
+          }
           const requestBucket = this.requestBucket
           const waitedForRequests = requestBucket === undefined ? 0 : yield* requestBucket.take(1)
           const tokenBucket = this.tokenBucket
           const waitedForTokens = tokenBucket === undefined ? 0 : yield* tokenBucket.take(tokens.estimate)
-          if (blockedOnSlot || waitedForRequests > 0 || waitedForTokens > 0) {
+          if (blockedOnSlot || paused || waitedForRequests > 0 || waitedForTokens > 0) {
             yield* reportRateLimitWait((yield* Clock.currentTimeMillis) - start)
           }
           const result = yield* request
@@ -162,8 +249,9 @@ export const forEndpoint = (
   const key = endpointKey(baseURL)
   const declaration: EndpointLimits = { ...limits }
   return Effect.acquireRelease(
-    Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const limiter = limiters.get(key) ?? new Limiter(key, declaration)
+    Effect.flatMap(Effect.clock, (clock) => {
+      const now = clock.unsafeCurrentTimeMillis()
+      const limiter = limiters.get(key) ?? new Limiter(key, declaration, clock)
       limiters.set(key, limiter)
       limiter.declared.push(declaration)
       return Effect.as(limiter.apply(now), limiter)
@@ -177,3 +265,7 @@ export const forEndpoint = (
       }),
   )
 }
+
+/** The concurrency in force now for the endpoint at `baseURL` in this process (none while no model uses it). */
+export const endpointConcurrency = (baseURL: string): number | undefined =>
+  limiters.get(endpointKey(baseURL))?.concurrency()

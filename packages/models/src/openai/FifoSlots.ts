@@ -58,16 +58,18 @@ export class FifoSlots {
     })
 
   /** Sets the number of slots: new ones go to the waiters at once; when shrinking, work holding a slot drains. */
-  resize = (capacity: number): Effect.Effect<void> =>
-    Effect.sync(() => {
-      this.capacity = capacity
-      while (this.taken < this.capacity) {
-        const next = this.queue.shift()
-        if (next === undefined) break
-        this.taken += 1
-        this.handOff(next)
-      }
-    })
+  resize = (capacity: number): Effect.Effect<void> => Effect.sync(() => this.setCapacity(capacity))
+
+  /** `resize` outside an effect (e.g. from an HTTP response callback): hand-offs resume the waiters' fibers. */
+  setCapacity(capacity: number): void {
+    this.capacity = capacity
+    while (this.taken < this.capacity) {
+      const next = this.queue.shift()
+      if (next === undefined) break
+      this.taken += 1
+      this.handOff(next)
+    }
+  }
 
   /** Waits until `waiter` has been handed a slot. No canceller: `withSlot` cleans up on interruption. */
   private handedTo(waiter: Waiter): Effect.Effect<void> {

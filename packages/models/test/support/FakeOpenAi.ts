@@ -56,7 +56,8 @@ export interface RecordedRequest {
  *   (ggml-org/llama.cpp#27174); chat logprobs; `n` up to `maxChoices` (its slots); seed.
  * - openai: no /v1/completions (chat models); chat logprobs, `n`, `seed`.
  * In every mode a chat answer's text names its seed (a random one when none is given, or with `ignoresSeed`),
- * as sampling at temperature > 0 differs by seed.
+ * as sampling at temperature > 0 differs by seed. A one-token chat request asking for `top_logprobs` (how labels
+ * are scored) is answered as a classifier would: see `labelTopLogprobs`.
  */
 export type FakeServer = "vllm" | "ollama" | "llamacpp" | "openai"
 
@@ -74,6 +75,20 @@ export interface FakeOpenAiOptions {
    * Its default answers then name the request's seed, as seeded sampling differs by seed. Default: no limit.
    */
   readonly maxChoices?: number
+  /** Answers without `usage` (llama.cpp's server and older Ollama omit it from some answers). Default false. */
+  readonly noUsage?: boolean
+  /**
+   * A server that allows `concurrency` requests at once and refuses the others at once with `status` (429,
+   * or 503) and `retry-after-ms: retryAfterMs` (when given). With `headers`, every answer carries
+   * `x-ratelimit-limit-requests` (the concurrency) and `x-ratelimit-remaining-requests` (what was left when
+   * the request came, so 0 means the server is full).
+   */
+  readonly throttle?: {
+    readonly concurrency: number
+    readonly status?: 429 | 503
+    readonly retryAfterMs?: number
+    readonly headers?: boolean
+  }
 }
 
 export interface FakeOpenAi {
@@ -85,6 +100,9 @@ export interface FakeOpenAi {
   readonly count: (endpoint: Endpoint) => number
   /** The most requests the server ever had open at once. */
   readonly maxInFlight: () => number
+  /** With `throttle`: requests refused for load, and the most it ever served at once (refusals not counted). */
+  readonly throttled: () => number
+  readonly maxServed: () => number
 }
 
 /** The fake's tokenizer: a token is a run of spaces and the word after them. */
@@ -152,8 +170,13 @@ const chatAnswer = (
       : body.seed
   const seeded =
     (maxChoices !== undefined || options.server !== undefined) && seed !== undefined ? ` (seed ${seed})` : ""
+  const labelled = options.server !== undefined && body.max_tokens === 1 && (body.top_logprobs ?? 0) > 0
+  const top = labelled ? labelTopLogprobs(last, body.top_logprobs, options.server) : []
   const texts =
-    reply.texts ?? Array.from({ length: n }, (_, i) => reply.each ?? `answer ${i + 1} to ${last}${seeded}`)
+    reply.texts ??
+    Array.from({ length: n }, (_, i) =>
+      labelled ? (top[0]?.token ?? "") : (reply.each ?? `answer ${i + 1} to ${last}${seeded}`),
+    )
   return {
     id: "chatcmpl-fake",
     object: "chat.completion",
@@ -162,15 +185,61 @@ const chatAnswer = (
     choices: texts.map((text, index) => ({
       index,
       message: { role: "assistant", content: text, refusal: null },
-      logprobs: options.server !== undefined && body.logprobs === true ? chatLogprobs(text, body) : null,
+      logprobs:
+        options.server !== undefined && body.logprobs === true
+          ? labelled
+            ? { content: [{ token: text, logprob: top[0]?.logprob ?? 0, bytes: null, top_logprobs: top }] }
+            : chatLogprobs(text, body)
+          : null,
       finish_reason: "stop",
     })),
-    usage: reply.usage ?? {
+    ...withUsage(options, {
       prompt_tokens: messages.reduce((sum, message) => sum + wordCount(message.content), 0),
       completion_tokens: texts.reduce((sum, text) => sum + wordCount(text), 0),
       total_tokens: 0,
-    },
+    }),
   }
+}
+
+/** `{ usage }`, or nothing for a server that omits it (`noUsage`); a scripted usage always wins. */
+const withUsage = (
+  options: FakeOpenAiOptions,
+  usage: { readonly prompt_tokens: number; readonly completion_tokens: number },
+  scripted?: { readonly prompt_tokens: number; readonly completion_tokens: number },
+) => (scripted !== undefined ? { usage: scripted } : options.noUsage === true ? {} : { usage })
+
+/**
+ * A classifier's first token: the fake's BPE spells a word of up to 6 letters as one token and a longer one by
+ * its first 4 letters (so "negative" and "negation" share " nega"), with the leading space a word after
+ * "Label:" takes; Ollama's answers carry the token without it.
+ */
+export const labelToken = (word: string, server?: FakeServer): string =>
+  `${server === "ollama" ? "" : " "}${word.length <= 6 ? word : word.slice(0, 4)}`
+
+/**
+ * `top_logprobs` of a one-token answer to a few-shot classification prompt, as a real model gives them: the
+ * labels the prompt's lines end with ("Class: spam") in order of how often they occur (log of their share),
+ * then filler tokens far less likely, as many as asked.
+ */
+export const labelTopLogprobs = (
+  prompt: string,
+  count: number,
+  server?: FakeServer,
+): ReadonlyArray<{ readonly token: string; readonly logprob: number }> => {
+  const seen = new Map<string, number>()
+  for (const match of prompt.matchAll(/:[ \t]*(\S+)[ \t]*$/gm)) {
+    const token = labelToken(match[1]!, server)
+    seen.set(token, (seen.get(token) ?? 0) + 1)
+  }
+  const total = [...seen.values()].reduce((sum, n) => sum + n, 0) + 1
+  const labels = [...seen.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([token, n]) => ({ token, logprob: Math.log(n / total) }))
+  const fillers = Array.from({ length: Math.max(0, count - labels.length) }, (_, k) => ({
+    token: ` filler${k + 1}`,
+    logprob: -6 - k,
+  }))
+  return [...labels, ...fillers].slice(0, count)
 }
 
 /** Chat `logprobs.content` of a generated `text`, with `top_logprobs` alternatives as many as asked. */
@@ -248,8 +317,36 @@ export const makeFakeOpenAi = (
     const recorded: Array<RecordedRequest> = []
     let inFlight = 0
     let maxInFlight = 0
+    let served = 0
+    let maxServed = 0
+    let throttled = 0
 
     const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+      const throttle = options.throttle
+      let limitHeaders: Record<string, string> = {}
+      if (throttle !== undefined) {
+        if (served >= throttle.concurrency) {
+          throttled += 1
+          await readBody(request)
+          const retry =
+            throttle.retryAfterMs === undefined ? {} : { "retry-after-ms": String(throttle.retryAfterMs) }
+          const remaining = throttle.headers === true ? { "x-ratelimit-remaining-requests": "0" } : {}
+          return sendJson(response, throttle.status ?? 429, apiError("Too many requests", "requests"), {
+            ...retry,
+            ...remaining,
+          })
+        }
+        served += 1
+        maxServed = Math.max(maxServed, served)
+        response.on("close", () => {
+          served -= 1
+        })
+        if (throttle.headers === true)
+          limitHeaders = {
+            "x-ratelimit-limit-requests": String(throttle.concurrency),
+            "x-ratelimit-remaining-requests": String(throttle.concurrency - served),
+          }
+      }
       const raw = await readBody(request)
       const endpoint: Endpoint | undefined =
         request.method === "POST" && request.url === "/v1/chat/completions"
@@ -278,6 +375,7 @@ export const makeFakeOpenAi = (
             endpoint === "chat"
               ? chatAnswer(body, reply, options)
               : completionAnswer(body, true, options.server),
+            limitHeaders,
           )
           return
         }
@@ -375,5 +473,7 @@ export const makeFakeOpenAi = (
       requests: () => [...recorded],
       count: (endpoint) => recorded.filter((request) => request.endpoint === endpoint).length,
       maxInFlight: () => maxInFlight,
+      throttled: () => throttled,
+      maxServed: () => maxServed,
     }
   })

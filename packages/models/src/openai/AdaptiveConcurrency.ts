@@ -1,0 +1,138 @@
+import { parseRetryAfter } from "./OpenAiErrors.js"
+
+/**
+ * What one HTTP answer says about the endpoint's capacity:
+ * - `overloaded`: it refused for load (429, 503): send less.
+ * - `exhausted`: it answered, but its own budget (`x-ratelimit-remaining-requests` / `-tokens`) is at or near 0:
+ *   do not send more than now.
+ * - `pauseMs`: how long to send nothing at all (`retry-after-ms`, `retry-after`, or, when the budget is spent,
+ *   the `x-ratelimit-reset-*` of the spent budget).
+ */
+export interface ThrottleSignal {
+  /** A 2xx: the endpoint did the work (only these count towards growing the limit). */
+  readonly succeeded: boolean
+  readonly overloaded: boolean
+  readonly exhausted: boolean
+  readonly pauseMs: number | undefined
+}
+
+/** A budget counts as nearly exhausted at or below this share of its `x-ratelimit-limit-*`. */
+const NEARLY_EXHAUSTED = 0.05
+
+/**
+ * An `x-ratelimit-reset-*` value in milliseconds: OpenAI's Go-style durations ("1s", "6m0s", "20ms",
+ * "1m30.5s") or a plain number of seconds.
+ */
+export const parseResetDuration = (value: string | null): number | undefined => {
+  if (value === null) return undefined
+  const text = value.trim()
+  if (text === "") return undefined
+  const seconds = Number(text)
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : undefined
+  const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001 }
+  let total = 0
+  let rest = text
+  for (;;) {
+    const part = /^(\d+(?:\.\d+)?)(ms|us|µs|h|m|s)/.exec(rest)
+    if (part === null) break
+    total += Number(part[1]) * (unitMs[part[2]!] ?? 0)
+    rest = rest.slice(part[0].length)
+  }
+  return rest === "" && text !== rest ? Math.ceil(total) : undefined
+}
+
+/** Whether the budget `kind` ("requests" | "tokens") is spent (0 left) or nearly so, by the headers. */
+const budget = (headers: Headers, kind: "requests" | "tokens"): "spent" | "low" | "ok" => {
+  const remaining = Number.parseFloat(headers.get(`x-ratelimit-remaining-${kind}`) ?? "")
+  if (!Number.isFinite(remaining)) return "ok"
+  if (remaining <= 0) return "spent"
+  const limit = Number.parseFloat(headers.get(`x-ratelimit-limit-${kind}`) ?? "")
+  return Number.isFinite(limit) && limit > 0 && remaining <= limit * NEARLY_EXHAUSTED ? "low" : "ok"
+}
+
+/** Reads an HTTP answer's status and headers for what they say about the endpoint's capacity. */
+export const readThrottle = (status: number, headers: Headers, now: number = Date.now()): ThrottleSignal => {
+  const overloaded = status === 429 || status === 503
+  const requests = budget(headers, "requests")
+  const tokens = budget(headers, "tokens")
+  const spentResets = [
+    requests === "spent" ? parseResetDuration(headers.get("x-ratelimit-reset-requests")) : undefined,
+    tokens === "spent" ? parseResetDuration(headers.get("x-ratelimit-reset-tokens")) : undefined,
+  ].filter((ms): ms is number => ms !== undefined)
+  const retryAfter = parseRetryAfter(headers, now)
+  // An explicit Retry-After wins; otherwise wait for the spent budget to come back.
+  const pauseMs = retryAfter ?? (spentResets.length > 0 ? Math.max(...spentResets) : undefined)
+  return {
+    succeeded: status >= 200 && status < 300,
+    overloaded,
+    exhausted: requests !== "ok" || tokens !== "ok",
+    pauseMs,
+  }
+}
+
+/**
+ * AIMD concurrency for one endpoint: starts at the ceiling; an overload halves the limit (never below 1), at
+ * most once per generation of requests (those sent before the last decrease were sent under the old limit, so
+ * their refusals are one event, not many); every `limit` successes add 1 (one per round trip of a full window),
+ * never above the ceiling, counting only answers to requests of the current generation while the window is in
+ * full use, and not while the endpoint says its budget is at its edge.
+ *
+ * An exhausted budget on a successful answer holds the limit rather than halving it: the request got through,
+ * and halving at the edge would keep the endpoint at about 3/4 of what it allows (the AIMD sawtooth between
+ * limit/2 and limit) where holding keeps it full.
+ */
+export class AimdLimit {
+  private current: number
+  private successes = 0
+  /** Bumped by every decrease; a request carries the generation it was sent in. */
+  generation = 0
+
+  constructor(private ceilingValue: number) {
+    this.current = ceilingValue
+  }
+
+  get limit(): number {
+    return this.current
+  }
+
+  get ceiling(): number {
+    return this.ceilingValue
+  }
+
+  /**
+   * A new ceiling (the declared maxConcurrency changed): the limit never exceeds it, and a limit at the old
+   * ceiling (never throttled, or recovered) moves to the new one; a throttled one keeps recovering from where it is.
+   */
+  setCeiling(ceiling: number): void {
+    const atCeiling = this.current >= this.ceilingValue
+    this.ceilingValue = ceiling
+    this.current = atCeiling ? ceiling : Math.min(this.current, ceiling)
+  }
+
+  /**
+   * Records one answer to a request sent in `sentIn`, with `inFlight` requests out when it came; true when the
+   * limit changed.
+   */
+  record(signal: ThrottleSignal, sentIn: number, inFlight: number = this.current): boolean {
+    const before = this.current
+    if (signal.overloaded) {
+      if (sentIn >= this.generation) {
+        this.current = Math.max(1, Math.floor(this.current / 2))
+        this.generation += 1
+        this.successes = 0
+      }
+    } else if (signal.exhausted) {
+      // At the edge: growing needs a full window of answers that say there is room.
+      this.successes = 0
+    } else if (signal.succeeded && sentIn === this.generation && inFlight >= this.current) {
+      // Only a full window is evidence that the endpoint takes the limit: while callers are waiting out retries
+      // fewer are in flight, and growing then would only find out the limit is too high later, in a burst.
+      this.successes += 1
+      if (this.successes >= this.current) {
+        this.successes = 0
+        this.current = Math.min(this.ceilingValue, this.current + 1)
+      }
+    }
+    return this.current !== before
+  }
+}
