@@ -193,18 +193,26 @@ const chatAnswer = (
           : null,
       finish_reason: "stop",
     })),
-    ...withUsage(options, {
-      prompt_tokens: messages.reduce((sum, message) => sum + wordCount(message.content), 0),
-      completion_tokens: texts.reduce((sum, text) => sum + wordCount(text), 0),
-      total_tokens: 0,
-    }),
+    ...withUsage(
+      options,
+      {
+        prompt_tokens: messages.reduce((sum, message) => sum + wordCount(message.content), 0),
+        completion_tokens: texts.reduce((sum, text) => sum + wordCount(text), 0),
+        total_tokens: 0,
+      },
+      reply.usage,
+    ),
   }
 }
 
 /** `{ usage }`, or nothing for a server that omits it (`noUsage`); a scripted usage always wins. */
 const withUsage = (
   options: FakeOpenAiOptions,
-  usage: { readonly prompt_tokens: number; readonly completion_tokens: number },
+  usage: {
+    readonly prompt_tokens: number
+    readonly completion_tokens: number
+    readonly total_tokens: number
+  },
   scripted?: { readonly prompt_tokens: number; readonly completion_tokens: number },
 ) => (scripted !== undefined ? { usage: scripted } : options.noUsage === true ? {} : { usage })
 
@@ -259,7 +267,7 @@ const chatLogprobs = (text: string, body: any) => {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a request body as JSON
-const completionAnswer = (body: any, withLogprobs: boolean, server?: FakeServer) => {
+const completionAnswer = (body: any, withLogprobs: boolean, server?: FakeServer, noUsage = false) => {
   const prompt: string = body.prompt
   const maxTokens: number = body.max_tokens ?? 16
   // Only vLLM (and the plain fake) honour echo; Ollama also returns no logprobs at all.
@@ -300,11 +308,13 @@ const completionAnswer = (body: any, withLogprobs: boolean, server?: FakeServer)
             : null,
       },
     ],
-    usage: {
-      prompt_tokens: fakeTokens(prompt).length,
-      completion_tokens: maxTokens,
-      total_tokens: fakeTokens(prompt).length + maxTokens,
-    },
+    ...(!noUsage && {
+      usage: {
+        prompt_tokens: fakeTokens(prompt).length,
+        completion_tokens: maxTokens,
+        total_tokens: fakeTokens(prompt).length + maxTokens,
+      },
+    }),
   }
 }
 
@@ -374,7 +384,7 @@ export const makeFakeOpenAi = (
             200,
             endpoint === "chat"
               ? chatAnswer(body, reply, options)
-              : completionAnswer(body, true, options.server),
+              : completionAnswer(body, true, options.server, options.noUsage),
             limitHeaders,
           )
           return
