@@ -1,7 +1,7 @@
 import { Actor } from "@lyceum/actors"
 import { agentFailed } from "@lyceum/coalition"
 import { deriveSeed, TaskItem } from "@lyceum/core"
-import { type LanguageModel, type ModelPrices, meanLogprob } from "@lyceum/models"
+import { type LanguageModel, type ModelPrices, meanLogprob, scoreLabels } from "@lyceum/models"
 import type { PrivacyFilter } from "@lyceum/privacy"
 import type { Task } from "@lyceum/tasks"
 import { Effect } from "effect"
@@ -73,7 +73,8 @@ export const makeProposer = (setup: ProposerSetup) => {
   /**
    * The margin of the answer's own label over the likeliest other label in the label distribution (the
    * top-2 margin when the answer is the likeliest label, 0 when another label is likelier or the answer
-   * grades as no label); without labels, the answer's mean token probability.
+   * grades as no label); without labels, the answer's mean token probability. The labels are scored however
+   * the model can (`scoreLabels`: teacher-forcing, or chat top_logprobs where the endpoint cannot).
    */
   const margin = (item: TaskItem, answer: string, labels: ReadonlyArray<string>) =>
     Effect.gen(function* () {
@@ -83,8 +84,21 @@ export const makeProposer = (setup: ProposerSetup) => {
         const scored = yield* model.score({ prompt, continuation: answer })
         return { confidence: Math.exp(meanLogprob(scored)), usage: callUsage(scored.usage, setup.prices) }
       }
-      const scores = yield* Effect.forEach(labels, (label) => model.score({ prompt, continuation: label }))
-      const usage = addUsage(...scores.map((s) => callUsage(s.usage, setup.prices)))
+      // Priced per call, as metering prices them: each teacher-forced label is a call of its own.
+      const calls: Array<ItemUsage> = []
+      const perCall: LanguageModel = {
+        ...model,
+        score: (request) =>
+          Effect.tap(model.score(request), (s) => void calls.push(callUsage(s.usage, setup.prices))),
+      }
+      const scored = yield* scoreLabels(perCall, { prompt, labels })
+      const usage =
+        calls.length > 0
+          ? addUsage(...calls)
+          : {
+              ...callUsage(scored.usage, setup.prices),
+              calls: scored.method === "teacher-forcing" ? labels.length : 1,
+            }
       // The confidence is in the answer given, which greedy decoding need not make the likeliest label.
       const own = labels.findIndex((label, k) =>
         task.grade(
@@ -93,7 +107,7 @@ export const makeProposer = (setup: ProposerSetup) => {
         ),
       )
       if (own < 0) return { confidence: 0, usage }
-      const logps = scores.map((s) => s.logprobs.reduce((a, b) => a + b, 0))
+      const logps = scored.logprobs
       const top = Math.max(...logps)
       const weights = logps.map((l) => Math.exp(l - top))
       const total = weights.reduce((a, b) => a + b, 0)

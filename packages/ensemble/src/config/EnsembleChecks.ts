@@ -9,6 +9,7 @@ import {
   type VariantCount,
 } from "@lyceum/scenario"
 import type { TaskData } from "@lyceum/tasks"
+import { labelSet } from "../Pool.js"
 import { COALITION, type EnsembleScenario, MAX_NEIGHBOURS } from "./EnsembleConfig.js"
 
 /**
@@ -81,9 +82,11 @@ export const ensembleChecks = (raw: unknown): Array<Finding> => {
         `confidence: ${confidence} uses no model of its own; remove model or use confidence: judge`,
       )
     }
+    // Every margin scores labels at least; where a task has no fixed labels it teacher-forces the answer
+    // itself, which only the data tells (`ensembleDataChecks`).
     if (confidence === "margin")
       proposers.forEach((proposer, p) => {
-        const why = cannotScore(raw, field(proposer, "model"), "its")
+        const why = cannotScore(raw, field(proposer, "model"), "its", "labels")
         if (why !== undefined)
           problem(
             ["proposers", p, "model"],
@@ -117,7 +120,15 @@ export const ensembleDataChecks = (
   tasks: ReadonlyArray<Pick<TaskData, "train" | "task">>,
 ): Array<Finding> => {
   const scenario = base as EnsembleScenario
-  return tasks.flatMap((data, t): Array<Finding> => {
+  return [...poolChecks(scenario, tasks), ...unlabelledMarginChecks(scenario, tasks)]
+}
+
+/** A holdout or proposer shots larger than a task's training pool. */
+const poolChecks = (
+  scenario: EnsembleScenario,
+  tasks: ReadonlyArray<Pick<TaskData, "train" | "task">>,
+): Array<Finding> =>
+  tasks.flatMap((data, t): Array<Finding> => {
     const pool = data.train.length
     const where = `task ${data.task.name} (tasks[${t}]) has ${pool} training items`
     if (scenario.holdout > pool)
@@ -142,4 +153,36 @@ export const ensembleDataChecks = (
         : [],
     )
   })
+
+/**
+ * A margin cascade on a task without a fixed label set (cloze words, arithmetic solutions) scores each answer
+ * by teacher-forcing it, which a proposer's model declared `score: chat` cannot do (labels it can score, by
+ * top_logprobs). The decoded scenario's models are read as the raw ones are (same fields).
+ */
+const unlabelledMarginChecks = (
+  scenario: EnsembleScenario,
+  tasks: ReadonlyArray<Pick<TaskData, "train" | "task">>,
+): Array<Finding> => {
+  const margins = scenario.aggregators.flatMap((aggregator, i) =>
+    aggregator.kind === "cascade" && aggregator.confidence === "margin" ? [i] : [],
+  )
+  if (margins.length === 0) return []
+  return tasks.flatMap((data, t) =>
+    labelSet(data.train).length > 0
+      ? []
+      : scenario.proposers.flatMap((proposer, p): Array<Finding> => {
+          const why = cannotScore(scenario, proposer.model, "its", "teacher-forcing")
+          return why === undefined
+            ? []
+            : [
+                {
+                  key: ["proposers", p, "model"],
+                  message:
+                    `confidence: margin (aggregators[${margins[0]}]) scores each answer of task ${data.task.name} ` +
+                    `(tasks[${t}]), which has no fixed label set, by teacher-forcing it, but ${why}; use ` +
+                    "confidence: agreement, or a model that teacher-forces (sim, or openai with score: completions)",
+                },
+              ]
+        }),
+  )
 }
