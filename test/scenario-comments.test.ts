@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
-import { join, relative, resolve } from "node:path"
+import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 
@@ -16,7 +16,10 @@ const fileMentions = (comment: string): ReadonlyArray<string> =>
   )
 
 describe("the shipped scenario files' comments", () => {
-  const files = readdirSync(scenarios).filter((name) => name.endsWith(".yaml"))
+  // Subfolders too (scenarios/servers: one file per real server).
+  const files = readdirSync(scenarios, { recursive: true, encoding: "utf8" }).filter((name) =>
+    name.endsWith(".yaml"),
+  )
   it.each(files)("%s names only files inside the repository, and they exist", (name) => {
     const text = readFileSync(join(scenarios, name), "utf8")
     const comments = text.split("\n").flatMap((line) => {
@@ -24,7 +27,7 @@ describe("the shipped scenario files' comments", () => {
       return at < 0 ? [] : [line.slice(at + 1)]
     })
     for (const mention of comments.flatMap(fileMentions)) {
-      const candidates = [resolve(root, mention), resolve(scenarios, mention)]
+      const candidates = [resolve(root, mention), resolve(scenarios, dirname(name), mention)]
       const inside = candidates.filter((path) => !relative(root, path).startsWith(".."))
       expect(inside, `${name}: "${mention}" points outside the repository`).not.toEqual([])
       expect(
