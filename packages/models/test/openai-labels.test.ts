@@ -108,6 +108,34 @@ describe("labels by chat top_logprobs", () => {
     }),
   )
 
+  it.scopedLive("score: auto scores labels by teacher-forcing where echo works, else by top_logprobs", () =>
+    Effect.gen(function* () {
+      const ollama = yield* setup({ server: "ollama" }, { score: "auto" })
+      expect({ ...ollama.raw.capabilities }).toEqual({
+        score: false,
+        generationLogprobs: true,
+        labelScores: true,
+      })
+      const byTop = yield* scoreLabels(ollama.model, {
+        prompt: fewShot(["yes", "no"]),
+        labels: ["yes", "no"],
+      })
+      expect(byTop.method).toBe("top-logprobs")
+      const vllm = yield* setup({ server: "vllm" }, { score: "auto" })
+      expect({ ...vllm.raw.capabilities }).toEqual({
+        score: true,
+        generationLogprobs: true,
+        labelScores: true,
+      })
+      const forced = yield* scoreLabels(vllm.model, { prompt: "one two", labels: [" three", " nine"] })
+      expect(forced.method).toBe("teacher-forcing")
+      expect(forced.logprobs[0]!).toBeGreaterThan(forced.logprobs[1]!)
+      // One call to the agent, two score requests on the wire (after the start-up probe's one).
+      expect(vllm.fake.count("completions")).toBe(3)
+      expect((yield* vllm.metering.snapshot).total.calls).toBe(2)
+    }),
+  )
+
   it.scopedLive("through the registry: metered, cached, falls back, and replays without the server", () =>
     Effect.gen(function* () {
       const fake = yield* makeFakeOpenAi({ server: "ollama" })
