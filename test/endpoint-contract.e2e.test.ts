@@ -290,3 +290,66 @@ describe.each(modes)("a $server-shaped server and its shipped scenario", (mode) 
     },
   )
 })
+
+describe("the sim-backed server's wire shapes", () => {
+  const completion = (baseURL: string, body: Record<string, unknown>) =>
+    fetch(`${baseURL}/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", ...body }),
+    })
+  const prompt = "one two three four five six seven"
+  const shapes = (server: FakeServer) =>
+    Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const sim = yield* makeSimOpenAi({ server })
+          return yield* Effect.promise(async () => {
+            const response = await completion(sim.baseURL, {
+              prompt,
+              echo: true,
+              logprobs: 1,
+              max_tokens: 2,
+              n: 3,
+              temperature: 0,
+            })
+            // biome-ignore lint/suspicious/noExplicitAny: a response body as JSON, inspected by the tests
+            return { status: response.status, body: (await response.json()) as any }
+          })
+        }),
+      ),
+    )
+
+  it("vLLM echoes the prompt's log-probabilities, the first null, then the generated tokens'", async () => {
+    const { status, body } = await shapes("vllm")
+    expect(status).toBe(200)
+    expect(body.choices).toHaveLength(3)
+    const { text, logprobs } = body.choices[0]
+    expect(text.startsWith(prompt)).toBe(true)
+    expect(logprobs.tokens.join("")).toBe(text)
+    expect(logprobs.token_logprobs[0]).toBeNull()
+    expect(logprobs.token_logprobs.slice(1).every((v: unknown) => typeof v === "number")).toBe(true)
+    expect(logprobs.tokens).toHaveLength(7 + 2)
+    expect(logprobs.text_offset.slice(0, 3)).toEqual([0, 3, 7])
+    // "seven" after "one .. six" is near certain to a model that counts.
+    expect(logprobs.token_logprobs[6]).toBeGreaterThan(-1)
+  })
+
+  it("Ollama ignores echo and n and returns no logprobs; llama.cpp gives the generated tokens' only", async () => {
+    const ollama = await shapes("ollama")
+    expect(ollama.body.choices).toHaveLength(1)
+    expect(ollama.body.choices[0].text.startsWith(prompt)).toBe(false)
+    expect(ollama.body.choices[0].logprobs).toBeNull()
+    const llama = await shapes("llamacpp")
+    expect(llama.body.choices).toHaveLength(2) // its two slots
+    const { text, logprobs } = llama.body.choices[0]
+    expect(text.startsWith(prompt)).toBe(false)
+    expect(logprobs.tokens.join("")).toBe(text)
+    expect(logprobs.tokens).toHaveLength(2)
+    expect(logprobs.text_offset[0]).toBe(0)
+  })
+
+  it("OpenAI has no completions route", async () => {
+    expect((await shapes("openai")).status).toBe(404)
+  })
+})
