@@ -517,7 +517,7 @@ describe("aggregators that score, on servers that cannot", () => {
     for (const text of [run.failure!, run.error!]) {
       expect(text).toContain("cheap")
       expect(text).toContain("without logprobs")
-      expect(text).toContain('score: "none"')
+      expect(text).toContain('Set score: "chat" (or "none")')
     }
   }, 60_000)
 

@@ -58,7 +58,13 @@ export const runWire = (dir: string, name: string, yaml: string) =>
     const db = join(dir, `${name}.db`)
     const store = Layer.fresh(Store.layer({ filename: db }))
     const outcome = yield* Effect.either(
-      runScenario({ loaded: parsed.right, versions: { lyceum: "test", node: process.version } }),
+      // The fakes are scripted answer by answer and do not behave as any real server: the capability probe
+      // (tested in packages/runner/test/EndpointProbe.test.ts) would take their answers and judge them.
+      runScenario({
+        loaded: parsed.right,
+        versions: { lyceum: "test", node: process.version },
+        probeEndpoints: false,
+      }),
     ).pipe(Effect.provide([store, Layer.succeed(Progress, { report: () => Effect.void })]))
     const query = (sql: string, params: ReadonlyArray<SqlValue> = []) =>
       Effect.runPromise(

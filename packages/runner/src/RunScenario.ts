@@ -364,6 +364,7 @@ const usageRows = (
         errors: used.errors,
         rateLimitWaits: used.rateLimitWaits,
         rateLimitWaitMs: used.rateLimitWaitMs,
+        estimatedCalls: used.estimatedCalls,
         faults: used.faults,
       },
     ]

@@ -36,9 +36,13 @@ methods: [{ strategy: instruction }]
 ${options.canary === true ? "canary: { template: spam-code, candidates: 20 }" : ""}
 `
 
-const run = (server: FakeServer, score: string, options: { studentsRemote?: boolean; canary?: boolean }) =>
+const run = (
+  server: FakeServer,
+  score: string,
+  options: { studentsRemote?: boolean; canary?: boolean; noUsage?: boolean },
+) =>
   Effect.gen(function* () {
-    const fake = yield* makeFakeOpenAi({ server })
+    const fake = yield* makeFakeOpenAi({ server, ...(options.noUsage === true && { noUsage: true }) })
     const db = join(dir, `${server}-${score}-${Date.now()}.db`)
     const loaded = Either.getOrThrow(
       parseScenario(join(dir, "probe.yaml"), scenario(fake.baseURL, score, options)),
@@ -54,6 +58,10 @@ const run = (server: FakeServer, score: string, options: { studentsRemote?: bool
     const stored = yield* Effect.flatMap(Store, (store) =>
       Effect.all({
         runs: store.query("SELECT id, status FROM runs", []),
+        usage: store.query(
+          "SELECT agent_id, SUM(calls) AS calls, SUM(estimated_calls) AS estimated, SUM(prompt_tokens) AS prompt FROM model_usage GROUP BY agent_id ORDER BY agent_id",
+          [],
+        ),
         capabilities: store.query(
           "SELECT model, declared_score, effective_score, echo, chat_logprobs, n, seed, findings FROM model_capabilities",
           [],
@@ -117,6 +125,25 @@ describe("the run's capability probe", () => {
         n: "ignored",
       }),
     ])
+  })
+})
+
+describe("token accounting where the server reports none", () => {
+  it("counts the endpoint's calls with a tokenizer, marked as estimated, and the sim's as reported", async () => {
+    const { outcome, stored } = await Effect.runPromise(run("ollama", "chat", { noUsage: true }))
+    expect(Either.isRight(outcome)).toBe(true)
+    const usage = stored.usage as ReadonlyArray<{
+      agent_id: string
+      calls: number
+      estimated: number
+      prompt: number
+    }>
+    const teacher = usage.find((row) => row.agent_id === "teacher-1")!
+    expect(teacher.calls).toBeGreaterThan(0)
+    expect(teacher.estimated).toBe(teacher.calls)
+    expect(teacher.prompt).toBeGreaterThan(0)
+    const student = usage.find((row) => row.agent_id === "student-1")!
+    expect(student.estimated).toBe(0)
   })
 })
 

@@ -188,7 +188,9 @@ const scoreChecks = (raw: unknown): Array<Finding> => {
       key: ["canary"],
       message:
         "the canary is measured by every student scoring it against its alternatives, but the students cannot " +
-        `score: ${students}; give students a model that scores (sim, or openai with score: completions) or remove the canary`,
+        `score: ${students}; ranking a canary needs teacher-forcing, which Ollama, llama.cpp's server and OpenAI's chat ` +
+        "models do not offer (and no chat log-probability can stand in for it): give students a model served by " +
+        "vLLM (preset: vllm, score: completions) or the sim model as scorer, or remove the canary",
     })
   return problems
 }
