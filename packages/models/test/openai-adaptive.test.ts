@@ -12,12 +12,20 @@ const refused = { succeeded: false, overloaded: true, exhausted: false, pauseMs:
 const atEdge = { succeeded: true, overloaded: false, exhausted: true, pauseMs: undefined }
 
 describe("reading an answer for throttling", () => {
-  it("429 and 503 are overloads; Retry-After (ms, seconds) is a pause; other statuses are neither", () => {
-    expect(readThrottle(429, new Headers({ "retry-after-ms": "250.5" }))).toEqual({
+  it("429 and 503 are overloads; their Retry-After pauses the endpoint only when its budget is spent", () => {
+    expect(readThrottle(429, new Headers({ "retry-after-ms": "250.5" }))).toEqual(refused)
+    expect(readThrottle(503, new Headers({ "retry-after": "2" }))).toEqual(refused)
+    const spent = { "x-ratelimit-remaining-requests": "0" }
+    expect(readThrottle(429, new Headers({ ...spent, "retry-after-ms": "250.5" }))).toEqual({
       ...refused,
+      exhausted: true,
       pauseMs: 251,
     })
-    expect(readThrottle(503, new Headers({ "retry-after": "2" }))).toEqual({ ...refused, pauseMs: 2000 })
+    expect(readThrottle(503, new Headers({ ...spent, "retry-after": "2" }))).toEqual({
+      ...refused,
+      exhausted: true,
+      pauseMs: 2000,
+    })
     expect(readThrottle(500, new Headers())).toEqual({ ...refused, overloaded: false })
     expect(readThrottle(200, new Headers())).toEqual(ok)
   })
@@ -74,8 +82,27 @@ describe("AIMD limit", () => {
     expect(trajectory.slice(0, 15)).toEqual([2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 5, 6])
     expect(limit.limit).toBe(6)
     limit.record(refused, limit.generation)
-    for (let i = 0; i < 10; i++) limit.record(i % 2 === 0 ? ok : atEdge, limit.generation)
+    for (let i = 0; i < 10; i++) limit.record(i % 2 === 0 ? atEdge : ok, limit.generation)
     expect(limit.limit).toBe(3)
+  })
+
+  it("recovers one step per success up to the most it took for a full window, then probes a window at a time", () => {
+    const limit = new AimdLimit(8)
+    const grow = (successes: number) => {
+      const trajectory: Array<number> = []
+      for (let i = 0; i < successes; i++) {
+        limit.record(ok, limit.generation, limit.limit)
+        trajectory.push(limit.limit)
+      }
+      return trajectory
+    }
+    // A first burst says nothing about what the endpoint takes: after it, growth is a window at a time.
+    limit.record(refused, limit.generation)
+    expect(grow(9)).toEqual([4, 4, 4, 5, 5, 5, 5, 5, 6])
+    // 5 took a full window, 6 was refused: back from 3 to 5 in two successes, then a window to try 6 again.
+    limit.record(refused, limit.generation)
+    expect(limit.limit).toBe(3)
+    expect(grow(7)).toEqual([4, 5, 5, 5, 5, 5, 6])
   })
 
   it("does not grow on the successes of a window that is not in full use", () => {
@@ -194,17 +221,31 @@ describe("pauses and peers", () => {
   const endpoint = "http://adaptive.test.invalid/v1"
   const oneToken = { estimate: 1, actual: () => 1 }
 
-  it.scoped("a Retry-After pauses every admission on the endpoint, not just the refused request", () =>
+  it.scoped("a load refusal does not stop other requests: only the limit halves", () =>
     Effect.gen(function* () {
-      const limiter = yield* forEndpoint(endpoint, { maxConcurrency: 4 })
+      const limiter = yield* forEndpoint(`${endpoint}/load`, { maxConcurrency: 4 })
       limiter.answered(limiter.sending(), { status: 429, headers: new Headers({ "retry-after-ms": "300" }) })
       expect(limiter.concurrency()).toBe(2)
-      const other = yield* Effect.fork(limiter.run(Effect.succeed("sent"), oneToken))
-      yield* TestClock.adjust(299)
-      expect(other.unsafePoll()).toBeNull()
-      yield* TestClock.adjust(1)
-      expect(yield* Fiber.join(other)).toBe("sent")
+      expect(yield* limiter.run(Effect.succeed("sent"), oneToken)).toBe("sent")
     }),
+  )
+
+  it.scoped(
+    "a spent budget's Retry-After pauses every admission on the endpoint, not just the refused request",
+    () =>
+      Effect.gen(function* () {
+        const limiter = yield* forEndpoint(endpoint, { maxConcurrency: 4 })
+        limiter.answered(limiter.sending(), {
+          status: 429,
+          headers: new Headers({ "retry-after-ms": "300", "x-ratelimit-remaining-requests": "0" }),
+        })
+        expect(limiter.concurrency()).toBe(2)
+        const other = yield* Effect.fork(limiter.run(Effect.succeed("sent"), oneToken))
+        yield* TestClock.adjust(299)
+        expect(other.unsafePoll()).toBeNull()
+        yield* TestClock.adjust(1)
+        expect(yield* Fiber.join(other)).toBe("sent")
+      }),
   )
 
   it.scoped("a peer's lower limit caps the concurrency; the own limit is what gets shared", () =>

@@ -5,8 +5,9 @@ import { parseRetryAfter } from "./OpenAiErrors.js"
  * - `overloaded`: it refused for load (429, 503): send less.
  * - `exhausted`: it answered, but its own budget (`x-ratelimit-remaining-requests` / `-tokens`) is at or near 0:
  *   do not send more than now.
- * - `pauseMs`: how long to send nothing at all (`retry-after-ms`, `retry-after`, or, when the budget is spent,
- *   the `x-ratelimit-reset-*` of the spent budget).
+ * - `pauseMs`: how long to send nothing at all, when the endpoint's budget is spent
+ *   (`x-ratelimit-remaining-*` at 0): until the later of its `retry-after(-ms)` and the spent budget's
+ *   `x-ratelimit-reset-*`.
  */
 export interface ThrottleSignal {
   /** A 2xx: the endpoint did the work (only these count towards growing the limit). */
@@ -59,9 +60,13 @@ export const readThrottle = (status: number, headers: Headers, now: number = Dat
     requests === "spent" ? parseResetDuration(headers.get("x-ratelimit-reset-requests")) : undefined,
     tokens === "spent" ? parseResetDuration(headers.get("x-ratelimit-reset-tokens")) : undefined,
   ].filter((ms): ms is number => ms !== undefined)
+  // Only a spent budget stops the whole endpoint: every request sent before its reset would be refused too.
+  // A refusal for load alone (a server at its concurrency, Ollama's busy 503) already halves the limit, and
+  // its Retry-After delays the refused request's own retry; stopping every other request as well would drain
+  // the window for nothing (measured: 0.4 of the server's limit in the throttled benchmark).
   const retryAfter = parseRetryAfter(headers, now)
-  // An explicit Retry-After wins; otherwise wait for the spent budget to come back.
-  const pauseMs = retryAfter ?? (spentResets.length > 0 ? Math.max(...spentResets) : undefined)
+  const spent = requests === "spent" || tokens === "spent"
+  const pauseMs = spent ? Math.max(retryAfter ?? 0, ...spentResets) || undefined : undefined
   return {
     succeeded: status >= 200 && status < 300,
     overloaded,
@@ -73,8 +78,11 @@ export const readThrottle = (status: number, headers: Headers, now: number = Dat
 /**
  * AIMD concurrency for one endpoint: starts at the ceiling; an overload halves the limit (never below 1), at
  * most once per generation of requests (those sent before the last decrease were sent under the old limit, so
- * their refusals are one event, not many); every `limit` successes add 1 (one per round trip of a full window),
- * never above the ceiling, counting only answers to requests of the current generation while the window is in
+ * their refusals are one event, not many); successes add 1 at a time, never above the ceiling: one per success
+ * back up to the most the endpoint took for a full window (one below any limit it refused), then one per `limit`
+ * successes (a round trip of a full window) to probe for more — so a server at a fixed concurrency is held near
+ * it rather than in a sawtooth between half and all of it (what it took is known only from full windows that
+ * passed, never from a first burst); counting only answers to requests of the current generation while the window is in
  * full use, and not while the endpoint says its budget is at its edge.
  *
  * An exhausted budget on a successful answer holds the limit rather than halving it: the request got through,
@@ -84,6 +92,14 @@ export const readThrottle = (status: number, headers: Headers, now: number = Dat
 export class AimdLimit {
   private current: number
   private successes = 0
+  /**
+   * The highest limit the endpoint has taken for a full window without refusing (0: none yet), lowered to one
+   * below any limit it refuses at. Recovery up to it is one step per success (it took that many before); beyond
+   * it, one per full window (probing for more).
+   */
+  private verified = 0
+  /** An answer said the budget is at its edge: no quick recovery until a full window says otherwise. */
+  private edge = false
   /** Bumped by every decrease; a request carries the generation it was sent in. */
   generation = 0
 
@@ -117,6 +133,7 @@ export class AimdLimit {
     const before = this.current
     if (signal.overloaded) {
       if (sentIn >= this.generation) {
+        this.verified = Math.min(this.verified, this.current - 1)
         this.current = Math.max(1, Math.floor(this.current / 2))
         this.generation += 1
         this.successes = 0
@@ -124,12 +141,18 @@ export class AimdLimit {
     } else if (signal.exhausted) {
       // At the edge: growing needs a full window of answers that say there is room.
       this.successes = 0
+      this.edge = true
     } else if (signal.succeeded && sentIn === this.generation && inFlight >= this.current) {
       // Only a full window is evidence that the endpoint takes the limit: while callers are waiting out retries
       // fewer are in flight, and growing then would only find out the limit is too high later, in a burst.
       this.successes += 1
-      if (this.successes >= this.current) {
+      const window = this.current < this.verified && !this.edge ? 1 : this.current
+      if (this.successes >= window) {
         this.successes = 0
+        if (window === this.current) {
+          this.verified = Math.max(this.verified, this.current)
+          this.edge = false
+        }
         this.current = Math.min(this.ceilingValue, this.current + 1)
       }
     }
