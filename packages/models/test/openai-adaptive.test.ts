@@ -99,10 +99,19 @@ describe("AIMD limit", () => {
     // A first burst says nothing about what the endpoint takes: after it, growth is a window at a time.
     limit.record(refused, limit.generation)
     expect(grow(9)).toEqual([4, 4, 4, 5, 5, 5, 5, 5, 6])
-    // 5 took a full window, 6 was refused: back from 3 to 5 in two successes, then a window to try 6 again.
+    // 5 took a full window, 6 was refused: back from 3 to 5 in two successes; 6 is tried again only after two
+    // full windows at 5 (each refused probe doubles the wait), and once it passes, probing is a window apart.
     limit.record(refused, limit.generation)
     expect(limit.limit).toBe(3)
-    expect(grow(7)).toEqual([4, 5, 5, 5, 5, 5, 6])
+    expect(grow(12)).toEqual([4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 6])
+    expect(grow(6).at(-1)).toBe(7)
+    // Refused at 7: back to 6 quickly, then 2 windows before 7 again; refused again: 4 windows.
+    limit.record(refused, limit.generation)
+    expect(grow(3 + 2 * 6 - 1).at(-1)).toBe(6)
+    expect(grow(1)).toEqual([7])
+    limit.record(refused, limit.generation)
+    expect(grow(3 + 4 * 6 - 1).at(-1)).toBe(6)
+    expect(grow(1)).toEqual([7])
   })
 
   it("does not grow on the successes of a window that is not in full use", () => {

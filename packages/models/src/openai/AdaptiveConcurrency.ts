@@ -17,6 +17,9 @@ export interface ThrottleSignal {
   readonly pauseMs: number | undefined
 }
 
+/** The most full windows between two probes above a limit the endpoint refused (see `AimdLimit`). */
+const MAX_PROBE_WINDOWS = 32
+
 /** A budget counts as nearly exhausted at or below this share of its `x-ratelimit-limit-*`. */
 const NEARLY_EXHAUSTED = 0.05
 
@@ -100,6 +103,13 @@ export class AimdLimit {
   private verified = 0
   /** An answer said the budget is at its edge: no quick recovery until a full window says otherwise. */
   private edge = false
+  /**
+   * Full windows to stay at the verified limit before probing one above it: doubled by every probe the endpoint
+   * refuses (up to MAX_PROBE_WINDOWS), back to 1 when a probe passes. A server with a fixed capacity is then
+   * probed ever more rarely, so its refusals (and the halvings they bring) stop costing throughput.
+   */
+  private probeWindows = 1
+  private windowsAtVerified = 0
   /** Bumped by every decrease; a request carries the generation it was sent in. */
   generation = 0
 
@@ -133,6 +143,9 @@ export class AimdLimit {
     const before = this.current
     if (signal.overloaded) {
       if (sentIn >= this.generation) {
+        if (this.verified > 0 && this.current === this.verified + 1)
+          this.probeWindows = Math.min(MAX_PROBE_WINDOWS, this.probeWindows * 2)
+        this.windowsAtVerified = 0
         this.verified = Math.min(this.verified, this.current - 1)
         this.current = Math.max(1, Math.floor(this.current / 2))
         this.generation += 1
@@ -150,8 +163,12 @@ export class AimdLimit {
       if (this.successes >= window) {
         this.successes = 0
         if (window === this.current) {
+          if (this.current > this.verified) this.probeWindows = 1
           this.verified = Math.max(this.verified, this.current)
           this.edge = false
+          // At the limit the endpoint refused one above: wait out the probe windows before trying again.
+          if (++this.windowsAtVerified < this.probeWindows) return this.current !== before
+          this.windowsAtVerified = 0
         }
         this.current = Math.min(this.ceilingValue, this.current + 1)
       }
