@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { shellWord } from "@lyceum/core"
 import { kindNamed, loadScenario } from "@lyceum/kinds"
-import { NatsTransport } from "@lyceum/nats"
+import { NatsTransport, SharedLimits } from "@lyceum/nats"
 import { renderAfterRun } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { Store } from "@lyceum/store"
@@ -81,6 +81,10 @@ export const runCommand = Command.make(
         resume: Option.getOrUndefined(resume),
       })
       const kind = yield* kindNamed(loaded.scenario.kind)
+      // With workers on NATS, every process's endpoint limits are shared (adaptive concurrency over NATS KV).
+      const sharing = Option.isSome(nats)
+        ? SharedLimits.shareEndpointLimits({ servers: [nats.value], name: "lyceum-run-limits" })
+        : Effect.void
       const played = runScenario({
         loaded,
         prepared,
@@ -93,7 +97,10 @@ export const runCommand = Command.make(
         workers: names,
         ...(Option.isSome(resume) && { resume: resume.value, force }),
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
-      }).pipe(Effect.onError(reportIfInterrupted(verbose)))
+      }).pipe(
+        (run) => Effect.scoped(Effect.zipRight(sharing, run)),
+        Effect.onError(reportIfInterrupted(verbose)),
+      )
       // The kind's own summary of the finished run (social learning: the learning curve with its chart).
       const { runId, summary } = yield* Effect.gen(function* () {
         const { runId } = yield* played

@@ -1,6 +1,6 @@
 import { hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
-import { NatsTransport } from "@lyceum/nats"
+import { NatsTransport, SharedLimits } from "@lyceum/nats"
 import { runWorker } from "@lyceum/runner"
 import { Effect } from "effect"
 import { verboseOption } from "./Options.js"
@@ -23,7 +23,12 @@ export const workerCommand = Command.make(
     const workerName =
       name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
-    return runWorker({ name: workerName, log }).pipe(
+    // Every process using an endpoint slows down together when it throttles (adaptive concurrency over NATS KV).
+    const sharing = SharedLimits.shareEndpointLimits({
+      servers: [nats],
+      name: `lyceum-worker-${workerName}-limits`,
+    })
+    return Effect.zipRight(sharing, runWorker({ name: workerName, log })).pipe(
       Effect.provide(NatsTransport.layer({ nats: { servers: [nats], name: `lyceum-worker-${workerName}` } })),
       Effect.scoped,
       // After the transport's scope: by then the agents are released and the NATS connection is closed.

@@ -17,7 +17,12 @@ export * from "./Metering.js"
 export * from "./ModelConfig.js"
 export * from "./ModelError.js"
 export * from "./ModelRegistry.js"
-export { endpointConcurrency } from "./openai/EndpointLimiter.js"
+export {
+  type EndpointLimiter,
+  type EndpointLimiterWatcher,
+  endpointConcurrency,
+  watchEndpointLimiters,
+} from "./openai/EndpointLimiter.js"
 export { makeOpenAiClient } from "./openai/OpenAiClient.js"
 export { MissingApiKey, makeOpenAiModel, type OpenAiModelOptions } from "./openai/OpenAiModel.js"
 export * from "./openai/Probe.js"

@@ -237,6 +237,30 @@ const limiters = globalValue(
 
 const endpointKey = (baseURL: string): string => baseURL.replace(/\/+$/, "")
 
+/** Told when an endpoint's limiter comes into use in this process and when its last model lets it go. */
+export interface EndpointLimiterWatcher {
+  readonly added: (limiter: EndpointLimiter) => void
+  readonly removed: (limiter: EndpointLimiter) => void
+}
+
+const watchers = globalValue(
+  Symbol.for("@lyceum/models/EndpointLimiter/watchers"),
+  () => new Set<EndpointLimiterWatcher>(),
+)
+
+/**
+ * Watches this process's endpoint limiters: `added` now for each one in use, then for each new one, and
+ * `removed` when one is dropped; returns the unsubscribe. How limits are shared with other processes of a run
+ * (@lyceum/nats `shareEndpointLimits`) without the models knowing about NATS.
+ */
+export const watchEndpointLimiters = (watcher: EndpointLimiterWatcher): (() => void) => {
+  watchers.add(watcher)
+  for (const limiter of limiters.values()) watcher.added(limiter)
+  return () => {
+    watchers.delete(watcher)
+  }
+}
+
 /**
  * The process-wide limiter of the endpoint at `baseURL`, for as long as the scope lasts. Every model on one
  * endpoint shares its limiter, under the strictest of each limit they declared; when a model's scope closes
@@ -251,8 +275,10 @@ export const forEndpoint = (
   return Effect.acquireRelease(
     Effect.flatMap(Effect.clock, (clock) => {
       const now = clock.unsafeCurrentTimeMillis()
-      const limiter = limiters.get(key) ?? new Limiter(key, declaration, clock)
+      const existing = limiters.get(key)
+      const limiter = existing ?? new Limiter(key, declaration, clock)
       limiters.set(key, limiter)
+      if (existing === undefined) for (const watcher of watchers) watcher.added(limiter)
       limiter.declared.push(declaration)
       return Effect.as(limiter.apply(now), limiter)
     }),
@@ -260,7 +286,10 @@ export const forEndpoint = (
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         limiter.declared.splice(limiter.declared.indexOf(declaration), 1)
         if (limiter.declared.length > 0) return limiter.apply(now)
-        if (limiters.get(key) === limiter) limiters.delete(key)
+        if (limiters.get(key) === limiter) {
+          limiters.delete(key)
+          for (const watcher of watchers) watcher.removed(limiter)
+        }
         return Effect.void
       }),
   )
