@@ -125,7 +125,8 @@ export const rankingFor = (
 /**
  * The mean log-probability of each sample as its model generated it (`generate` asked with `logprobs`); an
  * empty text scores 0, as an empty continuation does by prompt score. A missing list is the endpoint's fault:
- * ranking without it would be a silent chance-level choice.
+ * ranking without it would be a silent chance-level choice. So is an empty one for a non-empty text (its mean
+ * would be 0, ranking the sample as certain) or a mean that is not a finite log-probability.
  */
 const generationScores = (
   model: LanguageModel,
@@ -135,14 +136,21 @@ const generationScores = (
   Effect.forEach(texts, (text, i) => {
     const logprobs = generated.logprobs?.[i]
     if (text.length === 0) return Effect.succeed(0)
-    if (logprobs === undefined)
+    const mean =
+      logprobs === undefined ? Number.NaN : meanLogprob({ tokens: [], logprobs, usage: generated.usage })
+    if (logprobs === undefined || logprobs.length === 0 || !Number.isFinite(mean) || mean > 0)
       return Effect.fail(
         new BadResponse({
           model: model.name,
-          message: `asked for generation log-probabilities but sample ${i + 1} of ${texts.length} came without them`,
+          message:
+            `asked for generation log-probabilities but sample ${i + 1} of ${texts.length} came ` +
+            (logprobs === undefined || logprobs.length === 0
+              ? "without them"
+              : `with a mean of ${mean}, which is no log-probability`) +
+            ": ranking by it would be by chance. Use a server that returns chat logprobs, or rankBy: prompt-score.",
         }),
       )
-    return Effect.succeed(meanLogprob({ tokens: [], logprobs, usage: generated.usage }))
+    return Effect.succeed(mean)
   })
 
 /** How many held-out examples form the context a voting teacher scores candidates against. */

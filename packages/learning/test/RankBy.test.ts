@@ -176,6 +176,36 @@ describe("ranking by generation log-probabilities", () => {
   })
 })
 
+describe("log-probs that would rank by chance are refused, not ranked", () => {
+  // An empty list's mean is 0, the score of a certain sample: the broken sample would be picked first.
+  const cases: ReadonlyArray<[string, ReadonlyArray<number>, RegExp]> = [
+    ["an empty list for a non-empty text", [], /sample 2 of 3 came without them/],
+    ["a positive mean", [0.5, 0.7], /sample 2 of 3 came with a mean of 0.6, which is no log-probability/],
+    ["a NaN", [-1, Number.NaN], /sample 2 of 3 came with a mean of NaN/],
+  ]
+  for (const [what, broken, message] of cases)
+    it(what, () => {
+      const texts = train.slice(60, 63).map(task.render)
+      const scripted: LanguageModel = {
+        name: "chatty",
+        capabilities: { score: false, generationLogprobs: true, labelScores: true },
+        generate: () =>
+          Effect.succeed({
+            texts,
+            usage: { promptTokens: 1, completionTokens: 3 },
+            logprobs: [[-2, -2], broken, [-3]],
+          }),
+        score: () => Effect.fail(new ScoreUnsupported({ model: "chatty", message: "no echo" })),
+      }
+      const failed = Effect.runSync(Effect.either(teacher("auto", scripted, 11, 3).teach(requestAt(1, 1))))
+      expect(Either.isLeft(failed) && failed.left).toMatchObject({
+        _tag: "BadResponse",
+        model: "chatty",
+        message: expect.stringMatching(message),
+      })
+    })
+})
+
 describe("a teacher that cannot rank fails clearly, before spending", () => {
   const cases: ReadonlyArray<[RankBy, LanguageModel["capabilities"], RegExp]> = [
     [

@@ -23,7 +23,13 @@ import { BadResponse, type ModelError, ScoreUnsupported, Timeout, Unavailable } 
 import { forEndpoint } from "./EndpointLimiter.js"
 import { apiKeyFor, type MissingApiKey, makeOpenAiClient } from "./OpenAiClient.js"
 import { type CallContext, toModelError } from "./OpenAiErrors.js"
-import { ChatCompletionWire, CompletionWire, choiceLogprobs, continuationLogprobs } from "./OpenAiWire.js"
+import {
+  ChatCompletionWire,
+  CompletionWire,
+  choiceLogprobs,
+  continuationLogprobs,
+  reportedUsage,
+} from "./OpenAiWire.js"
 import { type Backoff, defaultBackoff, retryPolicy } from "./RetryPolicy.js"
 import { joinSamples, sampleSeed } from "./Samples.js"
 import { estimateUsage } from "./TokenEstimate.js"
@@ -46,6 +52,15 @@ const estimateTokens = (text: string): number => Math.ceil(text.length / 4)
 const totalTokens = (response: {
   readonly usage: { readonly promptTokens: number; readonly completionTokens: number }
 }) => response.usage.promptTokens + response.usage.completionTokens
+
+/**
+ * Whether a chat answer's generated-token log-probabilities cover its text: their tokens spell at least as many
+ * characters as the text has. More is normal (a stop token, reasoning the server strips from the content, byte
+ * tokens spelt as escapes); fewer means some of the text has no log-probability, and an empty list would rank a
+ * sample as certain.
+ */
+const coversText = (tokens: ReadonlyArray<{ readonly token: string }>, text: string): boolean =>
+  text.length === 0 || tokens.reduce((sum, token) => sum + token.token.length, 0) >= text.length
 
 /** How many alternatives a label-scoring request asks for: the most OpenAI (and vLLM by default) allow. */
 export const LABEL_TOP_LOGPROBS = 20
@@ -140,13 +155,15 @@ export const makeOpenAiModel = (
      * the model family's tokenizer and the request reported to metering as estimated.
      */
     const usageOf = (
-      wire: { readonly prompt_tokens: number; readonly completion_tokens: number } | null | undefined,
+      usage: unknown,
       prompt: ReadonlyArray<string>,
       completions: ReadonlyArray<string>,
-    ): Effect.Effect<TokenUsage> =>
-      wire === undefined || wire === null
+    ): Effect.Effect<TokenUsage> => {
+      const wire = reportedUsage(usage)
+      return wire === undefined
         ? Effect.zipLeft(estimateUsage(config.model, prompt, completions), reportEstimatedUsage)
         : Effect.succeed({ promptTokens: wire.prompt_tokens, completionTokens: wire.completion_tokens })
+    }
 
     /**
      * Whether the endpoint returns the log-probabilities of generated tokens: not in score mode "none", and
@@ -204,6 +221,21 @@ export const makeOpenAiModel = (
         )
         if (request.logprobs === true && found.some((tokens) => tokens === undefined))
           return Effect.fail(noGenerationLogprobs())
+        if (request.logprobs === true) {
+          const short = texts.findIndex((text, i) => !coversText(found[i] ?? [], text))
+          if (short >= 0)
+            return Effect.fail(
+              new BadResponse({
+                model: name,
+                message:
+                  `${config.baseURL}/chat/completions answered sample ${short + 1} (${texts[short]!.length} ` +
+                  `characters) with log-probabilities for only ${found[short]!.length} token(s) spelling ` +
+                  `${found[short]!.reduce((sum, token) => sum + token.token.length, 0)} characters: ranking by ` +
+                  "them would score a fragment (an empty list scores as certain). Check the server version, or " +
+                  "rank by prompt score (score: completions on vLLM) or with the sim model.",
+              }),
+            )
+        }
         const usage = usageOf(
           response.usage,
           messages.map((message) => message.content),
@@ -296,7 +328,7 @@ export const makeOpenAiModel = (
         return Effect.map(usageOf(response.usage, [text], []), (usage) => ({
           tokens: found.tokens,
           logprobs: found.logprobs,
-          usage: response.usage == null ? { ...usage, completionTokens: 1 } : usage,
+          usage: reportedUsage(response.usage) === undefined ? { ...usage, completionTokens: 1 } : usage,
         }))
       }
       return attempt(

@@ -4,25 +4,46 @@ import { Schema } from "effect"
  * The parts of the OpenAI responses we read, checked rather than trusted: OpenAI-compatible servers differ,
  * and a missing field must be a `BadResponse`, not a crash deep inside an agent.
  */
-const WireUsage = Schema.Struct({
-  prompt_tokens: Schema.Number,
-  completion_tokens: Schema.Number,
-}).annotations({ identifier: "Usage" })
+/**
+ * `usage` is read, not trusted: llama.cpp's server and older Ollama omit it from some answers, and a broken
+ * server may send it incomplete, negative or fractional. Anything but two whole non-negative counts is taken as
+ * not reported (`reportedUsage`): the model then counts the tokens itself with a tokenizer of the model's
+ * family (`TokenEstimate.ts`) and marks the call estimated, rather than failing the call or corrupting budgets.
+ */
+const OptionalUsage = Schema.optional(Schema.Unknown)
+
+const isCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0
+
+/** The token counts an answer's `usage` reports, or undefined when it reports none that can be trusted. */
+export const reportedUsage = (
+  usage: unknown,
+): { readonly prompt_tokens: number; readonly completion_tokens: number } | undefined => {
+  if (typeof usage !== "object" || usage === null) return undefined
+  const { prompt_tokens, completion_tokens } = usage as Record<string, unknown>
+  return isCount(prompt_tokens) && isCount(completion_tokens)
+    ? { prompt_tokens, completion_tokens }
+    : undefined
+}
 
 /**
- * `usage` is optional: llama.cpp's server and older Ollama omit it from some answers; the model then counts
- * the tokens itself with a tokenizer of the model's family (`TokenEstimate.ts`) and marks the call estimated.
+ * A natural log-probability: finite and not above 0. JSON numbers beyond double range parse as ±Infinity
+ * (`-1e400`), and a positive value is no probability at all; either would rank or score silently wrong, so the
+ * answer is refused as a BadResponse naming the field. Servers computing in float32 may round a certain
+ * token's 0 up by a hair, which is tolerated.
  */
-const OptionalUsage = Schema.optional(Schema.NullOr(WireUsage))
+const WireLogprob = Schema.Number.pipe(
+  Schema.filter((value) => (Number.isFinite(value) && value <= 1e-3) || "a finite log-probability <= 0"),
+)
 
-const WireTopLogprob = Schema.Struct({ token: Schema.String, logprob: Schema.Number }).annotations({
+const WireTopLogprob = Schema.Struct({ token: Schema.String, logprob: WireLogprob }).annotations({
   identifier: "TopLogprob",
 })
 
 /** One generated token of a chat answer with `logprobs: true`, and its `top_logprobs` alternatives if asked. */
 const WireTokenLogprob = Schema.Struct({
   token: Schema.String,
-  logprob: Schema.Number,
+  logprob: WireLogprob,
   top_logprobs: Schema.optional(Schema.NullOr(Schema.Array(WireTopLogprob))),
 }).annotations({ identifier: "TokenLogprob" })
 export type WireTokenLogprob = typeof WireTokenLogprob.Type
@@ -48,7 +69,7 @@ export const choiceLogprobs = (choice: ChatChoiceWire): ReadonlyArray<WireTokenL
 
 const WireLogprobs = Schema.Struct({
   tokens: Schema.Array(Schema.String),
-  token_logprobs: Schema.Array(Schema.NullOr(Schema.Number)),
+  token_logprobs: Schema.Array(Schema.NullOr(WireLogprob)),
   text_offset: Schema.Array(Schema.Number),
 }).annotations({ identifier: "Logprobs" })
 

@@ -39,6 +39,8 @@ export type FakeReply =
   | { readonly kind: "notFound" }
   /** A completions answer without logprobs (a server that ignores the parameter). */
   | { readonly kind: "noLogprobs" }
+  /** 200 with exactly this JSON text (a hostile or broken server: `1e400` logprobs, odd usage, …). */
+  | { readonly kind: "raw"; readonly json: string }
 
 export interface RecordedRequest {
   readonly endpoint: Endpoint
@@ -417,6 +419,10 @@ export const makeFakeOpenAi = (
           return
         case "wrongShape":
           sendJson(response, 200, { hello: "world" })
+          return
+        case "raw":
+          response.writeHead(200, { "content-type": "application/json" })
+          response.end(reply.json)
           return
         case "truncated": {
           const full = JSON.stringify(
