@@ -66,8 +66,7 @@ describe("generation log-probs from a broken server", () => {
         const { fake, model } = yield* setup({ server: "llamacpp" })
         fake.script("chat", { kind: "raw", json: chatWith("Hello there, you", tokens) })
         const error = yield* Effect.flip(model.generate(ask))
-        expect(error._tag).toBe("BadResponse")
-        expect(error.model).toBe("teacher")
+        expect(error).toMatchObject({ _tag: "BadResponse", model: "teacher" })
         expect(error.message).toMatch(message)
       }),
     )

@@ -1,6 +1,8 @@
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { cached } from "../src/cache/CachedModel.js"
+import { makeResponseCache } from "../src/cache/ResponseCache.js"
 import { scoreLabels } from "../src/Labels.js"
 import { Metering } from "../src/Metering.js"
 import type { OpenAiModelConfig } from "../src/ModelConfig.js"
@@ -194,4 +196,40 @@ describe("labels by chat top_logprobs", () => {
     expect(labelsFromTopLogprobs([" "], top)).toMatchObject({ _tag: "Refused", reason: 'label " " is empty' })
     expect(labelsFromTopLogprobs(["a"], [])._tag).toBe("Refused")
   })
+})
+
+describe("the cache tells label-scoring methods apart", () => {
+  it.scopedLive(
+    "top_logprobs scores stored for score: chat never answer an auto model that teacher-forces",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* makeFakeOpenAi({ server: "vllm" })
+        const cache = yield* makeResponseCache({
+          path: join(yield* makeTempDir("label-methods"), "cache.db"),
+        })
+        const identity = { provider: "openai", model: "llama3.2", endpoint: fake.baseURL }
+        const make = (score: "chat" | "auto") =>
+          Effect.map(
+            makeOpenAiModel(
+              "judge",
+              { provider: "openai", baseURL: fake.baseURL, model: "llama3.2", score, maxRetries: 0 },
+              {},
+            ),
+            (raw) => cached(raw, cache, identity),
+          )
+        const request = { prompt: fewShot(["spam", "ham", "spam"]), labels: ["spam", "ham"] }
+        const byTop = yield* (yield* make("chat")).scoreLabels!(request)
+        expect(byTop.method).toBe("top-logprobs")
+        // The same endpoint, declared auto: its echo works (vLLM), so it teacher-forces each label.
+        const auto = yield* make("auto")
+        const before = fake.count("completions")
+        const forced = yield* auto.scoreLabels!(request)
+        expect(forced.method).toBe("teacher-forcing")
+        expect(fake.count("completions")).toBe(before + 2)
+        // Each is answered from the cache by its own kind of entry.
+        expect(yield* (yield* make("chat")).scoreLabels!(request)).toEqual(byTop)
+        expect(yield* auto.scoreLabels!(request)).toEqual(forced)
+        expect(fake.count("completions")).toBe(before + 2)
+      }),
+  )
 })

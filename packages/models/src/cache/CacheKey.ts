@@ -1,5 +1,10 @@
 import { createHash, type Hash } from "node:crypto"
-import type { GenerateRequest, LabelScoreRequest, ScoreRequest } from "../LanguageModel.js"
+import type {
+  GenerateRequest,
+  LabelScoreRequest,
+  LabelScoreResponse,
+  ScoreRequest,
+} from "../LanguageModel.js"
 
 /**
  * What answers a request, as far as the cache is concerned. Entries are keyed by this, not by the name a
@@ -115,6 +120,24 @@ export const generateKey = (
 export const scoreKey = (identity: ModelIdentity, request: ScoreRequest, repeat: number): RequestKey =>
   requestKey(identity, "score", "{}", null, repeat, [request.prompt, request.continuation], true)
 
-/** The key of a label-scoring request (`scoreLabels`): deterministic like a score; the labels in order. */
-export const labelsKey = (identity: ModelIdentity, request: LabelScoreRequest, repeat: number): RequestKey =>
-  requestKey(identity, "labels", "{}", null, repeat, [request.prompt, ...request.labels], true)
+/**
+ * The key of a label-scoring request (`scoreLabels`): deterministic like a score; the labels in order, and the
+ * method the model will use. Teacher-forcing (the whole label) and top_logprobs (its first token only, an upper
+ * bound for labels not listed) are different measurements: one must never answer a request meant for the other
+ * (an endpoint declared score: chat one run and auto with working echo the next).
+ */
+export const labelsKey = (
+  identity: ModelIdentity,
+  request: LabelScoreRequest,
+  repeat: number,
+  method: LabelScoreResponse["method"],
+): RequestKey =>
+  requestKey(
+    identity,
+    "labels",
+    JSON.stringify({ method }),
+    null,
+    repeat,
+    [request.prompt, ...request.labels],
+    true,
+  )

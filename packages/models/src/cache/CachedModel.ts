@@ -52,7 +52,7 @@ const isGenerateResponseTo =
   }
 
 const isLabelScoreResponseTo =
-  (request: LabelScoreRequest) =>
+  (request: LabelScoreRequest, expected: LabelScoreResponse["method"]) =>
   (value: unknown): value is LabelScoreResponse => {
     if (typeof value !== "object" || value === null) return false
     const { logprobs, usage, method } = value as { logprobs?: unknown; usage?: unknown; method?: unknown }
@@ -60,7 +60,7 @@ const isLabelScoreResponseTo =
       isNumbers(logprobs) &&
       (logprobs as ReadonlyArray<number>).length === request.labels.length &&
       isTokenUsage(usage) &&
-      (method === "teacher-forcing" || method === "top-logprobs")
+      method === expected
     )
   }
 
@@ -177,15 +177,18 @@ export const cached = (
       ),
     // Cached only where the model has its own way: otherwise `scoreLabels` teacher-forces through `score`,
     // whose answers are cached one by one.
+    // Keyed by the method the model will use now: it teacher-forces while it scores (an "auto" endpoint whose
+    // echo works), else it scores by top_logprobs.
     ...(model.scoreLabels !== undefined && {
       scoreLabels: (request: LabelScoreRequest) =>
-        Effect.flatMap(FiberRef.get(currentRepeat), (repeat) =>
-          through(
-            labelsKey(identity, request, repeat),
+        Effect.flatMap(FiberRef.get(currentRepeat), (repeat) => {
+          const method = model.capabilities.score ? "teacher-forcing" : "top-logprobs"
+          return through(
+            labelsKey(identity, request, repeat, method),
             Effect.suspend(() => model.scoreLabels!(request)),
-            isLabelScoreResponseTo(request),
-          ),
-        ),
+            isLabelScoreResponseTo(request, method),
+          )
+        }),
     }),
   }
 }
