@@ -138,3 +138,39 @@ describe("label scores from a broken server", () => {
     }),
   )
 })
+
+describe("echo-scoring checks every answer echoes the text sent", () => {
+  /** A completions answer with these tokens, offsets and log-probs, whose text is the tokens joined. */
+  const completion = (tokens: ReadonlyArray<string>, logprobs: ReadonlyArray<number | null>) => {
+    const offsets = tokens.map((_, i) => tokens.slice(0, i).join("").length)
+    return JSON.stringify({
+      choices: [
+        { text: tokens.join(""), logprobs: { tokens, token_logprobs: logprobs, text_offset: offsets } },
+      ],
+      usage: { prompt_tokens: 5, completion_tokens: 1 },
+    })
+  }
+  const cases: ReadonlyArray<[string, { prompt: string; continuation: string }, string]> = [
+    // A prompt cut to fit the context: the offsets are of the shorter text, so the generated " six" lands where
+    // the continuation " five" should be, and would be read as its score.
+    [
+      "an echo missing the prompt's start",
+      { prompt: "one two three four", continuation: " five" },
+      completion(["three", " four", " five", " six"], [null, -1, -2, -3]),
+    ],
+    // llama.cpp's ignored echo with an empty prompt: its one generated token starts at 0, inside the continuation.
+    ["no echo of an empty prompt", { prompt: "", continuation: "hello" }, completion([" end"], [-1])],
+  ]
+  for (const [what, request, json] of cases)
+    it.scopedLive(`${what}: ScoreUnsupported, never the generated token's log-prob`, () =>
+      Effect.gen(function* () {
+        const { fake, model } = yield* setup({}, { score: "completions" })
+        fake.script("completions", { kind: "raw", json })
+        const error = yield* Effect.flip(model.score(request))
+        expect(error._tag).toBe("ScoreUnsupported")
+        expect(error.message).toMatch(
+          /teacher cannot score: .*ignored echo \(the endpoint did not echo the prompt/,
+        )
+      }),
+    )
+})

@@ -315,7 +315,7 @@ export const makeOpenAiModel = (
             ),
           )
         }
-        const found = continuationLogprobs(logprobs, request.prompt.length, text.length)
+        const found = continuationLogprobs(logprobs, request.prompt.length, text, response.choices[0].text)
         if (found._tag === "Missing") {
           return Effect.fail(
             unsupported(

@@ -99,12 +99,24 @@ export type ContinuationLogprobs =
  * each token's start in the echoed text; a token straddling the prompt/continuation boundary belongs to the
  * continuation (its probability is conditioned on the prompt up to its start). Tokens the endpoint generated
  * past the end are dropped. A token with no log-probability (only ever the very first of a text) is skipped.
+ *
+ * `returned` is the answer's text: with echo it starts with the whole `text` sent. Checked on every call, not
+ * only by the probe: a server that stops echoing (llama.cpp's ignored echo, a prompt cut to fit its context)
+ * would otherwise have its generated tokens' log-probabilities read as the continuation's.
  */
 export const continuationLogprobs = (
   logprobs: WireLogprobs,
   promptLength: number,
-  totalLength: number,
+  text: string,
+  returned: string,
 ): ContinuationLogprobs => {
+  const totalLength = text.length
+  if (!returned.startsWith(text)) {
+    return {
+      _tag: "Missing",
+      reason: `the endpoint did not echo the prompt (its answer's ${returned.length} characters do not begin with the ${text.length} sent)`,
+    }
+  }
   const { tokens, token_logprobs, text_offset } = logprobs
   if (tokens.length !== token_logprobs.length || tokens.length !== text_offset.length) {
     return { _tag: "Missing", reason: "tokens, token_logprobs and text_offset differ in length" }

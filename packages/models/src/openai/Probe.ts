@@ -179,7 +179,7 @@ export const probeOpenAiModel = (
             if (logprobs === undefined || logprobs === null)
               return { _tag: "Missing" as const, reason: "answered without logprobs" }
             const text = KNOWN_PROMPT + continuation
-            return continuationLogprobs(logprobs, KNOWN_PROMPT.length, text.length)
+            return continuationLogprobs(logprobs, KNOWN_PROMPT.length, text, decoded.right.choices[0].text)
           }),
         ),
       )
