@@ -93,9 +93,20 @@ export const makeOpenAiModel = (
       tokensPerMinute: config.tokensPerMinute,
     })
     const client = makeOpenAiClient({ baseURL: config.baseURL, apiKey, timeoutMs, observer: limiter })
+    /**
+     * Each request has its own AbortController, kept here while it is out so that closing the scope aborts it.
+     * (Not `AbortSignal.any([request, closing])`: on Node 20 every such signal that the SDK listens on stays
+     * reachable from the long-lived one until it aborts, about 2 kB a call for the life of the model.)
+     */
+    const inFlight = new Set<AbortController>()
     const closing = yield* Effect.acquireRelease(
       Effect.sync(() => new AbortController()),
-      (controller) => Effect.sync(() => controller.abort()),
+      (controller) =>
+        Effect.sync(() => {
+          controller.abort()
+          for (const request of inFlight) request.abort()
+          inFlight.clear()
+        }),
     )
     const closed = () =>
       new Unavailable({ model: name, message: `Model "${name}" is closed: its scope has ended.` })
@@ -114,6 +125,48 @@ export const makeOpenAiModel = (
       apiKeyEnv: config.apiKeyEnv,
     })
 
+    /**
+     * `send` with its own AbortController, failing with `Timeout` after `timeoutMs` (aborting it), with
+     * `closed()` once the scope has closed, and aborting it on interruption. The timeout is a plain timer like
+     * the SDK's own, not `Effect.timeoutFail`, whose race forks two fibers per request.
+     */
+    const sendWithin = (
+      operation: CallContext["operation"],
+      send: (signal: AbortSignal) => PromiseLike<unknown>,
+    ): Effect.Effect<unknown, ModelError> =>
+      Effect.async<unknown, ModelError>((resume) => {
+        const controller = new AbortController()
+        let settled = false
+        const settle = (): boolean => {
+          if (settled) return false
+          settled = true
+          clearTimeout(timer)
+          inFlight.delete(controller)
+          return true
+        }
+        const timer = setTimeout(() => {
+          if (settle()) {
+            controller.abort()
+            resume(Effect.fail(new Timeout({ model: name, afterMs: timeoutMs })))
+          }
+        }, timeoutMs)
+        inFlight.add(controller)
+        const failed = (error: unknown) => {
+          if (settle())
+            resume(Effect.fail(closing.signal.aborted ? closed() : toModelError(error, context(operation))))
+        }
+        try {
+          send(controller.signal).then((body) => {
+            if (settle()) resume(Effect.succeed(body))
+          }, failed)
+        } catch (error) {
+          failed(error)
+        }
+        return Effect.sync(() => {
+          if (settle()) controller.abort()
+        })
+      })
+
     /** One attempt of one request: admitted by the limiter, bounded by the timeout, its answer checked. */
     const attempt = <W, A extends { readonly usage: { promptTokens: number; completionTokens: number } }>(
       operation: CallContext["operation"],
@@ -123,17 +176,8 @@ export const makeOpenAiModel = (
       estimatedTokens: number,
     ): Effect.Effect<A, ModelError> => {
       const request = Effect.suspend(() =>
-        closing.signal.aborted
-          ? Effect.fail(closed())
-          : Effect.tryPromise({
-              try: (signal) => send(AbortSignal.any([signal, closing.signal])),
-              catch: (error) => (closing.signal.aborted ? closed() : toModelError(error, context(operation))),
-            }),
+        closing.signal.aborted ? Effect.fail(closed()) : sendWithin(operation, send),
       ).pipe(
-        Effect.timeoutFail({
-          duration: timeoutMs,
-          onTimeout: () => new Timeout({ model: name, afterMs: timeoutMs }),
-        }),
         Effect.flatMap((body) =>
           Schema.decodeUnknown(wire)(body).pipe(
             Effect.mapError(
