@@ -405,7 +405,7 @@ describe("lyceum validate and run check everything knowable before the first mod
     const result = lyceum("run", scenario, "--db", db)
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(
-      /line 9, methods\[0\]\.strategy: synthetic-examples ranks each teacher's samples by perplexity, but the teachers cannot score/,
+      /line 9, methods\[0\]\.strategy: synthetic-examples ranks each teacher's samples by perplexity, but the teachers cannot rank: their model \"chat\" has score: none/,
     )
     expect(existsSync(db)).toBe(false)
   })
