@@ -200,32 +200,52 @@ class Limiter implements EndpointLimiter {
   }
 
   run<A, E, R>(request: Effect.Effect<A, E, R>, tokens: TokenCost<A>): Effect.Effect<A, E, R> {
-    return Effect.gen(this, function* () {
-      const start = yield* Clock.currentTimeMillis
+    return Effect.clockWith((clock) => {
+      const start = clock.unsafeCurrentTimeMillis()
       // No free slot means waiting in line: a freed slot goes to the head of the line, never to a newcomer.
       const blockedOnSlot = this.slots.available === 0
-      return yield* this.slots.withSlot(
-        Effect.gen(this, function* () {
-          // The endpoint asked for a pause (Retry-After, a spent budget's reset): nobody is sent before it ends.
-          let paused = false
-          for (;;) {
-            const left = this.pausedUntil - this.clock.unsafeCurrentTimeMillis()
-            if (left <= 0) break
-            paused = true
-            yield* Effect.sleep(left)
-          }
-          const requestBucket = this.requestBucket
-          const waitedForRequests = requestBucket === undefined ? 0 : yield* requestBucket.take(1)
-          const tokenBucket = this.tokenBucket
-          const waitedForTokens = tokenBucket === undefined ? 0 : yield* tokenBucket.take(tokens.estimate)
-          if (blockedOnSlot || paused || waitedForRequests > 0 || waitedForTokens > 0) {
-            yield* reportRateLimitWait((yield* Clock.currentTimeMillis) - start)
-          }
-          const result = yield* request
-          tokenBucket?.adjust(tokens.actual(result) - tokens.estimate)
-          return result
-        }),
+      return this.slots.withSlot(
+        Effect.suspend(() =>
+          // Most requests have nothing to wait for once they hold a slot: no generator for them (this runs per call).
+          this.pausedUntil <= this.clock.unsafeCurrentTimeMillis() &&
+          this.requestBucket === undefined &&
+          this.tokenBucket === undefined
+            ? blockedOnSlot
+              ? Effect.zipRight(reportRateLimitWait(clock.unsafeCurrentTimeMillis() - start), request)
+              : request
+            : this.throttled(request, tokens, clock, start, blockedOnSlot),
+        ),
       )
+    })
+  }
+
+  /** `run` once it holds a slot, when the endpoint asked for a pause or the rates are limited. */
+  private throttled<A, E, R>(
+    request: Effect.Effect<A, E, R>,
+    tokens: TokenCost<A>,
+    clock: Clock.Clock,
+    start: number,
+    blockedOnSlot: boolean,
+  ): Effect.Effect<A, E, R> {
+    return Effect.gen(this, function* () {
+      // The endpoint asked for a pause (Retry-After, a spent budget's reset): nobody is sent before it ends.
+      let paused = false
+      for (;;) {
+        const left = this.pausedUntil - this.clock.unsafeCurrentTimeMillis()
+        if (left <= 0) break
+        paused = true
+        yield* Effect.sleep(left)
+      }
+      const requestBucket = this.requestBucket
+      const waitedForRequests = requestBucket === undefined ? 0 : yield* requestBucket.take(1)
+      const tokenBucket = this.tokenBucket
+      const waitedForTokens = tokenBucket === undefined ? 0 : yield* tokenBucket.take(tokens.estimate)
+      if (blockedOnSlot || paused || waitedForRequests > 0 || waitedForTokens > 0) {
+        yield* reportRateLimitWait(clock.unsafeCurrentTimeMillis() - start)
+      }
+      const result = yield* request
+      tokenBucket?.adjust(tokens.actual(result) - tokens.estimate)
+      return result
     })
   }
 }
