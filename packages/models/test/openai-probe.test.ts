@@ -83,6 +83,39 @@ describe("capability probe: each server mode's truth", () => {
     }),
   )
 
+  it.scopedLive("a busy or failing /completions makes the echo verdict inconclusive, not evidence", () =>
+    Effect.gen(function* () {
+      for (const reply of [
+        { kind: "serverError", status: 503 },
+        { kind: "rateLimited" },
+        { kind: "serverError", status: 500 },
+      ] as const) {
+        const fake = yield* makeFakeOpenAi({ server: "vllm" })
+        fake.script("completions", reply)
+        const found = yield* probeDeclaredModel(
+          "m",
+          { provider: "openai", model: "x", baseURL: fake.baseURL },
+          {},
+        )
+        expect(found.echo).toMatchObject({ verdict: "unavailable", inconclusive: true })
+      }
+      // The scrambled half failing is as inconclusive as the predictable half.
+      const late = yield* makeFakeOpenAi({ server: "vllm" })
+      late.script("completions", { kind: "ok" }, { kind: "serverError", status: 502 })
+      const found = yield* probeDeclaredModel(
+        "m",
+        { provider: "openai", model: "x", baseURL: late.baseURL },
+        {},
+      )
+      expect(found.echo.inconclusive).toBe(true)
+      // A 404 (no such route) and an answer without echo are evidence, not noise.
+      const { found: chatOnly } = yield* probe({ server: "openai" })
+      expect(chatOnly.echo.inconclusive).toBeUndefined()
+      const { found: llama } = yield* probe({ server: "llamacpp", maxChoices: 1 })
+      expect(llama.echo.inconclusive).toBeUndefined()
+    }),
+  )
+
   it.scopedLive("a server that ignores seed is reported as such", () =>
     Effect.gen(function* () {
       const { found } = yield* probe({ server: "vllm", ignoresSeed: true })

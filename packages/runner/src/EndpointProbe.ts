@@ -39,13 +39,17 @@ const supportedMode = (found: ModelCapabilities): ScoreMode =>
  */
 export const effectiveScore = (declared: ScoreMode, found: ModelCapabilities): ScoreMode => {
   if (declared === "none") return "none"
+  // A probe that got no answer about echo (a timeout, a 429, a 5xx) is not evidence: a vLLM teacher must not
+  // change how it ranks because its server was busy for a moment. Its first scoring call says the truth.
+  if ((declared === "completions" || declared === "auto") && found.echo.inconclusive === true) return declared
   const supported = supportedMode(found)
   if (declared === "chat") return found.chatLogprobs.verdict === "yes" ? "chat" : "none"
   return supported
 }
 
 const describe = (found: ModelCapabilities): string =>
-  `the probe of ${found.baseURL} found echo-scoring ${found.echo.verdict}, chat logprobs ${found.chatLogprobs.verdict}`
+  `the probe of ${found.baseURL} found echo-scoring ${found.echo.verdict}` +
+  `${found.echo.inconclusive === true ? ` (inconclusive: ${found.echo.detail})` : ""}, chat logprobs ${found.chatLogprobs.verdict}`
 
 const unreachable = (found: ModelCapabilities): boolean =>
   !found.routes.chat.answers && !found.routes.completions.answers

@@ -158,4 +158,14 @@ describe("effectiveScore", () => {
     expect(effectiveScore("chat", found("real", "no"))).toBe("none")
     expect(effectiveScore("none", found("real", "yes"))).toBe("none")
   })
+
+  it("keeps the declared mode when the echo requests got no answer that says anything (busy, down, 5xx)", () => {
+    const busy = {
+      echo: { verdict: "unavailable", inconclusive: true },
+      chatLogprobs: { verdict: "yes" },
+    } as unknown as ModelCapabilities
+    expect(effectiveScore("completions", busy)).toBe("completions")
+    expect(effectiveScore("auto", busy)).toBe("auto")
+    expect(effectiveScore("chat", busy)).toBe("chat")
+  })
 })

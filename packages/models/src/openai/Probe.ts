@@ -27,6 +27,11 @@ export const EchoFinding = Schema.Struct({
   predictableMean: Schema.optionalWith(Schema.Number, { exact: true }),
   scrambledMean: Schema.optionalWith(Schema.Number, { exact: true }),
   detail: Schema.String,
+  /**
+   * The echo requests failed in a way that says nothing about echo (no answer, a timeout, 408, 429, 5xx): the
+   * verdict is not evidence, and a run keeps the declared mode rather than changing how it scores.
+   */
+  inconclusive: Schema.optionalWith(Schema.Boolean, { exact: true }),
 })
 export type EchoFinding = typeof EchoFinding.Type
 
@@ -111,6 +116,8 @@ interface Failure {
   readonly message: string
   readonly routeAbsent: boolean
   readonly noAnswer: boolean
+  /** No answer, or one that says try again (408, 429, 5xx): nothing learnt about the capability. */
+  readonly transient: boolean
 }
 
 const mean = (values: ReadonlyArray<number>) => values.reduce((sum, v) => sum + v, 0) / values.length
@@ -150,6 +157,7 @@ export const probeOpenAiModel = (
               message: modelError.message,
               routeAbsent: status === 404 || status === 405 || status === 501,
               noAnswer: status === undefined,
+              transient: status === undefined || status === 408 || status === 429 || status >= 500,
             }
           },
         }),
@@ -190,7 +198,11 @@ export const probeOpenAiModel = (
     if (Either.isLeft(predictable)) {
       const failure = predictable.left
       completions = { answers: !failure.routeAbsent && !failure.noAnswer, detail: failure.message }
-      echo = { verdict: "unavailable", detail: failure.message }
+      echo = {
+        verdict: "unavailable",
+        detail: failure.message,
+        ...(failure.transient && { inconclusive: true }),
+      }
     } else {
       completions = { answers: true, detail: "200" }
       const scrambled = yield* echoScore(SCRAMBLED)
@@ -198,6 +210,7 @@ export const probeOpenAiModel = (
         predictable.right,
         Either.isLeft(scrambled) ? scrambled.left.message : scrambled.right,
       )
+      if (Either.isLeft(scrambled) && scrambled.left.transient) echo = { ...echo, inconclusive: true }
     }
 
     const chatRequest = (params: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming>) =>
@@ -221,6 +234,7 @@ export const probeOpenAiModel = (
                 message: `${config.baseURL}/chat/completions answered something that is not a chat completion`,
                 routeAbsent: false,
                 noAnswer: false,
+                transient: false,
               }),
             ),
           ),
