@@ -129,47 +129,53 @@ export const shareEndpointLimits = (options: SharedLimitsOptions): Effect.Effect
     const ttlMs = options.ttlMs ?? 60_000
     const refreshMs = options.refreshMs ?? Math.max(1, Math.floor(ttlMs / 3))
     const self = token(options.process ?? defaultProcess())
-    const opened = yield* Effect.acquireRelease(
-      Effect.tryPromise(async () => {
-        const nc: NatsConnection = await connect({
-          servers: [...options.servers],
-          name: options.name ?? "lyceum-limits",
-          maxReconnectAttempts: -1,
-        })
+    // Connected on the first endpoint limiter only: a run of sim models never touches the bucket (nor warns).
+    let opening: Promise<{ readonly nc: NatsConnection; readonly kv: KV } | undefined> | undefined
+    const open = () => {
+      opening ??= (async () => {
+        let nc: NatsConnection | undefined
         try {
+          nc = await connect({
+            servers: [...options.servers],
+            name: options.name ?? "lyceum-limits",
+            maxReconnectAttempts: -1,
+          })
           const kv = await nc
             .jetstream()
             .views.kv(options.bucket ?? LIMITS_BUCKET, { history: 1, ttl: ttlMs })
           return { nc, kv }
         } catch (error) {
-          await nc.close()
-          throw error
+          await nc?.close().catch(() => undefined)
+          warn(`not shared, each process keeps its own (${String(error)})`)
+          return undefined
         }
-      }).pipe(Effect.either),
-      (opened) => (Either.isRight(opened) ? Effect.promise(() => opened.right.nc.close()) : Effect.void),
-    )
-    if (Either.isLeft(opened)) {
-      warn(`not shared, each process keeps its own (${String(opened.left.error)})`)
-      return
+      })()
+      return opening
     }
-    const { kv } = opened.right
-    const sharings = new Map<EndpointLimiter, Sharing>()
+    const sharings = new Map<EndpointLimiter, Promise<Sharing | undefined>>()
+    const stop = (sharing: Promise<Sharing | undefined> | undefined) =>
+      sharing?.then((shared) => shared?.stop()) ?? Promise.resolve()
     const unwatch = (options.watch ?? watchEndpointLimiters)({
       added: (limiter) => {
-        if (!sharings.has(limiter)) sharings.set(limiter, share(kv, limiter, self, refreshMs, warn))
+        if (sharings.has(limiter)) return
+        sharings.set(
+          limiter,
+          open().then((opened) => opened && share(opened.kv, limiter, self, refreshMs, warn)),
+        )
       },
       removed: (limiter) => {
         const sharing = sharings.get(limiter)
         sharings.delete(limiter)
-        void sharing?.stop()
+        void stop(sharing)
       },
     })
-    // Before the connection closes (finalizers run in reverse order): own keys deleted, watches stopped.
+    // Own keys deleted and watches stopped before the connection closes.
     yield* Effect.addFinalizer(() =>
       Effect.promise(async () => {
         unwatch()
-        await Promise.all([...sharings.values()].map((sharing) => sharing.stop()))
+        await Promise.all([...sharings.values()].map(stop))
         sharings.clear()
+        await (await opening)?.nc.close()
       }),
     )
   })

@@ -133,7 +133,27 @@ describe("endpoint limits shared over NATS KV", () => {
       const limiter = fakeLimiter(ENDPOINT, 8)
       a.add(limiter.limiter)
       yield* shareEndpointLimits({ servers: [server.url], process: "a", watch: a.watch })
+      yield* Effect.sleep(300)
       expect(limiter.state.peer).toBeUndefined()
+    }),
+  )
+
+  it.scopedLive("a process without endpoint limiters (sim models only) never touches the bucket", () =>
+    Effect.gen(function* () {
+      const server = yield* NatsServer.make({ jetstream: true })
+      const scope = yield* Scope.make()
+      yield* shareEndpointLimits({ servers: [server.url], process: "a", watch: registry().watch }).pipe(
+        Scope.extend(scope),
+      )
+      yield* Scope.close(scope, Exit.void)
+      const nc = yield* Effect.promise(() => connect({ servers: server.url }))
+      const streams = yield* Effect.promise(async () => {
+        const names: Array<string> = []
+        for await (const name of (await nc.jetstreamManager()).streams.names()) names.push(name)
+        return names
+      })
+      expect(streams).toEqual([])
+      yield* Effect.promise(() => nc.close())
     }),
   )
 })
