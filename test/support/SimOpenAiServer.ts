@@ -7,10 +7,12 @@ import { builtinCorpus } from "../../packages/models/src/sim/Corpus.js"
 import {
   apiError,
   type Endpoint,
+  endpointOf,
   type FakeServer,
   type RecordedRequest,
   readBody,
   sendJson,
+  sendNotFound,
 } from "../../packages/models/test/support/FakeOpenAi.js"
 
 /**
@@ -240,18 +242,8 @@ export const makeSimOpenAi = (options: SimOpenAiOptions): Effect.Effect<SimOpenA
 
     const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
       const raw = await readBody(request)
-      const endpoint: Endpoint | undefined =
-        request.method === "POST" && request.url === "/v1/chat/completions"
-          ? "chat"
-          : request.method === "POST" && request.url === "/v1/completions"
-            ? "completions"
-            : undefined
-      const notFound = () =>
-        sendJson(
-          response,
-          404,
-          apiError(`Unknown request URL: ${request.method} ${request.url}`, "invalid_request_error"),
-        )
+      const endpoint = endpointOf(request)
+      const notFound = () => sendNotFound(request, response)
       if (endpoint === undefined) return notFound()
       const body = JSON.parse(raw)
       recorded.push({ endpoint, body, authorization: request.headers.authorization })

@@ -4,10 +4,9 @@ import { Effect } from "effect"
 import { cached } from "../src/cache/CachedModel.js"
 import { generateKey } from "../src/cache/CacheKey.js"
 import { makeResponseCache } from "../src/cache/ResponseCache.js"
-import { Metering } from "../src/Metering.js"
 import type { OpenAiModelConfig } from "../src/ModelConfig.js"
-import { makeOpenAiModel } from "../src/openai/OpenAiModel.js"
-import { type FakeOpenAiOptions, fakeLogprobAfter, fakeTokens, makeFakeOpenAi } from "./support/FakeOpenAi.js"
+import { meteredChatModel } from "./support/ChatModel.js"
+import { type FakeOpenAiOptions, fakeLogprobAfter, fakeTokens } from "./support/FakeOpenAi.js"
 import { makeTempDir } from "./support/TempDir.js"
 
 /**
@@ -16,24 +15,7 @@ import { makeTempDir } from "./support/TempDir.js"
  */
 
 const setup = (server: FakeOpenAiOptions, config: Partial<OpenAiModelConfig> = {}) =>
-  Effect.gen(function* () {
-    const fake = yield* makeFakeOpenAi(server)
-    const metering = yield* Metering.make()
-    const raw = yield* makeOpenAiModel(
-      "teacher",
-      {
-        provider: "openai",
-        baseURL: fake.baseURL,
-        model: "llama3.2",
-        score: "chat",
-        maxRetries: 1,
-        ...config,
-      },
-      {},
-      { backoff: { baseDelayMs: 5, maxDelayMs: 20 } },
-    )
-    return { fake, metering, raw, model: metering.metered(raw, "alice") }
-  })
+  meteredChatModel("teacher", server, config)
 
 /** What the fake server's log-probs of a generated text are (see `fakeLogprobAfter`). */
 const expected = (text: string) => {

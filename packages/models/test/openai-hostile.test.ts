@@ -1,9 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Metering } from "../src/Metering.js"
 import type { OpenAiModelConfig } from "../src/ModelConfig.js"
-import { makeOpenAiModel } from "../src/openai/OpenAiModel.js"
-import { type FakeOpenAiOptions, makeFakeOpenAi } from "./support/FakeOpenAi.js"
+import { meteredChatModel } from "./support/ChatModel.js"
+import type { FakeOpenAiOptions } from "./support/FakeOpenAi.js"
 
 /**
  * Broken or hostile OpenAI-compatible servers: answers that parse as JSON and look like OpenAI responses, but whose
@@ -11,24 +10,7 @@ import { type FakeOpenAiOptions, makeFakeOpenAi } from "./support/FakeOpenAi.js"
  */
 
 const setup = (server: FakeOpenAiOptions, config: Partial<OpenAiModelConfig> = {}) =>
-  Effect.gen(function* () {
-    const fake = yield* makeFakeOpenAi(server)
-    const metering = yield* Metering.make()
-    const raw = yield* makeOpenAiModel(
-      "teacher",
-      {
-        provider: "openai",
-        baseURL: fake.baseURL,
-        model: "llama3.2",
-        score: "chat",
-        maxRetries: 0,
-        ...config,
-      },
-      {},
-      { backoff: { baseDelayMs: 5, maxDelayMs: 20 } },
-    )
-    return { fake, metering, model: metering.metered(raw, "alice") }
-  })
+  meteredChatModel("teacher", server, { maxRetries: 0, ...config })
 
 const usage = `"usage": {"prompt_tokens": 7, "completion_tokens": 3}`
 

@@ -9,6 +9,7 @@ import type { OpenAiModelConfig } from "../src/ModelConfig.js"
 import { ModelRegistry } from "../src/ModelRegistry.js"
 import { LABEL_TOP_LOGPROBS, makeOpenAiModel } from "../src/openai/OpenAiModel.js"
 import { labelsFromTopLogprobs } from "../src/openai/TopLogprobLabels.js"
+import { meteredChatModel } from "./support/ChatModel.js"
 import { type FakeOpenAiOptions, labelTopLogprobs, makeFakeOpenAi } from "./support/FakeOpenAi.js"
 import { makeTempDir } from "./support/TempDir.js"
 
@@ -18,24 +19,7 @@ import { makeTempDir } from "./support/TempDir.js"
  */
 
 const setup = (server: FakeOpenAiOptions, config: Partial<OpenAiModelConfig> = {}) =>
-  Effect.gen(function* () {
-    const fake = yield* makeFakeOpenAi(server)
-    const metering = yield* Metering.make()
-    const raw = yield* makeOpenAiModel(
-      "judge",
-      {
-        provider: "openai",
-        baseURL: fake.baseURL,
-        model: "llama3.2",
-        score: "chat",
-        maxRetries: 1,
-        ...config,
-      },
-      {},
-      { backoff: { baseDelayMs: 5, maxDelayMs: 20 } },
-    )
-    return { fake, metering, raw, model: metering.metered(raw, "alice") }
-  })
+  meteredChatModel("judge", server, config)
 
 const fewShot = (labels: ReadonlyArray<string>) =>
   `${labels.map((label, i) => `Text: example ${i}\nClass: ${label}`).join("\n\n")}\n\nText: new one\nClass:`

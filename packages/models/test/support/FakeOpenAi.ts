@@ -320,6 +320,22 @@ const completionAnswer = (body: any, withLogprobs: boolean, server?: FakeServer,
   }
 }
 
+/** Which OpenAI route a request is for (POST /v1/chat/completions or /v1/completions), if either. */
+export const endpointOf = (request: IncomingMessage): Endpoint | undefined =>
+  request.method === "POST" && request.url === "/v1/chat/completions"
+    ? "chat"
+    : request.method === "POST" && request.url === "/v1/completions"
+      ? "completions"
+      : undefined
+
+/** OpenAI's 404 for a route it does not serve (also a chat-only server's answer to /v1/completions). */
+export const sendNotFound = (request: IncomingMessage, response: ServerResponse) =>
+  sendJson(
+    response,
+    404,
+    apiError(`Unknown request URL: ${request.method} ${request.url}`, "invalid_request_error"),
+  )
+
 /** Starts the server on a free port; closing the scope drops every connection and stops it. */
 export const makeFakeOpenAi = (
   options: FakeOpenAiOptions = {},
@@ -360,18 +376,8 @@ export const makeFakeOpenAi = (
           }
       }
       const raw = await readBody(request)
-      const endpoint: Endpoint | undefined =
-        request.method === "POST" && request.url === "/v1/chat/completions"
-          ? "chat"
-          : request.method === "POST" && request.url === "/v1/completions"
-            ? "completions"
-            : undefined
-      const notFound = () =>
-        sendJson(
-          response,
-          404,
-          apiError(`Unknown request URL: ${request.method} ${request.url}`, "invalid_request_error"),
-        )
+      const endpoint = endpointOf(request)
+      const notFound = () => sendNotFound(request, response)
       if (endpoint === undefined) return notFound()
       const body = JSON.parse(raw)
       recorded.push({ endpoint, body, authorization: request.headers.authorization })
