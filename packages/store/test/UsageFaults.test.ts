@@ -130,7 +130,9 @@ describe("model faults", () => {
       ])
       // Calls counted by a tokenizer (the endpoint reported no usage); a row that does not say is not measured.
       expect(
-        yield* store.query("SELECT method, agent_id, estimated_calls FROM model_usage ORDER BY method, agent_id"),
+        yield* store.query(
+          "SELECT method, agent_id, estimated_calls FROM model_usage ORDER BY method, agent_id",
+        ),
       ).toEqual([
         { method: "m1", agent_id: "teacher-1", estimated_calls: 2 },
         { method: "m2", agent_id: "student-1", estimated_calls: null },
