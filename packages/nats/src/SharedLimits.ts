@@ -140,9 +140,17 @@ export const shareEndpointLimits = (options: SharedLimitsOptions): Effect.Effect
             name: options.name ?? "lyceum-limits",
             maxReconnectAttempts: -1,
           })
-          const kv = await nc
-            .jetstream()
-            .views.kv(options.bucket ?? LIMITS_BUCKET, { history: 1, ttl: ttlMs })
+          const js = nc.jetstream()
+          const bucket = options.bucket ?? LIMITS_BUCKET
+          // A bucket made by another version (another TTL) or another client is used as it is: every process
+          // re-publishes well within any TTL, and a bucket without one only keeps a killed process's entry longer.
+          const kv = await js.views
+            .kv(bucket, { history: 1, ttl: ttlMs })
+            .catch((error) =>
+              String(error).includes("already in use")
+                ? js.views.kv(bucket, { bindOnly: true })
+                : Promise.reject(error),
+            )
           return { nc, kv }
         } catch (error) {
           await nc?.close().catch(() => undefined)

@@ -92,7 +92,7 @@ describe("endpoint limits shared over NATS KV", () => {
       // b's process ends: nothing of it stays in the bucket.
       yield* Scope.close(bScope, Exit.void)
       const nc = yield* Effect.promise(() => connect({ servers: server.url }))
-      const kv = yield* Effect.promise(() => nc.jetstream().views.kv(LIMITS_BUCKET))
+      const kv = yield* Effect.promise(() => nc.jetstream().views.kv(LIMITS_BUCKET, { bindOnly: true }))
       const keys = yield* Effect.promise(async () => {
         const found: Array<string> = []
         for await (const key of await kv.keys()) found.push(key)
@@ -106,12 +106,13 @@ describe("endpoint limits shared over NATS KV", () => {
   it.scopedLive("a value that is not a limit (a hostile client on the bus) is ignored", () =>
     Effect.gen(function* () {
       const server = yield* NatsServer.make({ jetstream: true })
+      // The other client made the bucket first, with another configuration (no TTL): it is used as it is.
+      const nc = yield* Effect.promise(() => connect({ servers: server.url }))
+      const kv = yield* Effect.promise(() => nc.jetstream().views.kv(LIMITS_BUCKET))
       const a = registry()
       const limiter = fakeLimiter(ENDPOINT, 8)
       a.add(limiter.limiter)
       yield* shareEndpointLimits({ servers: [server.url], process: "a", watch: a.watch })
-      const nc = yield* Effect.promise(() => connect({ servers: server.url }))
-      const kv = yield* Effect.promise(() => nc.jetstream().views.kv(LIMITS_BUCKET))
       const prefix = endpointToken(ENDPOINT)
       for (const [who, value] of [
         ["x", "not json"],
