@@ -66,7 +66,7 @@ export const checkBeforeRun = (
       return yield* new NoDatabaseToResume({ db: options.db, runId: options.resume })
     // What each endpoint really does; a measurement one cannot make is refused here, before any spending.
     const kind = yield* kindNamed(loaded.scenario.kind)
-    const probed = yield* probeRunEndpoints(loaded, kind, process.env)
+    const probed = yield* probeRunEndpoints(loaded, kind, process.env, tasks)
     // The data as loaded, for the run to reuse (it reads the files once), and the probe, so it is taken once.
     return { plan, prepared: { seed: seed ?? loaded.scenario.seed, tasks }, probed }
   })

@@ -6,12 +6,17 @@ import {
   type ScoreMode,
 } from "@lyceum/models"
 import {
+  formatPath,
   type KindSchema,
   type LoadedScenario,
+  lineOfField,
   recheckWithProbedScores,
-  type ScenarioError,
+  type ScenarioBase,
+  ScenarioError,
+  withProbedScores,
 } from "@lyceum/scenario"
 import type { ModelCapabilitiesRow } from "@lyceum/store"
+import type { TaskData } from "@lyceum/tasks"
 import { Effect } from "effect"
 
 /** One `openai` model of a run as its capability probe found it, and the score mode the run uses it with. */
@@ -67,6 +72,8 @@ export const probeRunEndpoints = (
   loaded: LoadedScenario,
   kind: KindSchema,
   env: Readonly<Record<string, string | undefined>>,
+  /** The tasks' data, for the kind's data checks on the probed modes (a margin on an unlabelled task). */
+  tasks: ReadonlyArray<TaskData> = [],
 ): Effect.Effect<ReadonlyArray<ProbedModel>, ScenarioError> =>
   Effect.gen(function* () {
     const models = Object.entries(loaded.scenario.models ?? {}) as ReadonlyArray<[string, ModelConfig]>
@@ -119,12 +126,20 @@ export const probeRunEndpoints = (
       { concurrency: 4 },
     )
     const results = probed.filter((p): p is ProbedModel => p !== undefined)
-    const refused = recheckWithProbedScores(
-      loaded,
-      kind,
-      new Map(results.map((p) => [p.model, { score: p.effective, note: p.note }])),
-    )
+    const probedModes = new Map(results.map((p) => [p.model, { score: p.effective, note: p.note }]))
+    const refused = recheckWithProbedScores(loaded, kind, probedModes)
     if (refused !== undefined) return yield* Effect.fail(refused)
+    // The data checks read the decoded scenario, which names its fields as the document does.
+    const probedScenario = withProbedScores(loaded.scenario, probedModes) as ScenarioBase
+    const dataFindings = tasks.length === 0 ? [] : (kind.dataChecks?.(probedScenario, tasks) ?? [])
+    if (dataFindings.length > 0)
+      return yield* new ScenarioError({
+        file: loaded.file,
+        problems: dataFindings.map(({ key, message }) => {
+          const line = lineOfField(loaded.text, key)
+          return { path: formatPath(key), ...(line !== undefined && { line }), message }
+        }),
+      })
     return results
   })
 

@@ -107,7 +107,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       options.probed ??
       (options.probeEndpoints === false
         ? []
-        : yield* probeRunEndpoints(options.loaded, kind, options.env ?? process.env))
+        : yield* probeRunEndpoints(options.loaded, kind, options.env ?? process.env, tasks))
     const scores = probedScores(probed)
     const runId = resumed?.runId ?? makeRunId(scenario.name)
 

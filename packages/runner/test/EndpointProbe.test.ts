@@ -128,6 +128,56 @@ describe("the run's capability probe", () => {
   })
 })
 
+describe("the kind's data checks on the probed modes", () => {
+  it("refuses a margin cascade on a task without fixed labels once the probe finds the proposer cannot teacher-force", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        const fake = yield* makeFakeOpenAi({ server: "ollama" })
+        const loaded = Either.getOrThrow(
+          parseScenario(
+            join(dir, "margin.yaml"),
+            `
+name: margin
+kind: ensemble
+seed: 3
+models:
+  cheap: { provider: openai, baseURL: '${fake.baseURL}', model: m, score: auto }
+  dear: { provider: sim }
+tasks:
+  - { kind: cloze, testSize: 4 }
+proposers:
+  - { name: cheap, model: cheap, shots: 2 }
+  - { name: dear, model: dear, shots: 2 }
+aggregators:
+  - { kind: cascade, confidence: margin, thresholds: [0.5] }
+`,
+          ),
+        )
+        const db = join(dir, `margin-${Date.now()}.db`)
+        const result = yield* runScenario({
+          loaded,
+          versions: { lyceum: "test", node: process.version },
+          env: {},
+        }).pipe(
+          Effect.provide([
+            Store.layer({ filename: db }),
+            Layer.succeed(Progress, { report: () => Effect.void }),
+          ]),
+          Effect.either,
+        )
+        return { result, chats: fake.requests().filter((r) => r.endpoint === "chat").length }
+      }).pipe(Effect.scoped),
+    )
+    expect(Either.isLeft(outcome.result)).toBe(true)
+    const message = Either.isLeft(outcome.result) ? String(outcome.result.left.message) : ""
+    expect(message).toMatch(
+      /proposers\[0\]\.model: confidence: margin .* which has no fixed label set .* "cheap" has score: chat \(the probe of/,
+    )
+    // Only the probe's requests: no proposer answered anything.
+    expect(outcome.chats).toBeLessThanOrEqual(6)
+  })
+})
+
 describe("token accounting where the server reports none", () => {
   it("counts the endpoint's calls with a tokenizer, marked as estimated, and the sim's as reported", async () => {
     const { outcome, stored } = await Effect.runPromise(run("ollama", "chat", { noUsage: true }))
