@@ -171,7 +171,7 @@ aggregators:
     expect(Either.isLeft(outcome.result)).toBe(true)
     const message = Either.isLeft(outcome.result) ? String(outcome.result.left.message) : ""
     expect(message).toMatch(
-      /proposers\[0\]\.model: confidence: margin .* which has no fixed label set .* "cheap" has score: chat \(the probe of/,
+      /proposers\[0\]\.model: confidence: margin .* which has no fixed label set, .* "cheap" has score: chat \(the probe of/,
     )
     // Only the probe's requests: no proposer answered anything.
     expect(outcome.chats).toBeLessThanOrEqual(6)
