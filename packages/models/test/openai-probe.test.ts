@@ -116,6 +116,25 @@ describe("capability probe: each server mode's truth", () => {
     }),
   )
 
+  it.scopedLive("chat logprobs that are no log-probabilities (positive, -1e400) are reported as no", () =>
+    Effect.gen(function* () {
+      for (const value of ["0.7", "-1e400"]) {
+        const fake = yield* makeFakeOpenAi({ server: "vllm" })
+        const json = `{"id":"c","object":"chat.completion","created":0,"model":"x","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"logprobs":{"content":[{"token":"Hi","logprob":${value},"top_logprobs":[]}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}`
+        fake.script("chat", { kind: "raw", json })
+        const found = yield* probeDeclaredModel(
+          "m",
+          { provider: "openai", model: "x", baseURL: fake.baseURL },
+          {},
+        )
+        expect(found.chatLogprobs).toMatchObject({
+          verdict: "no",
+          detail: expect.stringMatching(/not log-probabilities/),
+        })
+      }
+    }),
+  )
+
   it.scopedLive("a server that ignores seed is reported as such", () =>
     Effect.gen(function* () {
       const { found } = yield* probe({ server: "vllm", ignoresSeed: true })

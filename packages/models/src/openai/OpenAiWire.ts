@@ -32,8 +32,10 @@ export const reportedUsage = (
  * answer is refused as a BadResponse naming the field. Servers computing in float32 may round a certain
  * token's 0 up by a hair, which is tolerated.
  */
+export const isLogprob = (value: number): boolean => Number.isFinite(value) && value <= 1e-3
+
 const WireLogprob = Schema.Number.pipe(
-  Schema.filter((value) => (Number.isFinite(value) && value <= 1e-3) || "a finite log-probability <= 0"),
+  Schema.filter((value) => isLogprob(value) || "a finite log-probability <= 0"),
 )
 
 const WireTopLogprob = Schema.Struct({ token: Schema.String, logprob: WireLogprob }).annotations({

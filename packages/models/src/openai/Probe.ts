@@ -5,7 +5,7 @@ import { OpenAiDefaults } from "../ModelConfig.js"
 import { type MissingBaseURL, resolveOpenAiConfig } from "../ModelRegistry.js"
 import { apiKeyFor, type MissingApiKey, makeOpenAiClient } from "./OpenAiClient.js"
 import { toModelError } from "./OpenAiErrors.js"
-import { CompletionWire, continuationLogprobs } from "./OpenAiWire.js"
+import { CompletionWire, continuationLogprobs, isLogprob } from "./OpenAiWire.js"
 
 /**
  * What an OpenAI-compatible endpoint really does, found by asking it (issue 13's table differs per server and
@@ -99,7 +99,9 @@ const ChatLogprobsWire = Schema.Struct({
               Schema.Array(
                 Schema.Struct({
                   logprob: Schema.Number,
-                  top_logprobs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
+                  top_logprobs: Schema.optional(
+                    Schema.NullOr(Schema.Array(Schema.Struct({ logprob: Schema.Unknown }))),
+                  ),
                 }),
               ),
             ),
@@ -334,6 +336,19 @@ const echoVerdict = (predictable: Scored, scrambled: Scored | string): EchoFindi
 const chatLogprobsVerdict = (body: ChatLogprobsWire): ChatLogprobsFinding => {
   const content = body.choices[0]?.logprobs?.content ?? []
   const topLogprobs = Math.max(0, ...content.map((token) => token.top_logprobs?.length ?? 0))
+  // Values a run would refuse (±Infinity, positive, not numbers) are no log-probabilities: say so before it spends.
+  const invalid = content.some(
+    (token) =>
+      !isLogprob(token.logprob) ||
+      (token.top_logprobs ?? []).some((top) => typeof top.logprob !== "number" || !isLogprob(top.logprob)),
+  )
+  if (invalid)
+    return {
+      verdict: "no",
+      tokens: content.length,
+      topLogprobs,
+      detail: "chat answered logprobs that are not log-probabilities (not finite, or above 0)",
+    }
   return content.length > 0
     ? {
         verdict: "yes",
