@@ -12,7 +12,6 @@ import {
   Exit,
   Layer,
   Mailbox,
-  Redacted,
   Runtime,
   Schema,
   type Scope,
@@ -20,7 +19,6 @@ import {
 } from "effect"
 import {
   AckPolicy,
-  type ConnectionOptions,
   connect,
   DeliverPolicy,
   type JetStreamClient,
@@ -36,9 +34,11 @@ import {
   type StreamConfig,
   type Subscription,
 } from "nats"
+import { describeCredentials, redactServers, toConnectionOptions } from "./ConnectOptions.js"
 import {
   JetStreamError,
   NatsConnectionError,
+  type NatsCredentialsError,
   NatsNoResponders,
   NatsPayloadTooLarge,
   NatsPermissionDenied,
@@ -56,6 +56,12 @@ export const NatsClientOptions = Schema.Struct({
   user: Schema.optional(Schema.String),
   pass: Schema.optional(Schema.Redacted(Schema.String)),
   token: Schema.optional(Schema.Redacted(Schema.String)),
+  nkeyFile: Schema.optional(Schema.String).annotations({
+    description: "File holding an NKey user seed (SU...); the server lists its public key (U...)",
+  }),
+  credsFile: Schema.optional(Schema.String).annotations({
+    description: "A .creds file (user JWT and NKey seed, as `nsc generate creds` writes it)",
+  }),
   tls: Schema.optional(
     Schema.Struct({
       caFile: Schema.optional(Schema.String),
@@ -358,12 +364,16 @@ const dieOnUnexpected = <A, E, R>(self: Effect.Effect<A, E | Unexpected, R>): Ef
     (e) => Effect.die(e.error),
   ) as Effect.Effect<A, E, R>
 
-const connectError = (servers: string, cause: unknown): NatsConnectionError | NatsPermissionDenied => {
+const connectError = (
+  servers: string,
+  credentials: string,
+  cause: unknown,
+): NatsConnectionError | NatsPermissionDenied => {
   const raw = inspect(cause)
   return raw.kind === "permission"
     ? new NatsPermissionDenied({
         server: servers,
-        message: `NATS server ${servers} rejected our credentials (${raw.text}); check user/pass or token in the NATS options`,
+        message: `NATS server ${servers} rejected ${credentials} (${raw.text}); check that credential`,
         cause,
       })
     : new NatsConnectionError({
@@ -400,30 +410,6 @@ const checkSubject = (subject: string): Effect.Effect<void> =>
     ? Effect.void
     : Effect.die(new Error(`Invalid NATS subject ${JSON.stringify(subject)}: empty or contains whitespace`))
 
-const connectionOptions = (options: NatsClientOptions): ConnectionOptions => {
-  const out: ConnectionOptions = {
-    servers: [...options.servers],
-    timeout: options.connectTimeoutMs ?? 5_000,
-    reconnect: true,
-    maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
-    reconnectTimeWait: options.reconnectTimeWaitMs ?? 1_000,
-    noAsyncTraces: options.noAsyncTraces ?? true,
-  }
-  if (options.name !== undefined) out.name = options.name
-  if (options.user !== undefined) out.user = options.user
-  if (options.pass !== undefined) out.pass = Redacted.value(options.pass)
-  if (options.token !== undefined) out.token = Redacted.value(options.token)
-  if (options.tls !== undefined) {
-    const { caFile, certFile, keyFile } = options.tls
-    out.tls = {
-      ...(caFile !== undefined ? { caFile } : {}),
-      ...(certFile !== undefined ? { certFile } : {}),
-      ...(keyFile !== undefined ? { keyFile } : {}),
-    }
-  }
-  return out
-}
-
 const logStatus = (status: Status): Effect.Effect<void> => {
   const data = typeof status.data === "string" || typeof status.data === "number" ? String(status.data) : ""
   const log = Effect.annotateLogs({ natsEvent: status.type, natsData: data })
@@ -457,13 +443,19 @@ const answerTimeoutMs = 5_000
 /** Connects; the connection drains when the scope closes. */
 export const make = (
   options: NatsClientOptions,
-): Effect.Effect<NatsClient, NatsConnectionError | NatsPermissionDenied, Scope.Scope> =>
+): Effect.Effect<
+  NatsClient,
+  NatsConnectionError | NatsPermissionDenied | NatsCredentialsError,
+  Scope.Scope
+> =>
   Effect.gen(function* () {
-    const servers = options.servers.join(", ")
+    // Redacted: a password or token embedded in a URL never reaches a message.
+    const servers = redactServers(options.servers)
+    const connectionOptions = yield* toConnectionOptions(options)
     const nc = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => connect(connectionOptions(options)),
-        catch: (cause) => connectError(servers, cause),
+        try: () => connect(connectionOptions),
+        catch: (cause) => connectError(servers, describeCredentials(options), cause),
       }),
       drain,
     )
@@ -978,5 +970,5 @@ export const make = (
 /** Provides a `NatsClient` connected for the lifetime of the layer. */
 export const layer = (
   options: NatsClientOptions,
-): Layer.Layer<NatsClient, NatsConnectionError | NatsPermissionDenied> =>
+): Layer.Layer<NatsClient, NatsConnectionError | NatsPermissionDenied | NatsCredentialsError> =>
   Layer.scoped(NatsClient, make(options))

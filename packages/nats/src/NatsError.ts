@@ -36,6 +36,16 @@ export class NatsPermissionDenied extends Data.TaggedError("NatsPermissionDenied
   readonly cause?: unknown
 }> {}
 
+/**
+ * A credentials file (NKey seed, .creds, TLS CA/cert/key) cannot be read or parsed; `file` names it and
+ * `message` says what to do. Raised before connecting.
+ */
+export class NatsCredentialsError extends Data.TaggedError("NatsCredentialsError")<{
+  readonly file: string
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
 /** A payload is larger than the server's `max_payload`; split it or raise `max_payload` in the server config. */
 export class NatsPayloadTooLarge extends Data.TaggedError("NatsPayloadTooLarge")<{
   readonly server: string
@@ -64,5 +74,6 @@ export type NatsError =
   | NatsTimeout
   | NatsNoResponders
   | NatsPermissionDenied
+  | NatsCredentialsError
   | NatsPayloadTooLarge
   | JetStreamError

@@ -74,7 +74,12 @@ import {
 } from "effect"
 import type { DeadLetter } from "./DeadLetter.js"
 import * as NatsClient from "./NatsClient.js"
-import type { NatsConnectionError, NatsError, NatsPermissionDenied } from "./NatsError.js"
+import type {
+  NatsConnectionError,
+  NatsCredentialsError,
+  NatsError,
+  NatsPermissionDenied,
+} from "./NatsError.js"
 import * as Subjects from "./Subjects.js"
 import * as TransportSubjects from "./TransportSubjects.js"
 import * as Wire from "./Wire.js"
@@ -871,5 +876,7 @@ export const layerClient = (
  */
 export const layer = (
   options: NatsTransportLayerOptions,
-): Layer.Layer<NatsTransport | Transport, TransportError | NatsConnectionError | NatsPermissionDenied> =>
-  layerClient(options).pipe(Layer.provide(NatsClient.layer(options.nats)))
+): Layer.Layer<
+  NatsTransport | Transport,
+  TransportError | NatsConnectionError | NatsPermissionDenied | NatsCredentialsError
+> => layerClient(options).pipe(Layer.provide(NatsClient.layer(options.nats)))

@@ -3,6 +3,8 @@ import { hostname } from "node:os"
 import { type EndpointLimiter, type EndpointLimiterWatcher, watchEndpointLimiters } from "@lyceum/models"
 import { Effect, Either, Runtime, Schema, type Scope } from "effect"
 import { connect, type KV, type NatsConnection } from "nats"
+import { toConnectionOptions } from "./ConnectOptions.js"
+import type { NatsClientOptions } from "./NatsClient.js"
 
 /**
  * Adaptive concurrency shared by every process that uses an endpoint (issue 13): each process keeps its own AIMD
@@ -19,10 +21,8 @@ import { connect, type KV, type NatsConnection } from "nats"
 export const LIMITS_BUCKET = "lyceum_endpoint_limits"
 
 export interface SharedLimitsOptions {
-  /** The NATS servers (the run's `--nats`). */
-  readonly servers: ReadonlyArray<string>
-  /** The connection's name, as the server's monitoring shows it. */
-  readonly name?: string
+  /** The connection (the run's `--nats` with its credentials); its `name` defaults to lyceum-limits. */
+  readonly nats: NatsClientOptions
   /** How long a process's entry lives without being re-published. Default 60 s. */
   readonly ttlMs?: number
   /** How often each process re-publishes its limits. Default a third of the TTL. */
@@ -135,11 +135,13 @@ export const shareEndpointLimits = (options: SharedLimitsOptions): Effect.Effect
       opening ??= (async () => {
         let nc: NatsConnection | undefined
         try {
-          nc = await connect({
-            servers: [...options.servers],
-            name: options.name ?? "lyceum-limits",
-            maxReconnectAttempts: -1,
-          })
+          // The same options (credentials, TLS) as the run's other connections.
+          const connection = await Effect.runPromise(
+            toConnectionOptions({ name: "lyceum-limits", ...options.nats, maxReconnectAttempts: -1 }).pipe(
+              Effect.mapError((error) => error.message),
+            ),
+          )
+          nc = await connect(connection)
           const js = nc.jetstream()
           const bucket = options.bucket ?? LIMITS_BUCKET
           // A bucket made by another version (another TTL) or another client is used as it is: every process

@@ -1,3 +1,4 @@
+export * as ConnectOptions from "./ConnectOptions.js"
 export * as DeadLetter from "./DeadLetter.js"
 export * as NatsClient from "./NatsClient.js"
 export * as NatsError from "./NatsError.js"

@@ -72,9 +72,9 @@ describe("endpoint limits shared over NATS KV", () => {
       const bLimiter = fakeLimiter(ENDPOINT, 16)
       const bOther = fakeLimiter("http://other.example/v1", 16)
       a.add(aLimiter.limiter)
-      yield* shareEndpointLimits({ servers: [server.url], process: "a", watch: a.watch })
+      yield* shareEndpointLimits({ nats: { servers: [server.url] }, process: "a", watch: a.watch })
       const bScope = yield* Scope.make()
-      yield* shareEndpointLimits({ servers: [server.url], process: "b", watch: b.watch }).pipe(
+      yield* shareEndpointLimits({ nats: { servers: [server.url] }, process: "b", watch: b.watch }).pipe(
         Scope.extend(bScope),
       )
       b.add(bLimiter.limiter)
@@ -112,7 +112,7 @@ describe("endpoint limits shared over NATS KV", () => {
       const a = registry()
       const limiter = fakeLimiter(ENDPOINT, 8)
       a.add(limiter.limiter)
-      yield* shareEndpointLimits({ servers: [server.url], process: "a", watch: a.watch })
+      yield* shareEndpointLimits({ nats: { servers: [server.url] }, process: "a", watch: a.watch })
       const prefix = endpointToken(ENDPOINT)
       for (const [who, value] of [
         ["x", "not json"],
@@ -133,7 +133,7 @@ describe("endpoint limits shared over NATS KV", () => {
       const a = registry()
       const limiter = fakeLimiter(ENDPOINT, 8)
       a.add(limiter.limiter)
-      yield* shareEndpointLimits({ servers: [server.url], process: "a", watch: a.watch })
+      yield* shareEndpointLimits({ nats: { servers: [server.url] }, process: "a", watch: a.watch })
       yield* Effect.sleep(300)
       expect(limiter.state.peer).toBeUndefined()
     }),
@@ -143,9 +143,11 @@ describe("endpoint limits shared over NATS KV", () => {
     Effect.gen(function* () {
       const server = yield* NatsServer.make({ jetstream: true })
       const scope = yield* Scope.make()
-      yield* shareEndpointLimits({ servers: [server.url], process: "a", watch: registry().watch }).pipe(
-        Scope.extend(scope),
-      )
+      yield* shareEndpointLimits({
+        nats: { servers: [server.url] },
+        process: "a",
+        watch: registry().watch,
+      }).pipe(Scope.extend(scope))
       yield* Scope.close(scope, Exit.void)
       const nc = yield* Effect.promise(() => connect({ servers: server.url }))
       const streams = yield* Effect.promise(async () => {
