@@ -41,6 +41,8 @@ export { MissingApiKey } from "./OpenAiClient.js"
 export interface OpenAiModelOptions {
   /** Retry backoff timing; tests shorten it. */
   readonly backoff?: Backoff
+  /** The most bytes of one answer read (default `MAX_RESPONSE_BYTES`); tests lower it. */
+  readonly maxResponseBytes?: number
 }
 
 /** Tokens reserved against a tokens-per-minute limit for a completion whose `max_tokens` is not given. */
@@ -92,7 +94,13 @@ export const makeOpenAiModel = (
       requestsPerMinute: config.requestsPerMinute,
       tokensPerMinute: config.tokensPerMinute,
     })
-    const client = makeOpenAiClient({ baseURL: config.baseURL, apiKey, timeoutMs, observer: limiter })
+    const client = makeOpenAiClient({
+      baseURL: config.baseURL,
+      apiKey,
+      timeoutMs,
+      observer: limiter,
+      ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
+    })
     /**
      * Each request has its own AbortController, kept here while it is out so that closing the scope aborts it.
      * (Not `AbortSignal.any([request, closing])`: on Node 20 every such signal that the SDK listens on stays
