@@ -13,15 +13,15 @@ export const cli = join(root, "apps/cli/dist/lyceum.js")
 /**
  * One real nats-server for a test file and the `lyceum` processes it starts (workers and coordinators are
  * separate `node` processes): set up before the file's tests, every process killed and the scratch directory
- * removed after. Call once at the top of a file.
+ * removed after. Call once at the top of a file; `jetstream` starts the server with JetStream.
  */
-export const processesOnNats = (prefix: string) => {
+export const processesOnNats = (prefix: string, options: { readonly jetstream?: boolean } = {}) => {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const scope = Effect.runSync(Scope.make())
   const children: Array<ChildProcess> = []
   let url = ""
   beforeAll(async () => {
-    url = (await Effect.runPromise(NatsServer.make().pipe(Scope.extend(scope)))).url
+    url = (await Effect.runPromise(NatsServer.make(options).pipe(Scope.extend(scope)))).url
   })
   afterAll(async () => {
     for (const child of children) child.kill("SIGKILL")
