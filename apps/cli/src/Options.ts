@@ -12,7 +12,8 @@ export const verboseOption = Options.boolean("verbose").pipe(
 
 export const natsOption = Options.text("nats").pipe(
   Options.withDescription(
-    "run the agents over NATS at this server URL (e.g. nats://127.0.0.1:4222) instead of in process",
+    "run the agents over NATS at this server URL (e.g. nats://127.0.0.1:4222) instead of in process; " +
+      "credentials: --nats-user and the other --nats-* flags, or NATS_* variables",
   ),
   Options.optional,
 )

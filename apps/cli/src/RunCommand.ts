@@ -5,9 +5,10 @@ import { NatsTransport, SharedLimits } from "@lyceum/nats"
 import { renderAfterRun } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { Store } from "@lyceum/store"
-import { Console, Data, Effect, Option } from "effect"
+import { Console, Data, Effect, Layer, Option } from "effect"
 import { checkBeforeRun } from "./BeforeRun.js"
 import { reportIfInterrupted } from "./ErrorReport.js"
+import { explainRejection, natsAuthOptions, natsClientOptions } from "./NatsOptions.js"
 import { dbOption, natsOption, verboseOption, yesOption } from "./Options.js"
 import { version } from "./version.js"
 
@@ -54,6 +55,7 @@ export const runCommand = Command.make(
     db: dbOption,
     seed,
     nats: natsOption,
+    ...natsAuthOptions,
     workers,
     parallel,
     resume,
@@ -61,7 +63,7 @@ export const runCommand = Command.make(
     yes: yesOption,
     verbose: verboseOption,
   },
-  ({ scenario, db, seed, nats, workers, parallel, resume, force, yes, verbose }) =>
+  ({ scenario, db, seed, nats, workers, parallel, resume, force, yes, verbose, ...natsAuth }) =>
     Effect.gen(function* () {
       const names = Option.match(workers, {
         onNone: () => [],
@@ -82,8 +84,9 @@ export const runCommand = Command.make(
       })
       const kind = yield* kindNamed(loaded.scenario.kind)
       // With workers on NATS, every process's endpoint limits are shared (adaptive concurrency over NATS KV).
+      const connection = (name: string) => natsClientOptions(Option.getOrThrow(nats), name, natsAuth)
       const sharing = Option.isSome(nats)
-        ? SharedLimits.shareEndpointLimits({ servers: [nats.value], name: "lyceum-run-limits" })
+        ? SharedLimits.shareEndpointLimits({ nats: connection("lyceum-run-limits") })
         : Effect.void
       const played = runScenario({
         loaded,
@@ -92,7 +95,9 @@ export const runCommand = Command.make(
         seed: Option.getOrUndefined(seed),
         versions: { lyceum: version, node: process.version },
         ...(Option.isSome(nats) && {
-          transport: NatsTransport.layer({ nats: { servers: [nats.value], name: "lyceum-run" } }),
+          transport: NatsTransport.layer({ nats: connection("lyceum-run") }).pipe(
+            Layer.mapError(explainRejection),
+          ),
         }),
         workers: names,
         ...(Option.isSome(resume) && { resume: resume.value, force }),

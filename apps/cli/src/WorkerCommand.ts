@@ -2,11 +2,14 @@ import { hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { NatsTransport, SharedLimits } from "@lyceum/nats"
 import { runWorker } from "@lyceum/runner"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
+import { explainRejection, natsAuthOptions, natsClientOptions } from "./NatsOptions.js"
 import { verboseOption } from "./Options.js"
 
 const nats = Options.text("nats").pipe(
-  Options.withDescription("the NATS server the coordinators use (e.g. nats://127.0.0.1:4222)"),
+  Options.withDescription(
+    "the NATS server the coordinators use (e.g. nats://127.0.0.1:4222); credentials: --nats-user and the other --nats-* flags",
+  ),
 )
 const name = Options.text("name").pipe(
   Options.withDescription(
@@ -18,18 +21,21 @@ const name = Options.text("name").pipe(
 /** `lyceum worker`: hosts agents for runs until interrupted (Ctrl-C, SIGTERM). */
 export const workerCommand = Command.make(
   "worker",
-  { nats, name, verbose: verboseOption },
-  ({ nats, name }) => {
+  { nats, ...natsAuthOptions, name, verbose: verboseOption },
+  ({ nats, name, ...natsAuth }) => {
     const workerName =
       name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
     // Every process using an endpoint slows down together when it throttles (adaptive concurrency over NATS KV).
     const sharing = SharedLimits.shareEndpointLimits({
-      servers: [nats],
-      name: `lyceum-worker-${workerName}-limits`,
+      nats: natsClientOptions(nats, `lyceum-worker-${workerName}-limits`, natsAuth),
     })
     return Effect.zipRight(sharing, runWorker({ name: workerName, log })).pipe(
-      Effect.provide(NatsTransport.layer({ nats: { servers: [nats], name: `lyceum-worker-${workerName}` } })),
+      Effect.provide(
+        NatsTransport.layer({ nats: natsClientOptions(nats, `lyceum-worker-${workerName}`, natsAuth) }).pipe(
+          Layer.mapError(explainRejection),
+        ),
+      ),
       Effect.scoped,
       // After the transport's scope: by then the agents are released and the NATS connection is closed.
       Effect.ensuring(Effect.sync(() => log(`worker ${workerName} stopped; its NATS connection is closed`))),
