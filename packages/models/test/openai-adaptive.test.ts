@@ -186,7 +186,9 @@ describe("adaptive concurrency against a throttling server", () => {
       // After the first halvings the limit stays in the AIMD sawtooth around the server's limit (its peak can
       // pass the limit when answers and new requests cross on the wire, which a loaded machine makes common).
       expect(median(trajectory.slice(2))).toBeLessThanOrEqual(SERVER_LIMIT)
-      expect(Math.max(...trajectory.slice(1))).toBeLessThanOrEqual(CEILING / 2)
+      // Never back near the ceiling. On a loaded machine a window at CEILING / 2 can pass unrefused when the
+      // server, starved of CPU, takes its requests one after another, so growth a step or two past it happens.
+      expect(Math.max(...trajectory.slice(1))).toBeLessThanOrEqual(CEILING / 2 + 2)
       expect(endpointConcurrency(`${server.baseURL}/`)).toBe(limiter.concurrency())
       expect(server.maxServed()).toBe(SERVER_LIMIT)
       // A fixed 16-slot pool is refused about 12 times in every round trip; adapting, about once per sawtooth.
