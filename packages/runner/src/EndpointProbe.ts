@@ -6,14 +6,10 @@ import {
   type ScoreMode,
 } from "@lyceum/models"
 import {
-  formatPath,
   type KindSchema,
   type LoadedScenario,
-  lineOfField,
   recheckWithProbedScores,
-  type ScenarioBase,
-  ScenarioError,
-  withProbedScores,
+  type ScenarioError,
 } from "@lyceum/scenario"
 import type { ModelCapabilitiesRow } from "@lyceum/store"
 import type { TaskData } from "@lyceum/tasks"
@@ -29,7 +25,7 @@ export interface ProbedModel {
   readonly effective: ScoreMode
   /** What the probe found, in the words refusals and warnings use. */
   readonly note: string
-  readonly capabilities: ModelCapabilities | undefined
+  readonly capabilities: ModelCapabilities
 }
 
 /** The score mode an endpoint supports by its probe: echo-scoring if real, else chat log-probabilities, else none. */
@@ -47,9 +43,8 @@ export const effectiveScore = (declared: ScoreMode, found: ModelCapabilities): S
   // A probe that got no answer about echo (a timeout, a 429, a 5xx) is not evidence: a vLLM teacher must not
   // change how it ranks because its server was busy for a moment. Its first scoring call says the truth.
   if ((declared === "completions" || declared === "auto") && found.echo.inconclusive === true) return declared
-  const supported = supportedMode(found)
   if (declared === "chat") return found.chatLogprobs.verdict === "yes" ? "chat" : "none"
-  return supported
+  return supportedMode(found)
 }
 
 const describe = (found: ModelCapabilities): string =>
@@ -127,19 +122,8 @@ export const probeRunEndpoints = (
     )
     const results = probed.filter((p): p is ProbedModel => p !== undefined)
     const probedModes = new Map(results.map((p) => [p.model, { score: p.effective, note: p.note }]))
-    const refused = recheckWithProbedScores(loaded, kind, probedModes)
+    const refused = recheckWithProbedScores(loaded, kind, probedModes, tasks)
     if (refused !== undefined) return yield* Effect.fail(refused)
-    // The data checks read the decoded scenario, which names its fields as the document does.
-    const probedScenario = withProbedScores(loaded.scenario, probedModes) as ScenarioBase
-    const dataFindings = tasks.length === 0 ? [] : (kind.dataChecks?.(probedScenario, tasks) ?? [])
-    if (dataFindings.length > 0)
-      return yield* new ScenarioError({
-        file: loaded.file,
-        problems: dataFindings.map(({ key, message }) => {
-          const line = lineOfField(loaded.text, key)
-          return { path: formatPath(key), ...(line !== undefined && { line }), message }
-        }),
-      })
     return results
   })
 
@@ -152,21 +136,15 @@ export const capabilityRows = (
   runId: string,
   probed: ReadonlyArray<ProbedModel>,
 ): Array<ModelCapabilitiesRow> =>
-  probed.flatMap((p) =>
-    p.capabilities === undefined
-      ? []
-      : [
-          {
-            runId,
-            model: p.model,
-            baseURL: p.baseURL,
-            declaredScore: p.declared,
-            effectiveScore: p.effective,
-            echo: p.capabilities.echo.verdict,
-            chatLogprobs: p.capabilities.chatLogprobs.verdict,
-            n: p.capabilities.n.verdict,
-            seed: p.capabilities.seed.verdict,
-            findings: JSON.stringify(p.capabilities),
-          },
-        ],
-  )
+  probed.map((p) => ({
+    runId,
+    model: p.model,
+    baseURL: p.baseURL,
+    declaredScore: p.declared,
+    effectiveScore: p.effective,
+    echo: p.capabilities.echo.verdict,
+    chatLogprobs: p.capabilities.chatLogprobs.verdict,
+    n: p.capabilities.n.verdict,
+    seed: p.capabilities.seed.verdict,
+    findings: JSON.stringify(p.capabilities),
+  }))

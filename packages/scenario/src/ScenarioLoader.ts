@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import { open } from "node:fs/promises"
+import type { TaskData } from "@lyceum/tasks"
 import { Effect, Either, Schema } from "effect"
 import { baseChecks, type Finding, type KindSchema, rawField, withProbedScores } from "./BaseChecks.js"
 import { kindHints } from "./KindHints.js"
@@ -110,19 +111,27 @@ export const parseScenarioWith =
 
 /**
  * The kind's cross-checks of a loaded scenario again, with each probed `openai` model's score mode replaced by the
- * one its endpoint's capability probe found (`withProbedScores`): what `run` refuses before spending anything,
- * where `validate` could only trust the declared modes. Undefined when nothing is refused.
+ * one its endpoint's capability probe found (`withProbedScores`), and its data checks on `tasks` likewise (a
+ * margin cascade on a task without fixed labels): what `run` refuses before spending anything, where `validate`
+ * could only trust the declared modes. Undefined when nothing is refused.
  */
 export const recheckWithProbedScores = (
   loaded: LoadedScenario,
   kind: KindSchema,
   probed: ReadonlyMap<string, { readonly score: string; readonly note: string }>,
+  tasks: ReadonlyArray<TaskData> = [],
 ): ScenarioError | undefined => {
   const yaml = readYamlText(loaded.text)
   // The text was loaded, so it parses; a caller handing other text gets nothing refused here.
   if ("problems" in yaml) return undefined
   const { raw, lineOf } = yaml.ok
-  const found = kind.crossChecks?.(withProbedScores(raw, probed)) ?? []
+  const crossFindings = kind.crossChecks?.(withProbedScores(raw, probed)) ?? []
+  // Data checks only once the cross-checks pass, as `validate` and preflight order them. They read the decoded
+  // scenario, which names its fields as the document does.
+  const found =
+    crossFindings.length > 0 || tasks.length === 0
+      ? crossFindings
+      : (kind.dataChecks?.(withProbedScores(loaded.scenario, probed) as ScenarioBase, tasks) ?? [])
   if (found.length === 0) return undefined
   return new ScenarioError({
     file: loaded.file,
