@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { flattenMessages, type GenerateResponse, type ModelError, makeSimModel } from "@lyceum/models"
 import { Effect, Either, type Scope } from "effect"
 // The sim's training text, so the server's model can be the sim plus what every real model knows (see below).
@@ -9,6 +8,7 @@ import {
   type Endpoint,
   endpointOf,
   type FakeServer,
+  listenOnFreePort,
   type RecordedRequest,
   readBody,
   sendJson,
@@ -264,17 +264,7 @@ export const makeSimOpenAi = (options: SimOpenAiOptions): Effect.Effect<SimOpenA
         if (!response.headersSent) sendJson(response, 500, apiError(String(error), "server_error"))
       })
     })
-    yield* Effect.acquireRelease(
-      Effect.async<void>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        }),
-    )
-    const { port } = server.address() as AddressInfo
+    const port = yield* listenOnFreePort(server)
     return {
       baseURL: `http://127.0.0.1:${port}/v1`,
       requests: () => [...recorded],

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, type Scope } from "effect"
 
@@ -336,6 +336,19 @@ export const sendNotFound = (request: IncomingMessage, response: ServerResponse)
     apiError(`Unknown request URL: ${request.method} ${request.url}`, "invalid_request_error"),
   )
 
+/** Listens on a free loopback port until the scope closes, which drops every connection and stops it. */
+export const listenOnFreePort = (server: Server): Effect.Effect<number, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.async<void>((resume) => {
+      server.listen(0, "127.0.0.1", () => resume(Effect.void))
+    }),
+    () =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      }),
+  ).pipe(Effect.map(() => (server.address() as AddressInfo).port))
+
 /** Starts the server on a free port; closing the scope drops every connection and stops it. */
 export const makeFakeOpenAi = (
   options: FakeOpenAiOptions = {},
@@ -476,17 +489,7 @@ export const makeFakeOpenAi = (
         finish()
       })
     })
-    yield* Effect.acquireRelease(
-      Effect.async<void>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        }),
-    )
-    const { port } = server.address() as AddressInfo
+    const port = yield* listenOnFreePort(server)
     return {
       baseURL: `http://127.0.0.1:${port}/v1`,
       script: (endpoint, ...replies) => {
