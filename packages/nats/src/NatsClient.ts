@@ -26,6 +26,7 @@ import {
   type JsMsg,
   type Msg,
   type MsgHdrs,
+  RetentionPolicy,
   type NatsConnection,
   nanos,
   headers as natsHeaders,
@@ -136,6 +137,13 @@ export interface EnsureStreamOptions {
   readonly storage?: "file" | "memory"
   /** Drop messages older than this; default keep forever. */
   readonly maxAgeMs?: number
+  /**
+   * "limits" (default): kept until the limits drop them. "workqueue": a message is removed once a consumer
+   * acks it, and each message goes to one consumer (a stream's retention cannot change once created).
+   */
+  readonly retention?: "limits" | "workqueue"
+  /** Copies kept on a JetStream cluster (1, 3 or 5; at most the cluster's size). Default 1. */
+  readonly replicas?: number
 }
 
 export interface StreamState {
@@ -215,6 +223,23 @@ export interface NatsClient {
   ) => Effect.Effect<void, JetStreamManageError>
   readonly streamInfo: (name: string) => Effect.Effect<StreamState, JetStreamManageError>
   readonly deleteStream: (name: string) => Effect.Effect<void, JetStreamManageError>
+  /** Removes the stream's messages on `subject` (wildcards allowed); returns how many. */
+  readonly purgeSubject: (stream: string, subject: string) => Effect.Effect<number, JetStreamManageError>
+  /** Creates the durable pull consumer, or updates its settings; safe to call from every process. */
+  readonly ensureConsumer: (stream: string, options: ConsumeOptions) => Effect.Effect<void, JetStreamManageError>
+  /**
+   * Pulls up to `max` messages from an existing durable consumer, waiting at most `expiresMs` for the first:
+   * none when nothing came. What it pulls is the caller's to settle (nothing is pulled ahead and left to
+   * time out, unlike `consume`), so a process pulls only what it has room for.
+   */
+  readonly fetch: (
+    stream: string,
+    durable: string,
+    max: number,
+    expiresMs: number,
+  ) => Effect.Effect<ReadonlyArray<JetStreamMessage>, JetStreamManageError>
+  /** Milliseconds since the connection was lost, 0 while connected (the client reconnects meanwhile). */
+  readonly disconnectedForMs: Effect.Effect<number>
   /** Publishes into JetStream with `Nats-Msg-Id: msgId`, so a retried publish is stored once. */
   readonly publishDurable: (
     subject: string,
@@ -462,8 +487,14 @@ export const make = (
     // A plain loop, not a Stream: an async generator's `return()` waits for the next event, so a Stream
     // finalizer over it would hang a quiet connection's shutdown. The loop ends when the connection closes.
     const runtime = yield* Effect.runtime<never>()
+    /** When the connection was lost (Date.now()), undefined while connected. */
+    let disconnectedAt: number | undefined
     void (async () => {
-      for await (const status of nc.status()) Runtime.runFork(runtime)(logStatus(status))
+      for await (const status of nc.status()) {
+        if (status.type === "disconnect") disconnectedAt ??= Date.now()
+        else if (status.type === "reconnect") disconnectedAt = undefined
+        Runtime.runFork(runtime)(logStatus(status))
+      }
     })()
 
     const server = () => nc.getServer()
@@ -708,6 +739,8 @@ export const make = (
         storage,
         duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
         max_age: nanos(options.maxAgeMs ?? 0),
+        retention: options.retention === "workqueue" ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+        num_replicas: options.replicas ?? 1,
       }
       const attempt = Effect.gen(function* () {
         const existing = yield* jsm(`stream info of ${name}`, name, (m) => m.streams.info(name)).pipe(
@@ -728,12 +761,20 @@ export const make = (
             message: `Stream ${name} on ${server()} exists with ${have.storage} storage, not ${storage}; delete it or ask for the same storage`,
           })
         }
+        if (have.retention !== wanted.retention) {
+          return yield* new JetStreamError({
+            server: server(),
+            stream: name,
+            message: `Stream ${name} on ${server()} exists with ${have.retention} retention, not ${wanted.retention}; a stream's retention cannot change: delete it (nats stream rm ${name}) and start again`,
+          })
+        }
         const sameSubjects =
           have.subjects.length === subjects.length && subjects.every((s) => have.subjects.includes(s))
         if (
           !sameSubjects ||
           have.duplicate_window !== wanted.duplicate_window ||
-          have.max_age !== wanted.max_age
+          have.max_age !== wanted.max_age ||
+          have.num_replicas !== wanted.num_replicas
         ) {
           yield* jsm(`update stream ${name}`, name, (m) =>
             m.streams.update(name, { ...have, ...wanted, subjects: [...subjects] }),
@@ -761,6 +802,11 @@ export const make = (
 
     const deleteStream = (name: string) =>
       jsm(`delete stream ${name}`, name, (m) => m.streams.delete(name)).pipe(Effect.asVoid)
+
+    const purgeSubject = (stream: string, subject: string) =>
+      jsm(`purge ${subject} from ${stream}`, stream, (m) => m.streams.purge(stream, { filter: subject })).pipe(
+        Effect.map((response) => response.purged),
+      )
 
     const durablePublishError = (
       cause: unknown,
@@ -905,6 +951,18 @@ export const make = (
         return messages
       })
 
+    const fetch = (stream: string, durable: string, max: number, expiresMs: number) =>
+      Effect.tryPromise({
+        try: async () => {
+          const consumer = await js.consumers.get(stream, durable)
+          const pulled: Array<JetStreamMessage> = []
+          const batch = await consumer.fetch({ max_messages: max, expires: expiresMs })
+          for await (const m of batch) pulled.push(toJetStreamMessage(m))
+          return pulled
+        },
+        catch: (cause) => manageError(cause, `fetch from ${durable}`, stream),
+      })
+
     const consume = (stream: string, options: ConsumeOptions) =>
       Effect.as(
         prepareConsumer(stream, options),
@@ -960,6 +1018,10 @@ export const make = (
       ensureStream,
       streamInfo,
       deleteStream,
+      purgeSubject,
+      ensureConsumer: prepareConsumer,
+      fetch,
+      disconnectedForMs: Effect.sync(() => (disconnectedAt === undefined ? 0 : Date.now() - disconnectedAt)),
       publishDurable,
       consume,
       consumeWith,
