@@ -5,10 +5,22 @@
  * the first (re)connect. Shared by every connection Lyceum makes (NatsClient, SharedLimits).
  */
 import * as fs from "node:fs/promises"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Schema } from "effect"
 import { type ConnectionOptions, credsAuthenticator, nkeyAuthenticator, nkeys } from "nats"
 import type { NatsClientOptions } from "./NatsClient.js"
 import { NatsCredentialsError } from "./NatsError.js"
+
+/**
+ * A subject prefix for a connection's reply inboxes: dot-separated tokens, no whitespace, no wildcards. A worker
+ * uses `_INBOX_<name>` so the server can let it subscribe to its own replies (JetStream pulls) and no one else's.
+ */
+export const InboxPrefix = Schema.String.pipe(
+  Schema.pattern(/^[^\s.*>]+(\.[^\s.*>]+)*$/, {
+    message: () =>
+      "an inbox prefix must be dot-separated subject tokens without whitespace or the wildcards * and >, e.g. _INBOX_w1",
+  }),
+)
+const isInboxPrefix = Schema.is(InboxPrefix)
 
 /** Credentials found in a server URL (`nats://user:pass@host`, or `nats://token@host` as nats-server reads it). */
 type UrlCredentials = { readonly token: string } | { readonly user: string; readonly pass: string }
@@ -161,6 +173,15 @@ export const toConnectionOptions = (
       noAsyncTraces: options.noAsyncTraces ?? true,
     }
     if (options.name !== undefined) out.name = options.name
+    if (options.inboxPrefix !== undefined) {
+      // Options are usually built in code, not decoded: check here. A bad prefix is a caller's bug (a defect).
+      if (!isInboxPrefix(options.inboxPrefix)) {
+        return yield* Effect.dieMessage(
+          `Invalid NATS inboxPrefix ${JSON.stringify(options.inboxPrefix)}: it must be dot-separated subject tokens without whitespace or the wildcards * and >, e.g. _INBOX_w1`,
+        )
+      }
+      out.inboxPrefix = options.inboxPrefix
+    }
     if (fromUrl !== undefined) {
       if ("token" in fromUrl) out.token = fromUrl.token
       else {
