@@ -35,7 +35,7 @@ import {
   type StreamConfig,
   type Subscription,
 } from "nats"
-import { describeCredentials, redactServers, toConnectionOptions } from "./ConnectOptions.js"
+import { describeCredentials, InboxPrefix, redactServers, toConnectionOptions } from "./ConnectOptions.js"
 import {
   JetStreamError,
   NatsConnectionError,
@@ -81,6 +81,11 @@ export const NatsClientOptions = Schema.Struct({
     description:
       "true (default): requests skip capturing the caller's stack for nats.js errors (two Errors per request, " +
       "~10 % of a request's CPU); our errors name the subject and server anyway. false: nats.js errors carry it",
+  }),
+  inboxPrefix: Schema.optional(InboxPrefix).annotations({
+    description:
+      "Replies (requests, JetStream pulls) arrive on `<prefix>.>` instead of `_INBOX.>`; default _INBOX. A server " +
+      "that lets each user subscribe only to its own prefix keeps one client from reading another's replies",
   }),
 }).annotations({ identifier: "NatsClientOptions" })
 export type NatsClientOptions = typeof NatsClientOptions.Type
