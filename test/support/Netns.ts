@@ -23,7 +23,7 @@ const errorText = (error: unknown) => {
   return (e.stderr?.toString().trim() || e.message || String(error)).split("\n")[0]
 }
 
-/** Why namespaces cannot be made here (found by trying `ip netns add`), or undefined when they can. */
+/** Why the test network cannot be made here (found by trying it), or undefined when it can. */
 export const netnsUnavailable = (): string | undefined => {
   if (process.platform !== "linux") return `network namespaces need Linux (this is ${process.platform})`
   const probe = `${prefix}${process.pid}-probe${made++}`
@@ -32,8 +32,16 @@ export const netnsUnavailable = (): string | undefined => {
   } catch (error) {
     return `cannot create a network namespace (ip netns add: ${errorText(error)}); run as root or with CAP_SYS_ADMIN`
   }
-  ip("netns", "del", probe)
-  return undefined
+  // The network itself needs CAP_NET_ADMIN and the bridge and veth drivers: try them in the probe too.
+  try {
+    ip("-n", probe, "link", "add", "br0", "type", "bridge")
+    ip("-n", probe, "link", "add", "p0", "type", "veth", "peer", "name", "p1")
+    return undefined
+  } catch (error) {
+    return `cannot make a bridge and veth pair in a namespace (${errorText(error)}); run as root or with CAP_NET_ADMIN`
+  } finally {
+    ip("netns", "del", probe)
+  }
 }
 
 const alive = (pid: number) => {
