@@ -256,6 +256,17 @@ describe("ensemble kind on sim", () => {
     for (const prompt of judgeSaw) expect(prompt).not.toContain(secret)
     // The other proposers' answers still reach the judge.
     expect(step.rows.messages!.filter((m) => m.sender !== "small").every((m) => m.sent)).toBe(true)
+    // A withheld answer's text is not kept in `messages` (nor shipped with the step's rows) by default...
+    for (const m of fromSmall) expect(m.text).toBe("")
+    // ...unless the scenario keeps dropped text for analysing the filter.
+    const keeping = await playCohort(
+      scenarioOf(yaml("  - { kind: judge, model: referee }", "privacy: { keepDroppedText: true }")),
+      0,
+      { data, override: { small: fakeModel("small", () => ` spam ${secret}`) } },
+    )
+    const kept = keeping.rows.messages!.filter((m) => m.sender === "small")
+    expect(kept.map((m) => m.sent)).toEqual(fromSmall.map(() => false))
+    for (const m of kept) expect(m.text).toContain(secret)
   })
 
   it("fuse and moa: the fuser writes from every answer; moa layers see each other's answers", async () => {

@@ -8,6 +8,7 @@ import {
   ScoreUnsupported,
 } from "@lyceum/models"
 import {
+  auditText,
   type ClearedText,
   type FilterDecision,
   type LessonLeakage,
@@ -57,10 +58,16 @@ export interface TeacherSetup {
   readonly filter: PrivacyFilter
   readonly strategy: LessonStrategy
   readonly seed: number
+  /**
+   * Whether audit records keep each candidate's text as written (`privacy.keepDroppedText`); by default they
+   * carry only what the filter let out, so a dropped text never leaves the teacher (see `auditText`).
+   */
+  readonly keepDroppedText?: boolean | undefined
 }
 
 /** A candidate lesson with the filter's decision: the audit record, kept whether the lesson left or not. */
 export interface LessonAudit {
+  /** The candidate; its text is what the filter let out ("" when dropped) unless the scenario keeps it. */
   readonly lesson: Lesson
   readonly decision: FilterDecision
   /** Whether it left the teacher (passed the filter and ranked among the best `count`). */
@@ -243,9 +250,18 @@ export const makeTeacher = (setup: TeacherSetup) => {
         lessons: best.map((b) => b.lesson),
         audit: candidates.map((candidate) => {
           const text = sent.get(candidate.lesson.id)
+          const decision = decisions.get(candidate.lesson.id)!
+          // Leakage and smuggling are measured here on the text as written; only their results leave with it.
+          const written = candidate.lesson.text
           return {
-            lesson: candidate.lesson,
-            decision: decisions.get(candidate.lesson.id)!,
+            lesson: new Lesson({
+              ...candidate.lesson,
+              text: auditText(
+                { written, action: decision.action, cleared: decision.text },
+                setup.keepDroppedText ?? false,
+              ),
+            }),
+            decision,
             sent: text !== undefined,
             leakage: candidate.leakage,
             smuggle: candidate.smuggle && {

@@ -1,3 +1,4 @@
+export * from "./AuditText.js"
 export * from "./Canary.js"
 export * from "./CardDetector.js"
 export * from "./CleanCorpus.js"

@@ -85,6 +85,22 @@ export const PrivacyConfig = Schema.Struct({
 })
 export type PrivacyConfig = typeof PrivacyConfig.Type
 
+/**
+ * The scenario's privacy section: the filter policy (a method may replace it with its own) and what the run
+ * keeps of the text the filter withheld, which is the run's choice, not a method's.
+ */
+export const ScenarioPrivacyConfig = Schema.Struct({
+  ...PrivacyConfig.fields,
+  /**
+   * Keep every candidate's text as its agent wrote it in the audit record (what crosses to the coordinator,
+   * over NATS too, and into SQLite), dropped and redacted ones included, for analysing the filter. Default:
+   * only what the filter let out; a dropped candidate's text is "" and its findings (detector, spans, keyed
+   * hash) say what was withheld.
+   */
+  keepDroppedText: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+})
+export type ScenarioPrivacyConfig = typeof ScenarioPrivacyConfig.Type
+
 /** Limits on the whole run; when one is reached the run stops cleanly with everything finished so far saved. */
 export const BudgetConfig = Schema.Struct({
   maxTokens: Schema.optionalWith(
@@ -132,8 +148,13 @@ export const baseFields = {
   budget: Schema.optionalWith(BudgetConfig, { exact: true }),
   /** Model answers kept in a SQLite file (path relative to the scenario file); `mode: replay` makes no calls. */
   cache: Schema.optionalWith(ResponseCacheConfig, { exact: true }),
-  privacy: Schema.optionalWith(PrivacyConfig, {
-    default: () => ({ verbatim: "drop" as const, secrets: "drop" as const, pii: "off" as const }),
+  privacy: Schema.optionalWith(ScenarioPrivacyConfig, {
+    default: () => ({
+      verbatim: "drop" as const,
+      secrets: "drop" as const,
+      pii: "off" as const,
+      keepDroppedText: false,
+    }),
   }),
 }
 

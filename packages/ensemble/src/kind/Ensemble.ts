@@ -71,6 +71,7 @@ export const ensemble: CoalitionKind<EnsembleScenario> = {
                 names,
                 shots: pool.shots.map((s) => s.length),
                 now,
+                keepDroppedText: scenario.privacy.keepDroppedText,
               },
               outcome,
             )

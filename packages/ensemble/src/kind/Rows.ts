@@ -1,5 +1,6 @@
 import { type CohortId, cohortKey, filterColumns, findingColumns, type StepResult } from "@lyceum/coalition"
 import type { TaskItem } from "@lyceum/core"
+import { auditText } from "@lyceum/privacy"
 import type { Task } from "@lyceum/tasks"
 import { COALITION } from "../config/EnsembleConfig.js"
 import type { PlayOutcome } from "./Play.js"
@@ -14,6 +15,8 @@ export interface RowsContext {
   readonly shots: ReadonlyArray<number>
   /** ISO-8601, for the messages rows. */
   readonly now: string
+  /** `privacy.keepDroppedText`: store withheld answers as written (default: "" for a dropped one). */
+  readonly keepDroppedText: boolean
 }
 
 /**
@@ -82,8 +85,11 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
       sender: s.sender,
       recipient: s.recipient,
       kind: "answer",
-      // As for lessons: what the recipient saw, or the withheld answer that never left its proposer.
-      text: sent ? (s.shared.text ?? s.answer) : s.answer,
+      // As for lessons: what the recipient saw; a withheld answer only when the scenario keeps dropped text.
+      text: auditText(
+        { written: s.answer, action: decision.action, cleared: s.shared.text },
+        ctx.keepDroppedText,
+      ),
       ...filterColumns(decision),
       sent,
       createdAt: ctx.now,

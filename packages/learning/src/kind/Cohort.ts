@@ -213,6 +213,8 @@ export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
                     ? { ...strategy, adversary }
                     : strategy,
                 seed: deriveSeed(seed, "teacher", label, repeat, id),
+                // The run's choice, whatever filter policy the method sets.
+                keepDroppedText: scenario.privacy.keepDroppedText,
               },
               recorder,
             ),
