@@ -10,7 +10,7 @@
 import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from "node:child_process"
 import { accessSync, constants, writeFileSync } from "node:fs"
 import { delimiter, join } from "node:path"
-import { afterAll, beforeAll } from "vitest"
+import { afterEach } from "vitest"
 
 const prefix = "lyc-"
 let made = 0
@@ -266,22 +266,21 @@ export const natsServerOn = async (net: Netns, host: string, dir: string) => {
 }
 
 /**
- * For a test file: probes once whether namespaces can be made (printing why not, for `describe.skipIf`),
- * builds the hosts before the file's tests and always tears them down after, failed or timed out.
+ * For a test file: probes once whether namespaces can be made (printing why not, for `describe.skipIf`);
+ * `make` builds a test's hosts, and they are always torn down after that test, passed, failed or timed out.
  */
-export const useNetns = (names: ReadonlyArray<string>) => {
+export const useNetns = () => {
   const skip = netnsUnavailable()
   if (skip !== undefined) console.warn(`multi-host tests skipped: ${skip}`)
-  let net: Netns | undefined
-  beforeAll(() => {
-    if (skip === undefined) net = createNetns(names)
+  const made: Array<Netns> = []
+  afterEach(() => {
+    for (const net of made.splice(0)) net.destroy()
   })
-  afterAll(() => net?.destroy())
   return {
     skip,
-    get net(): Netns {
-      if (net === undefined)
-        throw new Error("the test network exists only inside the tests (after beforeAll)")
+    make: (names: ReadonlyArray<string>) => {
+      const net = createNetns(names)
+      made.push(net)
       return net
     },
   }
