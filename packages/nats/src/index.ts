@@ -1,6 +1,7 @@
 export * as ConnectOptions from "./ConnectOptions.js"
 export * as DeadLetter from "./DeadLetter.js"
 export * as NatsClient from "./NatsClient.js"
+export * as NatsCluster from "./NatsCluster.js"
 export * as NatsError from "./NatsError.js"
 export * as NatsServer from "./NatsServer.js"
 export * as NatsTransport from "./NatsTransport.js"
