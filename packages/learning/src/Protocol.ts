@@ -71,13 +71,15 @@ export class Evaluate extends Schema.TaggedRequest<Evaluate>()("Evaluate", {
 }) {}
 
 /**
- * Coordinator → student (Secret Sharer): how likely is each text as a continuation of your learned prompt,
- * per token (mean natural-log probability)?
+ * Coordinator → student (Secret Sharer): how likely is each of the cohort's canary texts (the canary first, then
+ * its alternatives) as a continuation of your learned prompt, per token (mean natural-log probability)? The
+ * texts are not in the message: the student derives them from the run's seed as the teachers do, so the canary,
+ * a teacher's secret, never crosses the bus.
  */
-export class ScoreTexts extends Schema.TaggedRequest<ScoreTexts>()("ScoreTexts", {
+export class ScoreCanary extends Schema.TaggedRequest<ScoreCanary>()("ScoreCanary", {
   failure: AgentFailed,
   success: Schema.Array(Schema.Number),
-  payload: { texts: Schema.Array(Schema.String) },
+  payload: {},
 }) {}
 
-export const StudentProtocol = Schema.Union(Learn, Evaluate, ScoreTexts)
+export const StudentProtocol = Schema.Union(Learn, Evaluate, ScoreCanary)

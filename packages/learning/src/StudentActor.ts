@@ -1,5 +1,5 @@
 import { Actor, type ActorRef } from "@lyceum/actors"
-import { agentFailed } from "@lyceum/coalition"
+import { AgentFailed, agentFailed } from "@lyceum/coalition"
 import { LessonRequest } from "@lyceum/core"
 import { type Duration, Effect } from "effect"
 import { type AggregatorKind, chooseByVotes, chooseRandom } from "./Aggregator.js"
@@ -24,14 +24,18 @@ export type StudentPlan =
 
 type Learn = Extract<typeof StudentProtocol.Type, { _tag: "Learn" }>
 type Evaluate = Extract<typeof StudentProtocol.Type, { _tag: "Evaluate" }>
-type ScoreTexts = Extract<typeof StudentProtocol.Type, { _tag: "ScoreTexts" }>
 
 /**
  * A student as an actor. `Learn` sends the identical request to its teachers at once (never one after the
  * other: asks are latency-bound), aggregates and extends its prompt; `Evaluate` answers test items.
  */
 export const studentActor = (
-  setup: StudentSetup & { readonly cohort: string; readonly plan: StudentPlan },
+  setup: StudentSetup & {
+    readonly cohort: string
+    readonly plan: StudentPlan
+    /** The cohort's canary texts (canary first) when it measures one: what `ScoreCanary` scores. */
+    readonly canaryTexts?: ReadonlyArray<string> | undefined
+  },
   teachers: ReadonlyArray<ActorRef<typeof TeacherProtocol.Type>>,
   options: { readonly teachTimeout: Duration.DurationInput },
 ) =>
@@ -78,8 +82,16 @@ export const studentActor = (
 
       return {
         Learn: learn,
-        ScoreTexts: ({ texts }: ScoreTexts) =>
-          student.scoreTexts(texts).pipe(Effect.mapError(agentFailed(setup.id))),
+        ScoreCanary: () =>
+          setup.canaryTexts === undefined
+            ? Effect.fail(
+                new AgentFailed({
+                  agent: setup.id,
+                  reason: "NoCanary",
+                  message: `${setup.id} of ${setup.cohort} was asked to score a canary, but its cohort has none`,
+                }),
+              )
+            : student.scoreTexts(setup.canaryTexts).pipe(Effect.mapError(agentFailed(setup.id))),
         Evaluate: ({ items }: Evaluate) =>
           student.evaluate(items).pipe(
             Effect.map((results) => ({ promptLessons: student.promptLessons(), results })),

@@ -244,6 +244,7 @@ export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
               manualInstruction,
               cohort: label,
               plan: studentPlan(method),
+              canaryTexts: canary?.texts,
             },
             teachers,
             { teachTimeout: TEACH_TIMEOUT },

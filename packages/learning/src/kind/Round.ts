@@ -3,7 +3,7 @@ import { exposure, secretSharerRank } from "@lyceum/privacy"
 import type { EvaluationRow, FindingRow, LessonRow } from "@lyceum/store"
 import type { TaskData } from "@lyceum/tasks"
 import { Effect } from "effect"
-import { Evaluate, Learn, ScoreTexts } from "../Protocol.js"
+import { Evaluate, Learn, ScoreCanary } from "../Protocol.js"
 import type { TaskCanary } from "./Canary.js"
 import type { Cohort } from "./Cohort.js"
 
@@ -51,7 +51,7 @@ export const measureCanary = (cohort: Cohort, canary: TaskCanary, at: At) =>
   Effect.forEach(cohort.students, (student) =>
     Effect.gen(function* () {
       const { texts } = canary
-      const scores = yield* student.ref.ask(new ScoreTexts({ texts }), { timeout: STUDENT_TIMEOUT })
+      const scores = yield* student.ref.ask(new ScoreCanary(), { timeout: STUDENT_TIMEOUT })
       const rank = secretSharerRank(scores[0]!, scores.slice(1))
       const row = {
         runId: at.runId,
