@@ -400,40 +400,54 @@ describe("the shipped per-role config (docs/nats/lyceum-server.conf)", () => {
       }),
   )
 
-  it.scopedLive("workers share endpoint limits through the KV bucket, the first one making it", () =>
-    Effect.gen(function* () {
-      const coordinator = yield* client("coordinator")
-      const bucketStream = `KV_${SharedLimits.LIMITS_BUCKET}`
-      expect((yield* Effect.flip(coordinator.streamInfo(bucketStream))).message).toMatch(/stream not found/i)
-      const options = (user: User, inboxPrefix: string): NatsClient.NatsClientOptions => ({
-        servers: [url],
-        user,
-        pass: Redacted.make(passwords[user]),
-        inboxPrefix,
-      })
-      const [one, two] = [registry(), registry()]
-      const w1Limiter = fakeLimiter(ENDPOINT, 16)
-      const w2Limiter = fakeLimiter(ENDPOINT, 16)
-      one.add(w1Limiter.limiter)
-      two.add(w2Limiter.limiter)
-      yield* SharedLimits.shareEndpointLimits({
-        nats: options("worker-w1", "_INBOX_w1"),
-        process: "w1",
-        watch: one.watch,
-      })
-      yield* SharedLimits.shareEndpointLimits({
-        nats: options("worker-w2", "_INBOX_w2"),
-        process: "w2",
-        watch: two.watch,
-      })
-      yield* eventually(
-        () => (w1Limiter.state.peer === 16 && w2Limiter.state.peer === 16) || undefined,
-        "peers seen",
-      )
-      w1Limiter.throttle(3)
-      yield* eventually(() => w2Limiter.state.peer === 3 || undefined, "w2 capped at w1's limit")
-      expect((yield* coordinator.streamInfo(bucketStream)).messages).toBeGreaterThan(0)
-    }),
+  it.scopedLive(
+    "workers and the coordinator share endpoint limits through the KV bucket, a worker making it",
+    () =>
+      Effect.gen(function* () {
+        const coordinator = yield* client("coordinator")
+        const bucketStream = `KV_${SharedLimits.LIMITS_BUCKET}`
+        expect((yield* Effect.flip(coordinator.streamInfo(bucketStream))).message).toMatch(
+          /stream not found/i,
+        )
+        const options = (user: User, inboxPrefix?: string): NatsClient.NatsClientOptions => ({
+          servers: [url],
+          user,
+          pass: Redacted.make(passwords[user]),
+          ...(inboxPrefix !== undefined ? { inboxPrefix } : {}),
+        })
+        const [one, two, three] = [registry(), registry(), registry()]
+        const w1Limiter = fakeLimiter(ENDPOINT, 16)
+        const w2Limiter = fakeLimiter(ENDPOINT, 16)
+        const coordinatorLimiter = fakeLimiter(ENDPOINT, 16)
+        one.add(w1Limiter.limiter)
+        two.add(w2Limiter.limiter)
+        three.add(coordinatorLimiter.limiter)
+        yield* SharedLimits.shareEndpointLimits({
+          nats: options("worker-w1", "_INBOX_w1"),
+          process: "w1",
+          watch: one.watch,
+        })
+        yield* SharedLimits.shareEndpointLimits({
+          nats: options("worker-w2", "_INBOX_w2"),
+          process: "w2",
+          watch: two.watch,
+        })
+        yield* SharedLimits.shareEndpointLimits({
+          nats: options("coordinator"),
+          process: "c",
+          watch: three.watch,
+        })
+        yield* eventually(
+          () => [w1Limiter, w2Limiter, coordinatorLimiter].every((l) => l.state.peer === 16) || undefined,
+          "peers seen",
+        )
+        w1Limiter.throttle(3)
+        yield* eventually(
+          () => (w2Limiter.state.peer === 3 && coordinatorLimiter.state.peer === 3) || undefined,
+          "w2 and the coordinator capped at w1's limit",
+        )
+        expect((yield* coordinator.streamInfo(bucketStream)).messages).toBeGreaterThan(0)
+      }),
   )
 })
 
