@@ -71,6 +71,20 @@ describe("scenario loading", () => {
     })
   })
 
+  it("keeps no dropped text unless the scenario's privacy section says so; a method cannot", () => {
+    const plain = Either.getOrThrow(parseScenario("tiny.yaml", valid))
+    expect(plain.scenario.privacy.keepDroppedText).toBe(false)
+    const keeping = Either.getOrThrow(
+      parseScenario("keep.yaml", `${valid}privacy: { verbatim: drop, keepDroppedText: true }\n`),
+    )
+    expect(keeping.scenario.privacy).toMatchObject({ verbatim: "drop", keepDroppedText: true })
+    // What the run stores is the run's choice: a method's privacy section replaces only the filter policy.
+    const error = problemsOf(
+      valid.replace("synthetic-examples }", "synthetic-examples, privacy: { keepDroppedText: true } }"),
+    )
+    expect(error.problems.map((p) => p.path)).toEqual(["methods[0].privacy.keepDroppedText"])
+  })
+
   it("reports every problem with its field path, line and what was expected", () => {
     const error = problemsOf(valid.replace("count: 2", "count: -2").replace("kind: spam", "kind: spm"))
     expect(error.problems.length).toBeGreaterThanOrEqual(2)
