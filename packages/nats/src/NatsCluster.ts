@@ -11,7 +11,7 @@ import * as NatsServer from "./NatsServer.js"
 
 /** The cluster did not become healthy in time; `message` names the nodes and what they reported. */
 export class NatsClusterError extends Data.TaggedError("NatsClusterError")<{
-  readonly reason: "NotHealthy"
+  readonly reason: "NotHealthy" | "NodeExited"
   readonly message: string
   readonly cause?: unknown
 }> {}
@@ -73,6 +73,15 @@ export interface NatsCluster {
    * Default timeout 20 s.
    */
   readonly awaitHealthy: (timeoutMs?: number) => Effect.Effect<void, NatsClusterError>
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Ports the OS considers free now, all different (held together, then released). */
@@ -207,9 +216,6 @@ const makeNode = (
   }
 }
 
-// Another process may take a port between our probe and the server's bind: start again on fresh ports.
-const portTaken = (error: NatsServer.NatsServerError) => /address already in use/i.test(error.message)
-
 /** One node's view, for `awaitHealthy` and its error message. */
 interface NodeView {
   readonly node: NatsClusterNode
@@ -258,98 +264,123 @@ const problems = (views: ReadonlyArray<NodeView>, jetstream: boolean): ReadonlyA
   return found
 }
 
+/** The cluster over started `nodes`: health, leaders, URLs. */
+const assemble = (
+  nodes: ReadonlyArray<NatsClusterNode>,
+  clusterName: string,
+  jetstream: boolean,
+  defaultTimeoutMs: number,
+): NatsCluster => {
+  const running = () => nodes.filter((node) => node.running)
+  const views = Effect.suspend(() => Effect.forEach(running(), view, { concurrency: "unbounded" }))
+
+  const awaitHealthy = (timeoutMs = defaultTimeoutMs) => {
+    let last: ReadonlyArray<string> = []
+    return Effect.suspend(() => {
+      const gone = running().filter((node) => !isAlive(node.pid))
+      if (gone.length === 0) return views
+      const names = gone.map((node) => `${node.name} (pid ${node.pid})`).join(", ")
+      return Effect.fail(
+        new NatsClusterError({
+          reason: "NodeExited",
+          message: `NATS cluster ${clusterName}: ${names} exited on its own, so the cluster cannot become healthy; use the node's kill or stop to take a node down on purpose`,
+        }),
+      )
+    }).pipe(
+      Effect.map((vs) => {
+        last = problems(vs, jetstream)
+        return last.length === 0
+      }),
+      Effect.repeat({ schedule: Schedule.spaced(Duration.millis(50)), until: (healthy) => healthy }),
+      Effect.timeoutFail({
+        duration: Duration.millis(timeoutMs),
+        onTimeout: () =>
+          new NatsClusterError({
+            reason: "NotHealthy",
+            message: `NATS cluster ${clusterName} not healthy after ${timeoutMs} ms: ${last.join("; ")}. JetStream needs a majority of its nodes running to elect a meta leader`,
+          }),
+      }),
+      Effect.asVoid,
+    )
+  }
+
+  const metaLeader = views.pipe(
+    Effect.map((vs) => {
+      // Right after a kill the others still name the dead leader for a few seconds: not a leader.
+      const leaders = new Set(vs.map((v) => v.leader))
+      const [only] = leaders
+      return leaders.size === 1 && vs.some((v) => v.node.name === only)
+        ? Option.fromNullable(only)
+        : Option.none()
+    }),
+  )
+
+  const streamLeader = (stream: string) =>
+    Effect.suspend(() =>
+      Effect.forEach(running(), (node) =>
+        monitor(Jsz, `${node.monitorUrl}/jsz?accounts=true&streams=true`).pipe(
+          Effect.map((jsz) =>
+            Option.flatMap(jsz, (j) =>
+              Option.fromNullable(
+                j.account_details
+                  ?.flatMap((account) => account.stream_detail ?? [])
+                  .find((detail) => detail.name === stream)?.cluster?.leader,
+              ),
+            ),
+          ),
+        ),
+      ),
+    ).pipe(
+      Effect.map((answers) => {
+        const alive = running()
+        const leader = answers.flatMap(Option.toArray).find((name) => alive.some((n) => n.name === name))
+        return Option.fromNullable(alive.find((node) => node.name === leader))
+      }),
+    )
+
+  const cluster: NatsCluster = {
+    name: clusterName,
+    nodes,
+    get urls() {
+      return nodes.map((node) => node.url)
+    },
+    metaLeader,
+    streamLeader,
+    awaitHealthy,
+  }
+  return cluster
+}
+
+// A port taken between our choice and the server's bind fails the start, or kills the node soon after it
+// accepted clients (nats-server binds its route port last): start again on fresh ports.
+const lostPortRace = (error: NatsServer.NatsServerError | NatsClusterError) =>
+  error._tag === "NatsServerError"
+    ? /address already in use/i.test(error.message)
+    : error.reason === "NodeExited"
+
 /**
  * Starts the nodes and waits until the cluster is healthy. Closing the scope kills every node and removes
  * their temp dirs (stores included).
  */
 export const make = (
   options: NatsClusterOptions = {},
-): Effect.Effect<NatsCluster, NatsServer.NatsServerError | NatsClusterError, Scope.Scope> =>
-  Effect.gen(function* () {
-    const clusterName = options.name ?? "lyceum"
-    const jetstream = options.jetstream ?? true
-    // Each attempt in its own scope, so the nodes of an attempt that lost a port race are gone at once.
-    const attempt = Effect.gen(function* () {
-      const scope = yield* Scope.make()
-      const nodes = yield* startNodes(options, clusterName).pipe(
-        Scope.extend(scope),
-        Effect.onError(() => Scope.close(scope, Exit.void)),
-      )
-      yield* Effect.addFinalizer(() => Scope.close(scope, Exit.void))
-      return nodes
-    })
-    const nodes = yield* attempt.pipe(Effect.retry({ times: 3, while: portTaken }))
-
-    const running = () => nodes.filter((node) => node.running)
-    const views = Effect.suspend(() => Effect.forEach(running(), view, { concurrency: "unbounded" }))
-
-    const awaitHealthy = (timeoutMs = options.healthyTimeoutMs ?? 20_000) => {
-      let last: ReadonlyArray<string> = []
-      return views.pipe(
-        Effect.map((vs) => {
-          last = problems(vs, jetstream)
-          return last.length === 0
-        }),
-        Effect.repeat({ schedule: Schedule.spaced(Duration.millis(50)), until: (healthy) => healthy }),
-        Effect.timeoutFail({
-          duration: Duration.millis(timeoutMs),
-          onTimeout: () =>
-            new NatsClusterError({
-              reason: "NotHealthy",
-              message: `NATS cluster ${clusterName} not healthy after ${timeoutMs} ms: ${last.join("; ")}. JetStream needs a majority of its nodes running to elect a meta leader`,
-            }),
-        }),
-        Effect.asVoid,
-      )
-    }
-
-    const metaLeader = views.pipe(
-      Effect.map((vs) => {
-        // Right after a kill the others still name the dead leader for a few seconds: not a leader.
-        const leaders = new Set(vs.map((v) => v.leader))
-        const [only] = leaders
-        return leaders.size === 1 && vs.some((v) => v.node.name === only)
-          ? Option.fromNullable(only)
-          : Option.none()
-      }),
+): Effect.Effect<NatsCluster, NatsServer.NatsServerError | NatsClusterError, Scope.Scope> => {
+  const clusterName = options.name ?? "lyceum"
+  const jetstream = options.jetstream ?? true
+  // Each attempt in its own scope, so the nodes of an attempt that lost a port race are gone at once.
+  const attempt = Effect.gen(function* () {
+    const scope = yield* Scope.make()
+    const cluster = yield* startNodes(options, clusterName).pipe(
+      Effect.map((nodes) => assemble(nodes, clusterName, jetstream, options.healthyTimeoutMs ?? 20_000)),
+      Effect.tap((cluster) => cluster.awaitHealthy()),
+      Scope.extend(scope),
+      Effect.onError(() => Scope.close(scope, Exit.void)),
     )
-
-    const streamLeader = (stream: string) =>
-      Effect.suspend(() =>
-        Effect.forEach(running(), (node) =>
-          monitor(Jsz, `${node.monitorUrl}/jsz?accounts=true&streams=true`).pipe(
-            Effect.map((jsz) =>
-              Option.flatMap(jsz, (j) =>
-                Option.fromNullable(
-                  j.account_details
-                    ?.flatMap((account) => account.stream_detail ?? [])
-                    .find((detail) => detail.name === stream)?.cluster?.leader,
-                ),
-              ),
-            ),
-          ),
-        ),
-      ).pipe(
-        Effect.map((answers) => {
-          const alive = running()
-          const leader = answers.flatMap(Option.toArray).find((name) => alive.some((n) => n.name === name))
-          return Option.fromNullable(alive.find((node) => node.name === leader))
-        }),
-      )
-
-    yield* awaitHealthy()
-    const cluster: NatsCluster = {
-      name: clusterName,
-      nodes,
-      get urls() {
-        return nodes.map((node) => node.url)
-      },
-      metaLeader,
-      streamLeader,
-      awaitHealthy,
-    }
+    yield* Effect.addFinalizer(() => Scope.close(scope, Exit.void))
     return cluster
   })
+  return attempt.pipe(Effect.retry({ times: 3, while: lostPortRace }))
+}
 
 /** A node of a cluster started by `start`, with Promises instead of Effects. */
 export interface StartedNode {

@@ -29,7 +29,7 @@ const DURABLE = "cluster-workers"
 
 describe("NatsCluster", () => {
   it.live(
-    "starts routed nodes with one meta leader; closing the scope kills them and removes their dirs",
+    "starts routed nodes with one meta leader, names a node that died behind its back, and kills them and removes their dirs when the scope closes",
     () =>
       Effect.gen(function* () {
         const { pids, dirs } = yield* Effect.scoped(
@@ -45,6 +45,12 @@ describe("NatsCluster", () => {
             const reply = yield* persist(b.request("where", bytes("?"), 1_000), 5_000)
             expect(text(reply.data)).toBe("n1")
             for (const node of cluster.nodes) expect(isAlive(node.pid)).toBe(true)
+            // A node that dies behind the launcher's back is named at once, not after the health timeout.
+            process.kill(cluster.nodes[2]!.pid, "SIGKILL")
+            const exited = yield* Effect.flip(cluster.awaitHealthy(10_000)).pipe(Effect.timed)
+            expect(exited[1].reason).toBe("NodeExited")
+            expect(exited[1].message).toContain(`n3 (pid ${cluster.nodes[2]!.pid}) exited on its own`)
+            expect(Duration.toMillis(exited[0])).toBeLessThan(5_000)
             return {
               pids: cluster.nodes.map((n) => n.pid),
               dirs: cluster.nodes.map((n) => path.dirname(n.storeDir)),
@@ -134,6 +140,7 @@ describe("NatsCluster", () => {
         const newLeader = yield* persist(cluster.streamLeader(STREAM).pipe(Effect.flatten))
         expect(newLeader.name).not.toBe(victim.name)
         const newMetaLeader = yield* persist(cluster.metaLeader.pipe(Effect.flatten))
+        expect(cluster.nodes.find((n) => n.name === newMetaLeader)?.running).toBe(true)
         const metaLeaderAfterKillMs = since(killedAt)
         yield* Fiber.join(consuming).pipe(
           Effect.timeoutFail({
