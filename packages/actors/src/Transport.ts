@@ -26,6 +26,21 @@ export interface Receiver {
    * Interrupting it abandons the wait; the message, once accepted, is still processed.
    */
   readonly ask: (envelope: Envelope) => Effect.Effect<Reply>
+  /**
+   * `tell` without an Effect, for a transport's hot path (no fiber or Effect per message): the refusal, or
+   * `undefined` once accepted. Synchronous; never throws.
+   */
+  readonly offer: (envelope: Envelope) => MailboxFull | MalformedMessage | ActorStopped | undefined
+  /**
+   * `ask` without an Effect: accepts into the mailbox and calls `reply` once with the handler's outcome
+   * (encoded, as `ask` returns it), or returns the refusal and never calls it. `cancel` abandons the wait (the
+   * message, once accepted, is still processed). `reply` may run inside the actor's fiber: it must not throw
+   * or block. Synchronous; never throws.
+   */
+  readonly request: (
+    envelope: Envelope,
+    reply: (reply: Reply) => void,
+  ) => DirectAsk | MailboxFull | MalformedMessage | ActorStopped
   /** The in-process entry, when the receiver has one (see `DirectReceiver`). */
   readonly direct?: DirectReceiver
 }

@@ -10,7 +10,7 @@
  * from another process, a `Rejected` reply with its error classes) goes through the Schema as before, so it
  * is accepted or rejected with the same result and the same message.
  */
-import { Ack, Envelope, Reply } from "@lyceum/actors"
+import { Ack, type ActorAddress, Envelope, Reply } from "@lyceum/actors"
 import { Either, Schema } from "effect"
 import { DeadLetter } from "./DeadLetter.js"
 
@@ -93,8 +93,53 @@ const parse = (data: Uint8Array): Either.Either<unknown, string> => {
   }
 }
 
+/** An address that passed `ActorAddress`'s pattern, and the JSON of its copy, remembered per address object. */
+interface CheckedAddress {
+  readonly run: string
+  readonly kind: string
+  readonly id: string
+  readonly json: string
+}
+
+// A ref sends every message with the same address object: check its tokens once, not per message. The fields
+// are compared on every use, so an address mutated since (through a cast) is checked again.
+const checkedAddresses = new WeakMap<object, CheckedAddress>()
+const checkedAddressJson = (to: unknown): string | undefined => {
+  if (!isObject(to)) return undefined
+  const known = checkedAddresses.get(to)
+  if (known !== undefined && known.run === to.run && known.kind === to.kind && known.id === to.id)
+    return known.json
+  if (!isToken(to.run) || !isToken(to.kind) || !isToken(to.id)) return undefined
+  const checked = { run: to.run, kind: to.kind, id: to.id }
+  const json = JSON.stringify(checked)
+  checkedAddresses.set(to, { ...checked, json })
+  return json
+}
+
+/**
+ * The JSON `json(envelopeCopy(envelope))` (plus `op` for an ask) produces, written out without copying the
+ * envelope or checking its address again; `undefined` when the slow path must decide (an address that fails
+ * the pattern, a payload JSON would drop or cannot hold).
+ */
+const requestJson = (envelope: Envelope, op: Op): string | undefined => {
+  if (!isObject(envelope) || typeof envelope.id !== "string") return undefined
+  const to = checkedAddressJson(envelope.to)
+  if (to === undefined) return undefined
+  let payload: string | undefined
+  try {
+    payload = JSON.stringify(envelope.payload)
+  } catch {
+    return undefined
+  }
+  if (typeof payload !== "string") return undefined
+  const head = `{"id":${JSON.stringify(envelope.id)},"to":${to},"payload":${payload}`
+  return op === "ask" ? `${head},"op":"ask"}` : `${head}}`
+}
+
 /** An envelope as a tell or an ask. */
 export const encodeRequest = (envelope: Envelope, op: Op): Either.Either<Uint8Array, string> => {
+  const fast = requestJson(envelope, op)
+  if (fast !== undefined) return Either.right(Buffer.from(fast, "utf8"))
   let encoded = envelopeCopy(envelope)
   if (encoded === undefined) {
     const checked = encodeEnvelopeValue(envelope)
@@ -123,13 +168,13 @@ export const decodeEnvelope = (data: Uint8Array): Either.Either<Envelope, string
       : Either.mapLeft(decodeEnvelopeValue(value), (error) => error.message)
   })
 
-/** A request back to its envelope and op. */
-export const decodeRequest = (
-  data: Uint8Array,
-): Either.Either<{ readonly op: Op; readonly envelope: Envelope }, string> => {
-  const parsed = parse(data)
-  if (Either.isLeft(parsed)) return Either.left(parsed.left)
-  const value = parsed.right
+/** A request: what the recipient is asked to do with the envelope. */
+export interface Request {
+  readonly op: Op
+  readonly envelope: Envelope
+}
+
+const requestFrom = (value: unknown): Either.Either<Request, string> => {
   const op: Op = isObject(value) && value.op === "ask" ? "ask" : "tell"
   const copy = envelopeCopy(value)
   if (copy !== undefined) return Either.right({ op, envelope: copy })
@@ -137,6 +182,29 @@ export const decodeRequest = (
     onLeft: (error) => error.message,
     onRight: (envelope) => ({ op, envelope }),
   })
+}
+
+/** A request back to its envelope and op. */
+export const decodeRequest = (data: Uint8Array): Either.Either<Request, string> =>
+  Either.flatMap(parse(data), requestFrom)
+
+/**
+ * `decodeRequest` for a message that arrived on the subject of `address` (an `ActorAddress` already
+ * validated): an envelope addressed to exactly that address gets `address` itself as its `to`, with no copy
+ * and no pattern check (equal tokens pass it); anything else is decoded as `decodeRequest` does.
+ */
+export const decodeRequestTo = (data: Uint8Array, address: ActorAddress): Either.Either<Request, string> => {
+  const parsed = parse(data)
+  if (Either.isLeft(parsed)) return Either.left(parsed.left)
+  const value = parsed.right
+  if (isObject(value) && typeof value.id === "string" && has(value, "payload")) {
+    const to = value.to
+    if (isObject(to) && to.run === address.run && to.kind === address.kind && to.id === address.id) {
+      const op: Op = value.op === "ask" ? "ask" : "tell"
+      return Either.right({ op, envelope: { id: value.id, to: address, payload: value.payload } })
+    }
+  }
+  return requestFrom(value)
 }
 
 const encodeReplyValue = encoder(Reply)

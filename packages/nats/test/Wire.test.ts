@@ -96,6 +96,42 @@ describe("Wire fast paths agree with the Schemas", () => {
     expect(Either.map(ask, (data) => JSON.parse(text(data)).op)).toStrictEqual(Either.right("ask"))
   })
 
+  it("decodes a request on an actor's subject as decodeRequest does, reusing the hosted address", () => {
+    for (const value of envelopes) {
+      const data = bytes(JSON.stringify(value))
+      const decoded = Wire.decodeRequestTo(data, to)
+      expect(decoded).toStrictEqual(Wire.decodeRequest(data))
+      // A whole envelope equal to the hosted address gets that very object (no copy).
+      if (Either.isRight(decoded) && Object.hasOwn(value as object, "payload"))
+        expect(decoded.right.envelope.to).toBe(to)
+    }
+    const other = ActorAddress.make({ run: "r1", kind: "student", id: "s-2" })
+    const elsewhere = Wire.decodeRequestTo(bytes(JSON.stringify({ id: "m-1", to: other, payload: 1 })), to)
+    expect(Either.map(elsewhere, (r) => r.envelope.to)).toStrictEqual(Either.right(other))
+    expect(Either.isLeft(Wire.decodeRequestTo(bytes("{not json"), to))).toBe(true)
+  })
+
+  it("encodes requests as the Schema does, also for an address changed after its first use", () => {
+    const address = { run: "r1", kind: "student", id: "s1" }
+    const schemaJson = (envelope: Envelope, op?: "ask") => {
+      const encoded = Schema.encodeEither(Envelope)(envelope)
+      return Either.isLeft(encoded)
+        ? Either.left(encoded.left.message)
+        : Either.right(JSON.stringify(op === undefined ? encoded.right : { ...encoded.right, op }))
+    }
+    const envelope = { id: 'm-"1"', to: address, payload: { _tag: "Add", note: "é\n" } }
+    expect(Either.map(Wire.encodeRequest(envelope, "tell"), text)).toStrictEqual(schemaJson(envelope))
+    expect(Either.map(Wire.encodeRequest(envelope, "ask"), text)).toStrictEqual(schemaJson(envelope, "ask"))
+    address.run = "r.1" // through a cast, as a caller could: the pattern is checked again
+    const refused = Wire.encodeRequest(envelope, "tell")
+    expect(Either.isLeft(refused)).toBe(true)
+    expect(refused).toStrictEqual(schemaJson(envelope))
+    const undefinedPayload = { id: "m-2", to, payload: undefined }
+    expect(Either.map(Wire.encodeRequest(undefinedPayload, "tell"), text)).toStrictEqual(
+      schemaJson(undefinedPayload),
+    )
+  })
+
   it("decodes replies and acks as their Schemas do", () => {
     for (const value of replies) {
       const data = bytes(JSON.stringify(value))

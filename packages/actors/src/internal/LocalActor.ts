@@ -145,10 +145,10 @@ class ActorCell<R> implements Receiver, LocalActor {
     this.decode = decoderFor(behaviour as Behaviour<Message, never>)
     this.direct = {
       protocol: behaviour.protocol,
-      tell: (id, request) => this.offer(new Item(id, request, undefined, true)),
+      tell: (id, request) => this.enqueue(new Item(id, request, undefined, true)),
       ask: (id, request, reply) => {
         const item = new Item(id, request, reply, true)
-        return this.offer(item) ?? item
+        return this.enqueue(item) ?? item
       },
     }
   }
@@ -157,30 +157,36 @@ class ActorCell<R> implements Receiver, LocalActor {
 
   tell(envelope: Envelope): Effect.Effect<void, MailboxFull | MalformedMessage | ActorStopped> {
     return Effect.suspend((): Effect.Effect<void, MailboxFull | MalformedMessage | ActorStopped> => {
-      const decoded = this.decode(envelope.payload)
-      if (Either.isLeft(decoded)) return Effect.fail(this.malformed(envelope, decoded.left))
-      const refusal = this.offer(new Item(envelope.id, decoded.right, undefined, false))
+      const refusal = this.offer(envelope)
       return refusal === undefined ? Effect.void : Effect.fail(refusal)
     })
   }
 
   ask(envelope: Envelope): Effect.Effect<Reply> {
     return Effect.async<Reply>((resume) => {
-      const decoded = this.decode(envelope.payload)
-      if (Either.isLeft(decoded)) {
-        resume(Effect.succeed(rejected(this.malformed(envelope, decoded.left))))
+      const pending = this.request(envelope, (reply) => resume(Effect.succeed(reply)))
+      if (!(pending instanceof Item)) {
+        resume(Effect.succeed(rejected(pending)))
         return
       }
-      const item = new Item(envelope.id, decoded.right, (reply) => resume(Effect.succeed(reply)), false)
-      const refusal = this.offer(item)
-      if (refusal !== undefined) {
-        resume(Effect.succeed(rejected(refusal)))
-        return
-      }
-      return Effect.sync(() => {
-        item.reply = undefined
-      })
+      return Effect.sync(() => pending.cancel())
     })
+  }
+
+  offer(envelope: Envelope): MailboxFull | MalformedMessage | ActorStopped | undefined {
+    const decoded = this.decode(envelope.payload)
+    if (Either.isLeft(decoded)) return this.malformed(envelope, decoded.left)
+    return this.enqueue(new Item(envelope.id, decoded.right, undefined, false))
+  }
+
+  request(
+    envelope: Envelope,
+    reply: (reply: Reply) => void,
+  ): Item | MailboxFull | MalformedMessage | ActorStopped {
+    const decoded = this.decode(envelope.payload)
+    if (Either.isLeft(decoded)) return this.malformed(envelope, decoded.left)
+    const item = new Item(envelope.id, decoded.right, reply, false)
+    return this.enqueue(item) ?? item
   }
 
   /**
@@ -227,7 +233,7 @@ class ActorCell<R> implements Receiver, LocalActor {
   }
 
   /** Enqueues and makes sure an activation will process it; returns the refusal, if any. */
-  private offer(item: Item): MailboxFull | ActorStopped | undefined {
+  private enqueue(item: Item): MailboxFull | ActorStopped | undefined {
     const outcome = this.mailbox.offer(item)
     if (outcome === "full") return new MailboxFull({ address: this.address, capacity: this.mailbox.capacity })
     if (outcome === "closed") return new ActorStopped({ address: this.address })
