@@ -1,20 +1,17 @@
 /**
  * The actor runtime's `Transport` over NATS.
  *
- * **Addressing.** An actor is `lyceum.<run>.<kind>.<id>`. A process that hosts actors of a run holds ONE
- * subscription, `lyceum.<run>.>`, made when the first actor of the run registers (or by `serve(run)` / the
- * `runs` option), and routes what arrives to its local receivers by subject. Processes that only send hold none.
+ * **Addressing.** An actor is `lyceum.<run>.<kind>.<id>`. A process holds one subscription per actor it hosts,
+ * on exactly that subject, made when the actor registers and drained when it stops, so the server sends a
+ * message only to the process hosting its recipient (a worker sees its own agents' traffic, not the whole
+ * run's). Processes that only send hold none. `received` counts what arrived on them.
  *
  * **Tell and ask** are request/reply. A tell resolves when the recipient's mailbox accepted it and fails with
  * its refusal; with `acknowledgeTells: false` it is a plain publish (at most once, refusals only logged where
  * they happen). An ask waits for the `Reply`; its timeout is passed to the request so that the inbox is freed.
- * Nobody subscribed to the run: `UnknownRecipient` at once (NATS "no responders"). A message (or a reply)
- * larger than the server's `max_payload` fails with a `TransportError` that says so, before it is sent.
- *
- * **Several processes serving one run** all receive every message of the run. Each announces itself on
- * `lyceum.<run>.nodes`; once a process knows it is not alone, it leaves messages for addresses it does not host
- * to their host instead of answering `UnknownRecipient`. So with several processes an address nobody hosts ends
- * in `AskTimeout` (ask) or a `TransportError` after `tellTimeoutMs` (tell), never in a wrong answer.
+ * Nobody hosts the address: `UnknownRecipient` at once (NATS "no responders"), however many processes serve
+ * the run. A message (or a reply) larger than the server's `max_payload` fails with a `TransportError` that
+ * says so, before it is sent. A request routed to an actor just as it stopped is answered `UnknownRecipient`.
  *
  * **Durable delivery** (lessons): a stream `LYCEUM_<run>` holds `lyceum-durable.<run>.<kind>.<id>` (and the
  * run's dead letters); every process serving the run pulls from one durable consumer per run (default name
@@ -34,10 +31,9 @@
  *   `MessageContext.messageId` (a crash restarts the actor with fresh state, and its memory of ids with it).
  *   Per-address order holds as long as nothing is redelivered.
  *
- * **Closing** the transport's scope (after the actor systems on it) flushes, ends the subscriptions and
- * answers what had already arrived, stops consuming (unsettled durable messages are redelivered elsewhere).
+ * **Closing** the transport's scope (after the actor systems on it) drains the subscriptions left, answers
+ * what had already arrived, stops consuming (unsettled durable messages are redelivered elsewhere).
  */
-import { randomUUID } from "node:crypto"
 import {
   type Ack,
   type ActorAddress,
@@ -56,13 +52,13 @@ import {
   UnknownRecipient,
 } from "@lyceum/actors"
 import {
+  Cause,
   Clock,
   Context,
   Deferred,
   Duration,
   Effect,
   Either,
-  ExecutionStrategy,
   Exit,
   Fiber,
   FiberId,
@@ -145,9 +141,10 @@ export interface DurableReceipt {
 
 /** A `Transport` over NATS, with the durable path and the dead letters on top. */
 export interface NatsTransportService extends TransportService {
-  /** This process's id among the processes serving a run. */
-  readonly nodeId: string
-  /** Serves `run` now: subscribes to it and, with durable delivery, consumes its stream. Idempotent. */
+  /**
+   * Serves `run` now: with durable delivery, consumes its stream (a process does so for every run it hosts
+   * an actor of). Idempotent.
+   */
   readonly serve: (run: string) => Effect.Effect<void, TransportError>
   /**
    * Stores `envelope` in its run's stream, with `Nats-Msg-Id` = `envelope.id` so a retried publish is stored
@@ -162,6 +159,8 @@ export interface NatsTransportService extends TransportService {
   readonly deadLetters: (
     run: string,
   ) => Effect.Effect<Stream.Stream<DeadLetter, TransportError>, TransportError, Scope.Scope>
+  /** Messages that arrived on this process's actor subscriptions so far (requests and publishes, every run). */
+  readonly received: Effect.Effect<number>
 }
 
 /** The NATS transport, for code that needs `tellDurable`, `serve` or `deadLetters`. Also provided as `Transport`. */
@@ -188,19 +187,12 @@ export const byTag =
 /** Runs an effect in a fiber of its own, started at once (synchronously until it first waits). */
 type ForkNow = (effect: Effect.Effect<void>) => Fiber.RuntimeFiber<void>
 
-/** A receiver registered here, and the address it was registered at. */
+/** A receiver registered here, the address it was registered at, and the subscription that feeds it. */
 interface Hosted {
   readonly address: ActorAddress
   readonly receiver: Receiver
-}
-
-/** What this process knows about a run it serves. */
-interface RunState {
-  readonly run: string
-  readonly nodesSubject: string
-  /** Another process serves the run too: addresses not hosted here are left to their hosts. */
-  shared: boolean
-  readonly peers: Set<string>
+  /** Holds the address's subscription; closing it drains it. Unset until the server has it. */
+  subscription: Scope.CloseableScope | undefined
 }
 
 const rejected = (error: DeliveryError): Reply & Ack => ({ _tag: "Rejected", error })
@@ -251,7 +243,6 @@ export const make = (
     const liveClock = Clock.make()
     const live = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.withClock(self, liveClock)
 
-    const nodeId = randomUUID()
     const acknowledgeTells = options.acknowledgeTells ?? true
     const tellTimeoutMs = options.tellTimeoutMs ?? 10_000
     const durable = options.durable
@@ -263,7 +254,7 @@ export const make = (
     const publishTimeoutMs = durable?.publishTimeoutMs ?? 30_000
 
     const receivers = new Map<string, Hosted>()
-    const runs = new Map<string, Deferred.Deferred<RunState, TransportError>>()
+    const runs = new Map<string, Deferred.Deferred<void, TransportError>>()
     const served = new Set<string>()
     const streams = new Map<string, Deferred.Deferred<void, TransportError>>()
     const streamReady = new Set<string>()
@@ -408,8 +399,13 @@ export const make = (
           ? respond(message, Either.getOrThrow(Wire.encodeAck(rejected(exit.cause.error))))
           : respond(message, Either.getOrThrow(Wire.encodeAck(rejected(failure("the receiver died")))))
 
-    const deliver = (fork: ForkNow, hosted: Hosted, message: NatsClient.NatsMessage): Effect.Effect<void> => {
-      const decoded = Wire.decodeRequest(message.data)
+    /**
+     * Hands a message to its receiver synchronously (decode, mailbox offer), in arrival order, with no fiber
+     * or Effect per message; returns the work left (an answer to send, a warning to log), if any, which
+     * `later` runs. An ask's reply is sent through `later` too when the actor answers.
+     */
+    const deliver = (hosted: Hosted, message: NatsClient.NatsMessage): Effect.Effect<void> | undefined => {
+      const decoded = Wire.decodeRequestTo(message.data, hosted.address)
       const refuse = (reason: string) =>
         message.reply === undefined
           ? Effect.logWarning("dropped an undecodable message", reason)
@@ -419,72 +415,52 @@ export const make = (
             )
       if (Either.isLeft(decoded)) return refuse(`not an envelope: ${decoded.left}`)
       const { op, envelope } = decoded.right
-      if (TransportSubjects.actor(envelope.to) !== message.subject) {
+      // `decodeRequestTo` hands back the hosted address itself when the envelope names it.
+      if (envelope.to !== hosted.address && TransportSubjects.actor(envelope.to) !== message.subject) {
         return refuse(`addressed to ${formatAddress(envelope.to)} but published on ${message.subject}`)
       }
       if (op === "ask") {
-        if (message.reply === undefined) return Effect.void
-        // Started now, in order with the messages before and after it: the receiver enqueues synchronously.
-        fork(Effect.flatMap(hosted.receiver.ask(envelope), (reply) => respondReply(message, envelope, reply)))
-        return Effect.void
+        if (message.reply === undefined) return undefined
+        const pending = hosted.receiver.request(envelope, (reply) =>
+          later(respondReply(message, envelope, reply)),
+        )
+        return "cancel" in pending ? undefined : respondReply(message, envelope, rejected(pending))
       }
-      return Effect.flatMap(Effect.exit(hosted.receiver.tell(envelope)), (exit) =>
-        message.reply !== undefined
-          ? respondAck(message, exit)
-          : Exit.isSuccess(exit)
-            ? Effect.void
-            : Effect.logWarning("a published tell was refused", exit.cause).pipe(
-                Effect.annotateLogs({ messageId: envelope.id, actor: formatAddress(envelope.to) }),
-              ),
-      )
+      const refusal = hosted.receiver.offer(envelope)
+      if (message.reply !== undefined)
+        return respondAck(message, refusal === undefined ? Exit.void : Exit.fail(refusal))
+      return refusal === undefined
+        ? undefined
+        : Effect.logWarning("a published tell was refused", refusal).pipe(
+            Effect.annotateLogs({ messageId: envelope.id, actor: formatAddress(envelope.to) }),
+          )
     }
 
-    /** Another process announced itself for a run. */
-    const meet = (state: RunState, peer: string): Effect.Effect<void, NatsClient.PublishError> => {
-      if (peer === nodeId || state.peers.has(peer)) return Effect.void
-      state.peers.add(peer)
-      state.shared = true
-      // Announce ourselves back once, so a process that started at the same moment learns about us too.
-      return Effect.zipRight(
-        Effect.logDebug("another process serves this run").pipe(
-          Effect.annotateLogs({ run: state.run, peer }),
-        ),
-        client.publish(state.nodesSubject, Wire.bytes(nodeId)),
-      )
-    }
-
-    const unhosted = (state: RunState, message: NatsClient.NatsMessage): Effect.Effect<void> => {
-      if (message.subject === state.nodesSubject) {
-        const answer = message.reply === undefined ? Effect.void : respond(message, Wire.bytes(nodeId))
-        return Effect.zipRight(answer, meet(state, Wire.text(message.data))).pipe(Effect.ignore)
-      }
-      if (Either.isLeft(Subjects.parse(message.subject))) return Effect.void // dead letters, ...
-      // When several processes serve the run, its host (if any) answers; the others keep quiet.
-      if (state.shared) return Effect.void
-      const decoded = Wire.decodeRequest(message.data)
+    /** A message on the subscription of an actor that stopped before it arrived (routed before the unsubscribe). */
+    const unhosted = (message: NatsClient.NatsMessage): Effect.Effect<void> => {
       if (message.reply === undefined) {
-        return Effect.logWarning("dropped a published message for an address nobody hosts").pipe(
+        return Effect.logWarning("dropped a published message for an actor that stopped").pipe(
           Effect.annotateLogs({ subject: message.subject }),
         )
       }
+      const decoded = Wire.decodeRequest(message.data)
       return respondAck(
         message,
         Exit.fail(
           Either.isRight(decoded)
             ? new UnknownRecipient({ address: decoded.right.envelope.to })
-            : failure(`undecodable message on ${message.subject}, which nobody hosts: ${decoded.left}`),
+            : failure(`undecodable message on ${message.subject}, which nobody hosts now: ${decoded.left}`),
         ),
       )
     }
 
-    /** One message of a run's subscription. */
-    const onMessage = (
-      state: RunState,
-      fork: ForkNow,
-      message: NatsClient.NatsMessage,
-    ): Effect.Effect<void> => {
+    /**
+     * One message of an actor's subscription: to the receiver registered at its subject now, if any. Returns
+     * the work left to run `later`.
+     */
+    const onMessage = (message: NatsClient.NatsMessage): Effect.Effect<void> | undefined => {
       const hosted = receivers.get(message.subject)
-      return hosted === undefined ? unhosted(state, message) : deliver(fork, hosted, message)
+      return hosted === undefined ? unhosted(message) : deliver(hosted, message)
     }
 
     // --- durable ------------------------------------------------------------------------------------------
@@ -700,140 +676,180 @@ export const make = (
         live,
       )
 
-    // --- serving runs -------------------------------------------------------------------------------------
+    // --- receiving: one subscription per hosted actor ----------------------------------------------------
 
-    const startServing = (run: string): Effect.Effect<RunState, TransportError> =>
+    // Every subscription's callback hands its message to the receiver at once (`deliver`, synchronous, so in
+    // arrival order). What is left (answers, logs) is queued; a microtask later one fiber runs everything
+    // queued meanwhile (nats.js hands over a whole socket read at once), in order. A published tell thus costs
+    // no fiber and no Effect here, and a burst of requests one fiber.
+    const fork: ForkNow = Runtime.runFork(runtime)
+    let received = 0
+    let pending: Array<Effect.Effect<void>> = []
+    let draining: Fiber.RuntimeFiber<void> | "scheduled" | undefined
+    const drain: Effect.Effect<void> = Effect.suspend(() => {
+      const burst = pending
+      if (burst.length === 0) return Effect.void
+      pending = []
+      // Each on its own: a defect in one is logged and the rest of the burst still runs.
+      return Effect.zipRight(
+        Effect.forEach(
+          burst,
+          (rest) =>
+            rest.pipe(
+              Effect.catchAllCause((cause) => Effect.logError("a message could not be handled", cause)),
+            ),
+          { discard: true },
+        ),
+        drain,
+      )
+    })
+    /** Runs `rest` after everything queued before it, in the burst's fiber. */
+    const later = (rest: Effect.Effect<void>): void => {
+      pending.push(rest)
+      if (draining === undefined) schedule()
+    }
+    const startDrain = () => {
+      const fiber = fork(
+        drain.pipe(
+          Effect.catchAllCause((cause) => Effect.logError("a message could not be handled", cause)),
+          Effect.ensuring(
+            Effect.sync(() => {
+              draining = undefined
+              // Messages arrived while this fiber was finishing.
+              if (pending.length > 0) schedule()
+            }),
+          ),
+        ),
+      )
+      // Still running (it waits for something): remember it. Done already: its finalizer settled the state.
+      if (fiber.unsafePoll() === null) draining = fiber
+    }
+    const schedule = () => {
+      draining = "scheduled"
+      queueMicrotask(startDrain)
+    }
+    const onArrival = (message: NatsClient.NatsMessage) => {
+      received++
+      let rest: Effect.Effect<void> | undefined
+      try {
+        rest = onMessage(message)
+      } catch (defect) {
+        // Thrown out of the subscription's callback, it would end the subscription.
+        rest = Effect.logError("a message could not be handled", Cause.die(defect))
+      }
+      if (rest !== undefined) later(rest)
+    }
+    /** Resolves once everything that arrived so far was handled. */
+    const drained: Effect.Effect<void> = Effect.suspend(() =>
+      draining === undefined
+        ? Effect.void
+        : draining === "scheduled"
+          ? Effect.zipRight(Effect.yieldNow(), drained)
+          : Effect.zipRight(Fiber.await(draining), drained),
+    )
+
+    /** Subscriptions of stopped actors still draining (the transport's close waits for them). */
+    const ending = new Set<Fiber.RuntimeFiber<void>>()
+    /**
+     * Ends a subscription without waiting: its UNSUB is written at once (before anything this process sends
+     * next, e.g. the answer to "release these agents"), the drain that answers what was already routed here
+     * finishes in the background.
+     */
+    const endSubscription = (subscription: Scope.CloseableScope) => {
+      const fiber = fork(live(Scope.close(subscription, Exit.void)))
+      if (fiber.unsafePoll() !== null) return
+      ending.add(fiber)
+      fiber.addObserver(() => ending.delete(fiber))
+    }
+
+    /** Runs whose first subscription here was checked against the server's permissions. */
+    const verified = new Set<string>()
+
+    /**
+     * Subscribes `subject` for `hosted`; the server has the subscription when this succeeds. The first one of a
+     * run is checked: the server reports a subscription it does not permit a round trip after listen's flush,
+     * so one more flush, then the subscription must still be open. Later ones are not (a round trip per actor);
+     * a refusal then shows in the connection's status log.
+     */
+    const subscribe = (subject: string, hosted: Hosted): Effect.Effect<void, TransportError> =>
+      Effect.gen(function* () {
+        const run = hosted.address.run
+        const subscription = yield* Scope.make()
+        const listening = yield* client.listen(subject, onArrival).pipe(
+          Scope.extend(subscription),
+          Effect.onError(() => Scope.close(subscription, Exit.void)),
+          Effect.mapError((error) => failure(`cannot receive at ${subject}: ${error.message}`, error)),
+        )
+        if (!verified.has(run)) {
+          yield* client.flush.pipe(
+            Effect.tapError(() => Scope.close(subscription, Exit.void)),
+            Effect.mapError((error) => failure(`cannot receive at ${subject}: ${error.message}`, error)),
+          )
+          // Polled by a fiber interrupted unless done by then (one left waiting would cost ~4 KB per actor).
+          const check = fork(Effect.exit(listening.closed).pipe(Effect.asVoid))
+          yield* Effect.yieldNow() // nats.js ends a refused subscription a microtask after the error
+          if (check.unsafePoll() === null) {
+            check.unsafeInterruptAsFork(FiberId.none)
+            verified.add(run)
+          } else {
+            yield* Scope.close(subscription, Exit.void)
+            return yield* failure(
+              `cannot receive at ${subject}: the NATS server ended the subscription at once; check that this ` +
+                "NATS user may subscribe to it",
+            )
+          }
+        }
+        // Unregistered while subscribing: nobody will end it otherwise.
+        if (receivers.get(subject) !== hosted) return endSubscription(subscription)
+        hosted.subscription = subscription
+      })
+
+    // The actor systems on this transport are closed first, so what is left here are stragglers.
+    yield* Scope.addFinalizer(
+      scope,
+      Effect.suspend(() => {
+        for (const hosted of receivers.values())
+          if (hosted.subscription !== undefined) endSubscription(hosted.subscription)
+        return Effect.forEach(Array.from(ending), Fiber.await, { discard: true })
+      }).pipe(Effect.zipRight(drained), Effect.timeout("5 seconds"), Effect.ignore, live),
+    )
+
+    // --- serving runs: durable consumption ----------------------------------------------------------------
+
+    const startServing = (run: string): Effect.Effect<void, TransportError> =>
       Effect.gen(function* () {
         const valid = Subjects.validateToken("run", run)
         if (Either.isLeft(valid)) return yield* failure(valid.left.message)
-        const state: RunState = {
-          run,
-          nodesSubject: TransportSubjects.nodes(run),
-          shared: false,
-          peers: new Set(),
-        }
-        // Does another process serve the run already? Asked before subscribing, so that nobody answering
-        // (no responders) really means nobody. Two processes starting at once both hear nobody; the
-        // announcements after subscribing settle that.
-        const answer = yield* Effect.either(client.request(state.nodesSubject, Wire.bytes(nodeId), 2_000))
-        if (Either.isRight(answer)) yield* Effect.ignore(meet(state, Wire.text(answer.right.data)))
-        else if (answer.left._tag !== "NatsNoResponders") state.shared = true
-        // The subscription's callback queues each message; a microtask later one fiber handles everything
-        // that arrived meanwhile (nats.js hands over a whole socket read at once), in arrival order. That
-        // replaces a Mailbox and a Stream, and costs one fiber per burst rather than one per message.
-        // On close (after the actor systems, so nothing is hosted any more): a flush first, so that every
-        // request the server routed here before it has arrived; then the subscription ends and the last
-        // burst is handled (with UnknownRecipient), so no requester is left waiting for its timeout.
-        // `NatsClient.listen` drains the subscription: a request routed here before the server saw the
-        // unsubscribe still arrives, and is answered.
-        const fork: ForkNow = Runtime.runFork(
-          yield* Effect.runtime<never>().pipe(Effect.annotateLogs({ run })),
-        )
-        let pending: Array<NatsClient.NatsMessage> = []
-        let draining: Fiber.RuntimeFiber<void> | "scheduled" | undefined
-        const drain: Effect.Effect<void> = Effect.suspend(() => {
-          const burst = pending
-          if (burst.length === 0) return Effect.void
-          pending = []
-          // Each message on its own: a defect handling one is logged and the rest of the burst still handled.
-          return Effect.zipRight(
-            Effect.forEach(
-              burst,
-              (message) =>
-                onMessage(state, fork, message).pipe(
-                  Effect.catchAllCause((cause) => Effect.logError("a message could not be handled", cause)),
-                ),
-              { discard: true },
-            ),
-            drain,
-          )
-        })
-        const startDrain = () => {
-          const fiber = fork(
-            drain.pipe(
-              Effect.catchAllCause((cause) => Effect.logError("a message could not be handled", cause)),
-              Effect.ensuring(
-                Effect.sync(() => {
-                  draining = undefined
-                  // Messages arrived while this fiber was finishing.
-                  if (pending.length > 0) schedule()
-                }),
-              ),
-            ),
-          )
-          // Still running (it waits for something): remember it. Done already: its finalizer settled the state.
-          if (fiber.unsafePoll() === null) draining = fiber
-        }
-        const schedule = () => {
-          draining = "scheduled"
-          queueMicrotask(startDrain)
-        }
-        const onArrival = (message: NatsClient.NatsMessage) => {
-          pending.push(message)
-          if (draining === undefined) schedule()
-        }
-        /** Resolves once everything that arrived so far was handled. */
-        const drained: Effect.Effect<void> = Effect.suspend(() =>
-          draining === undefined
-            ? Effect.void
-            : draining === "scheduled"
-              ? Effect.zipRight(Effect.yieldNow(), drained)
-              : Effect.zipRight(Fiber.await(draining), drained),
-        )
-        const subscription = yield* Scope.fork(scope, ExecutionStrategy.sequential)
-        const listening = yield* client
-          .listen(`${Subjects.root}.${run}.>`, onArrival)
-          .pipe(Effect.provideService(Scope.Scope, subscription))
-        const watcher = yield* listening.closed.pipe(
-          Effect.catchAll((error) => Effect.logError("subscription ended", error.message)),
-          Effect.annotateLogs({ run }),
-          Effect.forkDaemon,
-        )
-        yield* Scope.addFinalizer(
-          scope,
-          Effect.ignore(client.flush).pipe(
-            Effect.zipRight(Scope.close(subscription, Exit.void)),
-            Effect.zipRight(drained),
-            Effect.timeout("5 seconds"),
-            Effect.ignore,
-            Effect.ensuring(Fiber.interrupt(watcher)),
-            live,
-          ),
-        )
-        yield* client.publish(state.nodesSubject, Wire.bytes(nodeId))
-        yield* client.flush
         if (consumeDurable) yield* Effect.forkIn(consumeRun(run), scope)
         served.add(run)
-        return state
-      }).pipe(
-        Effect.mapError((error) =>
-          error._tag === "TransportError"
-            ? error
-            : failure(`cannot serve run ${run}: ${error.message}`, error),
-        ),
-        live,
-      )
+      })
 
     const serve = (run: string): Effect.Effect<void, TransportError> =>
-      served.has(run) ? Effect.void : Effect.asVoid(once(runs, run, () => startServing(run)))
+      served.has(run) ? Effect.void : once(runs, run, () => startServing(run))
 
     const register = (address: ActorAddress, receiver: Receiver) =>
       Effect.suspend((): Effect.Effect<void, AddressInUse | TransportError> => {
         const subject = TransportSubjects.actor(address)
         if (receivers.has(subject)) return Effect.fail(new AddressInUse({ address }))
-        const hosted: Hosted = { address, receiver }
+        const hosted: Hosted = { address, receiver, subscription: undefined }
         receivers.set(subject, hosted)
-        return Effect.tapError(serve(address.run), () =>
-          Effect.sync(() => {
-            if (receivers.get(subject) === hosted) receivers.delete(subject)
-          }),
+        return Effect.zipRight(serve(address.run), subscribe(subject, hosted)).pipe(
+          Effect.tapError(() =>
+            Effect.sync(() => {
+              if (receivers.get(subject) === hosted) receivers.delete(subject)
+            }),
+          ),
+          live,
         )
       })
 
     const unregister = (address: ActorAddress, receiver: Receiver) =>
       Effect.sync(() => {
         const subject = TransportSubjects.actor(address)
-        if (receivers.get(subject)?.receiver === receiver) receivers.delete(subject)
+        const hosted = receivers.get(subject)
+        if (hosted?.receiver !== receiver) return
+        receivers.delete(subject)
+        if (hosted.subscription !== undefined) endSubscription(hosted.subscription)
       })
 
     const deadLetters = (run: string) =>
@@ -856,7 +872,16 @@ export const make = (
     if (consumeDurable) yield* Effect.forkIn(keepInFlightAlive, scope)
     yield* Effect.forEach(options.runs ?? [], serve, { discard: true })
 
-    return { nodeId, register, unregister, tell, ask, serve, tellDurable, deadLetters }
+    return {
+      register,
+      unregister,
+      tell,
+      ask,
+      serve,
+      tellDurable,
+      deadLetters,
+      received: Effect.sync(() => received),
+    }
   })
 
 /** Provides `NatsTransport` and `Transport` over the `NatsClient` in context. */

@@ -1,6 +1,6 @@
 /**
- * NATS subject names for Lyceum: every actor of a run has the address `lyceum.<run>.<kind>.<id>`, so one
- * wildcard subscription `lyceum.<run>.>` per process sees the whole run and routes locally.
+ * NATS subject names for Lyceum: every actor of a run has the address `lyceum.<run>.<kind>.<id>`, the one
+ * subject its host subscribes to for it (so only that process receives its messages).
  */
 import { Data, Either } from "effect"
 

@@ -3,8 +3,7 @@
  *
  * Durable messages live under their own root, `lyceum-durable.<run>.<kind>.<id>`, not under `lyceum.<run>.>`:
  * a JetStream stream answers every publish on its subjects with a PubAck, so a stream over `lyceum.<run>.>`
- * would store every core tell and ask and answer them before the actor could. Keeping the roots apart also
- * keeps durable traffic out of every process's run-wide core subscription.
+ * would store every core tell and ask and answer them before the actor could.
  */
 import type { ActorAddress } from "@lyceum/actors"
 import * as Subjects from "./Subjects.js"
@@ -12,7 +11,10 @@ import * as Subjects from "./Subjects.js"
 /** First token of durable subjects. */
 export const durableRoot = "lyceum-durable"
 
-/** `lyceum.<run>.<kind>.<id>`, for an address whose tokens `ActorAddress` already validated. */
+/**
+ * `lyceum.<run>.<kind>.<id>`, for an address whose tokens `ActorAddress` already validated: the one subject its
+ * host subscribes to for it.
+ */
 export const actor = (address: ActorAddress): string =>
   `${Subjects.root}.${address.run}.${address.kind}.${address.id}`
 
@@ -22,12 +24,6 @@ export const durableActor = (address: ActorAddress): string =>
 
 /** `lyceum-durable.<run>.>`: the filter of a run's durable consumer. */
 export const durableRun = (run: string): string => `${durableRoot}.${run}.>`
-
-/**
- * `lyceum.<run>.nodes`: where a process announces that it serves a run (three tokens, so never an actor). A
- * process that knows it is not alone leaves messages for addresses it does not host to their host.
- */
-export const nodes = (run: string): string => `${Subjects.root}.${run}.nodes`
 
 /** `lyceum.<run>.dead-letter`, for a run already validated as a subject token. */
 export const deadLetter = (run: string): string => `${Subjects.root}.${run}.${Subjects.deadLetterToken}`
