@@ -57,8 +57,13 @@ export const natsClientOptions = (
   const certFile = pick(flags.natsCert, env, "NATS_CERT")
   const keyFile = pick(flags.natsKey, env, "NATS_KEY")
   const tls = caFile !== undefined || certFile !== undefined || keyFile !== undefined
+  // A cluster: several URLs, comma-separated; the client fails over between them.
+  const servers = url
+    .split(",")
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0)
   return {
-    servers: [url],
+    servers: servers.length > 0 ? (servers as [string, ...Array<string>]) : [url],
     name,
     ...(user !== undefined && { user }),
     ...(pass !== undefined && { pass: Redacted.make(pass) }),

@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { shellWord } from "@lyceum/core"
 import { kindNamed, loadScenario } from "@lyceum/kinds"
-import { NatsTransport, SharedLimits } from "@lyceum/nats"
+import { NatsClient, NatsTransport, SharedLimits } from "@lyceum/nats"
 import { renderAfterRun } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { Store } from "@lyceum/store"
@@ -36,10 +36,39 @@ const force = Options.boolean("force").pipe(
     "with --resume: take over a run whose process died (killed while it played; its pid is gone or its heartbeat stopped); never one a live process plays",
   ),
 )
+const queue = Options.boolean("queue").pipe(
+  Options.withDescription(
+    "with --nats: put each cohort on the server's JetStream work queue for any `lyceum worker` to play whole; a worker that dies or is cut off has its cohort played again by another, with identical results",
+  ),
+)
+const ackWait = Options.integer("ack-wait").pipe(
+  Options.withDescription(
+    "with --queue: seconds without word from a worker before its cohort goes to another worker (default 30)",
+  ),
+  Options.withDefault(30),
+)
+const natsReplicas = Options.integer("nats-replicas").pipe(
+  Options.withDescription(
+    "with --queue: copies of the work and results streams on a NATS cluster (1, 3 or 5; default 1)",
+  ),
+  Options.withDefault(1),
+)
+const natsLossTimeout = Options.integer("nats-loss-timeout").pipe(
+  Options.withDescription(
+    "with --queue: seconds the NATS server may stay unreachable before the run stops, resumable (default 60)",
+  ),
+  Options.withDefault(60),
+)
 const seed = Options.integer("seed").pipe(
   Options.withDescription("override the scenario's seed"),
   Options.optional,
 )
+
+class QueueNeedsNats extends Data.TaggedError("QueueNeedsNats")<{ readonly problem: string }> {
+  override get message() {
+    return this.problem
+  }
+}
 
 class WorkersNeedNats extends Data.TaggedError("WorkersNeedNats") {
   override get message() {
@@ -57,13 +86,33 @@ export const runCommand = Command.make(
     nats: natsOption,
     ...natsAuthOptions,
     workers,
+    queue,
+    ackWait,
+    natsReplicas,
+    natsLossTimeout,
     parallel,
     resume,
     force,
     yes: yesOption,
     verbose: verboseOption,
   },
-  ({ scenario, db, seed, nats, workers, parallel, resume, force, yes, verbose, ...natsAuth }) =>
+  ({
+    scenario,
+    db,
+    seed,
+    nats,
+    workers,
+    queue,
+    ackWait,
+    natsReplicas,
+    natsLossTimeout,
+    parallel,
+    resume,
+    force,
+    yes,
+    verbose,
+    ...natsAuth
+  }) =>
     Effect.gen(function* () {
       const names = Option.match(workers, {
         onNone: () => [],
@@ -74,6 +123,21 @@ export const runCommand = Command.make(
             .filter((name) => name.length > 0),
       })
       if (names.length > 0 && Option.isNone(nats)) return yield* new WorkersNeedNats()
+      if (queue && Option.isNone(nats))
+        return yield* new QueueNeedsNats({
+          problem:
+            "--queue needs --nats: the work queue lives on a NATS server with JetStream (nats-server -js)",
+        })
+      if (queue && names.length > 0)
+        return yield* new QueueNeedsNats({
+          problem:
+            "--queue and --workers are two ways to spread a run: --queue lets any worker play whole cohorts, --workers deals one cohort's agents over named workers; choose one",
+        })
+      if (ackWait < 1 || natsLossTimeout < 1 || ![1, 3, 5].includes(natsReplicas))
+        return yield* new QueueNeedsNats({
+          problem:
+            "--ack-wait and --nats-loss-timeout are whole seconds >= 1, and --nats-replicas is 1, 3 or 5",
+        })
       const loaded = yield* loadScenario(scenario)
       // Before the store is opened: a scenario that cannot run creates no database file.
       const { prepared, probed } = yield* checkBeforeRun(loaded, {
@@ -100,6 +164,16 @@ export const runCommand = Command.make(
           ),
         }),
         workers: names,
+        ...(queue && {
+          queue: {
+            nats: NatsClient.layer(connection("lyceum-run-queue")).pipe(Layer.mapError(explainRejection)),
+            settings: {
+              ackWaitMs: ackWait * 1000,
+              replicas: natsReplicas,
+              lossTimeoutMs: natsLossTimeout * 1000,
+            },
+          },
+        }),
         ...(Option.isSome(resume) && { resume: resume.value, force }),
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
       }).pipe(

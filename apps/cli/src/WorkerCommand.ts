@@ -1,7 +1,7 @@
 import { hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
-import { NatsTransport, SharedLimits } from "@lyceum/nats"
-import { runWorker } from "@lyceum/runner"
+import { NatsClient, NatsTransport, SharedLimits } from "@lyceum/nats"
+import { runWorker, serveQueue, workerInbox } from "@lyceum/runner"
 import { Effect, Layer } from "effect"
 import { explainRejection, natsAuthOptions, natsClientOptions } from "./NatsOptions.js"
 import { verboseOption } from "./Options.js"
@@ -18,11 +18,18 @@ const name = Options.text("name").pipe(
   Options.optional,
 )
 
+const slots = Options.integer("slots").pipe(
+  Options.withDescription(
+    "cohorts of queued runs (lyceum run --queue) this worker plays at once; it pulls no more (default 1; about one per core)",
+  ),
+  Options.withDefault(1),
+)
+
 /** `lyceum worker`: hosts agents for runs until interrupted (Ctrl-C, SIGTERM). */
 export const workerCommand = Command.make(
   "worker",
-  { nats, ...natsAuthOptions, name, verbose: verboseOption },
-  ({ nats, name, ...natsAuth }) => {
+  { nats, ...natsAuthOptions, name, slots, verbose: verboseOption },
+  ({ nats, name, slots, ...natsAuth }) => {
     const workerName =
       name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
@@ -30,7 +37,17 @@ export const workerCommand = Command.make(
     const sharing = SharedLimits.shareEndpointLimits({
       nats: natsClientOptions(nats, `lyceum-worker-${workerName}-limits`, natsAuth),
     })
-    return Effect.zipRight(sharing, runWorker({ name: workerName, log })).pipe(
+    // Both ways a run can use this worker: agents placed here by name, and cohorts pulled from the work queue.
+    const queued = serveQueue({ name: workerName, slots: Math.max(1, slots), log }).pipe(
+      Effect.provide(
+        NatsClient.layer({
+          ...natsClientOptions(nats, `lyceum-worker-${workerName}-queue`, natsAuth),
+          inboxPrefix: workerInbox(workerName),
+        }).pipe(Layer.mapError(explainRejection)),
+      ),
+    )
+    const hosting = Effect.zipRight(sharing, runWorker({ name: workerName, log }))
+    return Effect.zipRight(Effect.forkScoped(queued), hosting).pipe(
       Effect.provide(
         NatsTransport.layer({ nats: natsClientOptions(nats, `lyceum-worker-${workerName}`, natsAuth) }).pipe(
           Layer.mapError(explainRejection),

@@ -163,7 +163,10 @@ export const costOf = (usage: TokenUsage, prices: ModelPrices | undefined): numb
       1_000_000
 
 /** Why `budget` is spent by `total`, in words for the user; undefined while some of it is left. */
-export const budgetExhaustion = (total: Usage, budget: RunBudget | undefined): string | undefined => {
+export const budgetExhaustion = (
+  total: Pick<Usage, "promptTokens" | "completionTokens" | "costUsd">,
+  budget: RunBudget | undefined,
+): string | undefined => {
   if (budget === undefined) return undefined
   const tokens = total.promptTokens + total.completionTokens
   if (budget.maxTokens !== undefined && tokens >= budget.maxTokens) {

@@ -26,10 +26,10 @@ import {
   type JsMsg,
   type Msg,
   type MsgHdrs,
-  RetentionPolicy,
   type NatsConnection,
   nanos,
   headers as natsHeaders,
+  RetentionPolicy,
   type Status,
   StorageType,
   type StreamConfig,
@@ -231,7 +231,10 @@ export interface NatsClient {
   /** Removes the stream's messages on `subject` (wildcards allowed); returns how many. */
   readonly purgeSubject: (stream: string, subject: string) => Effect.Effect<number, JetStreamManageError>
   /** Creates the durable pull consumer, or updates its settings; safe to call from every process. */
-  readonly ensureConsumer: (stream: string, options: ConsumeOptions) => Effect.Effect<void, JetStreamManageError>
+  readonly ensureConsumer: (
+    stream: string,
+    options: ConsumeOptions,
+  ) => Effect.Effect<void, JetStreamManageError>
   /**
    * Pulls up to `max` messages from an existing durable consumer, waiting at most `expiresMs` for the first:
    * none when nothing came. What it pulls is the caller's to settle (nothing is pulled ahead and left to
@@ -809,9 +812,9 @@ export const make = (
       jsm(`delete stream ${name}`, name, (m) => m.streams.delete(name)).pipe(Effect.asVoid)
 
     const purgeSubject = (stream: string, subject: string) =>
-      jsm(`purge ${subject} from ${stream}`, stream, (m) => m.streams.purge(stream, { filter: subject })).pipe(
-        Effect.map((response) => response.purged),
-      )
+      jsm(`purge ${subject} from ${stream}`, stream, (m) =>
+        m.streams.purge(stream, { filter: subject }),
+      ).pipe(Effect.map((response) => response.purged))
 
     const durablePublishError = (
       cause: unknown,

@@ -1,27 +1,25 @@
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
-import {
-  type AnyKind,
-  type CohortId,
-  type CohortSpec,
-  cohortName,
-  cohortRowKey,
-  meteringPrefix,
-} from "@lyceum/coalition"
+import { type AnyKind, type CohortSpec, cohortName, cohortRowKey } from "@lyceum/coalition"
 import { kindNamed } from "@lyceum/kinds"
-import { Metering, type UsageSnapshot, usageSince } from "@lyceum/models"
+import { Metering } from "@lyceum/models"
+import type { NatsClient } from "@lyceum/nats"
 import type { LoadedScenario } from "@lyceum/scenario"
-import { type LearningCurveRow, type ModelUsageRow, type RunVersions, Store } from "@lyceum/store"
+import { type LearningCurveRow, type RunVersions, Store } from "@lyceum/store"
 import { prepareTaskData, type TaskData } from "@lyceum/tasks"
 import { Cause, Effect, Exit, HashSet, type Layer, Option } from "effect"
 import { capabilityRows, type ProbedModel, probedScores, probeRunEndpoints } from "./EndpointProbe.js"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeCause } from "./Failure.js"
 import { Progress } from "./Progress.js"
+import { playThroughQueue, type QueueSettings } from "./queue/QueueCoordinator.js"
+import { queuedStepWriter } from "./queue/QueuedSteps.js"
 import { reopenForResume, resumePoint } from "./Resume.js"
 import { CohortFailed, RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
 import { holdLease, RunLeaseLost } from "./RunLease.js"
 import { budgetLeft, nothingSpent, runModelsLayer } from "./RunModels.js"
+import { usageRows } from "./StepUsage.js"
+import { makeStepWriter, type Spending, type StepCount } from "./StepWriter.js"
 import { type WorkerPool, workerPool } from "./WorkerPool.js"
 
 export interface RunOptions<TE = never> {
@@ -36,6 +34,14 @@ export interface RunOptions<TE = never> {
   readonly versions: RunVersions
   /** Where agents talk: in process by default; a NATS transport spreads them over processes and hosts. */
   readonly transport?: Layer.Layer<Transport, TE>
+  /**
+   * Play the cohorts through the JetStream work queue instead (`lyceum run --queue`): any `lyceum worker` on
+   * the server pulls them, a lost worker's cohort is played again elsewhere, and this process only writes.
+   */
+  readonly queue?: {
+    readonly nats: Layer.Layer<NatsClient.NatsClient, unknown>
+    readonly settings: QueueSettings
+  }
   /**
    * Names of `lyceum worker` processes (listening on the same NATS) to host the agents, dealt out role by
    * role in turn; the coordinator then hosts none. Empty: every agent lives in this process.
@@ -154,7 +160,9 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     })
 
     // What this invocation spent, and what it stored in model_usage: a stop can cut a step short.
-    const tokens = { spent: 0, stored: 0, spentUsd: 0, storedUsd: 0 }
+    const tokens: Spending = { spent: 0, stored: 0, spentUsd: 0, storedUsd: 0 }
+    const count: StepCount = { done: 0, total: 0 }
+    const writeStep = makeStepWriter({ runId, steps, started, store, progress, spending: tokens, count })
     const play = Effect.gen(function* () {
       const metering = yield* Metering
       // Messages to workers go through their own actor system, alive for the whole run.
@@ -170,7 +178,6 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       }).pipe(Effect.provideService(ActorSystem, control))
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
-      let done = 0
       const jobs = Array.from({ length: scenario.repeats }, (_, repeat) =>
         tasks.flatMap((data, task) =>
           variants.map((method, variant) => ({
@@ -209,52 +216,20 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           )
           let usageBefore = yield* usageNow
           for (let step = 0; step < steps; step++) {
-            const { rows, summary, final } = yield* cohort.play(step, {
+            const result = yield* cohort.play(step, {
               note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, steps, text }),
             })
             // After the step's last call (a canary's scoring included): its model calls belong to this step.
             const usage = yield* usageNow
-            const stored = usageRows(runId, id, step, usageBefore, usage)
-            tokens.stored += stored.reduce((sum, r) => sum + r.promptTokens + r.completionTokens, 0)
-            tokens.storedUsd += stored.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)
-            yield* store.writeBatch({
-              ...rows,
-              modelUsage: stored,
-              cohortSteps: [{ runId, ...id, step, ...(final === true && { final }) }],
-            })
-            done++
-            // A cohort that ended early leaves its planned steps undone: progress counts them as done.
-            if (final === true) total -= steps - 1 - step
-            yield* Effect.logDebug(`step ${step} written`).pipe(
-              Effect.annotateLogs(
-                Object.fromEntries(
-                  Object.entries({ ...rows, usageRows: stored }).map(([table, list]) => [
-                    table,
-                    Array.isArray(list) ? list.length : 0,
-                  ]),
-                ),
-              ),
-            )
-            yield* progress.report({
-              _tag: "RoundFinished",
-              cohort: id,
-              round: step,
-              steps,
-              ...summary,
-              modelCalls: usage.total.calls,
+            yield* writeStep(id, step, result, usageRows(runId, id, step, usageBefore, usage), {
+              calls: usage.total.calls,
               tokens: usage.total.promptTokens + usage.total.completionTokens,
-              retries: stored.reduce((sum, r) => sum + (r.retries ?? 0), 0),
-              timeouts: stored.reduce((sum, r) => sum + (r.timeouts ?? 0), 0),
-              errors: stored.reduce((sum, r) => sum + (r.errors ?? 0), 0),
-              done,
-              total,
-              elapsedMs: Date.now() - started,
             })
             usageBefore = usage
             // Agents on workers spend outside this process's budget check: stop at the step's end.
             if (pool.size > 0)
               yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spent ?? nothingSpent))
-            if (final === true) break
+            if (result.final === true) break
           }
         }).pipe(
           Effect.scoped,
@@ -270,7 +245,34 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       const parallel = options.parallel ?? Math.max(1, pool.size)
       const left = jobs.filter((job) => !(resumed?.finished.has(cohortRowKey(job.spec.id)) ?? false))
       // Progress and ETA count what this invocation plays (a resumed run skips its finished cohorts).
-      let total = left.length * steps
+      count.total = left.length * steps
+      if (options.queue !== undefined) {
+        const unfinished = new Set(left.map((job) => cohortRowKey(job.spec.id)))
+        yield* playThroughQueue({
+          runId,
+          key: {
+            runId,
+            scenarioFile: options.loaded.file,
+            scenarioText: options.loaded.text,
+            seed,
+            spent: resumed?.spent ?? nothingSpent,
+            ...(scores !== undefined && { scores }),
+          },
+          units: jobs.map((job) => ({
+            index: { repeat: job.spec.id.repeat, task: job.task, variant: job.spec.variant },
+            id: job.spec.id,
+            finished: !unfinished.has(cohortRowKey(job.spec.id)),
+          })),
+          steps,
+          settings: options.queue.settings,
+          warn: (line) => Effect.logWarning(line),
+          apply: queuedStepWriter(writeStep, scenario.budget, resumed?.spent ?? nothingSpent),
+        }).pipe(Effect.scoped, Effect.provide(options.queue.nats))
+        // Workers spend on their own metering; what their steps used is what was stored.
+        tokens.spent = tokens.stored
+        tokens.spentUsd = tokens.storedUsd
+        return
+      }
       const cohorts = Effect.forEach(left, playCohort, { concurrency: parallel, discard: true })
       yield* pool.guard(cohorts).pipe(
         // Whatever happened, what was spent (a lost worker's share cannot be asked for any more).
@@ -328,48 +330,6 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     }
     return { runId, learningCurve: yield* store.learningCurve(runId) } satisfies RunResult
   }).pipe(Effect.scoped, Effect.uninterruptible, yieldingToEventLoop)
-
-/**
- * The calls each of the cohort's agents made during this step, with their retries, timeouts and faults: the
- * difference of two cumulative snapshots. A row with only failures (no call reached the model) is kept.
- */
-const usageRows = (
-  runId: string,
-  id: CohortId,
-  step: number,
-  before: UsageSnapshot,
-  after: UsageSnapshot,
-): Array<ModelUsageRow> => {
-  const prefix = meteringPrefix(id)
-  return after.rows.flatMap((row) => {
-    if (!row.agent.startsWith(prefix)) return []
-    const prior = before.rows.find((b) => b.model === row.model && b.agent === row.agent)
-    const used = usageSince(row, prior)
-    if (used.calls === 0 && used.errors === 0 && used.retries === 0) return []
-    return [
-      {
-        runId,
-        repeat: id.repeat,
-        round: step,
-        task: id.task,
-        method: id.method,
-        agentId: row.agent.slice(prefix.length),
-        model: row.model,
-        calls: used.calls,
-        promptTokens: used.promptTokens,
-        completionTokens: used.completionTokens,
-        costUsd: used.costUsd,
-        retries: used.retries,
-        timeouts: used.timeouts,
-        errors: used.errors,
-        rateLimitWaits: used.rateLimitWaits,
-        rateLimitWaitMs: used.rateLimitWaitMs,
-        estimatedCalls: used.estimatedCalls,
-        faults: used.faults,
-      },
-    ]
-  })
-}
 
 /**
  * A spent budget or an interruption stops a run; anything else fails it. The budget is found however a kind

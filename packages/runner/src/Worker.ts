@@ -1,14 +1,12 @@
 import { hostname } from "node:os"
 import { Actor, ActorSystem } from "@lyceum/actors"
 import { type AnyKind, agentsOf, cohortName } from "@lyceum/coalition"
-import { findKind, kinds } from "@lyceum/kinds"
-import { Metering, type ModelRegistry } from "@lyceum/models"
-import { type LoadedScenario, parseScenarioWith } from "@lyceum/scenario"
-import { prepareTaskData, type TaskData } from "@lyceum/tasks"
-import { type Context, Duration, Effect, Either, Exit, Layer, Option, Schedule, Scope } from "effect"
+import { kinds } from "@lyceum/kinds"
+import { Metering } from "@lyceum/models"
+import { Duration, Effect, Exit, Option, Schedule, Scope } from "effect"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeFailure } from "./Failure.js"
-import { runModelsLayer } from "./RunModels.js"
+import { makeHostedRuns } from "./HostedRuns.js"
 import {
   type CohortKey,
   HeartbeatProtocol,
@@ -32,15 +30,6 @@ export interface WorkerOptions {
   readonly kinds?: ReadonlyArray<AnyKind>
 }
 
-/** What a worker keeps for a run it hosts agents of: the scenario, its models and metering, its task data. */
-interface HostedRun {
-  readonly loaded: LoadedScenario
-  readonly kind: AnyKind
-  readonly scope: Scope.CloseableScope
-  readonly models: Context.Context<ModelRegistry | Metering>
-  readonly data: Map<number, TaskData>
-}
-
 /** Where the worker keeps a hosted cohort's scope: run, repeat, task and variant. */
 const hostedKey = (c: CohortKey) => `${c.runId}/${c.repeat}/${c.task}/${c.variant}`
 
@@ -54,9 +43,8 @@ export const runWorker = (options: WorkerOptions) =>
     const { name } = options
     const log = options.log ?? (() => {})
     const known = options.kinds ?? kinds
-    const parse = parseScenarioWith(known)
     const system = yield* ActorSystem.make()
-    const runs = new Map<string, HostedRun>()
+    const { runs, runFor, dataFor, release: releaseRun } = makeHostedRuns(known)
     const cohorts = new Map<string, Scope.CloseableScope>()
     const pong = Effect.succeed({ worker: name, host: hostname(), pid: process.pid })
     /** When each run's coordinator was last heard of. */
@@ -66,49 +54,15 @@ export const runWorker = (options: WorkerOptions) =>
     /** Why hosting failed; the coordinator says which worker, cohort and agents (`WorkerPool.host`). */
     const failed = (error: unknown) => new WorkerFailed({ worker: name, message: describeFailure(error) })
 
-    const runFor = (key: CohortKey) =>
-      Effect.gen(function* () {
-        const hosting = runs.get(key.runId)
-        if (hosting !== undefined) return hosting
-        const loaded = yield* Either.match(parse(key.scenarioFile, key.scenarioText), {
-          onLeft: Effect.fail,
-          onRight: Effect.succeed,
-        })
-        const kind = findKind(loaded.scenario.kind, known)
-        if (kind === undefined) return yield* Effect.fail(`it does not know the kind ${loaded.scenario.kind}`)
-        const scope = yield* Scope.make()
-        const models = yield* Layer.buildWithScope(
-          runModelsLayer(loaded, key.seed, key.spent, key.scores),
-          scope,
-        ).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))
-        const run: HostedRun = { loaded, kind, scope, models, data: new Map() }
-        runs.set(key.runId, run)
-        return run
-      })
-
-    const dataFor = (run: HostedRun, key: CohortKey) =>
-      Effect.gen(function* () {
-        const prepared = run.data.get(key.task)
-        if (prepared !== undefined) return prepared
-        const task = run.loaded.scenario.tasks[key.task]
-        if (task === undefined)
-          return yield* Effect.fail(`its copy of the scenario has no task number ${key.task + 1}`)
-        const data = yield* prepareTaskData(task, run.loaded.file, key.seed)
-        run.data.set(key.task, data)
-        return data
-      })
-
     /** Releases everything a run left here: its cohorts' agents, then its models and data. */
     const finish = (runId: string, why: string) =>
       Effect.suspend(() => {
-        const run = runs.get(runId)
-        runs.delete(runId)
         heard.delete(runId)
         const mine = [...cohorts.entries()].filter(([key]) => key.startsWith(`${runId}/`))
         for (const [key] of mine) cohorts.delete(key)
-        if (run !== undefined) log(`${runId}: ${why}`)
+        if (runs.has(runId)) log(`${runId}: ${why}`)
         return Effect.forEach(mine, ([, scope]) => Scope.close(scope, Exit.void)).pipe(
-          Effect.zipRight(run === undefined ? Effect.void : Scope.close(run.scope, Exit.void)),
+          Effect.zipRight(releaseRun(runId)),
         )
       })
 

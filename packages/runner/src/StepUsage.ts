@@ -1,0 +1,45 @@
+import { type CohortId, meteringPrefix } from "@lyceum/coalition"
+import { type UsageSnapshot, usageSince } from "@lyceum/models"
+import type { ModelUsageRow } from "@lyceum/store"
+
+/**
+ * The calls each of the cohort's agents made during this step, with their retries, timeouts and faults: the
+ * difference of two cumulative snapshots. A row with only failures (no call reached the model) is kept.
+ */
+export const usageRows = (
+  runId: string,
+  id: CohortId,
+  step: number,
+  before: UsageSnapshot,
+  after: UsageSnapshot,
+): Array<ModelUsageRow> => {
+  const prefix = meteringPrefix(id)
+  return after.rows.flatMap((row) => {
+    if (!row.agent.startsWith(prefix)) return []
+    const prior = before.rows.find((b) => b.model === row.model && b.agent === row.agent)
+    const used = usageSince(row, prior)
+    if (used.calls === 0 && used.errors === 0 && used.retries === 0) return []
+    return [
+      {
+        runId,
+        repeat: id.repeat,
+        round: step,
+        task: id.task,
+        method: id.method,
+        agentId: row.agent.slice(prefix.length),
+        model: row.model,
+        calls: used.calls,
+        promptTokens: used.promptTokens,
+        completionTokens: used.completionTokens,
+        costUsd: used.costUsd,
+        retries: used.retries,
+        timeouts: used.timeouts,
+        errors: used.errors,
+        rateLimitWaits: used.rateLimitWaits,
+        rateLimitWaitMs: used.rateLimitWaitMs,
+        estimatedCalls: used.estimatedCalls,
+        faults: used.faults,
+      },
+    ]
+  })
+}

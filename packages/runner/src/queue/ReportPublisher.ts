@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto"
+import type { NatsClient } from "@lyceum/nats"
+import { Duration, Effect, Schedule, Schema } from "effect"
+import { partHeader, partsHeader, reportHeader, StepReport } from "./QueueMessages.js"
+import { resultSubject, runToken, unitToken } from "./QueueNames.js"
+
+const encoder = new TextEncoder()
+const encodeReport = Schema.encodeSync(Schema.parseJson(StepReport))
+
+/** Room left in each message for headers and framing. */
+const HEADROOM = 4_096
+
+/**
+ * Publishes one step report durably, in parts when it is larger than the server takes in one message. Each
+ * part's `Nats-Msg-Id` names the run, unit, step, attempt and part, so a publish retried after a lost answer is
+ * stored once; another attempt's report is another message (the coordinator applies the first, and checks the
+ * others against it). Retries while the server is away (up to `giveUpAfterMs`), then fails.
+ */
+export const publishReport = (client: NatsClient.NatsClient, report: StepReport, giveUpAfterMs: number) =>
+  Effect.gen(function* () {
+    const bytes = encoder.encode(encodeReport(report))
+    const max = Math.max(16_384, (yield* client.maxPayload) - HEADROOM)
+    const parts = Math.max(1, Math.ceil(bytes.length / max))
+    const id = `${runToken(report.runId)}/${unitToken(report.unit)}/${report.step}/${report.attempt}`
+    const subject = resultSubject(report.runId, report.unit)
+    for (let part = 0; part < parts; part++) {
+      const chunk = bytes.subarray(part * max, Math.min(bytes.length, (part + 1) * max))
+      yield* client
+        .publishDurable(subject, chunk, `${id}/${part}`, {
+          [reportHeader]: id,
+          [partHeader]: String(part),
+          [partsHeader]: String(parts),
+        })
+        .pipe(
+          // Away or slow (a restarting server, a cluster electing a leader): the same message again, deduplicated.
+          Effect.retry({
+            schedule: Schedule.exponential(Duration.millis(200), 2).pipe(
+              Schedule.either(Schedule.spaced(Duration.seconds(3))),
+              Schedule.upTo(Duration.millis(giveUpAfterMs)),
+            ),
+            while: (e) =>
+              e._tag === "NatsTimeout" || e._tag === "NatsConnectionError" || e._tag === "JetStreamError",
+          }),
+        )
+    }
+  })
+
+/** A step's rows as compared between attempts: canonical JSON without wall-clock columns, hashed. */
+export const rowsDigest = (rows: unknown): string =>
+  createHash("sha256")
+    .update(
+      JSON.stringify(rows, (key, value) => (key === "createdAt" || key === "created_at" ? undefined : value)),
+    )
+    .digest("hex")
