@@ -35,7 +35,11 @@ export const workerCommand = Command.make(
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
     // Every process using an endpoint slows down together when it throttles (adaptive concurrency over NATS KV).
     const sharing = SharedLimits.shareEndpointLimits({
-      nats: natsClientOptions(nats, `lyceum-worker-${workerName}-limits`, natsAuth),
+      // Its own inbox prefix: under the per-role permissions (docs/nats/) a worker may use no other.
+      nats: {
+        ...natsClientOptions(nats, `lyceum-worker-${workerName}-limits`, natsAuth),
+        inboxPrefix: workerInbox(workerName),
+      },
     })
     // Both ways a run can use this worker: agents placed here by name, and cohorts pulled from the work queue.
     const queued = serveQueue({ name: workerName, slots: Math.max(1, slots), log }).pipe(
@@ -49,9 +53,12 @@ export const workerCommand = Command.make(
     const hosting = Effect.zipRight(sharing, runWorker({ name: workerName, log }))
     return Effect.zipRight(Effect.forkScoped(queued), hosting).pipe(
       Effect.provide(
-        NatsTransport.layer({ nats: natsClientOptions(nats, `lyceum-worker-${workerName}`, natsAuth) }).pipe(
-          Layer.mapError(explainRejection),
-        ),
+        NatsTransport.layer({
+          nats: {
+            ...natsClientOptions(nats, `lyceum-worker-${workerName}`, natsAuth),
+            inboxPrefix: workerInbox(workerName),
+          },
+        }).pipe(Layer.mapError(explainRejection)),
       ),
       Effect.scoped,
       // After the transport's scope: by then the agents are released and the NATS connection is closed.

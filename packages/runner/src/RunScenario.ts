@@ -264,6 +264,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             finished: !unfinished.has(cohortRowKey(job.spec.id)),
           })),
           steps,
+          runKey: yield* store.resultKey(runId),
           settings: options.queue.settings,
           warn: (line) => Effect.logWarning(line),
           apply: queuedStepWriter(writeStep, scenario.budget, resumed?.spent ?? nothingSpent),

@@ -39,6 +39,8 @@ export const makeStepWriter = (context: {
     stored: ReadonlyArray<ModelUsageRow>,
     /** Model calls and tokens of the whole run so far, for the progress line. */
     totals: { readonly calls: number; readonly tokens: number },
+    /** The worker and delivery of the unit that played it (work queue); absent: this process. */
+    playedBy?: { readonly worker: string; readonly attempt: number },
   ) =>
     Effect.gen(function* () {
       const { rows, summary, final } = result
@@ -47,7 +49,7 @@ export const makeStepWriter = (context: {
       yield* store.writeBatch({
         ...rows,
         modelUsage: stored,
-        cohortSteps: [{ runId, ...id, step, ...(final === true && { final }) }],
+        cohortSteps: [{ runId, ...id, step, ...(final === true && { final }), ...playedBy }],
       })
       count.done++
       // A cohort that ended early leaves its planned steps undone: progress counts them as done.

@@ -8,7 +8,7 @@ import {
   type RunBudget,
   type UsageSnapshot,
 } from "@lyceum/models"
-import { Data, Deferred, Duration, Effect, Option, Schedule, type Scope } from "effect"
+import { Clock, Data, Deferred, Duration, Effect, Either, Option, Schedule, type Scope } from "effect"
 import { describeFailure } from "./Failure.js"
 import type { Spent } from "./RunModels.js"
 import {
@@ -64,6 +64,12 @@ export interface PoolRun {
   readonly spent: Spent
   /** The score mode of each probed `openai` model (`probeRunEndpoints`), for the workers' models. */
   readonly scores?: Readonly<Record<string, ScoreMode>>
+  /**
+   * A worker that has not answered its heartbeat for this long is lost (default 30 s: many missed beats, so a
+   * worker that is only busy, its event loop held by a long step or a loaded machine, is not). One whose
+   * subscription is gone (NATS "no responders": its process died or left) is lost at the next beat.
+   */
+  readonly lossAfterMs?: number
 }
 
 /** The coordinator's view of the workers hosting a run's agents. */
@@ -88,13 +94,15 @@ export interface WorkerPool {
     usage: UsageSnapshot,
     budget: RunBudget | undefined,
   ) => Effect.Effect<void, BudgetExceeded>
-  /** Runs `effect` and fails it with `WorkerLost` as soon as a worker stops answering its heartbeat. */
+  /** Runs `effect` and fails it with `WorkerLost` as soon as a worker is lost (see `PoolRun.lossAfterMs`). */
   readonly guard: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | WorkerLost, R>
 }
 
-/** Heartbeat period, and how long a worker may take to answer one. */
+/** Heartbeat period, and how long one beat waits for its answer before the next is sent. */
 const HEARTBEAT = Duration.seconds(2)
 const HEARTBEAT_TIMEOUT = Duration.seconds(5)
+/** How long a worker may go without answering before it is lost (`PoolRun.lossAfterMs`). */
+const LOSS_AFTER_MS = 30_000
 
 /** No workers: every agent lives in the coordinator. */
 const inProcess: WorkerPool = {
@@ -155,6 +163,7 @@ export const workerPool = (
           Effect.forEach(workers, finish, { concurrency: "unbounded", discard: true }),
         )
 
+        const lossAfterMs = run.lossAfterMs ?? LOSS_AFTER_MS
         const lost = yield* Deferred.make<never, WorkerLost>()
         const lostWith = (w: (typeof workers)[number]) => (error: unknown) => {
           w.dead = true
@@ -165,15 +174,32 @@ export const workerPool = (
             cause: describeFailure(error),
           })
         }
+        // A missed beat is not a loss: a busy worker (its event loop held for seconds) answers late. Lost is
+        // silence for `lossAfterMs`, or NATS saying nobody listens at its address any more (process gone).
+        const watch = (w: (typeof workers)[number], answeredAt: number): Effect.Effect<never, WorkerLost> =>
+          Effect.gen(function* () {
+            const answer = yield* Effect.either(
+              w.heartbeat.ask(new Ping({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT }),
+            )
+            const now = yield* Clock.currentTimeMillis
+            if (Either.isRight(answer)) return now
+            if (answer.left._tag === "UnknownRecipient")
+              return yield* lostWith(w)(
+                "nothing listens at its address any more: its process ended or lost its NATS connection",
+              )
+            const silentMs = now - answeredAt
+            if (silentMs >= lossAfterMs)
+              return yield* lostWith(w)(
+                `no answer to its heartbeat for ${Math.round(silentMs / 1000)} s, the loss time; ` +
+                  `last: ${describeFailure(answer.left)}`,
+              )
+            return answeredAt
+          }).pipe(Effect.flatMap((last) => Effect.zipRight(Effect.sleep(HEARTBEAT), watch(w, last))))
+        const now = yield* Clock.currentTimeMillis
         yield* Effect.forkScoped(
-          Effect.forEach(
-            workers,
-            (w) =>
-              w.heartbeat
-                .ask(new Ping({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT })
-                .pipe(Effect.mapError(lostWith(w)), Effect.repeat(Schedule.spaced(HEARTBEAT))),
-            { concurrency: "unbounded", discard: true },
-          ).pipe(Effect.catchAll((error) => Deferred.fail(lost, error))),
+          Effect.forEach(workers, (w) => watch(w, now), { concurrency: "unbounded", discard: true }).pipe(
+            Effect.catchAll((error) => Deferred.fail(lost, error)),
+          ),
         )
 
         let cohortsHosted = 0
@@ -246,7 +272,8 @@ export const workerPool = (
           })
 
         // A lost worker's share cannot be asked for any more; the live workers' still counts (what a failed
-        // run spent and discarded), without waiting for the lost one's timeout again.
+        // run spent and discarded), without waiting for the lost one's timeout again. A busy worker may take
+        // up to the loss time to answer.
         const usage: WorkerPool["usage"] = (local) =>
           Effect.forEach(
             workers,
@@ -254,7 +281,7 @@ export const workerPool = (
               w.dead
                 ? Effect.succeedNone
                 : w.heartbeat
-                    .ask(new ReportUsage({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT })
+                    .ask(new ReportUsage({ runId: run.runId }), { timeout: Duration.millis(lossAfterMs) })
                     .pipe(Effect.mapError(lostWith(w))),
             { concurrency: "unbounded" },
           ).pipe(

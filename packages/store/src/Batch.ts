@@ -25,8 +25,8 @@ const INSERT_MESSAGE = `INSERT INTO messages (run_id, id, repeat, round, task, m
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_MESSAGE_FINDING = `INSERT INTO message_findings (run_id, message_id, detector, action, start, "end",
   matched_hash, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-const INSERT_COHORT_STEP = `INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at, final)
-  VALUES (?, ?, ?, ?, ?, ?, ?)`
+const INSERT_COHORT_STEP = `INSERT INTO cohort_steps (run_id, repeat, task, method, step, finished_at, final,
+  worker, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const UPSERT_MODEL_CAPABILITIES = `INSERT OR REPLACE INTO model_capabilities (run_id, model, base_url,
   declared_score, effective_score, echo, chat_logprobs, n, seed, findings, probed_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -214,7 +214,17 @@ export const makeBatchWriter = (
       eachRow(table, rows, (row) => kindRows.insert(table, row))
     }
     each("cohort_steps", batch.cohortSteps, INSERT_COHORT_STEP, (s, r: CohortStepRow) => {
-      s.run(r.runId, r.repeat, r.task, r.method, r.step, now, r.final === true ? 1 : 0)
+      s.run(
+        r.runId,
+        r.repeat,
+        r.task,
+        r.method,
+        r.step,
+        now,
+        r.final === true ? 1 : 0,
+        r.worker ?? null,
+        r.attempt ?? null,
+      )
     })
     each(
       "model_capabilities",

@@ -290,6 +290,9 @@ export const CohortStepRow = Schema.Struct({
   step: Schema.Int.pipe(Schema.nonNegative()),
   /** The cohort ended with this step (a conversation over early): finished once steps 0 .. this one are stored. */
   final: Schema.optional(Schema.Boolean),
+  /** The `lyceum worker` that played it (work queue) and the delivery of its unit; absent: played here. */
+  worker: Schema.optional(Schema.String),
+  attempt: Schema.optional(Schema.Int.pipe(Schema.positive())),
 })
 export type CohortStepRow = typeof CohortStepRow.Type
 

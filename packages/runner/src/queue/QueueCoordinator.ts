@@ -3,7 +3,14 @@ import { NatsClient } from "@lyceum/nats"
 import { Deferred, Duration, Effect, Either, Schedule, Schema, type Scope, Stream } from "effect"
 import type { CohortKey } from "../WorkerProtocol.js"
 import { ConflictingResults, NatsServerLost, ResultsEnded, UnitFailed } from "./QueueErrors.js"
-import { partHeader, partsHeader, reportHeader, StepReport, type WorkUnit } from "./QueueMessages.js"
+import {
+  partHeader,
+  partsHeader,
+  reportHeader,
+  StepReport,
+  signatureHeader,
+  type WorkUnit,
+} from "./QueueMessages.js"
 import {
   controlSubject,
   resultsConsumer,
@@ -19,7 +26,7 @@ import {
   workSubject,
   workSubjects,
 } from "./QueueNames.js"
-import { rowsDigest } from "./ReportPublisher.js"
+import { rowsDigest, signedBy, unitKey } from "./ReportPublisher.js"
 import { foreignRow } from "./ResultChecks.js"
 
 /** One cohort the coordinator puts on the queue. */
@@ -50,8 +57,15 @@ export interface QueueRun<E, R> {
   readonly units: ReadonlyArray<QueuedUnit>
   readonly steps: number
   readonly settings: QueueSettings
+  /** The run's key (`runs.result_key`): each unit's signing key is derived from it. */
+  readonly runKey: Uint8Array
   /** Writes one step (the one SQLite writer); called once per step, in arrival order. */
-  readonly apply: (unit: QueuedUnit, step: number, played: AppliedStep) => Effect.Effect<void, E, R>
+  readonly apply: (
+    unit: QueuedUnit,
+    step: number,
+    played: AppliedStep,
+    playedBy: { readonly worker: string; readonly attempt: number },
+  ) => Effect.Effect<void, E, R>
   /** Something arrived that is not a result of this run: it is dropped (and said). */
   readonly warn: (line: string) => Effect.Effect<void>
 }
@@ -133,6 +147,7 @@ export const playThroughQueue = <E, R>(
         cohort: { ...run.key, ...unit.index },
         ackWaitMs: settings.ackWaitMs,
         epoch,
+        key: unitKey(run.runKey, runId, unit.index),
       }
       yield* client.publishDurable(
         workSubject(runId, unit.index),
@@ -172,6 +187,17 @@ export const playThroughQueue = <E, R>(
           return yield* ackAll
         }
         const where = `${cohortName(unit.id)} (${token})`
+        // Signed with the unit's key: only a process given the unit (a worker, by the server's permissions)
+        // can have played it. Checked before anything else in it is believed.
+        const bytes = Buffer.concat(messages.map((m) => m.data))
+        if (!signedBy(unitKey(run.runKey, runId, unit.index), bytes, messages[0]!.headers[signatureHeader])) {
+          yield* run.warn(
+            `dropped a result for ${where} step ${report.step} claiming to be from ${report.worker}: not signed with the unit's key`,
+          )
+          return yield* Effect.forEach(messages, (m) => m.term("unsigned").pipe(Effect.ignore), {
+            discard: true,
+          })
+        }
         if (report.outcome._tag === "UnitFailed") {
           yield* ackAll
           return yield* new UnitFailed({ unit: where, worker: report.worker, reason: report.outcome.message })
@@ -197,7 +223,7 @@ export const playThroughQueue = <E, R>(
             })
           return yield* ackAll
         }
-        yield* run.apply(unit, report.step, played)
+        yield* run.apply(unit, report.step, played, { worker: report.worker, attempt: report.attempt })
         done.set(report.step, digest)
         yield* ackAll
         complete(token, played.final === true)

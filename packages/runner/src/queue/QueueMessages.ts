@@ -15,6 +15,11 @@ export const WorkUnit = Schema.Struct({
   ackWaitMs: Schema.Int.pipe(Schema.positive()),
   /** The coordinator's invocation that published it (a resumed run publishes its units again). */
   epoch: Schema.Number,
+  /**
+   * The unit's signing key (hex; `unitKey`): its results are signed with it, so only a process that was given
+   * the unit can produce results the coordinator writes.
+   */
+  key: Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/)),
 })
 export type WorkUnit = typeof WorkUnit.Type
 
@@ -77,3 +82,5 @@ export const partHeader = "Lyceum-Part"
 export const partsHeader = "Lyceum-Parts"
 /** Ties the parts of one report together (unit, step and attempt). */
 export const reportHeader = "Lyceum-Report"
+/** HMAC-SHA256 of the whole report's bytes with its unit's key (hex), on every part. */
+export const signatureHeader = "Lyceum-Signature"

@@ -69,7 +69,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
           )
           return yield* message.term("malformed unit")
         }
-        const { cohort, ackWaitMs } = decoded.right
+        const { cohort, ackWaitMs, key } = decoded.right
         const attempt = message.deliveryCount
         const unit = { repeat: cohort.repeat, task: cohort.task, variant: cohort.variant }
         const label = `${cohort.runId} ${unitToken(unit)}${attempt > 1 ? ` (attempt ${attempt})` : ""}`
@@ -87,6 +87,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
           publishReport(
             client,
             { runId: cohort.runId, unit, step, attempt, worker: name, outcome },
+            key,
             options.publishGiveUpMs ?? 10 * 60_000,
           )
         const played = yield* playUnit(hosted, cohort, (step) =>

@@ -17,7 +17,12 @@ export const queuedStepWriter = (
 ) => {
   const left = budgetLeft(budget, spentBefore)
   const totals = { calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 }
-  return (unit: QueuedUnit, step: number, played: AppliedStep) =>
+  return (
+    unit: QueuedUnit,
+    step: number,
+    played: AppliedStep,
+    playedBy: { readonly worker: string; readonly attempt: number },
+  ) =>
     Effect.gen(function* () {
       const { modelUsage, ...rows } = played.rows
       // Checked as a StepReport, and each row's run and cohort by `foreignRow`; the store checks the rest.
@@ -33,10 +38,17 @@ export const queuedStepWriter = (
         summary: played.summary,
         ...(played.final !== undefined && { final: played.final }),
       }
-      yield* writeStep(unit.id, step, result, usage, {
-        calls: totals.calls,
-        tokens: totals.promptTokens + totals.completionTokens,
-      })
+      yield* writeStep(
+        unit.id,
+        step,
+        result,
+        usage,
+        {
+          calls: totals.calls,
+          tokens: totals.promptTokens + totals.completionTokens,
+        },
+        playedBy,
+      )
       const spent = budgetExhaustion(totals, left)
       if (spent !== undefined)
         return yield* new BudgetExceeded({ message: `${spent} (Counted over all workers.)` })

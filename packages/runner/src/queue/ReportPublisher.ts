@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto"
+import { createHash, createHmac, timingSafeEqual } from "node:crypto"
 import type { NatsClient } from "@lyceum/nats"
 import { Duration, Effect, Schedule, Schema } from "effect"
-import { partHeader, partsHeader, reportHeader, StepReport } from "./QueueMessages.js"
+import { partHeader, partsHeader, reportHeader, StepReport, signatureHeader } from "./QueueMessages.js"
 import { resultSubject, runToken, unitToken } from "./QueueNames.js"
 
 const encoder = new TextEncoder()
@@ -16,9 +16,15 @@ const HEADROOM = 4_096
  * stored once; another attempt's report is another message (the coordinator applies the first, and checks the
  * others against it). Retries while the server is away (up to `giveUpAfterMs`), then fails.
  */
-export const publishReport = (client: NatsClient.NatsClient, report: StepReport, giveUpAfterMs: number) =>
+export const publishReport = (
+  client: NatsClient.NatsClient,
+  report: StepReport,
+  unitKey: string,
+  giveUpAfterMs: number,
+) =>
   Effect.gen(function* () {
     const bytes = encoder.encode(encodeReport(report))
+    const signature = sign(unitKey, bytes)
     const max = Math.max(16_384, (yield* client.maxPayload) - HEADROOM)
     const parts = Math.max(1, Math.ceil(bytes.length / max))
     const id = `${runToken(report.runId)}/${unitToken(report.unit)}/${report.step}/${report.attempt}`
@@ -30,6 +36,7 @@ export const publishReport = (client: NatsClient.NatsClient, report: StepReport,
           [reportHeader]: id,
           [partHeader]: String(part),
           [partsHeader]: String(parts),
+          [signatureHeader]: signature,
         })
         .pipe(
           // Away or slow (a restarting server, a cluster electing a leader): the same message again, deduplicated.
@@ -52,3 +59,18 @@ export const rowsDigest = (rows: unknown): string =>
       JSON.stringify(rows, (key, value) => (key === "createdAt" || key === "created_at" ? undefined : value)),
     )
     .digest("hex")
+
+/** A unit's key: derived from the run's key and the unit's name, so the coordinator need not remember it. */
+export const unitKey = (runKey: Uint8Array, runId: string, unit: Parameters<typeof unitToken>[0]): string =>
+  createHmac("sha256", runKey)
+    .update(`${runToken(runId)}/${unitToken(unit)}`)
+    .digest("hex")
+
+const sign = (key: string, bytes: Uint8Array) =>
+  createHmac("sha256", Buffer.from(key, "hex")).update(bytes).digest("hex")
+
+/** Whether `signature` is the unit key's signature of `bytes` (compared in constant time). */
+export const signedBy = (key: string, bytes: Uint8Array, signature: string | undefined): boolean => {
+  if (signature === undefined || !/^[0-9a-f]{64}$/.test(signature)) return false
+  return timingSafeEqual(Buffer.from(sign(key, bytes), "hex"), Buffer.from(signature, "hex"))
+}
