@@ -156,11 +156,14 @@ describe("NatsCluster", () => {
           Array.from({ length: total }, (_, i) => i + 1),
         )
         expect(new Set(bySeq.values()).size).toBe(total)
-        // A seq delivered again is a redelivery (an ack lost in the failover), never a second copy.
-        const firstDelivery = new Set<number>()
+        // A seq delivered again carries the same payload (checked above): a redelivery, never a second copy.
+        // Its delivery count may still be 1: a consumer leader killed before it replicated a delivery leaves
+        // the new leader unaware of it (seen in 1 run of 6), so a delivery count is no attempt number.
+        const seen = new Set<number>()
+        let againAsFirst = 0
         for (const d of deliveries) {
-          if (firstDelivery.has(d.seq)) expect(d.count).toBeGreaterThan(1)
-          firstDelivery.add(d.seq)
+          if (seen.has(d.seq) && d.count === 1) againAsFirst++
+          seen.add(d.seq)
         }
 
         const restartedAt = performance.now()
@@ -173,21 +176,24 @@ describe("NatsCluster", () => {
         const otherKilledAt = performance.now()
         yield* other.kill
         yield* persist(admin.publishDurable("cwork.after", bytes("after"), "after-rejoin"))
-        const after = yield* persist(
-          admin
-            .fetch(STREAM, DURABLE, 1, 1_000)
-            .pipe(
-              Effect.flatMap((batch) => (batch.length === 0 ? Effect.fail("none") : Effect.succeed(batch))),
-            ),
+        // Pull until "after" arrives; before it may come redeliveries of earlier messages whose acks were lost.
+        const pullAfter = admin.fetch(STREAM, DURABLE, 1, 1_000).pipe(
+          Effect.flatMap((batch): Effect.Effect<NatsClient.JetStreamMessage, unknown> => {
+            const m = batch[0]
+            if (m === undefined) return Effect.fail("nothing yet" as const)
+            if (text(m.data) === "after") return Effect.as(m.ack, m)
+            expect(bySeq.get(m.streamSequence)).toBe(text(m.data))
+            return Effect.zipRight(m.ack, Effect.fail("an earlier message again" as const))
+          }),
         )
-        expect(after.map((m) => text(m.data))).toEqual(["after"])
-        yield* after[0]!.ack
+        const after = yield* persist(pullAfter)
+        expect(after.streamSequence).toBe(total + 1)
         const secondFailoverMs = since(otherKilledAt)
         yield* Effect.logInfo(
           `cluster failover: killed ${victim.name} (stream leader; meta leader now ${newMetaLeader}); ` +
             `first publish ${firstPublishAfterKillMs} ms after the kill, meta leader known after ` +
             `${metaLeaderAfterKillMs} ms, all ${total} consumed after ${allConsumedAfterKillMs} ms ` +
-            `(${deliveries.length - total} redeliveries); restart to healthy ${rejoinMs} ms; ` +
+            `(${deliveries.length - total} redeliveries, ${againAsFirst} of them with delivery count 1); restart to healthy ${rejoinMs} ms; ` +
             `with ${other.name} killed too, a message through ${victim.name} and ${newLeader.name} after ${secondFailoverMs} ms`,
         )
       }),
