@@ -41,8 +41,9 @@ aggregators:
 
 /**
  * A worker that dies while it is asked to host a cohort's agents (killed, its host gone): it answers until the
- * HostAgents request arrives, then never again. The run must fail as soon as the heartbeat misses it, naming
- * the agents that were being placed there, not after the HostAgents request's own 2-minute timeout.
+ * HostAgents request arrives, then its addresses are nobody's (as NATS says once a process's connection is gone)
+ * and the request is never answered. The run must fail at the next heartbeat, naming the agents that were being
+ * placed there, not after the HostAgents request's own 2-minute timeout nor the 30 s loss time for silence.
  */
 describe("a worker lost while it is given a cohort's agents", () => {
   it("fails the run within a heartbeat, naming the worker and the agents being placed on it", async () => {
@@ -51,18 +52,13 @@ describe("a worker lost while it is given a cohort's agents", () => {
       Effect.gen(function* () {
         const transport = yield* Layer.build(LocalTransport.layer({ serialize: true }))
         const system = yield* ActorSystem.make().pipe(Effect.provide(transport))
-        let dead = false
         const alive = { worker: "doomed", host: "here", pid: 1 }
         yield* system.spawn(
           workerAddress("doomed"),
           Actor.make(
             WorkerProtocol,
             Effect.succeed({
-              HostAgents: () =>
-                Effect.suspend(() => {
-                  dead = true
-                  return Effect.never
-                }),
+              HostAgents: () => Effect.zipRight(system.stop(heartbeatAddress("doomed")), Effect.never),
               ReleaseAgents: () => Effect.void,
               FinishRun: () => Effect.void,
               Ping: () => Effect.succeed(alive),
@@ -74,7 +70,7 @@ describe("a worker lost while it is given a cohort's agents", () => {
           Actor.make(
             HeartbeatProtocol,
             Effect.succeed({
-              Ping: () => (dead ? Effect.never : Effect.succeed(alive)),
+              Ping: () => Effect.succeed(alive),
               ReportUsage: () => Effect.succeed(Option.none()),
             }),
           ),
@@ -89,7 +85,7 @@ describe("a worker lost while it is given a cohort's agents", () => {
         )
       }).pipe(Effect.scoped),
     )
-    // Heartbeat every 2 s, 5 s to answer: lost within about 7 s (before: the 2-minute HostAgents timeout).
+    // Heartbeat every 2 s: lost within about 2 s (before the heartbeat: the 2-minute HostAgents timeout).
     expect(Date.now() - started).toBeLessThan(20_000)
     expect(error._tag).toBe("RunFailed")
     expect(error.message).toMatch(
@@ -142,6 +138,8 @@ describe("a worker lost while it is given a cohort's agents", () => {
           seed: 1,
           readyWaitMs: 5_000,
           spent: { tokens: 0, costUsd: 0 },
+          // Silent (not gone): lost once it has not answered for the loss time.
+          lossAfterMs: 3_000,
         }).pipe(Effect.provideService(ActorSystem, control))
         dead = true
         const lost = yield* Effect.flip(pool.guard(Effect.never))
