@@ -1,11 +1,39 @@
 import { readFileSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import Database from "better-sqlite3"
 import { describe, expect, it } from "vitest"
 import { processesOnNats, root } from "./support/WorkerProcesses.js"
 
-const nats = processesOnNats("lyceum-workers-e2e-")
+// With the monitoring endpoint: what the server delivered to each connection is the measure of who received what.
+const nats = processesOnNats("lyceum-workers-e2e-", { extraConfig: 'http: "127.0.0.1:-1"' })
 const { dir, startWorker, run } = nats
+
+/** Messages published by (`in`) and delivered to (`out`) each connection so far, closed ones included. */
+const messageCounts = async () => {
+  const { server } = nats
+  const ports = JSON.parse(
+    readFileSync(join(dirname(server.storeDir), `nats-server_${server.pid}.ports`), "utf8"),
+  ) as { monitoring: ReadonlyArray<string> }
+  const response = await fetch(`${ports.monitoring[0]}/connz?state=all&limit=10000`)
+  const { connections } = (await response.json()) as {
+    connections: ReadonlyArray<{ cid: number; name?: string; in_msgs: number; out_msgs: number }>
+  }
+  return new Map(connections.map((c) => [c.cid, { name: c.name ?? "", in: c.in_msgs, out: c.out_msgs }]))
+}
+
+/** Per connection name: what it published and was delivered between two `messageCounts`. */
+const countsBetween = (
+  before: Awaited<ReturnType<typeof messageCounts>>,
+  after: Awaited<ReturnType<typeof messageCounts>>,
+) => {
+  const byName = new Map<string, { in: number; out: number }>()
+  for (const [cid, now] of after) {
+    const then = before.get(cid) ?? { in: 0, out: 0 }
+    const sum = byName.get(now.name) ?? { in: 0, out: 0 }
+    byName.set(now.name, { in: sum.in + now.in - then.in, out: sum.out + now.out - then.out })
+  }
+  return byName
+}
 
 const results = (db: string) => {
   const sqlite = new Database(db, { readonly: true })
@@ -38,9 +66,30 @@ describe("lyceum worker", () => {
         .replace("candidates: 1000", "candidates: 50"),
     )
     expect((await run(small, alone)).status).toBe(0)
+    const before = await messageCounts()
     const result = await run(small, placed, "--nats", nats.url, "--workers", "w1,w2")
     expect(result.stderr).toContain("completed")
     expect(result.status).toBe(0)
+    // The actor traffic: what the three transports (coordinator, w1, w2) published, and what each was sent.
+    const counts = countsBetween(before, await messageCounts())
+    const [coordinator, first, second] = ["lyceum-run", "lyceum-worker-w1", "lyceum-worker-w2"].map(
+      (name) => counts.get(name) ?? { in: 0, out: 0 },
+    )
+    const total = coordinator!.in + first!.in + second!.in
+    const delivered = coordinator!.out + first!.out + second!.out
+    console.log(
+      `messages of the placed run: ${total} published; received: w1 ${first!.out}, w2 ${second!.out}, ` +
+        `coordinator ${coordinator!.out} (sum ${delivered})`,
+    )
+    // Each worker receives its own agents' messages (and the answers to its own requests), not the run's: before,
+    // every process held the run's wildcard and was sent every request of the run, so the sum was about twice
+    // the total. Now each message goes to one process (no-responders notices are the few extra).
+    expect(first!.out).toBeGreaterThan(0)
+    expect(second!.out).toBeGreaterThan(0)
+    expect(first!.out).toBeLessThan(total * 0.75)
+    expect(second!.out).toBeLessThan(total * 0.75)
+    expect(delivered).toBeGreaterThanOrEqual(total * 0.95)
+    expect(delivered).toBeLessThanOrEqual(total * 1.05 + 20)
     const a = results(alone)
     const b = results(placed)
     expect(b.curve.length).toBeGreaterThan(0)
@@ -83,7 +132,11 @@ describe("lyceum worker", () => {
       }
     }
     doomed.child.kill("SIGKILL")
+    const killedAt = Date.now()
     const result = await running
+    // Its subscriptions went with its connection: NATS answers "no responders" and the next beat says lost,
+    // well before the 30 s a silent (busy) worker is given.
+    expect(Date.now() - killedAt).toBeLessThan(20_000)
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(/worker w4 stopped answering .* while hosting (teacher|student)-\d/)
     expect(result.stderr).toContain("lyceum worker --nats URL --name w4")
@@ -94,4 +147,39 @@ describe("lyceum worker", () => {
     expect(rounds.n).toBeGreaterThanOrEqual(4)
     expect(rounds.n).toBeLessThan(50 * 4 * 2)
   })
+  it("does not lose a worker whose process is frozen for longer than a heartbeat's timeout", async () => {
+    const [, frozen] = await Promise.all([startWorker("w5"), startWorker("w6")])
+    const db = join(dir, "frozen.db")
+    const scenario = join(dir, "frozen.yaml")
+    const repeats = 12
+    writeFileSync(
+      scenario,
+      `name: frozen\nrepeats: ${repeats}\nrounds: [2, 4, 8]\nmodels:\n  sim: { provider: sim }\n` +
+        "tasks: [{ kind: spam, testSize: 100 }]\nteachers: { count: 2, model: sim }\nstudents: { count: 2, model: sim }\n" +
+        "methods: [{ strategy: synthetic-examples }]\n",
+    )
+    const rows = () => {
+      try {
+        const sqlite = new Database(db, { readonly: true })
+        const { n } = sqlite.prepare("SELECT COUNT(*) AS n FROM learning_curve").get() as { n: number }
+        sqlite.close()
+        return n
+      } catch {
+        return 0 // not created yet
+      }
+    }
+    const running = run(scenario, db, "--nats", nats.url, "--workers", "w5,w6")
+    for (let i = 0; i < 300 && rows() < 4; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    // Frozen (as a worker whose event loop is held, or starved of CPU) for 8 s: every heartbeat in that window
+    // goes unanswered past the 5 s a beat waits. Before, the first such beat was a WorkerLost and the run failed.
+    frozen.child.kill("SIGSTOP")
+    await new Promise((resolve) => setTimeout(resolve, 8_000))
+    const whileFrozen = rows()
+    frozen.child.kill("SIGCONT")
+    const result = await running
+    expect(result.stderr).not.toContain("stopped answering")
+    expect(result.status).toBe(0)
+    expect(whileFrozen).toBeLessThan(repeats * 4 * 2)
+    expect(rows()).toBe(repeats * 4 * 2)
+  }, 120_000)
 })
