@@ -264,30 +264,31 @@ export const make = (
     const malformed = (envelope: Envelope, reason: string) =>
       new MalformedMessage({ address: envelope.to, messageId: envelope.id, reason })
 
-    /** Encodes a request and checks its size against the server's limit, before anything is sent. */
-    const encodeRequest = (
+    /**
+     * Encodes a request and checks its size against the server's limit, then `send`s it (nothing is sent when
+     * either fails). One step on the hot path of every tell and ask.
+     */
+    const sendRequest = <A, E>(
       envelope: Envelope,
       op: Wire.Op,
       headerSize: number,
-    ): Effect.Effect<Uint8Array, MalformedMessage | TransportError> =>
-      Effect.flatMap(
-        client.maxPayload,
-        (max): Effect.Effect<Uint8Array, MalformedMessage | TransportError> => {
-          const encoded = Wire.encodeRequest(envelope, op)
-          if (Either.isLeft(encoded)) return Effect.fail(malformed(envelope, encoded.left))
-          const data = encoded.right
-          const size = data.length + headerSize
-          return size <= max
-            ? Effect.succeed(data)
-            : Effect.fail(
-                failure(
-                  `message ${envelope.id} to ${formatAddress(envelope.to)} is ${size} bytes on the wire, over the ` +
-                    `NATS server's max_payload of ${max} bytes; send a smaller message (e.g. a reference to the ` +
-                    "data) or raise max_payload in the server config",
-                ),
-              )
-        },
-      )
+      send: (data: Uint8Array) => Effect.Effect<A, E>,
+    ): Effect.Effect<A, E | MalformedMessage | TransportError> =>
+      Effect.flatMap(client.maxPayload, (max): Effect.Effect<A, E | MalformedMessage | TransportError> => {
+        const encoded = Wire.encodeRequest(envelope, op)
+        if (Either.isLeft(encoded)) return Effect.fail(malformed(envelope, encoded.left))
+        const data = encoded.right
+        const size = data.length + headerSize
+        return size <= max
+          ? send(data)
+          : Effect.fail(
+              failure(
+                `message ${envelope.id} to ${formatAddress(envelope.to)} is ${size} bytes on the wire, over the ` +
+                  `NATS server's max_payload of ${max} bytes; send a smaller message (e.g. a reference to the ` +
+                  "data) or raise max_payload in the server config",
+              ),
+            )
+      })
 
     /** What a failed request means to the sender. */
     const requestFailure = (envelope: Envelope, error: NatsClient.RequestError) =>
@@ -315,18 +316,23 @@ export const make = (
         }),
       )
 
-    const tell = (envelope: Envelope): Effect.Effect<void, TellError> =>
-      Effect.suspend(() => {
-        if (durableRoute?.(envelope) === true) return Effect.asVoid(tellDurable(envelope))
+    const tellNow = (envelope: Envelope): Effect.Effect<void, TellError> =>
+      sendRequest(envelope, "tell", 0, (data) => {
         const subject = TransportSubjects.actor(envelope.to)
-        return Effect.flatMap(encodeRequest(envelope, "tell", 0), (data) =>
-          acknowledgeTells
-            ? tellAcknowledged(envelope, subject, data)
-            : Effect.mapError(client.publish(subject, data), (error) =>
-                failure(`publish failed: ${error.message}`, error),
-              ),
-        )
+        return acknowledgeTells
+          ? tellAcknowledged(envelope, subject, data)
+          : Effect.mapError(client.publish(subject, data), (error) =>
+              failure(`publish failed: ${error.message}`, error),
+            )
       })
+
+    const tell =
+      durableRoute === undefined
+        ? tellNow
+        : (envelope: Envelope): Effect.Effect<void, TellError> =>
+            Effect.suspend(() =>
+              durableRoute(envelope) ? Effect.asVoid(tellDurable(envelope)) : tellNow(envelope),
+            )
 
     const ask = (
       envelope: Envelope,
@@ -334,22 +340,21 @@ export const make = (
     ): Effect.Effect<Reply, AskTimeout | UnknownRecipient | TransportError> =>
       Effect.suspend(() => {
         const timeoutMillis = Duration.toMillis(timeout)
-        return encodeRequest(envelope, "ask", 0).pipe(
-          Effect.flatMap((data) =>
-            client
-              .request(
-                TransportSubjects.actor(envelope.to),
-                data,
-                Math.max(1, Math.min(timeoutMillis, maxTimerMs)),
-              )
-              .pipe(
-                Effect.mapError((error) =>
-                  error._tag === "NatsTimeout"
-                    ? new AskTimeout({ address: envelope.to, messageId: envelope.id, timeoutMillis })
-                    : requestFailure(envelope, error),
-                ),
+        return sendRequest(envelope, "ask", 0, (data) =>
+          client
+            .request(
+              TransportSubjects.actor(envelope.to),
+              data,
+              Math.max(1, Math.min(timeoutMillis, maxTimerMs)),
+            )
+            .pipe(
+              Effect.mapError((error) =>
+                error._tag === "NatsTimeout"
+                  ? new AskTimeout({ address: envelope.to, messageId: envelope.id, timeoutMillis })
+                  : requestFailure(envelope, error),
               ),
-          ),
+            ),
+        ).pipe(
           Effect.map((message) =>
             Either.getOrElse(Wire.decodeReply(message.data), (reason) =>
               rejected(
@@ -493,35 +498,43 @@ export const make = (
     const tellDurable = (
       envelope: Envelope,
     ): Effect.Effect<DurableReceipt, MalformedMessage | TransportError> =>
-      Effect.gen(function* () {
+      Effect.suspend(() => {
         const run = envelope.to.run
-        yield* ensureStream(run)
-        const data = yield* encodeRequest(envelope, "tell", Wire.headerBytes({ "Nats-Msg-Id": envelope.id }))
-        const attempt = client.publishDurable(TransportSubjects.durableActor(envelope.to), data, envelope.id)
-        const ack = yield* attempt.pipe(
-          // The first attempt is bounded by the JetStream API timeout. Retries (same id, so stored once) are
-          // bounded tighter: an attempt sent during a reconnect may never be answered.
-          Effect.catchIf(isRetryable, () =>
-            attempt.pipe(
-              Effect.timeout("2 seconds"),
-              Effect.retry({
-                schedule: Schedule.exponential("50 millis").pipe(
-                  Schedule.union(Schedule.spaced("1 second")),
-                  Schedule.upTo(Duration.millis(publishTimeoutMs)),
+        const store = sendRequest(
+          envelope,
+          "tell",
+          Wire.headerBytes({ "Nats-Msg-Id": envelope.id }),
+          (data) => {
+            const subject = TransportSubjects.durableActor(envelope.to)
+            const attempt = client.publishDurable(subject, data, envelope.id)
+            return attempt.pipe(
+              // The first attempt is bounded by the JetStream API timeout. Retries (same id, so stored once)
+              // are bounded tighter: an attempt sent during a reconnect may never be answered.
+              Effect.catchIf(isRetryable, () =>
+                attempt.pipe(
+                  Effect.timeout("2 seconds"),
+                  Effect.retry({
+                    schedule: Schedule.exponential("50 millis").pipe(
+                      Schedule.union(Schedule.spaced("1 second")),
+                      Schedule.upTo(Duration.millis(publishTimeoutMs)),
+                    ),
+                    while: isRetryable,
+                  }),
+                  live,
                 ),
-                while: isRetryable,
+              ),
+              Effect.mapBoth({
+                onFailure: (error) =>
+                  failure(
+                    `durable tell ${envelope.id} to ${formatAddress(envelope.to)} was not stored: ${error.message}`,
+                    error,
+                  ),
+                onSuccess: (ack): DurableReceipt => ({ sequence: ack.seq, duplicate: ack.duplicate }),
               }),
-              live,
-            ),
-          ),
-          Effect.mapError((error) =>
-            failure(
-              `durable tell ${envelope.id} to ${formatAddress(envelope.to)} was not stored: ${error.message}`,
-              error,
-            ),
-          ),
+            )
+          },
         )
-        return { sequence: ack.seq, duplicate: ack.duplicate }
+        return streamReady.has(run) ? store : Effect.zipRight(ensureStream(run), store)
       })
 
     /** Publishes a dead letter, then terminates the message; if publishing fails, it is redelivered later. */
@@ -573,6 +586,7 @@ export const make = (
 
     /** Delivered durable messages not settled yet; told "still working" so they are not redelivered meanwhile. */
     const inFlight = new Set<NatsClient.JetStreamMessage>()
+    const forkNow: ForkNow = Runtime.runFork(runtime)
 
     /** One delivery attempt: to the local receiver, or over core NATS to the process that hosts the address. */
     const deliverDurable = (envelope: Envelope): Effect.Effect<Reply> => {
@@ -596,6 +610,38 @@ export const make = (
           : Effect.succeed(reply),
       )
 
+    /** After the recipient answered a durable message: ack it, or bury or nak it according to the refusal. */
+    const afterReply = (
+      run: string,
+      message: NatsClient.JetStreamMessage,
+      envelope: Envelope,
+      reply: Reply,
+    ): Effect.Effect<void, NatsConnectionError> => {
+      if (reply._tag !== "Rejected") return message.ack
+      const error = reply.error
+      const deliveries = message.deliveryCount
+      if (error._tag === "MalformedMessage") return bury(run, message, envelope, error.message)
+      if (deliveries >= maxDeliveries) {
+        return bury(run, message, envelope, `${error.message} (delivery ${deliveries} of ${maxDeliveries})`)
+      }
+      return message.nak(Math.min(redeliveryDelayMs * 2 ** (deliveries - 1), 30_000))
+    }
+
+    /** Runs what settles `message`: a failure is logged (the message is redelivered), and it leaves `inFlight`. */
+    const settling = (
+      run: string,
+      message: NatsClient.JetStreamMessage,
+      self: Effect.Effect<void, NatsConnectionError>,
+    ): Effect.Effect<void> =>
+      self.pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("could not settle a durable message; it will be redelivered", error.message).pipe(
+            Effect.annotateLogs({ run, subject: message.subject }),
+          ),
+        ),
+        Effect.ensuring(Effect.sync(() => inFlight.delete(message))),
+      )
+
     /** Delivers one durable message and settles it: ack, nak (redeliver later) or bury. */
     const settle = (run: string, message: NatsClient.JetStreamMessage): Effect.Effect<void> =>
       Effect.gen(function* () {
@@ -616,27 +662,36 @@ export const make = (
           const reason = `addressed to ${formatAddress(envelope.to)} but published on ${message.subject}`
           return yield* bury(run, message, envelope, reason)
         }
-        const reply = yield* deliverPatiently(envelope)
-        if (reply._tag !== "Rejected") return yield* message.ack
-        const error = reply.error
-        if (error._tag === "MalformedMessage") return yield* bury(run, message, envelope, error.message)
-        if (deliveries >= maxDeliveries) {
-          return yield* bury(
-            run,
-            message,
-            envelope,
-            `${error.message} (delivery ${deliveries} of ${maxDeliveries})`,
-          )
-        }
-        yield* message.nak(Math.min(redeliveryDelayMs * 2 ** (deliveries - 1), 30_000))
-      }).pipe(
-        Effect.catchAll((error) =>
-          Effect.logWarning("could not settle a durable message; it will be redelivered", error.message).pipe(
-            Effect.annotateLogs({ run, subject: message.subject }),
-          ),
-        ),
-        Effect.ensuring(Effect.sync(() => inFlight.delete(message))),
+        return yield* afterReply(run, message, envelope, yield* deliverPatiently(envelope))
+      }).pipe((self) => settling(run, message, self))
+
+    /**
+     * The common case of `settle` without a fiber per message: a well-formed envelope for an actor hosted here,
+     * accepted by its mailbox at once. Its ack is queued (`later`) when the handler answered; any other answer
+     * is settled in a fiber of its own. Returns false, having done nothing, when `settle` must decide.
+     */
+    const settleHere = (run: string, message: NatsClient.JetStreamMessage): boolean => {
+      if (message.deliveryCount > maxDeliveries) return false
+      const subject = message.subject
+      const hosted = receivers.get(
+        subject.startsWith(`${TransportSubjects.durableRoot}.`)
+          ? `${Subjects.root}${subject.slice(TransportSubjects.durableRoot.length)}`
+          : "",
       )
+      if (hosted === undefined) return false
+      const decoded = Wire.decodeRequestTo(message.data, hosted.address)
+      // Another address (even an equal one that needs the Schema): `settle` buries or delivers it.
+      if (Either.isLeft(decoded) || decoded.right.envelope.to !== hosted.address) return false
+      const envelope = decoded.right.envelope
+      const pending = hosted.receiver.request(envelope, (reply) => {
+        const settled = reply._tag === "Rejected" ? afterReply(run, message, envelope, reply) : message.ack
+        // An ack is one synchronous step: queued with the burst. Anything else may wait (a dead letter's publish).
+        if (reply._tag === "Rejected") forkNow(settling(run, message, settled))
+        else later(settling(run, message, settled))
+      })
+      // Refused (a full mailbox is waited out, a malformed payload buried): `settle` delivers it again.
+      return "cancel" in pending
+    }
 
     /** Tells the server, for every message still being handled, to restart its ack wait. */
     const keepInFlightAlive = Effect.suspend(() =>
@@ -647,7 +702,6 @@ export const make = (
     const consumeRun = (run: string) =>
       Effect.gen(function* () {
         yield* ensureStream(run)
-        const forkNow = Runtime.runFork(runtime)
         const consuming = yield* client.consumeWith(
           `LYCEUM_${run}`,
           {
@@ -656,11 +710,12 @@ export const make = (
             ackWaitMs,
             maxAckPending: durable?.maxAckPending ?? 1_000,
           },
-          // From the consumer's callback: started in delivery order (each fiber runs at once until it first
-          // waits), so a local receiver enqueues them in order; settled concurrently.
+          // From the consumer's callback, in delivery order: handed to a local receiver at once, or started in
+          // a fiber (which runs at once until it first waits), so a local receiver enqueues them in order;
+          // settled concurrently.
           (message) => {
             inFlight.add(message)
-            forkNow(settle(run, message))
+            if (!settleHere(run, message)) forkNow(settle(run, message))
           },
         )
         yield* consuming.closed

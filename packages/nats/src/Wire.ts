@@ -252,7 +252,6 @@ export const accepted: Uint8Array = Either.getOrThrow(encodeAck({ _tag: "Accepte
 export const headerBytes = (headers: Readonly<Record<string, string>> | undefined): number => {
   if (headers === undefined) return 0
   let size = "NATS/1.0\r\n\r\n".length
-  for (const [key, value] of Object.entries(headers))
-    size += textEncoder.encode(`${key}: ${value}\r\n`).length
+  for (const key in headers) size += Buffer.byteLength(`${key}: ${headers[key]}\r\n`, "utf8")
   return size
 }

@@ -30,6 +30,7 @@ import { ActorEvent, type StopReason } from "../ActorEvent.js"
 import type { Envelope, Reply } from "../Envelope.js"
 import { SeenIds } from "../SeenIds.js"
 import type { DirectAsk, DirectReceiver, Receiver, TransportService } from "../Transport.js"
+import { decoderFor } from "./Codec.js"
 import { Mailbox } from "./Mailbox.js"
 import { resultSchema } from "./resultSchema.js"
 
@@ -102,17 +103,6 @@ const cached = (
   return check
 }
 
-// One decoder per behaviour, shared by all its actors.
-const decoders = new WeakMap<object, (u: unknown) => Either.Either<Message, ParseResult.ParseError>>()
-const decoderFor = (behaviour: Behaviour<Message, never>) => {
-  let decode = decoders.get(behaviour)
-  if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(behaviour.protocol)
-    decoders.set(behaviour, decode)
-  }
-  return decode
-}
-
 /**
  * One actor. It holds no fiber while idle: an accepted message starts an activation fiber that builds the
  * handlers if needed, drains the mailbox one message at a time and ends when the mailbox is empty. So an
@@ -142,7 +132,7 @@ class ActorCell<R> implements Receiver, LocalActor {
     private readonly host: Host,
   ) {
     this.mailbox = new Mailbox(behaviour.mailboxCapacity)
-    this.decode = decoderFor(behaviour as Behaviour<Message, never>)
+    this.decode = decoderFor(behaviour.protocol)
     this.direct = {
       protocol: behaviour.protocol,
       tell: (id, request) => this.enqueue(new Item(id, request, undefined, true)),

@@ -5,6 +5,7 @@ import { ActorStopped, AskTimeout, MailboxFull, MalformedMessage } from "../Acto
 import type { ActorRef } from "../ActorRef.js"
 import type { Envelope, Reply } from "../Envelope.js"
 import type { DirectReceiver, TransportService } from "../Transport.js"
+import { encoderFor } from "./Codec.js"
 import type { Deadline, Deadlines } from "./Deadlines.js"
 import { resultSchema } from "./resultSchema.js"
 
@@ -17,17 +18,6 @@ export interface RefContext {
 }
 
 type Encoder = (message: Message) => Either.Either<unknown, { readonly message: string }>
-
-// One encoder per protocol, shared by every ref to it.
-const encoders = new WeakMap<object, Encoder>()
-const encoderFor = (protocol: Schema.Schema<Message, unknown>): Encoder => {
-  let encode = encoders.get(protocol)
-  if (encode === undefined) {
-    encode = Schema.encodeEither(protocol)
-    encoders.set(protocol, encode)
-  }
-  return encode
-}
 
 // One validator per protocol: the Type-side check a request must pass to be handed over in process.
 const validators = new WeakMap<object, (message: Message) => boolean>()
