@@ -15,13 +15,17 @@ export const cli = join(root, "apps/cli/dist/lyceum.js")
  * separate `node` processes): set up before the file's tests, every process killed and the scratch directory
  * removed after. Call once at the top of a file; `jetstream` starts the server with JetStream.
  */
-export const processesOnNats = (prefix: string, options: { readonly jetstream?: boolean } = {}) => {
+export const processesOnNats = (
+  prefix: string,
+  // extraConfig: e.g. 'http: "127.0.0.1:-1"' for the monitoring endpoint (messages per connection).
+  options: { readonly jetstream?: boolean; readonly extraConfig?: string } = {},
+) => {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const scope = Effect.runSync(Scope.make())
   const children: Array<ChildProcess> = []
-  let url = ""
+  let server: NatsServer.NatsServer | undefined
   beforeAll(async () => {
-    url = (await Effect.runPromise(NatsServer.make(options).pipe(Scope.extend(scope)))).url
+    server = await Effect.runPromise(NatsServer.make(options).pipe(Scope.extend(scope)))
   })
   afterAll(async () => {
     for (const child of children) child.kill("SIGKILL")
@@ -29,10 +33,17 @@ export const processesOnNats = (prefix: string, options: { readonly jetstream?: 
     rmSync(dir, { recursive: true, force: true })
   })
 
-  /** Starts `lyceum worker` and resolves once it says it is ready; its log lines collect in `log`. */
-  const startWorker = (name: string) =>
+  const url = () => server?.url ?? ""
+
+  /**
+   * Starts `lyceum worker` (with `extra` flags, e.g. `--slots 2`) and resolves once it says it is ready; its log
+   * lines collect in `log`.
+   */
+  const startWorker = (name: string, ...extra: Array<string>) =>
     new Promise<{ child: ChildProcess; log: Array<string> }>((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, "worker", "--nats", url, "--name", name], { cwd: root })
+      const child = spawn(process.execPath, [cli, "worker", "--nats", url(), "--name", name, ...extra], {
+        cwd: root,
+      })
       children.push(child)
       const log: Array<string> = []
       child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
@@ -59,7 +70,12 @@ export const processesOnNats = (prefix: string, options: { readonly jetstream?: 
     dir,
     /** The server's URL, once `beforeAll` has started it. */
     get url() {
-      return url
+      return url()
+    },
+    /** The server itself (kill, restart), once `beforeAll` has started it. */
+    get server() {
+      if (server === undefined) throw new Error("the NATS server is started in beforeAll")
+      return server
     },
     startWorker,
     run,

@@ -950,7 +950,9 @@ export const make = (
               }),
             catch: pull("consume"),
           }),
-          (messages) => Effect.tryPromise(() => messages.close()).pipe(Effect.ignore),
+          // Bounded: closing waits for the server, which may be gone for good.
+          (messages) =>
+            Effect.tryPromise(() => messages.close()).pipe(Effect.timeout(Duration.seconds(5)), Effect.ignore),
         )
         void messages.closed().then(
           (error) => onEnd(error ? Exit.fail(pull("consume")(error)) : Exit.void),
@@ -959,17 +961,32 @@ export const make = (
         return messages
       })
 
-    const fetch = (stream: string, durable: string, max: number, expiresMs: number) =>
-      Effect.tryPromise({
-        try: async () => {
+    const fetch = (stream: string, durable: string, max: number, expiresMs: number) => {
+      // nats.js refuses shorter pulls; the server ends the pull when it expires.
+      const expires = Math.max(1_000, expiresMs)
+      return Effect.tryPromise({
+        try: async (signal) => {
           const consumer = await js.consumers.get(stream, durable)
           const pulled: Array<JetStreamMessage> = []
-          const batch = await consumer.fetch({ max_messages: max, expires: expiresMs })
+          const batch = await consumer.fetch({ max_messages: max, expires })
+          signal.addEventListener("abort", () => batch.stop())
           for await (const m of batch) pulled.push(toJetStreamMessage(m))
           return pulled
         },
         catch: (cause) => manageError(cause, `fetch from ${durable}`, stream),
-      })
+      }).pipe(
+        // A pull whose answer was lost with the connection would wait forever: the client gives up first.
+        Effect.timeoutFail({
+          duration: Duration.millis(expires + answerTimeoutMs),
+          onTimeout: () =>
+            new JetStreamError({
+              server: server(),
+              stream,
+              message: `JetStream did not end a pull from ${durable} on NATS server ${server()} within ${expires + answerTimeoutMs} ms; the connection was probably lost (it is retried)`,
+            }),
+        }),
+      )
+    }
 
     const consume = (stream: string, options: ConsumeOptions) =>
       Effect.as(

@@ -136,7 +136,7 @@ export const playThroughQueue = <E, R>(
           client.purgeSubject(workStream, runWork(runId)),
         ],
         { discard: true },
-      ).pipe(Effect.ignore),
+      ).pipe(Effect.timeout(Duration.seconds(10)), Effect.ignore),
     )
     // A resumed run's earlier units are withdrawn: the ones still to play are published again below.
     yield* client.purgeSubject(workStream, runWork(runId))
@@ -274,6 +274,8 @@ export const playThroughQueue = <E, R>(
         schedule: Schedule.spaced(Duration.millis(500)),
         until: (ms) => ms > settings.lossTimeoutMs,
       }),
+      // The schedule's output is not the wait: read it again for the message.
+      Effect.zipRight(client.disconnectedForMs),
       Effect.flatMap((waitedMs) => new NatsServerLost({ waitedMs })),
     )
     if (!(yield* Deferred.isDone(allDone)))
