@@ -9,10 +9,11 @@ import { processesOnNats } from "./support/WorkerProcesses.js"
  * Text a privacy filter withheld (a dropped lesson, a redacted span: here an adversarial teacher's disguised
  * canary and honest samples that copy it) stays with the teacher that wrote it by default: it is in no column
  * or byte of the SQLite file, and in no message on the bus while workers host the teachers, even for a client
- * subscribed to every subject. `privacy.keepDroppedText: true` keeps it, and then it does show in both (which
+ * subscribed to every subject, whether workers host the teachers (`--workers`) or play whole cohorts and ship
+ * the rows back (`--queue`). `privacy.keepDroppedText: true` keeps it, and then it does show in both (which
  * also proves the scans see what they look for). Every number is the same either way.
  */
-const nats = processesOnNats("lyceum-dropped-text-e2e-")
+const nats = processesOnNats("lyceum-dropped-text-e2e-", { jetstream: true })
 const { dir, startWorker, run } = nats
 
 const scenario = (keep: boolean) => `name: dropped-text
@@ -130,38 +131,57 @@ describe("text the privacy filter withheld", () => {
     expect(numbers(alone)).toEqual(numbers(kept))
   }, 300_000)
 
-  it("crosses no NATS message while workers host the teachers, unless the scenario keeps it", async () => {
-    expect(withheld.length).toBeGreaterThan(10)
-    await Promise.all([startWorker("w1"), startWorker("w2")])
-    // A hostile client on the same server, subscribed to every subject (no permissions on this server).
-    const listen = async (keep: boolean) => {
-      const client = await connect({ servers: nats.url })
-      const payloads: Array<Uint8Array> = []
-      const all = client.subscribe(">", { callback: (_error, message) => void payloads.push(message.data) })
-      await client.flush()
-      const db = await played(
-        keep,
-        join(dir, `placed-${keep ? "kept" : "default"}.db`),
-        "--nats",
-        nats.url,
-        "--workers",
-        "w1,w2",
-      )
-      await client.flush()
-      all.unsubscribe()
-      await client.close()
-      const bus = Buffer.concat(payloads)
-      expect(bus.includes(Buffer.from("RecordAudit"))).toBe(true)
-      return { db, seen: withheld.filter((t) => forms(t).some((f) => bus.includes(f))) }
-    }
-    const quiet = await listen(false)
-    expect(quiet.seen).toEqual([])
-    // The same rule in one process and across processes: the worker-hosted run stores what the single one did.
-    expect(query(quiet.db, "SELECT id, text FROM lessons ORDER BY id")).toEqual(
-      query(alone, "SELECT id, text FROM lessons ORDER BY id"),
+  /** Two workers, started once for the tests below; they serve both ways of spreading a run. */
+  let workers: Promise<unknown> | undefined
+  /**
+   * Plays the scenario over NATS (`mode`: agents placed on the workers, or cohorts queued) while a hostile
+   * client on the same server, subscribed to every subject (no permissions on this server), records every
+   * payload; returns the database and which withheld texts the client saw.
+   */
+  const overheard = async (keep: boolean, mode: ReadonlyArray<string>, marker: string) => {
+    workers ??= Promise.all([startWorker("w1"), startWorker("w2")])
+    await workers
+    const client = await connect({ servers: nats.url })
+    const payloads: Array<Uint8Array> = []
+    const all = client.subscribe(">", { callback: (_error, message) => void payloads.push(message.data) })
+    await client.flush()
+    const db = await played(
+      keep,
+      join(dir, `${mode[0]!.slice(2)}-${keep ? "kept" : "default"}.db`),
+      "--nats",
+      nats.url,
+      ...mode,
     )
-    expect(numbers(quiet.db)).toEqual(numbers(alone))
-    const loud = await listen(true)
-    expect(loud.seen.length).toBe(withheld.length)
-  }, 600_000)
+    await client.flush()
+    all.unsubscribe()
+    await client.close()
+    const bus = Buffer.concat(payloads)
+    // The client did hear the traffic that would carry the text: audit records, or a step's rows.
+    expect(bus.includes(Buffer.from(marker))).toBe(true)
+    return { db, seen: withheld.filter((t) => forms(t).some((f) => bus.includes(f))) }
+  }
+
+  it.for([
+    { how: "while workers host the teachers", mode: ["--workers", "w1,w2"], marker: "RecordAudit" },
+    {
+      how: "while workers play whole cohorts and ship their rows",
+      mode: ["--queue"],
+      marker: "filterAction",
+    },
+  ])(
+    "crosses no NATS message $how, unless the scenario keeps it",
+    async ({ mode, marker }) => {
+      expect(withheld.length).toBeGreaterThan(10)
+      const quiet = await overheard(false, mode, marker)
+      expect(quiet.seen).toEqual([])
+      // The same rule in one process and across processes: the distributed run stores what the single one did.
+      expect(query(quiet.db, "SELECT id, text FROM lessons ORDER BY id")).toEqual(
+        query(alone, "SELECT id, text FROM lessons ORDER BY id"),
+      )
+      expect(numbers(quiet.db)).toEqual(numbers(alone))
+      const loud = await overheard(true, mode, marker)
+      expect(loud.seen.length).toBe(withheld.length)
+    },
+    600_000,
+  )
 })
