@@ -59,6 +59,12 @@ const natsLossTimeout = Options.integer("nats-loss-timeout").pipe(
   ),
   Options.withDefault(60),
 )
+const workerLossTimeout = Options.integer("worker-loss-timeout").pipe(
+  Options.withDescription(
+    "with --workers: seconds a worker may go without answering (busy, not dead) before the run counts it lost (default 30; a worker whose process is gone is lost at once)",
+  ),
+  Options.withDefault(30),
+)
 const seed = Options.integer("seed").pipe(
   Options.withDescription("override the scenario's seed"),
   Options.optional,
@@ -86,6 +92,7 @@ export const runCommand = Command.make(
     nats: natsOption,
     ...natsAuthOptions,
     workers,
+    workerLossTimeout,
     queue,
     ackWait,
     natsReplicas,
@@ -102,6 +109,7 @@ export const runCommand = Command.make(
     seed,
     nats,
     workers,
+    workerLossTimeout,
     queue,
     ackWait,
     natsReplicas,
@@ -133,7 +141,7 @@ export const runCommand = Command.make(
           problem:
             "--queue and --workers are two ways to spread a run: --queue lets any worker play whole cohorts, --workers deals one cohort's agents over named workers; choose one",
         })
-      if (ackWait < 1 || natsLossTimeout < 1 || ![1, 3, 5].includes(natsReplicas))
+      if (ackWait < 1 || natsLossTimeout < 1 || workerLossTimeout < 1 || ![1, 3, 5].includes(natsReplicas))
         return yield* new QueueNeedsNats({
           problem:
             "--ack-wait and --nats-loss-timeout are whole seconds >= 1, and --nats-replicas is 1, 3 or 5",
@@ -164,6 +172,7 @@ export const runCommand = Command.make(
           ),
         }),
         workers: names,
+        workerLossMs: workerLossTimeout * 1000,
         ...(queue && {
           queue: {
             nats: NatsClient.layer(connection("lyceum-run-queue")).pipe(Layer.mapError(explainRejection)),

@@ -54,6 +54,8 @@ export interface RunOptions<TE = never> {
   readonly parallel?: number
   /** How long to wait for every worker to answer before failing. Default 30 s. */
   readonly workerWaitMs?: number
+  /** With `workers`: how long a worker may stay silent (busy, not dead) before it is lost. Default 30 s. */
+  readonly workerLossMs?: number
   /**
    * Continues this stored run instead of starting one: finished cohorts are kept, unfinished ones are played
    * again from their start. The scenario must be the one the run started with (its budget may differ).
@@ -173,6 +175,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         scenarioText: options.loaded.text,
         seed,
         readyWaitMs: options.workerWaitMs ?? 30_000,
+        ...(options.workerLossMs !== undefined && { lossAfterMs: options.workerLossMs }),
         spent: resumed?.spent ?? nothingSpent,
         scores,
       }).pipe(Effect.provideService(ActorSystem, control))
