@@ -88,11 +88,17 @@ describe.skipIf(hosts.skip !== undefined)("hosts in network namespaces", () => {
     expect(c.child.exitCode).toBeNull()
   })
 
-  it("a worker whose link is cut mid-cohort loses the cohort to another worker; the results are those of one process", async () => {
+  /**
+   * Coordinator, w1, w2 and nats-server on four hosts; w1's link is cut while it has stored part of a cohort
+   * (and, with `heal`, restored once w2 has the cohort). Returns once the run has finished and matched a
+   * single-process run of the same scenario.
+   */
+  const queueRunWithCut = async (heal: boolean) => {
     const net = hosts.make(["nats", "coordinator", "w1", "w2"])
     const server = await natsServerOn(net, "nats", dir)
     // Eight cohorts of four steps (as in queue.e2e): long enough to catch one mid-cohort.
-    const scenario = join(dir, "queue.yaml")
+    const name = heal ? "healed" : "cut"
+    const scenario = join(dir, `${name}.yaml`)
     writeFileSync(
       scenario,
       "name: queue\nrepeats: 4\nrounds: [2, 4, 8]\nmodels:\n  sim: { provider: sim }\n" +
@@ -105,8 +111,8 @@ describe.skipIf(hosts.skip !== undefined)("hosts in network namespaces", () => {
       lyceum(name, "worker", "--nats", server.url, "--name", name, "--slots", "1")
     const [w1, w2] = [worker("w1"), worker("w2")]
     await Promise.all([w1.waitFor(/ready/), w2.waitFor(/ready/)])
-    const alone = join(dir, "alone.db")
-    const queued = join(dir, "queued.db")
+    const alone = join(dir, `${name}-alone.db`)
+    const queued = join(dir, `${name}-queued.db`)
     const single = lyceum("coordinator", "run", scenario, "--db", alone)
     expect(await single.exited, single.lines.join("\n")).toBe(0)
 
@@ -136,9 +142,14 @@ describe.skipIf(hosts.skip !== undefined)("hosts in network namespaces", () => {
     expect(coordinator.child.exitCode, coordinator.lines.join("\n")).toBeNull()
     net.cut("w1")
     const cutAt = Date.now()
+    if (heal) {
+      // The partition heals while the run goes on: w1 comes back with its stale unit and late results.
+      await w2.waitFor(/\(attempt 2\): playing/, 60_000)
+      net.restore("w1")
+    }
     expect(await coordinator.exited, coordinator.lines.join("\n")).toBe(0)
     const finishedIn = Date.now() - cutAt
-    // w1 was never killed, only cut off; it plays on into the dead link.
+    // w1 was never killed, only cut off.
     expect(w1.child.exitCode).toBeNull()
     const a = results(alone)
     const b = results(queued)
@@ -146,12 +157,26 @@ describe.skipIf(hosts.skip !== undefined)("hosts in network namespaces", () => {
     expect(b.curve).toEqual(a.curve)
     expect(b.lessons).toEqual(a.lessons)
     expect(b.usage).toEqual(a.usage)
+    return { queued, w1, w2, finishedIn }
+  }
+
+  it("a worker whose link is cut mid-cohort loses the cohort to another worker; the results are those of one process", async () => {
+    const { queued, w2, finishedIn } = await queueRunWithCut(false)
     // The cohort w1 held went to w2 as the unit's second delivery, and w2 stored its remaining steps.
     expect(rows(queued, "SELECT DISTINCT worker, attempt FROM cohort_steps WHERE attempt > 1")).toEqual([
       { worker: "w2", attempt: 2 },
     ])
     expect(w2.lines.some((line) => line.includes("(attempt 2): playing"))).toBe(true)
     console.log(`multihost: the run finished ${finishedIn} ms after w1 was cut (ack wait 3 s)`)
+  })
+
+  // Fails today (ConflictingResults on the healed worker's late step): PrivacyFilter hashes findings with a
+  // random per-process key (no auditKey is passed), so findings.matched_hash differs between two attempts of
+  // one step and the coordinator takes the late copy for a forgery. Enable once that hash is keyed per run.
+  it.skip("a cut worker that comes back after its cohort went elsewhere changes nothing", async () => {
+    const { queued, w1 } = await queueRunWithCut(true)
+    expect(rows(queued, "SELECT status FROM runs")).toEqual([{ status: "completed" }])
+    expect(w1.child.exitCode).toBeNull()
   })
 })
 
