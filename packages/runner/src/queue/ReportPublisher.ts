@@ -52,12 +52,17 @@ export const publishReport = (
     }
   })
 
-/** A step's rows as compared between attempts: canonical JSON without wall-clock columns, hashed. */
+/**
+ * Columns that differ between two honest attempts of the same step, left out of the comparison: wall-clock times,
+ * and the filter findings' keyed hashes (each process keys them with its own random key, so that a database
+ * reader cannot test guesses of a secret against them).
+ */
+const perAttempt = new Set(["createdAt", "created_at", "matchedHash", "matched_hash"])
+
+/** A step's rows as compared between attempts: canonical JSON without the per-attempt columns, hashed. */
 export const rowsDigest = (rows: unknown): string =>
   createHash("sha256")
-    .update(
-      JSON.stringify(rows, (key, value) => (key === "createdAt" || key === "created_at" ? undefined : value)),
-    )
+    .update(JSON.stringify(rows, (key, value) => (perAttempt.has(key) ? undefined : value)))
     .digest("hex")
 
 /** A unit's key: derived from the run's key and the unit's name, so the coordinator need not remember it. */
