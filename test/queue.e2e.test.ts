@@ -183,6 +183,44 @@ describe("lyceum run --queue", () => {
     await Promise.all(workers.map(stop))
   })
 
+  it("queues again a unit a rogue process pulled and terminated without playing it", async () => {
+    const expected = await alone()
+    const db = join(dir, "rogue.db")
+    const rogue = await connect({ servers: nats.url })
+    const running = run(scenario, db, "--nats", nats.url, "--queue", "--ack-wait", "2")
+    expect(await until(() => query(db, "SELECT 1 FROM runs").length > 0)).toBe(true)
+    const token = query<{ id: string }>(db, "SELECT id FROM runs")[0]!.id.replace(/[^A-Za-z0-9_-]/g, "_")
+    // Before any worker: it takes the run's first unit from the shared consumer and terminates it.
+    const jsm = await rogue.jetstreamManager()
+    for (let i = 0; i < 500; i++) {
+      const queued = await jsm.streams.info("LYCEUM_WORK").then(
+        (info) => info.state.messages > 0,
+        () => false,
+      )
+      if (queued) break
+      await sleep(20)
+    }
+    const consumer = await rogue.jetstream().consumers.get("LYCEUM_WORK", "lyceum-workers")
+    let taken: string | undefined
+    for (let i = 0; i < 200 && taken === undefined; i++) {
+      const message = await consumer.next({ expires: 1_000 })
+      if (message === null) continue
+      if (message.subject.startsWith(`lyceum-work.${token}.`)) {
+        taken = message.subject
+        message.term()
+      } else message.nak()
+    }
+    expect(taken).toBeDefined()
+    await rogue.flush()
+    const workers = await Promise.all([startWorker("r1"), startWorker("r2")])
+    const result = await running
+    await rogue.close()
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stderr).toContain("left the work queue unfinished")
+    expect(outputs(db)).toEqual(expected)
+    await Promise.all(workers.map(stop))
+  })
+
   it("never lets a forged or replayed result change a number", async () => {
     const expected = await alone()
     const db = join(dir, "hostile.db")

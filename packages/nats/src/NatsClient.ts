@@ -228,6 +228,8 @@ export interface NatsClient {
   ) => Effect.Effect<void, JetStreamManageError>
   readonly streamInfo: (name: string) => Effect.Effect<StreamState, JetStreamManageError>
   readonly deleteStream: (name: string) => Effect.Effect<void, JetStreamManageError>
+  /** Whether the stream holds a message on `subject` (no wildcards). */
+  readonly hasMessageOn: (stream: string, subject: string) => Effect.Effect<boolean, JetStreamManageError>
   /** Removes the stream's messages on `subject` (wildcards allowed); returns how many. */
   readonly purgeSubject: (stream: string, subject: string) => Effect.Effect<number, JetStreamManageError>
   /** Creates the durable pull consumer, or updates its settings; safe to call from every process. */
@@ -811,6 +813,18 @@ export const make = (
     const deleteStream = (name: string) =>
       jsm(`delete stream ${name}`, name, (m) => m.streams.delete(name)).pipe(Effect.asVoid)
 
+    const noMessageFound = 10037
+    const hasMessageOn = (stream: string, subject: string) =>
+      jsm(`last message on ${subject} in ${stream}`, stream, (m) =>
+        m.streams.getMessage(stream, { last_by_subj: subject }),
+      ).pipe(
+        Effect.as(true),
+        Effect.catchIf(
+          (e) => e._tag === "JetStreamError" && e.code === noMessageFound,
+          () => Effect.succeed(false),
+        ),
+      )
+
     const purgeSubject = (stream: string, subject: string) =>
       jsm(`purge ${subject} from ${stream}`, stream, (m) =>
         m.streams.purge(stream, { filter: subject }),
@@ -1044,6 +1058,7 @@ export const make = (
       streamInfo,
       deleteStream,
       purgeSubject,
+      hasMessageOn,
       ensureConsumer: prepareConsumer,
       fetch,
       disconnectedForMs: Effect.sync(() => (disconnectedAt === undefined ? 0 : Date.now() - disconnectedAt)),

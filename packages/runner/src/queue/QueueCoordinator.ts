@@ -121,6 +121,7 @@ export const playThroughQueue = <E, R>(
       if (unit.finished) for (let step = 0; step < steps; step++) done.set(step, undefined)
       written.set(unitToken(unit.index), done)
     }
+    const written_ = (token: string) => written.get(token)?.size ?? 0
     const allDone = yield* Deferred.make<void>()
     const complete = (token: string, final: boolean) => {
       if (final || written.get(token)!.size >= run.steps) finished.add(token)
@@ -141,20 +142,58 @@ export const playThroughQueue = <E, R>(
     // A resumed run's earlier units are withdrawn: the ones still to play are published again below.
     yield* client.purgeSubject(workStream, runWork(runId))
     const epoch = Date.now()
-    for (const unit of run.units) {
-      if (finished.has(unitToken(unit.index))) continue
+    let republished = 0
+    const publishUnit = (unit: QueuedUnit, msgId: string) => {
       const message: WorkUnit = {
         cohort: { ...run.key, ...unit.index },
         ackWaitMs: settings.ackWaitMs,
         epoch,
         key: unitKey(run.runKey, runId, unit.index),
       }
-      yield* client.publishDurable(
-        workSubject(runId, unit.index),
-        encodeUnit(message),
-        `${runToken(runId)}/${unitToken(unit.index)}/${epoch}`,
-      )
+      return client.publishDurable(workSubject(runId, unit.index), encodeUnit(message), msgId)
     }
+    for (const unit of run.units) {
+      if (finished.has(unitToken(unit.index))) continue
+      yield* publishUnit(unit, `${runToken(runId)}/${unitToken(unit.index)}/${epoch}`)
+    }
+
+    /** Steps written per unit when the unit was last seen missing from the queue (see `watchQueue`). */
+    const missing = new Map<string, number>()
+    /**
+     * A unit leaves the work stream only when a worker acks or terminates it, which an honest worker does after
+     * its last step is published. One gone while its cohort is unfinished, and still gone a check later with no
+     * step written meanwhile, was settled by someone else (any process allowed to ack on the stream can ack any
+     * unit): it is queued again rather than waited for forever.
+     */
+    const watchQueue = Effect.forEach(
+      run.units,
+      (unit) =>
+        Effect.gen(function* () {
+          const token = unitToken(unit.index)
+          if (finished.has(token)) return
+          const written = written_(token)
+          if (yield* client.hasMessageOn(workStream, workSubject(runId, unit.index))) {
+            missing.delete(token)
+            return
+          }
+          const seen = missing.get(token)
+          if (seen === undefined || seen !== written) {
+            missing.set(token, written)
+            return
+          }
+          missing.delete(token)
+          republished++
+          yield* run.warn(
+            `${cohortName(unit.id)} (${token}) left the work queue unfinished (acked or terminated by a process ` +
+              "that did not play it to the end); queued again",
+          )
+          yield* publishUnit(unit, `${runToken(runId)}/${token}/${epoch}/again-${republished}`)
+        }),
+      { discard: true },
+    ).pipe(
+      Effect.catchAll(() => Effect.void),
+      Effect.repeat(Schedule.spaced(Duration.millis(Math.max(2_000, settings.ackWaitMs)))),
+    )
 
     const gathering = new Map<
       string,
@@ -279,7 +318,10 @@ export const playThroughQueue = <E, R>(
       Effect.flatMap((waitedMs) => new NatsServerLost({ waitedMs })),
     )
     if (!(yield* Deferred.isDone(allDone)))
-      yield* Effect.raceFirst(Effect.raceFirst(consuming, watchdog), Deferred.await(allDone))
+      yield* Effect.raceFirst(
+        Effect.raceFirst(consuming, watchdog),
+        Effect.raceFirst(Deferred.await(allDone), Effect.zipRight(watchQueue, Effect.never)),
+      )
     if (!(yield* Deferred.isDone(allDone)))
       return yield* new ResultsEnded({ left: run.units.length - finished.size })
   })
