@@ -67,11 +67,26 @@ export const compare = <E, R>(options: {
     return { ours: rate(ours), baseline: rate(baseline), oursMs: ours, baselineMs: baseline }
   })
 
-/** The bytes our transport puts on the wire for `message` (the Schema-encoded envelope), for the raw side. */
-export const wireSize = (message: Add, to: ActorAddress): number =>
+/**
+ * The bytes our transport puts on the wire for `message` (the Schema-encoded envelope, with an id of the
+ * usual length), for the raw side: it sends the same bytes and parses them on arrival, as any receiver that
+ * uses the data must (ours also decodes the payload into an `Add` and runs a handler).
+ */
+export const wireBytes = (message: Add, to: ActorAddress): Uint8Array =>
   new TextEncoder().encode(
     JSON.stringify({ id: "0123abcd-1a2b", to, payload: Schema.encodeSync(Add)(message) }),
-  ).length
+  )
+
+const utf8 = new TextDecoder()
+let parsed: unknown
+
+/** What a raw receiver does with a message: parse its JSON (kept, so that the work cannot be skipped). */
+export const parseJson = (data: Uint8Array): void => {
+  parsed = JSON.parse(utf8.decode(data))
+}
+
+/** The value `parseJson` parsed last. */
+export const lastParsed = (): unknown => parsed
 
 /** One "process" on `server`: its own connection, a NatsTransport and an actor system. */
 export const natsNode = (server: NatsServer.NatsServer, options: NatsTransport.NatsTransportOptions = {}) =>
