@@ -1,7 +1,7 @@
 import { hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { NatsClient, NatsTransport, SharedLimits } from "@lyceum/nats"
-import { runWorker, serveQueue, workerInbox } from "@lyceum/runner"
+import { describeFailure, runWorker, serveQueue, workerInbox } from "@lyceum/runner"
 import { Effect, Layer } from "effect"
 import { explainRejection, natsAuthOptions, natsClientOptions } from "./NatsOptions.js"
 import { verboseOption } from "./Options.js"
@@ -50,8 +50,26 @@ export const workerCommand = Command.make(
         }).pipe(Layer.mapError(explainRejection)),
       ),
     )
-    const hosting = Effect.zipRight(sharing, runWorker({ name: workerName, log }))
-    return Effect.zipRight(Effect.forkScoped(queued), hosting).pipe(
+    // A user allowed only the work queue (docs/nats/lyceum-server.conf) may not serve agent placement: said once,
+    // and the worker goes on pulling cohorts.
+    const hosting = Effect.zipRight(
+      sharing,
+      runWorker({ name: workerName, log }).pipe(
+        Effect.catchAll((error) =>
+          Effect.zipRight(
+            Effect.sync(() =>
+              log(
+                `agent placement (lyceum run --workers) is not available here: ${describeFailure(error)}; ` +
+                  "serving the work queue (lyceum run --queue) only",
+              ),
+            ),
+            Effect.never,
+          ),
+        ),
+      ),
+    )
+    // Either failing for good (the queue's connection refused) stops the worker, with its error.
+    return Effect.raceFirst(queued, hosting).pipe(
       Effect.provide(
         NatsTransport.layer({
           nats: {
@@ -67,6 +85,6 @@ export const workerCommand = Command.make(
   },
 ).pipe(
   Command.withDescription(
-    "host agents for runs started elsewhere with lyceum run --nats URL --workers NAME (datasets must be at the same paths)",
+    "play cohorts of runs started elsewhere with lyceum run --nats URL --queue, and host agents for lyceum run --nats URL --workers NAME (datasets must be at the same paths)",
   ),
 )
