@@ -2,6 +2,7 @@ import type { AnyKind } from "@lyceum/coalition"
 import { kinds } from "@lyceum/kinds"
 import { NatsClient } from "@lyceum/nats"
 import { Deferred, Duration, Effect, Either, Fiber, Schedule, Schema, Stream } from "effect"
+import { yieldingToEventLoop } from "../EventLoopScheduler.js"
 import { describeFailure } from "../Failure.js"
 import { makeHostedRuns } from "../HostedRuns.js"
 import { playUnit } from "./PlayUnit.js"
@@ -145,4 +146,5 @@ export const serveQueue = (options: QueueWorkerOptions) =>
       concurrency: "unbounded",
       discard: true,
     })
-  })
+    // The event loop gets its turns while a cohort plays: `working` acks, NATS pings and signals go out on time.
+  }).pipe(yieldingToEventLoop)
