@@ -1,4 +1,4 @@
-import type { AnyKind } from "@lyceum/coalition"
+import type { AnyKind, CohortSpec } from "@lyceum/coalition"
 import { findKind } from "@lyceum/kinds"
 import type { Metering, ModelRegistry } from "@lyceum/models"
 import { type LoadedScenario, parseScenarioWith } from "@lyceum/scenario"
@@ -64,6 +64,31 @@ export const makeHostedRuns = (known: ReadonlyArray<AnyKind>) => {
       return data
     })
 
+  /**
+   * The cohort `key` names, derived as the coordinator derives it (the run, its task's data, the variant's label):
+   * the same spec, so the same agents and seeds.
+   */
+  const cohortFor = (key: CohortKey) =>
+    Effect.gen(function* () {
+      const run = yield* runFor(key)
+      const data = yield* dataFor(run, key)
+      const { scenario } = run.loaded
+      const method = run.kind.variants(scenario)[key.variant]
+      if (method === undefined)
+        return yield* Effect.fail(
+          `its copy of the scenario has no ${run.kind.name} variant number ${key.variant + 1}`,
+        )
+      const spec = {
+        runId: key.runId,
+        seed: key.seed,
+        scenario,
+        data,
+        variant: key.variant,
+        id: { repeat: key.repeat, task: data.task.name, method },
+      } satisfies CohortSpec<typeof scenario>
+      return { run, spec }
+    })
+
   /** Releases a run's models and data; true if the run was held. */
   const release = (runId: string) =>
     Effect.suspend(() => {
@@ -72,5 +97,5 @@ export const makeHostedRuns = (known: ReadonlyArray<AnyKind>) => {
       return run === undefined ? Effect.succeed(false) : Effect.as(Scope.close(run.scope, Exit.void), true)
     })
 
-  return { runs, runFor, dataFor, release }
+  return { runs, runFor, dataFor, cohortFor, release }
 }

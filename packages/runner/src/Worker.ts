@@ -44,7 +44,7 @@ export const runWorker = (options: WorkerOptions) =>
     const log = options.log ?? (() => {})
     const known = options.kinds ?? kinds
     const system = yield* ActorSystem.make()
-    const { runs, runFor, dataFor, release: releaseRun } = makeHostedRuns(known)
+    const { runs, cohortFor, release: releaseRun } = makeHostedRuns(known)
     const cohorts = new Map<string, Scope.CloseableScope>()
     const pong = Effect.succeed({ worker: name, host: hostname(), pid: process.pid })
     /** When each run's coordinator was last heard of. */
@@ -81,23 +81,9 @@ export const runWorker = (options: WorkerOptions) =>
           HostAgents: ({ cohort, hosted }) =>
             Effect.gen(function* () {
               heard.set(cohort.runId, Date.now())
-              const run = yield* runFor(cohort)
-              const data = yield* dataFor(run, cohort)
+              const { run, spec } = yield* cohortFor(cohort)
               const { scenario } = run.loaded
               const { kind } = run
-              const method = kind.variants(scenario)[cohort.variant]
-              if (method === undefined)
-                return yield* Effect.fail(
-                  `its copy of the scenario has no ${kind.name} variant number ${cohort.variant + 1}`,
-                )
-              const spec = {
-                runId: cohort.runId,
-                seed: cohort.seed,
-                scenario,
-                data,
-                variant: cohort.variant,
-                id: { repeat: cohort.repeat, task: data.task.name, method },
-              }
               // Only agents the cohort has: a forged or mistaken request names no role or index it lacks.
               const agentsOfCohort = kind.hosts(spec)
               const strangers = Object.entries(hosted).flatMap(([role, indexes]) =>

@@ -1,8 +1,7 @@
 import { ActorSystem, LocalTransport } from "@lyceum/actors"
-import type { CohortSpec } from "@lyceum/coalition"
 import { Metering } from "@lyceum/models"
 import { Effect } from "effect"
-import type { HostedRun, makeHostedRuns } from "../HostedRuns.js"
+import type { makeHostedRuns } from "../HostedRuns.js"
 import { usageRows } from "../StepUsage.js"
 import type { CohortKey } from "../WorkerProtocol.js"
 import type { StepRows, WireSummary } from "./QueueMessages.js"
@@ -27,23 +26,9 @@ export const playUnit = <E, R>(
   report: (played: PlayedStep) => Effect.Effect<void, E, R>,
 ) =>
   Effect.gen(function* () {
-    const run: HostedRun = yield* hosted.runFor(key)
-    const data = yield* hosted.dataFor(run, key)
-    const { scenario } = run.loaded
+    const { run, spec } = yield* hosted.cohortFor(key)
     const { kind } = run
-    const method = kind.variants(scenario)[key.variant]
-    if (method === undefined)
-      return yield* Effect.fail(
-        `its copy of the scenario has no ${kind.name} variant number ${key.variant + 1}`,
-      )
-    const spec = {
-      runId: key.runId,
-      seed: key.seed,
-      scenario,
-      data,
-      variant: key.variant,
-      id: { repeat: key.repeat, task: data.task.name, method },
-    } satisfies CohortSpec<typeof scenario>
+    const { scenario } = run.loaded
     const steps = kind.steps(scenario)
     const metering = yield* Effect.provide(Metering, run.models)
     yield* Effect.gen(function* () {
