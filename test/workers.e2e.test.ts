@@ -52,6 +52,22 @@ const results = (db: string) => {
   return out
 }
 
+/** Waits until `db` holds at least `n` learning-curve rows (up to 20 s); how many it holds then. */
+const roundsOnceAtLeast = async (db: string, n: number) => {
+  let rows = 0
+  for (let i = 0; i < 200 && rows < n; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    try {
+      const sqlite = new Database(db, { readonly: true })
+      rows = (sqlite.prepare("SELECT COUNT(*) AS n FROM learning_curve").get() as { n: number }).n
+      sqlite.close()
+    } catch {
+      // Not created yet.
+    }
+  }
+  return rows
+}
+
 describe("lyceum worker", () => {
   it("hosts a run's agents in other processes, with the same results as one process", async () => {
     const [w1, w2] = await Promise.all([startWorker("w1"), startWorker("w2")])
@@ -108,8 +124,55 @@ describe("lyceum worker", () => {
     expect(result.stderr).toContain("--workers needs --nats")
   })
 
-  it("fails the run naming the worker that died, and keeps every round finished before", async () => {
+  it("plays a killed worker's cohorts again on the live one, with the results of one process", async () => {
     const [, doomed] = await Promise.all([startWorker("w3"), startWorker("w4")])
+    const alone = join(dir, "survived-alone.db")
+    const db = join(dir, "survived.db")
+    const scenario = join(dir, "survived.yaml")
+    const repeats = 12
+    writeFileSync(
+      scenario,
+      `name: survived\nrepeats: ${repeats}\nrounds: [2, 4, 8]\nmodels:\n  sim: { provider: sim }\n` +
+        "tasks: [{ kind: spam, testSize: 100 }]\nteachers: { count: 2, model: sim }\nstudents: { count: 2, model: sim }\n" +
+        "methods: [{ strategy: synthetic-examples }]\n",
+    )
+    expect((await run(scenario, alone)).status).toBe(0)
+    const started = Date.now()
+    const running = run(scenario, db, "--nats", nats.url, "--workers", "w3,w4")
+    // Kill w4 once some rounds are in the database.
+    const rows = await roundsOnceAtLeast(db, 4)
+    doomed.child.kill("SIGKILL")
+    const killedAt = Date.now()
+    const result = await running
+    console.log(
+      `placed run with w4 killed after ${rows} rows (${killedAt - started} ms): finished ` +
+        `${Date.now() - killedAt} ms after the kill; ${result.stderr.match(/played again/g)?.length ?? 0} replay(s)`,
+    )
+    expect(result.stderr).toContain("completed")
+    expect(result.status).toBe(0)
+    // Each cohort that had agents on w4 is said, and played again from its first step on w3.
+    expect(result.stderr).toMatch(
+      /worker w4 lost \(.*\): sms-spam\.synthetic-examples repeat \d+ is played again from its first step on w3 \(replay 1 of at most 3\)/,
+    )
+    const a = results(alone)
+    const b = results(db)
+    expect(b.curve.length).toBe(repeats * 4 * 2)
+    expect(b.curve).toEqual(a.curve)
+    expect(b.lessons).toEqual(a.lessons)
+    expect(b.usage).toEqual(a.usage)
+    const sqlite = new Database(db, { readonly: true })
+    const run_ = sqlite.prepare("SELECT status, discarded_tokens FROM runs").get() as {
+      status: string
+      discarded_tokens: number
+    }
+    sqlite.close()
+    expect(run_.status).toBe("completed")
+    // What the lost attempts spent (stored, then deleted) is counted as discarded.
+    expect(run_.discarded_tokens).toBeGreaterThan(0)
+  }, 180_000)
+
+  it("fails the run naming the worker that died when none is left, and keeps every round finished before", async () => {
+    const doomed = await startWorker("w7")
     const db = join(dir, "lost.db")
     const scenario = join(dir, "long.yaml")
     writeFileSync(
@@ -118,19 +181,9 @@ describe("lyceum worker", () => {
         "tasks: [{ kind: spam, testSize: 100 }]\nteachers: { count: 2, model: sim }\nstudents: { count: 2, model: sim }\n" +
         "methods: [{ strategy: synthetic-examples }]\n",
     )
-    const running = run(scenario, db, "--nats", nats.url, "--workers", "w3,w4")
-    // Kill w4 once some rounds are in the database.
-    for (let i = 0; i < 200; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      try {
-        const sqlite = new Database(db, { readonly: true })
-        const { n } = sqlite.prepare("SELECT COUNT(*) AS n FROM learning_curve").get() as { n: number }
-        sqlite.close()
-        if (n >= 4) break
-      } catch {
-        // Not created yet.
-      }
-    }
+    const running = run(scenario, db, "--nats", nats.url, "--workers", "w7")
+    // Kill w7 once some rounds are in the database.
+    await roundsOnceAtLeast(db, 4)
     doomed.child.kill("SIGKILL")
     const killedAt = Date.now()
     const result = await running
@@ -138,8 +191,9 @@ describe("lyceum worker", () => {
     // well before the 30 s a silent (busy) worker is given.
     expect(Date.now() - killedAt).toBeLessThan(20_000)
     expect(result.status).toBe(1)
-    expect(result.stderr).toMatch(/worker w4 stopped answering .* while hosting (teacher|student)-\d/)
-    expect(result.stderr).toContain("lyceum worker --nats URL --name w4")
+    expect(result.stderr).toMatch(/worker w7 stopped answering .* while hosting (teacher|student)-\d/)
+    expect(result.stderr).toContain("lyceum worker --nats URL --name w7")
+    expect(result.stderr).not.toContain("played again")
     const sqlite = new Database(db, { readonly: true })
     expect(sqlite.prepare("SELECT status FROM runs").get()).toEqual({ status: "failed" })
     const rounds = sqlite.prepare("SELECT COUNT(*) AS n FROM learning_curve").get() as { n: number }

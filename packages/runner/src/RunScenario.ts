@@ -20,7 +20,17 @@ import { holdLease, RunLeaseLost } from "./RunLease.js"
 import { budgetLeft, nothingSpent, runModelsLayer } from "./RunModels.js"
 import { usageRows } from "./StepUsage.js"
 import { makeStepWriter, type Spending, type StepCount } from "./StepWriter.js"
-import { type WorkerPool, workerPool } from "./WorkerPool.js"
+import { WorkerLost, type WorkerPool, workerPool } from "./WorkerPool.js"
+
+/** How many times a cohort is played again after losing a worker that hosted part of it. */
+const REPLAYS = 3
+
+/** What one attempt at a cohort stored: steps, and the tokens and dollars of their model_usage rows. */
+interface Written {
+  steps: number
+  tokens: number
+  costUsd: number
+}
 
 export interface RunOptions<TE = never> {
   readonly loaded: LoadedScenario
@@ -197,53 +207,108 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         ),
       ).flat()
 
-      /** One cohort from its agents' spawning to its last step; cohorts share nothing but the store. */
-      const playCohort = ({ task, spec }: (typeof jobs)[number]) =>
+      /**
+       * One attempt at a cohort, from its agents' spawning to its last step; cohorts share nothing but the store.
+       * `written` counts what this attempt stored, so a lost worker's cohort can be taken back (`playCohort`).
+       */
+      const playCohortOnce = ({ task, spec }: (typeof jobs)[number], written: Written) =>
         Effect.gen(function* () {
           const { id } = spec
           const system = yield* ActorSystem.make()
           const cohort = yield* kind.open(spec).pipe(Effect.provideService(ActorSystem, system))
           const hosted = kind.hosts(spec)
-          if (pool.size === 0) {
+          if (pool.size === 0)
             yield* kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, system))
-          } else {
-            yield* pool.host({ repeat: id.repeat, task, variant: spec.variant }, id, hosted, (role, i) =>
-              kind.agentId(scenario, role, i),
+          const playSteps = Effect.gen(function* () {
+            yield* Effect.logDebug("agents ready").pipe(
+              Effect.annotateLogs({
+                agents: Object.values(hosted).reduce((sum, indexes) => sum + indexes.length, 0),
+                hosted: pool.size === 0 ? "in process" : "on workers",
+              }),
             )
-          }
-          yield* Effect.logDebug("agents ready").pipe(
-            Effect.annotateLogs({
-              agents: Object.values(hosted).reduce((sum, indexes) => sum + indexes.length, 0),
-              hosted: pool.size === 0 ? "in process" : "on workers",
-            }),
+            let usageBefore = yield* usageNow
+            for (let step = 0; step < steps; step++) {
+              const result = yield* cohort.play(step, {
+                note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, steps, text }),
+              })
+              // After the step's last call (a canary's scoring included): its model calls belong to this step.
+              const usage = yield* usageNow
+              const rows = usageRows(runId, id, step, usageBefore, usage)
+              // Stored and counted together: a loss interrupting the cohort cannot fall between the two.
+              yield* writeStep(id, step, result, rows, {
+                calls: usage.total.calls,
+                tokens: usage.total.promptTokens + usage.total.completionTokens,
+              }).pipe(
+                Effect.zipRight(
+                  Effect.sync(() => {
+                    written.steps++
+                    written.tokens += rows.reduce((sum, r) => sum + r.promptTokens + r.completionTokens, 0)
+                    written.costUsd += rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)
+                  }),
+                ),
+                Effect.uninterruptible,
+              )
+              usageBefore = usage
+              // Agents on workers spend outside this process's budget check: stop at the step's end.
+              if (pool.size > 0)
+                yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spent ?? nothingSpent))
+              if (result.final === true) break
+            }
+          })
+          yield* pool.host(
+            { repeat: id.repeat, task, variant: spec.variant },
+            id,
+            hosted,
+            (role, i) => kind.agentId(scenario, role, i),
+            playSteps,
           )
-          let usageBefore = yield* usageNow
-          for (let step = 0; step < steps; step++) {
-            const result = yield* cohort.play(step, {
-              note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, steps, text }),
-            })
-            // After the step's last call (a canary's scoring included): its model calls belong to this step.
-            const usage = yield* usageNow
-            yield* writeStep(id, step, result, usageRows(runId, id, step, usageBefore, usage), {
-              calls: usage.total.calls,
-              tokens: usage.total.promptTokens + usage.total.completionTokens,
-            })
-            usageBefore = usage
-            // Agents on workers spend outside this process's budget check: stop at the step's end.
-            if (pool.size > 0)
-              yield* pool.checkBudget(usage, budgetLeft(scenario.budget, resumed?.spent ?? nothingSpent))
-            if (result.final === true) break
-          }
-        }).pipe(
-          Effect.scoped,
-          Effect.annotateLogs({ cohort: cohortName(spec.id) }),
+        }).pipe(Effect.scoped)
+
+      /**
+       * A cohort, played again from its first step on the live workers when a worker hosting part of it is lost
+       * (at most `REPLAYS` times): what the lost attempt stored is deleted and its usage counted as discarded, as
+       * a resume does, so the finished run is the one an uninterrupted run stores (same spec, same seeds).
+       */
+      const playCohort = (job: (typeof jobs)[number]) => {
+        const name = cohortName(job.spec.id)
+        const attempt = (
+          replay: number,
+        ): Effect.Effect<void, unknown, Effect.Effect.Context<ReturnType<typeof playCohortOnce>>> => {
+          const written: Written = { steps: 0, tokens: 0, costUsd: 0 }
+          return playCohortOnce(job, written).pipe(
+            Effect.catchIf(
+              (error): error is WorkerLost => error instanceof WorkerLost && pool.live().length > 0,
+              (lost) =>
+                Effect.gen(function* () {
+                  // Its stored usage goes with its rows, so it is discarded now; the rest of what it spent (not
+                  // stored) is in the run's end count, spent minus stored, like any step cut short.
+                  yield* store.deleteCohort(runId, job.spec.id)
+                  yield* store.addDiscarded(runId, { tokens: written.tokens, costUsd: written.costUsd })
+                  count.done -= written.steps
+                  if (replay >= REPLAYS)
+                    return yield* new CohortFailed({
+                      cohort: name,
+                      cause: `lost a worker hosting its agents ${replay + 1} times (the last: ${lost.message})`,
+                    })
+                  yield* Effect.logWarning(
+                    `worker ${lost.worker} lost (${lost.cause}): ${name} is played again from its first step ` +
+                      `on ${pool.live().join(", ")} (replay ${replay + 1} of at most ${REPLAYS})`,
+                  )
+                  return yield* attempt(replay + 1)
+                }),
+            ),
+          )
+        }
+        return attempt(0).pipe(
+          Effect.annotateLogs({ cohort: name }),
           // Say where: the progress lines' name for the cohort (WorkerLost names its cohorts already).
           Effect.mapError((error) =>
-            (error as { _tag?: unknown })._tag === "WorkerLost"
+            error instanceof WorkerLost || error instanceof CohortFailed
               ? error
-              : new CohortFailed({ cohort: cohortName(spec.id), cause: error }),
+              : new CohortFailed({ cohort: name, cause: error }),
           ),
         )
+      }
 
       const parallel = options.parallel ?? Math.max(1, pool.size)
       const left = jobs.filter((job) => !(resumed?.finished.has(cohortRowKey(job.spec.id)) ?? false))

@@ -38,7 +38,10 @@ export class WorkersUnavailable extends Data.TaggedError("WorkersUnavailable")<{
   }
 }
 
-/** A worker stopped answering during the run; the agents it hosted are gone. */
+/**
+ * A worker stopped answering during the run; the agents it hosted are gone. Its cohorts are played again on the
+ * live workers (`WorkerPool.host`); the run fails with it once no worker is left.
+ */
 export class WorkerLost extends Data.TaggedError("WorkerLost")<{
   readonly worker: string
   readonly hosted: string
@@ -76,25 +79,30 @@ export interface PoolRun {
 export interface WorkerPool {
   readonly size: number
   /**
-   * Deals the cohort's agents out to the workers in turn (role by role in the kind's order; each cohort starts
-   * with the next worker) and waits until each hosts its share; they are released when the scope closes.
+   * Deals the cohort's agents out to the live workers in turn (role by role in the kind's order; each cohort
+   * starts with the next worker), waits until each hosts its share, then runs `play`. Fails with `WorkerLost` as
+   * soon as a worker holding part of the cohort is lost (`play` is interrupted), or at once when none is alive.
+   * The agents are released when the scope closes.
    */
-  readonly host: (
+  readonly host: <A, E, R>(
     cohort: Pick<CohortKey, "repeat" | "task" | "variant">,
     /** The cohort as messages name it. */
     id: CohortId,
     agents: Hosted,
     /** The id of a role's i-th agent (the kind's `agentId`), for messages. */
     agentId: (role: string, index: number) => string,
-  ) => Effect.Effect<void, WorkerLost | WorkerFailed, Scope.Scope>
-  /** This process's usage with every worker's added. */
-  readonly usage: (local: UsageSnapshot) => Effect.Effect<UsageSnapshot, WorkerLost>
+    play: Effect.Effect<A, E, R>,
+  ) => Effect.Effect<A, E | WorkerLost | WorkerFailed, R | Scope.Scope>
+  /** The workers not lost, by name. */
+  readonly live: () => ReadonlyArray<string>
+  /** This process's usage with every worker's added (a lost worker's as it last reported it). */
+  readonly usage: (local: UsageSnapshot) => Effect.Effect<UsageSnapshot>
   /** Fails as the budget would have, had every call been made in this process. */
   readonly checkBudget: (
     usage: UsageSnapshot,
     budget: RunBudget | undefined,
   ) => Effect.Effect<void, BudgetExceeded>
-  /** Runs `effect` and fails it with `WorkerLost` as soon as a worker is lost (see `PoolRun.lossAfterMs`). */
+  /** Runs `effect` and fails it with `WorkerLost` once every worker is lost (see `PoolRun.lossAfterMs`). */
   readonly guard: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | WorkerLost, R>
 }
 
@@ -103,11 +111,14 @@ const HEARTBEAT = Duration.seconds(2)
 const HEARTBEAT_TIMEOUT = Duration.seconds(5)
 /** How long a worker may go without answering before it is lost (`PoolRun.lossAfterMs`). */
 const LOSS_AFTER_MS = 30_000
+/** Why a worker whose heartbeat address nobody serves (NATS no responders) is lost. */
+const GONE = "nothing listens at its address any more: its process ended or lost its NATS connection"
 
 /** No workers: every agent lives in the coordinator. */
 const inProcess: WorkerPool = {
   size: 0,
-  host: () => Effect.void,
+  host: (_cohort, _id, _agents, _agentId, play) => play,
+  live: () => [],
   usage: Effect.succeed,
   checkBudget: () => Effect.void,
   guard: (effect) => effect,
@@ -129,11 +140,17 @@ export const workerPool = (
           name,
           ref: system.refFor(workerAddress(name), WorkerProtocol),
           heartbeat: system.refFor(heartbeatAddress(name), HeartbeatProtocol),
-          /** What it hosts now, per cohort, for the message when it is lost. */
-          hosted: new Map<string, string>(),
-          /** Stopped answering: nothing more is asked of it (each ask would only wait for its timeout). */
-          dead: false,
+          /** What it hosts now, per cohort: the agents (for the message when it is lost) and the cohort's signal. */
+          hosted: new Map<
+            string,
+            { readonly agents: string; readonly lost: Deferred.Deferred<never, WorkerLost> }
+          >(),
+          /** Set once it stopped answering: nothing more is asked of it (each ask would only wait for its timeout). */
+          lost: undefined as WorkerLost | undefined,
+          /** Its last answer to ReportUsage: what it spent still counts once it is lost. */
+          usage: Option.none<UsageSnapshot>(),
         }))
+        type Worker = (typeof workers)[number]
         const started = Date.now()
         const answered = yield* Effect.forEach(
           workers,
@@ -151,8 +168,8 @@ export const workerPool = (
         const missing = workers.filter((_, i) => Option.isNone(answered[i]!)).map((w) => w.name)
         if (missing.length > 0)
           return yield* new WorkersUnavailable({ missing, waitedMs: Date.now() - started })
-        const finish = (w: (typeof workers)[number]) =>
-          w.dead
+        const finish = (w: Worker) =>
+          w.lost !== undefined
             ? Effect.void
             : w.ref
                 .ask(new FinishRun({ runId: run.runId }), { timeout: Duration.seconds(10) })
@@ -164,47 +181,78 @@ export const workerPool = (
         )
 
         const lossAfterMs = run.lossAfterMs ?? LOSS_AFTER_MS
-        const lost = yield* Deferred.make<never, WorkerLost>()
-        const lostWith = (w: (typeof workers)[number]) => (error: unknown) => {
-          w.dead = true
-          const hosted = [...w.hosted.values()]
-          return new WorkerLost({
-            worker: w.name,
-            hosted: hosted.length === 0 ? "no agents" : hosted.join("; "),
-            cause: describeFailure(error),
+        /** Fails once every worker is lost, with the last one's loss. */
+        const allLost = yield* Deferred.make<never, WorkerLost>()
+        // Once per worker: dealt nothing more, each cohort it hosts told (they are played again elsewhere).
+        const markLost = (w: Worker, error: unknown): Effect.Effect<WorkerLost> =>
+          Effect.suspend(() => {
+            if (w.lost !== undefined) return Effect.succeed(w.lost)
+            const hosted = [...w.hosted.values()].map((h) => h.agents)
+            const lost = new WorkerLost({
+              worker: w.name,
+              hosted: hosted.length === 0 ? "no agents" : hosted.join("; "),
+              cause: describeFailure(error),
+            })
+            w.lost = lost
+            return Effect.forEach(w.hosted.values(), (h) => Deferred.fail(h.lost, lost), {
+              discard: true,
+            }).pipe(
+              Effect.zipRight(
+                workers.every((other) => other.lost !== undefined)
+                  ? Deferred.fail(allLost, lost)
+                  : Effect.void,
+              ),
+              Effect.as(lost),
+            )
           })
-        }
+        /** Asks once whether the worker is still there: gone (NATS no responders) is lost at once. */
+        const probe = (w: Worker) =>
+          w.lost !== undefined
+            ? Effect.void
+            : w.heartbeat.ask(new Ping({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT }).pipe(
+                Effect.catchTag("UnknownRecipient", () => markLost(w, GONE)),
+                Effect.ignore,
+              )
         // A missed beat is not a loss: a busy worker (its event loop held for seconds) answers late. Lost is
         // silence for `lossAfterMs`, or NATS saying nobody listens at its address any more (process gone).
-        const watch = (w: (typeof workers)[number], answeredAt: number): Effect.Effect<never, WorkerLost> =>
+        // Watching a worker ends when it is lost.
+        const watch = (w: Worker, answeredAt: number): Effect.Effect<void> =>
           Effect.gen(function* () {
+            if (w.lost !== undefined) return undefined
             const answer = yield* Effect.either(
               w.heartbeat.ask(new Ping({ runId: run.runId }), { timeout: HEARTBEAT_TIMEOUT }),
             )
             const now = yield* Clock.currentTimeMillis
             if (Either.isRight(answer)) return now
-            if (answer.left._tag === "UnknownRecipient")
-              return yield* lostWith(w)(
-                "nothing listens at its address any more: its process ended or lost its NATS connection",
-              )
+            if (answer.left._tag === "UnknownRecipient") {
+              yield* markLost(w, GONE)
+              return undefined
+            }
             const silentMs = now - answeredAt
-            if (silentMs >= lossAfterMs)
-              return yield* lostWith(w)(
+            if (silentMs >= lossAfterMs) {
+              yield* markLost(
+                w,
                 `no answer to its heartbeat for ${Math.round(silentMs / 1000)} s, the loss time; ` +
                   `last: ${describeFailure(answer.left)}`,
               )
+              return undefined
+            }
             return answeredAt
-          }).pipe(Effect.flatMap((last) => Effect.zipRight(Effect.sleep(HEARTBEAT), watch(w, last))))
+          }).pipe(
+            Effect.flatMap((last) =>
+              last === undefined ? Effect.void : Effect.zipRight(Effect.sleep(HEARTBEAT), watch(w, last)),
+            ),
+          )
         const now = yield* Clock.currentTimeMillis
         yield* Effect.forkScoped(
-          Effect.forEach(workers, (w) => watch(w, now), { concurrency: "unbounded", discard: true }).pipe(
-            Effect.catchAll((error) => Deferred.fail(lost, error)),
-          ),
+          Effect.forEach(workers, (w) => watch(w, now), { concurrency: "unbounded", discard: true }),
         )
 
         let cohortsHosted = 0
-        const host: WorkerPool["host"] = (cohort, id, agents, agentId) =>
+        const host: WorkerPool["host"] = (cohort, id, agents, agentId, play) =>
           Effect.gen(function* () {
+            const live = workers.filter((w) => w.lost === undefined)
+            if (live.length === 0) return yield* Deferred.await(allLost)
             const key: CohortKey = {
               runId: run.runId,
               scenarioFile: run.scenarioFile,
@@ -214,75 +262,108 @@ export const workerPool = (
               ...(run.scores !== undefined && { scores: run.scores }),
               ...cohort,
             }
-            const dealt = workers.map(() => new Map<string, Array<number>>())
+            const dealt = live.map(() => new Map<string, Array<number>>())
             // Dealt role by role in the kind's order; each cohort starts the deal one worker further, so the
             // busiest agents (students, proposers) spread out too.
             let turn = cohortsHosted++
             for (const [role, indexes] of Object.entries(agents))
               for (const i of indexes) {
-                const share = dealt[turn++ % workers.length]!
+                const share = dealt[turn++ % live.length]!
                 share.set(role, [...(share.get(role) ?? []), i])
               }
-            yield* Effect.forEach(
-              workers,
-              (w, k) => {
-                const share = Object.fromEntries(dealt[k]!)
-                if (dealt[k]!.size === 0) return Effect.void
-                const name = cohortName(id)
+            const name = cohortName(id)
+            /** Fails when a worker holding part of this cohort is lost. */
+            const lost = yield* Deferred.make<never, WorkerLost>()
+            const holders = live.filter((_, k) => dealt[k]!.size > 0)
+            const placed = Effect.forEach(
+              holders,
+              (w) => {
+                const share = Object.fromEntries(dealt[live.indexOf(w)]!)
                 const hosted = agentsOf(
                   Object.entries(share).flatMap(([role, indexes]) => indexes.map((i) => agentId(role, i))),
                   id,
                 )
                 // Interruptible: a worker lost while it sets the agents up is noticed by the heartbeat, and the
-                // run must not wait out this request's timeout first. The agents count as hosted from the
+                // cohort must not wait out this request's timeout first. The agents count as hosted from the
                 // request on, so a loss names them; the release is sent in any case (the worker may have them).
                 return Effect.acquireReleaseInterruptible(
-                  Effect.sync(() => w.hosted.set(name, hosted)).pipe(
+                  Effect.suspend(
+                    (): Effect.Effect<void, WorkerLost> =>
+                      // Lost since the deal: its loss did not reach this cohort's signal, so say it here.
+                      w.lost !== undefined
+                        ? Effect.fail(w.lost)
+                        : Effect.sync(() => w.hosted.set(name, { agents: hosted, lost })),
+                  ).pipe(
                     Effect.zipRight(
                       w.ref.ask(new HostAgents({ cohort: key, hosted: share }), {
                         timeout: Duration.minutes(2),
                       }),
                     ),
                     // No answer means the worker is gone; any other refusal is its own failure, said as is.
-                    Effect.mapError((e) =>
-                      e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
-                        ? lostWith(w)(e)
-                        : new WorkerFailed({
-                            worker: w.name,
-                            message: `worker ${w.name} could not host ${hosted}: ${
-                              e._tag === "WorkerFailed" ? e.message : describeFailure(e)
-                            }`,
-                          }),
+                    Effect.catchAll(
+                      (e): Effect.Effect<never, WorkerLost | WorkerFailed> =>
+                        e._tag === "WorkerLost"
+                          ? Effect.fail(e)
+                          : e._tag === "AskTimeout" || e._tag === "UnknownRecipient"
+                            ? Effect.flip(markLost(w, e))
+                            : Effect.fail(
+                                new WorkerFailed({
+                                  worker: w.name,
+                                  message: `worker ${w.name} could not host ${hosted}: ${
+                                    e._tag === "WorkerFailed" ? e.message : describeFailure(e)
+                                  }`,
+                                }),
+                              ),
                     ),
                     Effect.tapErrorTag("WorkerFailed", () => Effect.sync(() => w.hosted.delete(name))),
                   ),
+                  // A lost worker is told too, without waiting long: a dead one is refused at once, and one only
+                  // silent (frozen past the loss time) reads it when it wakes, so its agents do not answer for
+                  // the cohort played again elsewhere under the same addresses.
                   () =>
-                    w.dead
-                      ? Effect.void
-                      : Effect.sync(() => w.hosted.delete(name)).pipe(
-                          Effect.zipRight(
-                            w.ref.ask(new ReleaseAgents({ cohort: key }), { timeout: Duration.seconds(10) }),
-                          ),
-                          Effect.ignore,
-                        ),
+                    Effect.suspend(() => {
+                      w.hosted.delete(name)
+                      return w.ref
+                        .ask(new ReleaseAgents({ cohort: key }), {
+                          timeout: Duration.seconds(w.lost !== undefined ? 1 : 10),
+                        })
+                        .pipe(Effect.ignore)
+                    }),
                 )
               },
               { concurrency: "unbounded", discard: true },
             )
+            // A failure of the play may be the loss itself, seen first by an agent (a request to a gone worker's
+            // agent is refused at once; the heartbeat notices within seconds): asked now, the loss is said.
+            const played = play.pipe(
+              Effect.catchAll((error) =>
+                Effect.forEach(holders, probe, { concurrency: "unbounded", discard: true }).pipe(
+                  Effect.zipRight(
+                    Effect.suspend((): Effect.Effect<never, typeof error | WorkerLost> => {
+                      const gone = holders.find((w) => w.lost !== undefined)
+                      return gone === undefined ? Effect.fail(error) : Effect.fail(gone.lost!)
+                    }),
+                  ),
+                ),
+              ),
+            )
+            return yield* Effect.raceFirst(Effect.zipRight(placed, played), Deferred.await(lost))
           })
-
-        // A lost worker's share cannot be asked for any more; the live workers' still counts (what a failed
-        // run spent and discarded), without waiting for the lost one's timeout again. A busy worker may take
-        // up to the loss time to answer.
+        // A lost worker cannot be asked any more: what it last reported still counts (it was spent), without
+        // waiting for its timeout again. A busy worker may take up to the loss time to answer; one that does not
+        // is lost (its cohorts are told), and the others' usage still counts.
         const usage: WorkerPool["usage"] = (local) =>
           Effect.forEach(
             workers,
             (w) =>
-              w.dead
-                ? Effect.succeedNone
+              w.lost !== undefined
+                ? Effect.succeed(w.usage)
                 : w.heartbeat
                     .ask(new ReportUsage({ runId: run.runId }), { timeout: Duration.millis(lossAfterMs) })
-                    .pipe(Effect.mapError(lostWith(w))),
+                    .pipe(
+                      Effect.tap((reported) => Effect.sync(() => (w.usage = reported))),
+                      Effect.catchAll((e) => Effect.as(markLost(w, e), w.usage)),
+                    ),
             { concurrency: "unbounded" },
           ).pipe(
             Effect.map((remote) =>
@@ -301,8 +382,9 @@ export const workerPool = (
         return {
           size: workers.length,
           host,
+          live: () => workers.filter((w) => w.lost === undefined).map((w) => w.name),
           usage,
           checkBudget,
-          guard: (effect) => Effect.raceFirst(effect, Deferred.await(lost)),
+          guard: (effect) => Effect.raceFirst(effect, Deferred.await(allLost)),
         } satisfies WorkerPool
       })
