@@ -1,10 +1,11 @@
+import { spawn } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
 import { connect, headers as natsHeaders } from "nats"
 import { describe, expect, it } from "vitest"
-import { processesOnNats } from "./support/WorkerProcesses.js"
+import { cli, processesOnNats, root } from "./support/WorkerProcesses.js"
 
 /**
  * `lyceum run --queue`: cohorts played whole by whichever `lyceum worker` pulls them from the JetStream work
@@ -180,6 +181,34 @@ describe("lyceum run --queue", () => {
     const resumed = await run(scenario, db, "--nats", nats.url, "--queue", "--resume", runId)
     expect(resumed.status, resumed.stderr).toBe(0)
     expect(outputs(db)).toEqual(expected)
+    await Promise.all(workers.map(stop))
+  })
+
+  it("keeps what workers published while the coordinator was dead: --resume --force writes it and finishes identically", async () => {
+    const expected = await alone()
+    const workers = await Promise.all([startWorker("d1"), startWorker("d2")])
+    const db = join(dir, "coordinator-killed.db")
+    const coordinator = spawn(
+      process.execPath,
+      [cli, "run", scenario, "--db", db, "--nats", nats.url, "--queue"],
+      {
+        cwd: root,
+      },
+    )
+    const gone = new Promise((resolve) => coordinator.on("exit", resolve))
+    expect(await until(() => query(db, "SELECT 1 FROM cohort_steps").length >= 4)).toBe(true)
+    coordinator.kill("SIGKILL")
+    await gone
+    const writtenBefore = query(db, "SELECT 1 FROM cohort_steps").length
+    // The workers finish the cohorts they hold and publish every step, with nobody writing.
+    const finishedUnits = () => workers.flatMap((w) => w.log.filter((line) => line.endsWith(": done"))).length
+    const before = finishedUnits()
+    expect(await until(() => finishedUnits() >= before + 2, 30_000)).toBe(true)
+    const runId = query<{ id: string }>(db, "SELECT id FROM runs")[0]!.id
+    const resumed = await run(scenario, db, "--nats", nats.url, "--queue", "--resume", runId, "--force")
+    expect(resumed.status, resumed.stderr).toBe(0)
+    expect(outputs(db)).toEqual(expected)
+    expect(writtenBefore).toBeLessThan(32)
     await Promise.all(workers.map(stop))
   })
 

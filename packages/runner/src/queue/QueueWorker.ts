@@ -88,6 +88,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
           publishReport(
             client,
             { runId: cohort.runId, unit, step, attempt, worker: name, outcome },
+            { unitSequence: message.streamSequence },
             key,
             options.publishGiveUpMs ?? 10 * 60_000,
           )

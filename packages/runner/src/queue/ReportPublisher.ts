@@ -12,13 +12,16 @@ const HEADROOM = 4_096
 
 /**
  * Publishes one step report durably, in parts when it is larger than the server takes in one message. Each
- * part's `Nats-Msg-Id` names the run, unit, step, attempt and part, so a publish retried after a lost answer is
- * stored once; another attempt's report is another message (the coordinator applies the first, and checks the
- * others against it). Retries while the server is away (up to `giveUpAfterMs`), then fails.
+ * part's `Nats-Msg-Id` names the run, unit, the unit message it was played from (`delivery`: the work stream's
+ * sequence of that message and its delivery count), step and part, so a publish retried after a lost answer is
+ * stored once, while another play of the unit — redelivered, or queued again by a resumed coordinator — is
+ * another message (the coordinator applies the first copy of a step and checks the others against it). Retries
+ * while the server is away (up to `giveUpAfterMs`), then fails.
  */
 export const publishReport = (
   client: NatsClient.NatsClient,
   report: StepReport,
+  delivery: { readonly unitSequence: number },
   unitKey: string,
   giveUpAfterMs: number,
 ) =>
@@ -27,7 +30,7 @@ export const publishReport = (
     const signature = sign(unitKey, bytes)
     const max = Math.max(16_384, (yield* client.maxPayload) - HEADROOM)
     const parts = Math.max(1, Math.ceil(bytes.length / max))
-    const id = `${runToken(report.runId)}/${unitToken(report.unit)}/${report.step}/${report.attempt}`
+    const id = `${runToken(report.runId)}/${unitToken(report.unit)}/${delivery.unitSequence}.${report.attempt}/${report.step}`
     const subject = resultSubject(report.runId, report.unit)
     for (let part = 0; part < parts; part++) {
       const chunk = bytes.subarray(part * max, Math.min(bytes.length, (part + 1) * max))
