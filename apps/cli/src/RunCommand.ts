@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { shellWord } from "@lyceum/core"
 import { kindNamed, loadScenario } from "@lyceum/kinds"
-import { NatsClient, NatsTransport, SharedLimits } from "@lyceum/nats"
+import { ConnectOptions, NatsClient, NatsTransport, SharedLimits } from "@lyceum/nats"
 import { renderAfterRun } from "@lyceum/report"
 import { ConsoleProgress, runScenario } from "@lyceum/runner"
 import { Store } from "@lyceum/store"
@@ -173,6 +173,14 @@ export const runCommand = Command.make(
         }),
         workers: names,
         workerLossMs: workerLossTimeout * 1000,
+        // A printed resume command spreads the run as this one did (a URL's password shown as ***).
+        ...(Option.isSome(nats) && {
+          resumeFlags: [
+            `--nats ${shellWord(nats.value.split(",").map(ConnectOptions.redactUrl).join(","))}`,
+            ...(queue ? ["--queue"] : []),
+            ...(names.length > 0 ? [`--workers ${shellWord(names.join(","))}`] : []),
+          ].join(" "),
+        }),
         ...(queue && {
           queue: {
             nats: NatsClient.layer(connection("lyceum-run-queue")).pipe(Layer.mapError(explainRejection)),

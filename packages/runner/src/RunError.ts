@@ -10,10 +10,15 @@ export class RunFailed extends Data.TaggedError("RunFailed")<{
   readonly scenario: string
   readonly status: "failed" | "stopped"
   readonly reason: string
+  /** How the run was spread (`--nats URL --queue`, passwords redacted), for the command that continues it. */
+  readonly resumeFlags?: string
 }> {
   /** The command that continues this run where it stopped. */
   get resumeCommand(): string {
-    return `lyceum run ${shellWord(this.scenario)} --db ${shellWord(this.db)} --resume ${this.runId}`
+    return (
+      `lyceum run ${shellWord(this.scenario)} --db ${shellWord(this.db)}` +
+      `${this.resumeFlags ? ` ${this.resumeFlags}` : ""} --resume ${this.runId}`
+    )
   }
 
   override get message(): string {

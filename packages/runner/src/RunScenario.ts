@@ -64,6 +64,8 @@ export interface RunOptions<TE = never> {
   readonly parallel?: number
   /** How long to wait for every worker to answer before failing. Default 30 s. */
   readonly workerWaitMs?: number
+  /** The command-line flags that spread this run (`--nats URL --queue`), for the resume command a failure prints. */
+  readonly resumeFlags?: string
   /** With `workers`: how long a worker may stay silent (busy, not dead) before it is lost. Default 30 s. */
   readonly workerLossMs?: number
   /**
@@ -395,6 +397,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         scenario: options.loaded.file,
         status: status as "failed" | "stopped",
         reason: reason!,
+        ...(options.resumeFlags !== undefined && { resumeFlags: options.resumeFlags }),
       })
     }
     return { runId, learningCurve: yield* store.learningCurve(runId) } satisfies RunResult

@@ -317,6 +317,20 @@ export const playThroughQueue = <E, R>(
       Effect.zipRight(client.disconnectedForMs),
       Effect.flatMap((waitedMs) => new NatsServerLost({ waitedMs })),
     )
+    // Nothing comes back when no worker serves this server: said, once, rather than waiting in silence.
+    const quiet = Effect.sleep(Duration.seconds(30)).pipe(
+      Effect.zipRight(
+        Effect.suspend(() =>
+          [...written.values()].some((steps) => [...steps.values()].some((d) => d !== undefined))
+            ? Effect.void
+            : run.warn(
+                "no worker has sent a result for 30 s: start workers on this NATS server (lyceum worker --nats URL) " +
+                  "with the run's datasets at the same paths",
+              ),
+        ),
+      ),
+    )
+    yield* Effect.forkScoped(quiet)
     if (!(yield* Deferred.isDone(allDone)))
       yield* Effect.raceFirst(
         Effect.raceFirst(consuming, watchdog),
