@@ -170,6 +170,7 @@ describe("text the privacy filter withheld", () => {
     },
   ])(
     "crosses no NATS message $how, unless the scenario keeps it",
+    { timeout: 600_000 },
     async ({ mode, marker }) => {
       expect(withheld.length).toBeGreaterThan(10)
       const quiet = await overheard(false, mode, marker)
@@ -182,6 +183,5 @@ describe("text the privacy filter withheld", () => {
       const loud = await overheard(true, mode, marker)
       expect(loud.seen.length).toBe(withheld.length)
     },
-    600_000,
   )
 })

@@ -966,7 +966,10 @@ export const make = (
           }),
           // Bounded: closing waits for the server, which may be gone for good.
           (messages) =>
-            Effect.tryPromise(() => messages.close()).pipe(Effect.timeout(Duration.seconds(5)), Effect.ignore),
+            Effect.tryPromise(() => messages.close()).pipe(
+              Effect.timeout(Duration.seconds(5)),
+              Effect.ignore,
+            ),
         )
         void messages.closed().then(
           (error) => onEnd(error ? Exit.fail(pull("consume")(error)) : Exit.void),
