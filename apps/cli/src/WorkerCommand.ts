@@ -20,7 +20,7 @@ const name = Options.text("name").pipe(
 
 const slots = Options.integer("slots").pipe(
   Options.withDescription(
-    "cohorts of queued runs (lyceum run --queue) this worker plays at once; it pulls no more (default 1; about one per core)",
+    "cohorts of queued runs (lyceum run --queue) this worker plays at once; it pulls no more (default 1; with the sim model 2 per core keep the cores busy)",
   ),
   Options.withDefault(1),
 )
