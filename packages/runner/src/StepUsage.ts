@@ -14,9 +14,14 @@ export const usageRows = (
   after: UsageSnapshot,
 ): Array<ModelUsageRow> => {
   const prefix = meteringPrefix(id)
+  // One lookup per row, not a scan of the earlier snapshot for each: with thousands of agents in a run the
+  // scan made every step's usage quadratic in the agents.
+  const earlier = new Map(
+    before.rows.filter((b) => b.agent.startsWith(prefix)).map((b) => [`${b.model}\u0000${b.agent}`, b]),
+  )
   return after.rows.flatMap((row) => {
     if (!row.agent.startsWith(prefix)) return []
-    const prior = before.rows.find((b) => b.model === row.model && b.agent === row.agent)
+    const prior = earlier.get(`${row.model}\u0000${row.agent}`)
     const used = usageSince(row, prior)
     if (used.calls === 0 && used.errors === 0 && used.retries === 0) return []
     return [
