@@ -121,6 +121,15 @@ describe("lyceum run --queue", () => {
     expect(byWorker.every((r) => r.attempt === 1 && r.n % 4 === 0)).toBe(true)
     expect(w1.log.some((line) => line.includes(": done"))).toBe(true)
     expect(w2.log.some((line) => line.includes(": done"))).toBe(true)
+    // Nothing of the finished run is left on the server: no queued unit, no results consumer.
+    const client = await connect({ servers: nats.url })
+    const jsm = await client.jetstreamManager()
+    const token = query<{ id: string }>(db, "SELECT id FROM runs")[0]!.id.replace(/[^A-Za-z0-9_-]/g, "_")
+    const consumers: Array<string> = []
+    for await (const info of jsm.consumers.list("LYCEUM_RESULTS")) consumers.push(info.name)
+    expect(consumers).not.toContain(`results-${token}`)
+    expect((await jsm.streams.info("LYCEUM_WORK")).state.messages).toBe(0)
+    await client.close()
     await Promise.all([stop(w1), stop(w2)])
   })
 

@@ -232,6 +232,8 @@ export interface NatsClient {
   readonly hasMessageOn: (stream: string, subject: string) => Effect.Effect<boolean, JetStreamManageError>
   /** Removes the stream's messages on `subject` (wildcards allowed); returns how many. */
   readonly purgeSubject: (stream: string, subject: string) => Effect.Effect<number, JetStreamManageError>
+  /** Deletes a durable consumer; a consumer that is not there counts as deleted. */
+  readonly deleteConsumer: (stream: string, durable: string) => Effect.Effect<void, JetStreamManageError>
   /** Creates the durable pull consumer, or updates its settings; safe to call from every process. */
   readonly ensureConsumer: (
     stream: string,
@@ -825,6 +827,15 @@ export const make = (
         ),
       )
 
+    const deleteConsumer = (stream: string, durable: string) =>
+      jsm(`delete consumer ${durable}`, stream, (m) => m.consumers.delete(stream, durable)).pipe(
+        Effect.asVoid,
+        Effect.catchIf(
+          (e) => e._tag === "JetStreamError" && e.code === consumerNotFound,
+          () => Effect.void,
+        ),
+      )
+
     const purgeSubject = (stream: string, subject: string) =>
       jsm(`purge ${subject} from ${stream}`, stream, (m) =>
         m.streams.purge(stream, { filter: subject }),
@@ -1062,6 +1073,7 @@ export const make = (
       deleteStream,
       purgeSubject,
       hasMessageOn,
+      deleteConsumer,
       ensureConsumer: prepareConsumer,
       fetch,
       disconnectedForMs: Effect.sync(() => (disconnectedAt === undefined ? 0 : Date.now() - disconnectedAt)),

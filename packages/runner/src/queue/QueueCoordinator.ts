@@ -338,4 +338,8 @@ export const playThroughQueue = <E, R>(
       )
     if (!(yield* Deferred.isDone(allDone)))
       return yield* new ResultsEnded({ left: run.units.length - finished.size })
+    // Every step written: the run's results consumer is not needed again (a failed run keeps it for its resume).
+    yield* client
+      .deleteConsumer(resultsStream, resultsConsumer(runId))
+      .pipe(Effect.timeout(Duration.seconds(10)), Effect.ignore)
   })
