@@ -16,6 +16,7 @@ import {
 } from "./Usage.js"
 
 export {
+  emptyUsage,
   FallbackRow,
   FaultCount,
   FaultKind,

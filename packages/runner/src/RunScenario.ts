@@ -241,11 +241,11 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
                 calls: usage.total.calls,
                 tokens: usage.total.promptTokens + usage.total.completionTokens,
               }).pipe(
-                Effect.zipRight(
+                Effect.tap((used) =>
                   Effect.sync(() => {
                     written.steps++
-                    written.tokens += rows.reduce((sum, r) => sum + r.promptTokens + r.completionTokens, 0)
-                    written.costUsd += rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)
+                    written.tokens += used.promptTokens + used.completionTokens
+                    written.costUsd += used.costUsd
                   }),
                 ),
                 Effect.uninterruptible,

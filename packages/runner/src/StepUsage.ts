@@ -48,3 +48,15 @@ export const usageRows = (
     ]
   })
 }
+
+/** What some `model_usage` rows add up to: calls, prompt and completion tokens, dollars. */
+export const usageTotals = (rows: ReadonlyArray<ModelUsageRow>) => {
+  const totals = { calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 }
+  for (const r of rows) {
+    totals.calls += r.calls
+    totals.promptTokens += r.promptTokens
+    totals.completionTokens += r.completionTokens
+    totals.costUsd += r.costUsd ?? 0
+  }
+  return totals
+}

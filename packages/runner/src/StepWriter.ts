@@ -2,6 +2,7 @@ import type { CohortId, StepResult } from "@lyceum/coalition"
 import type { ModelUsageRow, Store } from "@lyceum/store"
 import { Effect } from "effect"
 import type { Progress } from "./Progress.js"
+import { usageTotals } from "./StepUsage.js"
 
 /** What an invocation spent and stored in model_usage (tokens and dollars): a stop can cut a step short. */
 export interface Spending {
@@ -20,7 +21,7 @@ export interface StepCount {
 /**
  * Writes one finished step of a cohort — its rows, its model usage and its `cohort_steps` row in one
  * transaction — and reports it on the progress output: the one way a step reaches the database, whether the
- * coordinator played it or a worker did (the work queue).
+ * coordinator played it or a worker did (the work queue). Returns what the step's usage rows add up to.
  */
 export const makeStepWriter = (context: {
   readonly runId: string
@@ -44,8 +45,9 @@ export const makeStepWriter = (context: {
   ) =>
     Effect.gen(function* () {
       const { rows, summary, final } = result
-      spending.stored += stored.reduce((sum, r) => sum + r.promptTokens + r.completionTokens, 0)
-      spending.storedUsd += stored.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)
+      const used = usageTotals(stored)
+      spending.stored += used.promptTokens + used.completionTokens
+      spending.storedUsd += used.costUsd
       yield* store.writeBatch({
         ...rows,
         modelUsage: stored,
@@ -79,5 +81,7 @@ export const makeStepWriter = (context: {
         total: count.total,
         elapsedMs: Date.now() - context.started,
       })
+      // What this step stored, for a caller that may have to take it back (a lost worker's cohort).
+      return used
     })
 }

@@ -248,10 +248,11 @@ export const workerPool = (
           Effect.forEach(workers, (w) => watch(w, now), { concurrency: "unbounded", discard: true }),
         )
 
+        const liveWorkers = () => workers.filter((w) => w.lost === undefined)
         let cohortsHosted = 0
         const host: WorkerPool["host"] = (cohort, id, agents, agentId, play) =>
           Effect.gen(function* () {
-            const live = workers.filter((w) => w.lost === undefined)
+            const live = liveWorkers()
             if (live.length === 0) return yield* Deferred.await(allLost)
             const key: CohortKey = {
               runId: run.runId,
@@ -382,7 +383,7 @@ export const workerPool = (
         return {
           size: workers.length,
           host,
-          live: () => workers.filter((w) => w.lost === undefined).map((w) => w.name),
+          live: () => liveWorkers().map((w) => w.name),
           usage,
           checkBudget,
           guard: (effect) => Effect.raceFirst(effect, Deferred.await(allLost)),

@@ -1,24 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { meteringLabel } from "@lyceum/coalition"
-import type { Usage, UsageSnapshot } from "@lyceum/models"
+import { emptyUsage, type UsageSnapshot } from "@lyceum/models"
 import { usageRows } from "../src/StepUsage.js"
-
-/** A model's usage with nothing counted yet. */
-const emptyUsage = (): Usage => ({
-  calls: 0,
-  errors: 0,
-  cacheHits: 0,
-  fallbacks: 0,
-  promptTokens: 0,
-  completionTokens: 0,
-  estimatedCalls: 0,
-  retries: 0,
-  timeouts: 0,
-  rateLimitWaits: 0,
-  rateLimitWaitMs: 0,
-  costUsd: 0,
-  faults: {},
-})
 
 const cohort = { repeat: 0, task: "sms-spam", method: "instruction" }
 const other = { repeat: 1, task: "sms-spam", method: "instruction" }

@@ -121,7 +121,7 @@ export const playThroughQueue = <E, R>(
       if (unit.finished) for (let step = 0; step < steps; step++) done.set(step, undefined)
       written.set(unitToken(unit.index), done)
     }
-    const written_ = (token: string) => written.get(token)?.size ?? 0
+    const stepsWritten = (token: string) => written.get(token)?.size ?? 0
     const allDone = yield* Deferred.make<void>()
     const complete = (token: string, final: boolean) => {
       if (final || written.get(token)!.size >= run.steps) finished.add(token)
@@ -171,7 +171,7 @@ export const playThroughQueue = <E, R>(
         Effect.gen(function* () {
           const token = unitToken(unit.index)
           if (finished.has(token)) return
-          const written = written_(token)
+          const written = stepsWritten(token)
           if (yield* client.hasMessageOn(workStream, workSubject(runId, unit.index))) {
             missing.delete(token)
             return
@@ -208,13 +208,13 @@ export const playThroughQueue = <E, R>(
     const onReport = (messages: ReadonlyArray<NatsClient.JetStreamMessage>) =>
       Effect.gen(function* () {
         const ackAll = Effect.forEach(messages, (m) => m.ack.pipe(Effect.ignore), { discard: true })
-        const text = decoder.decode(Buffer.concat(messages.map((m) => m.data)))
-        const decoded = decodeReport(text)
+        const termAll = (why: string) =>
+          Effect.forEach(messages, (m) => m.term(why).pipe(Effect.ignore), { discard: true })
+        const bytes = Buffer.concat(messages.map((m) => m.data))
+        const decoded = decodeReport(decoder.decode(bytes))
         if (Either.isLeft(decoded)) {
           yield* run.warn(`dropped a result that is not a StepReport on ${messages[0]!.subject}`)
-          return yield* Effect.forEach(messages, (m) => m.term("malformed").pipe(Effect.ignore), {
-            discard: true,
-          })
+          return yield* termAll("malformed")
         }
         const report = decoded.right
         const token = unitToken(report.unit)
@@ -228,14 +228,11 @@ export const playThroughQueue = <E, R>(
         const where = `${cohortName(unit.id)} (${token})`
         // Signed with the unit's key: only a process given the unit (a worker, by the server's permissions)
         // can have played it. Checked before anything else in it is believed.
-        const bytes = Buffer.concat(messages.map((m) => m.data))
         if (!signedBy(unitKey(run.runKey, runId, unit.index), bytes, messages[0]!.headers[signatureHeader])) {
           yield* run.warn(
             `dropped a result for ${where} step ${report.step} claiming to be from ${report.worker}: not signed with the unit's key`,
           )
-          return yield* Effect.forEach(messages, (m) => m.term("unsigned").pipe(Effect.ignore), {
-            discard: true,
-          })
+          return yield* termAll("unsigned")
         }
         if (report.outcome._tag === "UnitFailed") {
           yield* ackAll

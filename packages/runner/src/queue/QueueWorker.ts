@@ -8,7 +8,7 @@ import { makeHostedRuns } from "../HostedRuns.js"
 import { playUnit } from "./PlayUnit.js"
 import { WorkUnit } from "./QueueMessages.js"
 import { everyControl, runToken, unitToken, workersConsumer, workStream } from "./QueueNames.js"
-import { publishReport } from "./ReportPublisher.js"
+import { isBusOutage, publishReport } from "./ReportPublisher.js"
 
 export interface QueueWorkerOptions {
   /** The worker's name, in its log and in every result it publishes. */
@@ -109,12 +109,9 @@ export const serveQueue = (options: QueueWorkerOptions) =>
         }
         const error = played.left
         // Results that could not be published: another worker (or this one) tries again after the ack wait.
-        if (typeof error === "object" && error !== null && "_tag" in error && error._tag !== undefined) {
-          const tag = String(error._tag)
-          if (tag === "NatsTimeout" || tag === "NatsConnectionError" || tag === "JetStreamError") {
-            log(`${label}: could not publish its results (${describeFailure(error)}); given back`)
-            return yield* message.nak()
-          }
+        if (isBusOutage(error)) {
+          log(`${label}: could not publish its results (${describeFailure(error)}); given back`)
+          return yield* message.nak()
         }
         const why = describeFailure(error)
         log(`${label}: failed: ${why}`)

@@ -3,6 +3,7 @@ import { BudgetExceeded, budgetExhaustion, type RunBudget } from "@lyceum/models
 import type { ModelUsageRow } from "@lyceum/store"
 import { Effect } from "effect"
 import { budgetLeft, type Spent } from "../RunModels.js"
+import { usageTotals } from "../StepUsage.js"
 import type { makeStepWriter } from "../StepWriter.js"
 import type { AppliedStep, QueuedUnit } from "./QueueCoordinator.js"
 
@@ -27,12 +28,11 @@ export const queuedStepWriter = (
       const { modelUsage, ...rows } = played.rows
       // Checked as a StepReport, and each row's run and cohort by `foreignRow`; the store checks the rest.
       const usage = modelUsage as unknown as ReadonlyArray<ModelUsageRow>
-      for (const row of usage) {
-        totals.calls += row.calls
-        totals.promptTokens += row.promptTokens
-        totals.completionTokens += row.completionTokens
-        totals.costUsd += row.costUsd ?? 0
-      }
+      const used = usageTotals(usage)
+      totals.calls += used.calls
+      totals.promptTokens += used.promptTokens
+      totals.completionTokens += used.completionTokens
+      totals.costUsd += used.costUsd
       const result = {
         rows: rows as unknown as StepResult["rows"],
         summary: played.summary,

@@ -7,6 +7,11 @@ import { resultSubject, runToken, unitToken } from "./QueueNames.js"
 const encoder = new TextEncoder()
 const encodeReport = Schema.encodeSync(Schema.parseJson(StepReport))
 
+/** The server away or slow (restarting, a cluster electing a leader): worth the same publish again later. */
+const outages = new Set(["NatsTimeout", "NatsConnectionError", "JetStreamError"])
+export const isBusOutage = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && outages.has(String((error as { _tag?: unknown })._tag))
+
 /** Room left in each message for headers and framing. */
 const HEADROOM = 4_096
 
@@ -48,8 +53,7 @@ export const publishReport = (
               Schedule.either(Schedule.spaced(Duration.seconds(3))),
               Schedule.upTo(Duration.millis(giveUpAfterMs)),
             ),
-            while: (e) =>
-              e._tag === "NatsTimeout" || e._tag === "NatsConnectionError" || e._tag === "JetStreamError",
+            while: isBusOutage,
           }),
         )
     }
