@@ -167,14 +167,21 @@ export const runWorker = (options: WorkerOptions) =>
         Effect.repeat(Schedule.spaced(Duration.millis(Math.max(50, Math.min(10_000, orphanAfterMs / 4))))),
       ),
     )
-    // Stopped (Ctrl-C, SIGTERM): every agent, model and dataset it still holds is released.
+    // Stopped (Ctrl-C, SIGTERM): every agent, model and dataset it still holds is released. Its own addresses
+    // go first, so a coordinator whose agents here stop answering finds the worker gone (no responders) and
+    // plays the cohort again elsewhere, rather than taking the stopped agents for a failure of the cohort.
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => {
         log(
           `worker ${name} stopping: releasing ${cohorts.size} cohort(s) of ${runs.size} run(s) it still hosts`,
         )
-        return Effect.forEach([...cohorts.values(), ...[...runs.values()].map((r) => r.scope)], (scope) =>
-          Scope.close(scope, Exit.void),
+        return Effect.zipRight(
+          Effect.all([system.stop(heartbeatAddress(name)), system.stop(workerAddress(name))], {
+            discard: true,
+          }),
+          Effect.forEach([...cohorts.values(), ...[...runs.values()].map((r) => r.scope)], (scope) =>
+            Scope.close(scope, Exit.void),
+          ),
         )
       }),
     )
