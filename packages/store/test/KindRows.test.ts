@@ -54,7 +54,7 @@ describe("kind rows", () => {
           )
         expect(yield* refused({ kindRows: [{ table: "debate_turns", rows: [{ run_id: "r1" }] }] })).toBe(
           `cannot write rows to ${filename}: there is no kind table "debate_turns" (kind tables: ensemble_items, ` +
-            "ensemble_stages; a kind's table needs run_id, repeat, task, method columns and a migration that " +
+            "ensemble_stages, population_agents, population_rounds; a kind's table needs run_id, repeat, task, method columns and a migration that " +
             "creates it); nothing from this batch was written",
         )
         const injected = 'answer") VALUES (1); DROP TABLE runs; --'
