@@ -19,9 +19,11 @@ export interface StepCount {
 }
 
 /**
- * Writes one finished step of a cohort — its rows, its model usage and its `cohort_steps` row in one
- * transaction — and reports it on the progress output: the one way a step reaches the database, whether the
- * coordinator played it or a worker did (the work queue). Returns what the step's usage rows add up to.
+ * Writes one finished step of a cohort — its rows and its model usage in transactions of bounded size
+ * (`Store.writeChunked`), its `cohort_steps` row in the last, so a crash between them leaves an unfinished
+ * cohort that resume deletes and plays again — and reports it on the progress output: the one way a step
+ * reaches the database, whether the coordinator played it or a worker did (the work queue). Returns what the
+ * step's usage rows add up to.
  */
 export const makeStepWriter = (context: {
   readonly runId: string
@@ -48,7 +50,7 @@ export const makeStepWriter = (context: {
       const used = usageTotals(stored)
       spending.stored += used.promptTokens + used.completionTokens
       spending.storedUsd += used.costUsd
-      yield* store.writeBatch({
+      yield* store.writeChunked({
         ...rows,
         modelUsage: stored,
         cohortSteps: [{ runId, ...id, step, ...(final === true && { final }), ...playedBy }],

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3"
 import { Clock, Effect } from "effect"
+import { chunkBatch } from "./Chunks.js"
 import { makeKindRowsWriter } from "./KindRows.js"
 import type {
   AgentRow,
@@ -75,6 +76,12 @@ const flag = (value: boolean | null | undefined) =>
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
+/** The store's two ways to write rows: all in one transaction, or in transactions of bounded size. */
+export interface BatchWriter {
+  readonly writeBatch: (batch: RowBatch) => Effect.Effect<void, StoreError>
+  readonly writeChunked: (batch: RowBatch, maxRows: number) => Effect.Effect<number, StoreError>
+}
+
 /**
  * The store's `writeBatch`: every row of a batch in one transaction (agents first, then lessons, messages,
  * evaluations, findings, leakage, item labels, model usage and faults, the kind's tables, and last the cohort
@@ -86,7 +93,7 @@ export const makeBatchWriter = (
   filename: string,
   tables: ReadonlyMap<string, TableInfo>,
   prepare: (sql: string) => Database.Statement,
-): ((batch: RowBatch) => Effect.Effect<void, StoreError>) => {
+): BatchWriter => {
   // Where a batch failed, for the error message; the transaction itself is all-or-nothing.
   const position = { table: "", index: 0, of: 0 }
   const each = <R>(
@@ -248,7 +255,8 @@ export const makeBatchWriter = (
     )
   })
 
-  const writeBatch = (batch: RowBatch): Effect.Effect<void, StoreError> =>
+  /** The batch's kind rows checked against the schema, before any of its transactions. */
+  const checked = (batch: RowBatch): Effect.Effect<string, StoreError> =>
     Effect.flatMap(nowIso, (now) => {
       const refused = kindRows.check(batch.kindRows ?? [])
       return refused !== undefined
@@ -257,10 +265,34 @@ export const makeBatchWriter = (
               message: `cannot write rows to ${filename}: ${refused}; nothing from this batch was written`,
             }),
           )
-        : writeRows(batch, now)
-    }).pipe(Effect.withSpan("Store.writeBatch"))
+        : Effect.succeed(now)
+    })
 
-  const writeRows = (batch: RowBatch, now: string): Effect.Effect<void, StoreError> =>
+  const writeBatch = (batch: RowBatch): Effect.Effect<void, StoreError> =>
+    Effect.flatMap(checked(batch), (now) =>
+      writeRows(batch, now, "nothing from this batch was written"),
+    ).pipe(Effect.withSpan("Store.writeBatch"))
+
+  const writeChunked = (batch: RowBatch, maxRows: number): Effect.Effect<number, StoreError> =>
+    Effect.gen(function* () {
+      const now = yield* checked(batch)
+      const chunks = chunkBatch(batch, maxRows)
+      for (let c = 0; c < chunks.length; c++) {
+        // Another fiber (a heartbeat, a signal) may run between two transactions.
+        if (c > 0) yield* Effect.yieldNow()
+        yield* writeRows(
+          chunks[c]!,
+          now,
+          `in chunk ${c + 1} of ${chunks.length}: nothing of this chunk was written` +
+            (c === 0
+              ? ""
+              : `; the ${c} before it were, without the row that marks their step done (a resume deletes them)`),
+        )
+      }
+      return chunks.length
+    }).pipe(Effect.withSpan("Store.writeChunked"))
+
+  const writeRows = (batch: RowBatch, now: string, kept: string): Effect.Effect<void, StoreError> =>
     Effect.try({
       try: () => {
         position.table = ""
@@ -269,12 +301,12 @@ export const makeBatchWriter = (
       catch: (cause) =>
         storeErrorFrom(
           position.table === ""
-            ? `cannot write rows to ${filename}`
+            ? `cannot write rows to ${filename} (${kept})`
             : `cannot write ${position.table} row ${position.index + 1} of ${position.of} to ${filename} ` +
-                "(nothing from this batch was written)",
+                `(${kept})`,
           cause,
         ),
     })
 
-  return writeBatch
+  return { writeBatch, writeChunked }
 }

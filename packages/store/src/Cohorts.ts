@@ -15,8 +15,9 @@ export type CohortRef = CohortId
 export interface Cohorts {
   /**
    * The cohorts with rows in the run: `finished` ones have all `steps` steps (0 .. steps-1) in
-   * `cohort_steps`; the others have a row in some cohort table but not every step. Each step is one
-   * transaction, so a partial cohort lacks its last steps.
+   * `cohort_steps`; the others have a row in some cohort table but not every step. A partial cohort lacks
+   * its last steps, and may hold some rows of the one after its last stored step (a step is written in
+   * chunks, its `cohort_steps` row in the last one: `writeChunked`); deleting the cohort removes those too.
    */
   readonly cohortsOf: (
     runId: string,

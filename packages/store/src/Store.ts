@@ -2,6 +2,7 @@ import { createHash } from "node:crypto"
 import Database from "better-sqlite3"
 import { Clock, Context, Effect, Layer, Option, type Scope } from "effect"
 import { makeBatchWriter } from "./Batch.js"
+import { STEP_CHUNK_ROWS } from "./Chunks.js"
 import { type Cohorts, makeCohorts } from "./Cohorts.js"
 import { migrate } from "./Migrations.js"
 import type {
@@ -26,6 +27,8 @@ export interface StoreOptions {
   readonly filename: string
   /** How long a statement waits for another connection's lock before failing; 5000 ms unless given. */
   readonly busyTimeoutMs?: number
+  /** The most rows one transaction of `writeChunked` holds; `STEP_CHUNK_ROWS` (5,000) unless given. */
+  readonly chunkRows?: number
 }
 
 /** Positional (`?`) or named (`:name`, `@name`, `$name`) parameters of a query. */
@@ -65,6 +68,13 @@ export interface StoreService extends RunLeases, RunState, Cohorts {
    * are checked against the schema first: an unknown table or column fails the batch before anything is written.
    */
   readonly writeBatch: (batch: RowBatch) => Effect.Effect<void, StoreError>
+  /**
+   * Writes a batch as `writeBatch` orders it, but in transactions of at most `chunkRows` rows each (a step of
+   * a big population has millions), with its `cohortSteps` in the last: a crash or failure between two leaves
+   * rows of a step no `cohort_steps` row marks done, and resume deletes an unfinished cohort's rows. Kind rows
+   * are checked before the first transaction. Returns the number of transactions.
+   */
+  readonly writeChunked: (batch: RowBatch) => Effect.Effect<number, StoreError>
   readonly insertAgents: (rows: ReadonlyArray<AgentRow>) => Effect.Effect<void, StoreError>
   readonly insertLessons: (rows: ReadonlyArray<LessonRow>) => Effect.Effect<void, StoreError>
   readonly insertEvaluations: (rows: ReadonlyArray<EvaluationRow>) => Effect.Effect<void, StoreError>
@@ -170,7 +180,12 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
     const attempt = <A>(doing: string, run: () => A): Effect.Effect<A, StoreError> =>
       Effect.try({ try: run, catch: (cause) => storeErrorFrom(`cannot ${doing} in ${filename}`, cause) })
 
-    const writeBatch = makeBatchWriter(db, filename, tables, prepare)
+    const { writeBatch, writeChunked } = makeBatchWriter(db, filename, tables, prepare)
+    const chunkRows = options.chunkRows ?? STEP_CHUNK_ROWS
+    if (!Number.isInteger(chunkRows) || chunkRows < 1)
+      return yield* new StoreError({
+        message: `cannot open ${filename}: chunkRows must be a positive whole number of rows, not ${chunkRows}`,
+      })
 
     const readRun = (raw: Record<string, unknown>): RunRow => ({
       ...(raw as unknown as RunRow),
@@ -257,6 +272,7 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
           ).run(Math.max(0, Math.round(spent.tokens)), Math.max(0, spent.costUsd), runId),
         ).pipe(Effect.asVoid),
       writeBatch,
+      writeChunked: (batch) => writeChunked(batch, chunkRows),
       insertAgents: (agents) => writeBatch({ agents }),
       insertLessons: (lessons) => writeBatch({ lessons }),
       insertEvaluations: (evaluations) => writeBatch({ evaluations }),

@@ -1,3 +1,4 @@
+export { chunkBatch, STEP_CHUNK_ROWS } from "./Chunks.js"
 export type { CohortRef, Cohorts } from "./Cohorts.js"
 export { type Migration, migrate, migrations } from "./Migrations.js"
 export * from "./Rows.js"
