@@ -3,6 +3,11 @@ import { graphFromEdges } from "./Csr.js"
 import { EdgeBuffer } from "./EdgeBuffer.js"
 import type { Graph } from "./Graph.js"
 
+const amongFirst = (values: Int32Array, count: number, value: number): boolean => {
+  for (let i = 0; i < count; i++) if (values[i] === value) return true
+  return false
+}
+
 /**
  * Barabási–Albert: a clique of `m + 1` nodes (`m = degree / 2`), then each later node links to `m` distinct
  * earlier nodes drawn with probability proportional to their degree. The draw is uniform over a list holding
@@ -30,7 +35,7 @@ export const scaleFreeGraph = (n: number, degree: number, rng: Rng): Graph => {
     const pool = ends
     for (let c = 0; c < m; c++) {
       let target = endpoints[rng.int(pool)]!
-      while (chosen.subarray(0, c).includes(target)) target = endpoints[rng.int(pool)]!
+      while (amongFirst(chosen, c, target)) target = endpoints[rng.int(pool)]!
       chosen[c] = target
     }
     for (let c = 0; c < m; c++) link(node, chosen[c]!)

@@ -1,6 +1,9 @@
 import { MAX_COMPLETE_NODES } from "./Complete.js"
 import type { TopologyConfig } from "./TopologyConfig.js"
 
+/** Most link ends (agents × degree) a graph holds: its row offsets are 32-bit integers. */
+export const MAX_ROW_ENTRIES = 2 ** 31 - 1
+
 /**
  * What makes `config` impossible for a population of `n` agents, as a message naming the field and the fix, or
  * `undefined` when `generateGraph` can build it. The Schema checks each field alone; this checks them against n.
@@ -16,6 +19,12 @@ export const topologyProblem = (config: TopologyConfig, n: number): string | und
         return (
           `topology.degree ${config.degree} needs at least ${config.degree + 1} agents, the population has ${n}: ` +
           "lower topology.degree or add agents"
+        )
+      }
+      if (n * config.degree > MAX_ROW_ENTRIES) {
+        return (
+          `topology.degree ${config.degree} × ${n} agents is more than ${MAX_ROW_ENTRIES} link ends, ` +
+          "the most one graph holds: lower topology.degree"
         )
       }
       if (config.kind === "random-regular" && (n * config.degree) % 2 !== 0) {

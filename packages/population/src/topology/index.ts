@@ -23,4 +23,4 @@ export {
   SmallWorldTopology,
   TopologyConfig,
 } from "./TopologyConfig.js"
-export { topologyProblem } from "./TopologyProblem.js"
+export { MAX_ROW_ENTRIES, topologyProblem } from "./TopologyProblem.js"

@@ -59,5 +59,8 @@ describe("topologyProblem (checks against the population size)", () => {
     )
     expect(topologyProblem({ kind: "complete" }, 20_001)).toMatch(/at most 20000 agents.*use small-world/)
     expect(topologyProblem({ kind: "ring", degree: 2 }, 0)).toMatch(/at least 1 agent/)
+    expect(topologyProblem({ kind: "scale-free", degree: 1000 }, 3_000_000)).toMatch(
+      /1000 × 3000000 agents is more than 2147483647 link ends.*lower topology.degree/,
+    )
   })
 })
