@@ -266,6 +266,36 @@ describe("population tables and views (migration 0012)", () => {
     expect(await query("SELECT COUNT(*) AS n FROM population_rounds WHERE run_id = 'e1'")).toEqual([{ n: 0 }])
     expect(await query("SELECT COUNT(*) AS n FROM population_agents")).toEqual([{ n: 16 }])
   })
+  it("a resumed run finds a cohort by its population rows and deletes them, and only them", async () => {
+    const [unfinished, removed, left] = await Effect.runPromise(
+      Effect.gen(function* () {
+        const store = yield* Store
+        yield* store.createRun(run("r1"))
+        yield* store.writeBatch({
+          kindRows: [
+            { table: "population_rounds", rows: cohortRows("r1", "filter-off", 2, true) },
+            {
+              table: "population_agents",
+              rows: agentRows("filter-off", 1).map((row) => ({ ...row, run_id: "r1" })),
+            },
+          ],
+        })
+        const { unfinished } = yield* store.cohortsOf("r1", 4)
+        const removed = yield* store.deleteCohort("r1", { repeat: 1, task: "culture", method: "filter-off" })
+        const left = yield* store.query(
+          "SELECT repeat, COUNT(*) AS n FROM population_rounds WHERE run_id = 'r1' GROUP BY repeat",
+        )
+        return [unfinished, removed, left] as const
+      }).pipe(Effect.provide(layer)),
+    )
+    expect(unfinished).toEqual([
+      { repeat: 0, task: "culture", method: "filter-off" },
+      { repeat: 1, task: "culture", method: "filter-off" },
+    ])
+    // Repeat 1: 4 rounds × 4 hops, and its 4 sampled agents; repeat 0 keeps its 16 rows.
+    expect(removed).toBe(20)
+    expect(left).toEqual([{ repeat: 0, n: 16 }])
+  })
 })
 
 describe("population report", () => {
