@@ -1,5 +1,5 @@
 import { Actor, type ActorRef } from "@lyceum/actors"
-import { AgentFailed, agentFailed } from "@lyceum/coalition"
+import { AGENT_CONCURRENCY, AgentFailed, agentFailed } from "@lyceum/coalition"
 import { LessonRequest } from "@lyceum/core"
 import { type Duration, Effect } from "effect"
 import { type AggregatorKind, chooseByVotes, chooseRandom } from "./Aggregator.js"
@@ -66,7 +66,7 @@ export const studentActor = (
           const replies = yield* Effect.forEach(
             asked,
             (teacher) => teacher.ask(new Teach({ request }), { timeout: options.teachTimeout }),
-            { concurrency: "unbounded" },
+            { concurrency: AGENT_CONCURRENCY },
           )
           const candidates = student.fresh(replies.flat())
           if (plan.kind === "instruction") return student.apply(candidates.slice(0, 1))
@@ -75,7 +75,7 @@ export const studentActor = (
           const rankings = yield* Effect.forEach(
             teachers,
             (teacher) => teacher.ask(new Rank({ candidates }), { timeout: options.teachTimeout }),
-            { concurrency: "unbounded" },
+            { concurrency: AGENT_CONCURRENCY },
           )
           return student.apply(chooseByVotes(candidates, rankings, missing, rng))
         }).pipe(Effect.mapError(agentFailed(setup.id)))

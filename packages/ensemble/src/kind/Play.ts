@@ -1,3 +1,4 @@
+import { AGENT_CONCURRENCY } from "@lyceum/coalition"
 import { deriveSeed } from "@lyceum/core"
 import { Effect } from "effect"
 import { answerKeys } from "../AnswerKey.js"
@@ -41,7 +42,9 @@ export const play = (input: PlayInput) =>
   Effect.gen(function* () {
     const { task, items, names, variant } = input
     const askAll = (request: (p: number) => Answer | Refine) =>
-      Effect.forEach(input.proposers, (ref, p) => ref.ask(request(p), ASK), { concurrency: "unbounded" })
+      Effect.forEach(input.proposers, (ref, p) => ref.ask(request(p), ASK), {
+        concurrency: AGENT_CONCURRENCY,
+      })
     const answers = yield* askAll(() => new Answer({ items }))
     const shown: Array<Shown> = []
     const show = (p: number, recipient: string, i: number, answer: ProposerAnswer, layer = 1) => {

@@ -1,4 +1,4 @@
-import { type CohortId, filterColumns, findingColumns } from "@lyceum/coalition"
+import { AGENT_CONCURRENCY, type CohortId, filterColumns, findingColumns } from "@lyceum/coalition"
 import { exposure, secretSharerRank } from "@lyceum/privacy"
 import type { EvaluationRow, FindingRow, LessonRow } from "@lyceum/store"
 import type { TaskData } from "@lyceum/tasks"
@@ -17,7 +17,7 @@ interface At {
   readonly round: number
 }
 
-/** Round 0 only measures; later rounds first teach every student, all students at once. */
+/** Round 0 only measures; later rounds first teach every student, `AGENT_CONCURRENCY` students at once. */
 export const playRound = (
   cohort: Cohort,
   data: TaskData,
@@ -38,7 +38,7 @@ export const playRound = (
         })
         return { student: student.id, ...evaluation, chosen: chosen.map((lesson) => lesson.id) }
       }),
-    { concurrency: "unbounded" },
+    { concurrency: AGENT_CONCURRENCY },
   )
 
 type RoundOutcome = Effect.Effect.Success<ReturnType<typeof playRound>>
