@@ -63,6 +63,11 @@ export const modelsTable = (
         notes.push(`${name}: sim scores exactly, n and seed honoured (built in)`)
         continue
       }
+      if (config.provider === "zero") {
+        rows.push([name, "built in", "-", "zero", "zero", "honoured", "ignored", "zero"])
+        notes.push(`${name}: zero answers "${config.answer ?? ""}" at once, every log-probability 0 (built in)`)
+        continue
+      }
       const probed = yield* Effect.either(probeDeclaredModel(name, config, env, options))
       if (probed._tag === "Left") {
         rows.push([name, config.baseURL ?? "?", "not probed: see below", "", "", "", "", ""])

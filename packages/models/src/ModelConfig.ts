@@ -79,6 +79,24 @@ export const SimModelConfig = Schema.Struct({
 })
 export type SimModelConfig = typeof SimModelConfig.Type
 
+/** A model that answers at once and costs nothing, for measuring the framework's own overhead. */
+export const ZeroModelConfig = Schema.Struct({
+  provider: Schema.Literal("zero"),
+  answer: optional(
+    Schema.String.annotations({
+      description: 'What every generation returns, whatever the prompt. Default "" (the empty answer).',
+    }),
+  ),
+}).annotations({
+  identifier: "ZeroModelConfig",
+  title: "zero model",
+  description:
+    "A zero-cost model for measuring framework overhead: generate returns the fixed answer at once, score " +
+    "gives every token log-probability 0; tokens are counted as the sim model counts them, cost is 0, and " +
+    "nothing is called (never cached: answering costs less than a cache lookup).",
+})
+export type ZeroModelConfig = typeof ZeroModelConfig.Type
+
 /** How an `openai` model scores: teacher-forcing, generation log-probs and label scores (see the README). */
 export const ScoreMode = Schema.Literal("auto", "completions", "chat", "none").annotations({
   identifier: "ScoreMode",
@@ -215,11 +233,21 @@ export const OpenAiModelConfig = Schema.Struct(openAiFields).annotations({
 export type OpenAiModelConfig = typeof OpenAiModelConfig.Type
 
 /** A model as a scenario's `models:` block declares it, discriminated by `provider`. */
-export const ModelConfig = Schema.Union(SimModelConfig, DeclaredOpenAiModelConfig).annotations({
+export const ModelConfig = Schema.Union(
+  SimModelConfig,
+  ZeroModelConfig,
+  DeclaredOpenAiModelConfig,
+).annotations({
   identifier: "ModelConfig",
-  description: 'A declared model: provider "sim" (built in) or "openai" (any OpenAI-compatible endpoint).',
+  description:
+    'A declared model: provider "sim" (built in), "zero" (built in, no work: framework overhead) or "openai" ' +
+    "(any OpenAI-compatible endpoint).",
 })
 export type ModelConfig = typeof ModelConfig.Type
+
+/** What a model's calls cost, per million tokens; undefined: nothing (a zero model never costs anything). */
+export const modelPrices = (config: ModelConfig): ModelPrices | undefined =>
+  config.provider === "zero" ? undefined : config.prices
 
 /** The defaults applied to the optional fields of an `openai` model. */
 export const OpenAiDefaults = {

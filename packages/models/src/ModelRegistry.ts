@@ -12,6 +12,7 @@ import {
   type DeclaredOpenAiModelConfig,
   hasOwnLabelScores,
   type ModelConfig,
+  modelPrices,
   OpenAiDefaults,
   type OpenAiModelConfig,
   OpenAiPresets,
@@ -20,6 +21,7 @@ import {
 } from "./ModelConfig.js"
 import { type MissingApiKey, makeOpenAiModel, type OpenAiModelOptions } from "./openai/OpenAiModel.js"
 import { makeSimModel } from "./sim/SimModel.js"
+import { makeZeroModel } from "./zero/ZeroModel.js"
 
 /** A model name the scenario did not declare; the message lists the declared ones. */
 export class UnknownModel extends Data.TaggedError("UnknownModel")<{
@@ -211,6 +213,9 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
             const identity = `seed=${seed}${config.corpus === undefined ? "" : ` corpus=${config.corpus}`}`
             model = cached(model, cache, { provider: "sim", model: identity, mode: cacheMode })
           }
+        } else if (config.provider === "zero") {
+          // Not cached: it answers faster than a cache lookup, and its answers are known without one.
+          model = makeZeroModel(config.answer === undefined ? { name } : { name, answer: config.answer })
         } else {
           const resolved = yield* resolveOpenAiConfig(name, config, env)
           model = replay
@@ -245,7 +250,7 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
       }
 
       const meteredFor = (name: string, agent: string) =>
-        Effect.map(lookup(name), ({ config, model }) => metering.metered(model, agent, config.prices))
+        Effect.map(lookup(name), ({ config, model }) => metering.metered(model, agent, modelPrices(config)))
 
       const forAgent: ModelRegistryService["forAgent"] = (name, agent, agentOptions = {}) =>
         Effect.gen(function* () {

@@ -28,3 +28,4 @@ export { MissingApiKey, makeOpenAiModel, type OpenAiModelOptions } from "./opena
 export * from "./openai/Probe.js"
 export { countTokens, type TokenizerFamily, tokenizerFamily } from "./openai/TokenEstimate.js"
 export { flattenMessages, makeSimModel, type SimModelOptions } from "./sim/SimModel.js"
+export { makeZeroModel, type ZeroModelOptions } from "./zero/ZeroModel.js"

@@ -8,7 +8,7 @@ import {
   privateDataFilter,
 } from "@lyceum/coalition"
 import { deriveSeed } from "@lyceum/core"
-import { ModelRegistry } from "@lyceum/models"
+import { ModelRegistry, modelPrices } from "@lyceum/models"
 import type { ModelRef } from "@lyceum/scenario"
 import { Effect } from "effect"
 import { aggregatorActor } from "../agents/AggregatorActor.js"
@@ -53,7 +53,7 @@ export const spawnEnsemble = (spec: EnsembleCohort, hosted: Hosted) =>
     const { repeat } = spec.id
     const pool = poolOf(spec)
     const address = cohortAddresses(spec)
-    const priced = (ref: ModelRef) => Effect.map(registry.config(firstModel(ref)), (config) => config.prices)
+    const priced = (ref: ModelRef) => Effect.map(registry.config(firstModel(ref)), modelPrices)
     yield* Effect.forEach(hosted.proposer ?? [], (i) =>
       Effect.gen(function* () {
         const proposer = scenario.proposers[i]!

@@ -1,4 +1,5 @@
 import { type CoalitionKind, firstModel } from "@lyceum/coalition"
+import { modelPrices } from "@lyceum/models"
 import { Clock, Effect } from "effect"
 import { type EnsembleScenario, variantsOf } from "../config/EnsembleConfig.js"
 import { ensembleSchema } from "../config/EnsembleSchema.js"
@@ -42,9 +43,8 @@ export const ensemble: CoalitionKind<EnsembleScenario> = {
       // The cascade's order: a proposer's prices per million prompt + completion tokens (a chain: its first).
       const prices = scenario.proposers.map((p) => {
         const config = scenario.models[firstModel(p.model)]
-        return config?.prices === undefined
-          ? undefined
-          : config.prices.promptPerMTok + config.prices.completionPerMTok
+        const prices = config === undefined ? undefined : modelPrices(config)
+        return prices === undefined ? undefined : prices.promptPerMTok + prices.completionPerMTok
       })
       return {
         play: () =>
