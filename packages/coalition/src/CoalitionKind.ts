@@ -23,6 +23,8 @@ export interface CohortSpec<S> {
   /** Index into `kind.variants(scenario)`. */
   readonly variant: number
   readonly id: CohortId
+  /** The scenario file, for files a kind names relative to it (a population's edge list); absent in tests. */
+  readonly scenarioFile?: string
 }
 
 /** A step's headline for the progress line; what a kind does not have it leaves out. */

@@ -1,1 +1,5 @@
-export {}
+export * from "./config/PopulationConfig.js"
+export { populationSchema } from "./config/PopulationSchema.js"
+export { population } from "./kind/Population.js"
+export { makePopulationReport, populationMethodsOf, populationReport } from "./report/index.js"
+export * from "./topology/index.js"

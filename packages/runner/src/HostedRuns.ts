@@ -85,6 +85,7 @@ export const makeHostedRuns = (known: ReadonlyArray<AnyKind>) => {
         data,
         variant: key.variant,
         id: { repeat: key.repeat, task: data.task.name, method },
+        scenarioFile: key.scenarioFile,
       } satisfies CohortSpec<typeof scenario>
       return { run, spec }
     })

@@ -204,6 +204,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               data,
               variant,
               id: { repeat, task: data.task.name, method },
+              scenarioFile: options.loaded.file,
             } satisfies CohortSpec<typeof scenario>,
           })),
         ),

@@ -1,3 +1,4 @@
+import { TaskItem } from "@lyceum/core"
 import { Effect, Schema } from "effect"
 import type { TaskAdapter } from "../TaskData.js"
 import { besideScenario } from "../TaskSource.js"
@@ -80,6 +81,11 @@ export const culturalTaskAdapter: TaskAdapter<CulturalTaskConfig> = {
         test,
         partition: (teachers: number) =>
           Array.from({ length: teachers }, (_, i) => culturalFactItems(cultures[i % cultures.length]!)),
+        // A sentence like the facts: a canary's last word is the word to fill in, its stem the fact's stem.
+        canaryItem: (text: string) => {
+          const cut = text.trimEnd().lastIndexOf(" ")
+          return new TaskItem({ id: "canary", input: text.slice(0, cut), target: ` ${text.slice(cut + 1).trim()}` })
+        },
         labels: test.flatMap((item) => {
           const meta = task.metadata(item.id)
           return meta === undefined ? [] : [{ itemId: item.id, culture: meta.culture, topic: meta.topic }]
