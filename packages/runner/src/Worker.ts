@@ -4,6 +4,7 @@ import { type AnyKind, agentsOf, cohortName } from "@lyceum/coalition"
 import { kinds } from "@lyceum/kinds"
 import { Metering } from "@lyceum/models"
 import { Duration, Effect, Exit, Option, Schedule, Scope } from "effect"
+import { hostingProblems } from "./Deal.js"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
 import { describeFailure } from "./Failure.js"
 import { makeHostedRuns } from "./HostedRuns.js"
@@ -85,19 +86,11 @@ export const runWorker = (options: WorkerOptions) =>
               const { scenario } = run.loaded
               const { kind } = run
               // Only agents the cohort has: a forged or mistaken request names no role or index it lacks.
-              const agentsOfCohort = kind.hosts(spec)
-              const strangers = Object.entries(hosted).flatMap(([role, indexes]) =>
-                indexes
-                  .filter((i) => !Object.hasOwn(agentsOfCohort, role) || !agentsOfCohort[role]!.includes(i))
-                  .map((i) => `${role} ${i + 1}`),
-              )
+              const { strangers, twice } = hostingProblems(hosted, kind.hosts(spec))
               if (strangers.length > 0)
                 return yield* Effect.fail(
                   `${cohortName(spec.id)} (${kind.name}) has no ${strangers.slice(0, 5).join(", ")} to host`,
                 )
-              const twice = Object.entries(hosted).flatMap(([role, indexes]) =>
-                indexes.filter((i, k) => indexes.indexOf(i) !== k).map((i) => `${role} ${i + 1}`),
-              )
               if (twice.length > 0)
                 return yield* Effect.fail(
                   `${cohortName(spec.id)} (${kind.name}): the request names ${twice.slice(0, 5).join(", ")} twice`,

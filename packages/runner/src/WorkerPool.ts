@@ -9,6 +9,7 @@ import {
   type UsageSnapshot,
 } from "@lyceum/models"
 import { Clock, Data, Deferred, Duration, Effect, Either, Option, Schedule, type Scope } from "effect"
+import { dealAgents } from "./Deal.js"
 import { describeFailure } from "./Failure.js"
 import type { Spent } from "./RunModels.js"
 import {
@@ -263,15 +264,9 @@ export const workerPool = (
               ...(run.scores !== undefined && { scores: run.scores }),
               ...cohort,
             }
-            const dealt = live.map(() => new Map<string, Array<number>>())
             // Dealt role by role in the kind's order; each cohort starts the deal one worker further, so the
             // busiest agents (students, proposers) spread out too.
-            let turn = cohortsHosted++
-            for (const [role, indexes] of Object.entries(agents))
-              for (const i of indexes) {
-                const share = dealt[turn++ % live.length]!
-                share.set(role, [...(share.get(role) ?? []), i])
-              }
+            const dealt = dealAgents(agents, live.length, cohortsHosted++)
             const name = cohortName(id)
             /** Fails when a worker holding part of this cohort is lost. */
             const lost = yield* Deferred.make<never, WorkerLost>()
