@@ -1,0 +1,162 @@
+/**
+ * The population kind's large points, on demand (`pnpm bench:scale`; README "Benchmarks"): one scenario per
+ * (model, N), played by the real CLI in its own process, each for `--rounds` rounds of one lesson per agent
+ * (every agent holds two private examples, so every agent has something to teach) with 1% of the agents
+ * evaluated on 5 items. Measured: the wall time of each round from the store's `cohort_steps.finished_at`, the
+ * process's peak resident memory (VmHWM from /proc, polled), and the fitted slopes (seconds and bytes per
+ * agent, least squares over the N run). Writes scale-results.json at the repository root and prints a table.
+ *
+ *   pnpm bench:scale                                  # N = 1k, 10k, 100k with zero and sim
+ *   pnpm bench:scale -- --n 1000000 --model zero      # the million-agent point
+ *   options: --n 1000,10000 --model zero,sim --rounds 1 --strategy original-examples|synthetic-examples
+ *            --workers 2 (the population split over that many `lyceum worker` processes on a local nats-server)
+ */
+import { spawn } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
+
+const root = fileURLToPath(new URL("../..", import.meta.url))
+const cli = join(root, "apps/cli/dist/lyceum.js")
+
+const option = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(`--${name}`)
+  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback
+}
+const sizes = option("n", "1000,10000,100000").split(",").map(Number)
+const models = option("model", "zero,sim").split(",")
+const rounds = Number(option("rounds", "1"))
+const strategy = option("strategy", "original-examples")
+
+export const scaleScenario = (n: number, model: string, rounds: number, strategy: string) => `
+name: scale-${model}-${n}
+kind: population
+seed: 1
+models:
+  m: { provider: ${model} }
+tasks:
+  - { kind: cultural, cultures: [japan, kenya, india, us], probeKinds: [cloze] }
+agents: ${n}
+model: m
+topology: { kind: small-world, degree: 10, rewire: 0.1 }
+seeds: { count: 4 }
+private: { examples: 2 }
+memory: { capacity: 8, eviction: oldest }
+rounds: ${rounds}
+learning: { neighbours: 1 }
+evaluate: { agents: ${Math.max(1, Math.round(n / 100))}, items: 5 }
+methods:
+  - { name: scale, strategy: ${strategy}${strategy === "synthetic-examples" ? ", samples: 1, nGen: 4" : ""}, privacy: { verbatim: flag } }
+`
+
+/** Peak resident set size of a process in bytes (VmHWM), or 0 once it is gone. */
+const peakRss = (pid: number): number => {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("VmHWM:"))
+    return line === undefined ? 0 : Number(line.split(/\s+/)[1]) * 1024
+  } catch {
+    return 0
+  }
+}
+
+interface Point {
+  readonly model: string
+  readonly n: number
+  /** Seconds of each round (round 0 measures only; rounds >= 1 teach, learn and measure). */
+  readonly roundSeconds: ReadonlyArray<number>
+  readonly setupSeconds: number
+  readonly totalSeconds: number
+  readonly peakBytes: number
+}
+
+const runPoint = async (model: string, n: number): Promise<Point> => {
+  const dir = mkdtempSync(join(tmpdir(), "lyceum-scale-"))
+  try {
+    const file = join(dir, "scale.yaml")
+    writeFileSync(file, scaleScenario(n, model, rounds, strategy))
+    const db = join(dir, "scale.db")
+    const started = Date.now()
+    const child = spawn(process.execPath, ["--max-old-space-size=16384", cli, "run", file, "--db", db, "--yes"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    })
+    let peak = 0
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString()
+      process.stderr.write(chunk)
+    })
+    const poll = setInterval(() => {
+      peak = Math.max(peak, peakRss(child.pid!))
+    }, 250)
+    const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 1)))
+    clearInterval(poll)
+    if (code !== 0) throw new Error(`N=${n} ${model}: lyceum run exited ${code}\n${stderr.slice(-2000)}`)
+    const totalSeconds = (Date.now() - started) / 1000
+    const sqlite = new Database(db, { readonly: true })
+    const { started_at } = sqlite.prepare("SELECT started_at FROM runs").get() as { started_at: string }
+    const steps = sqlite
+      .prepare("SELECT step, finished_at FROM cohort_steps ORDER BY step")
+      .all() as Array<{ step: number; finished_at: string }>
+    sqlite.close()
+    const times = steps.map((s) => Date.parse(s.finished_at))
+    const roundSeconds = times.slice(1).map((t, i) => (t - times[i]!) / 1000)
+    return {
+      model,
+      n,
+      roundSeconds,
+      setupSeconds: (times[0]! - Date.parse(started_at)) / 1000,
+      totalSeconds,
+      peakBytes: peak,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Least-squares slope and intercept of y over x. */
+const fit = (xs: ReadonlyArray<number>, ys: ReadonlyArray<number>) => {
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length
+  const sxy = xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0)
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0)
+  const slope = sxx === 0 ? 0 : sxy / sxx
+  return { slope, intercept: my - slope * mx }
+}
+
+const main = async () => {
+  const points: Array<Point> = []
+  for (const model of models)
+    for (const n of sizes) {
+      const point = await runPoint(model, n)
+      points.push(point)
+      console.log(
+        `${model.padEnd(5)} N=${String(n).padStart(8)}  round 1: ${point.roundSeconds[0]?.toFixed(2)} s` +
+          ` (${((point.roundSeconds[0]! / n) * 1e6).toFixed(1)} µs/agent)  set-up ${point.setupSeconds.toFixed(1)} s` +
+          `  peak ${(point.peakBytes / 2 ** 30).toFixed(2)} GiB (${Math.round(point.peakBytes / n)} B/agent)`,
+      )
+    }
+  const slopes = models.map((model) => {
+    const mine = points.filter((p) => p.model === model)
+    const time = fit(
+      mine.map((p) => p.n),
+      mine.map((p) => p.roundSeconds[0]!),
+    )
+    const memory = fit(
+      mine.map((p) => p.n),
+      mine.map((p) => p.peakBytes),
+    )
+    return { model, secondsPerAgentRound: time.slope, bytesPerAgent: memory.slope, fixedBytes: memory.intercept }
+  })
+  for (const s of slopes)
+    console.log(
+      `${s.model}: fitted ${(s.secondsPerAgentRound * 1e6).toFixed(1)} µs per agent per round, ` +
+        `${Math.round(s.bytesPerAgent)} B per agent (+ ${(s.fixedBytes / 2 ** 20).toFixed(0)} MiB fixed)`,
+    )
+  writeFileSync(join(root, "scale-results.json"), `${JSON.stringify({ rounds, strategy, points, slopes }, null, 2)}\n`)
+}
+
+await main()
