@@ -134,7 +134,7 @@ export const preflight = (
     })
     // What the kind draws from the data is checked only once every task's data is there.
     if (problems.length === 0)
-      for (const { key, message } of kind.dataChecks?.(loaded.scenario, tasks) ?? []) {
+      for (const { key, message } of kind.dataChecks?.(loaded.scenario, tasks, loaded.file) ?? []) {
         const line = lineOfField(loaded.text, key)
         problems.push({ path: formatPath(key), ...(line !== undefined && { line }), message })
       }

@@ -37,9 +37,14 @@ export interface KindSchema {
   /**
    * What only the data can tell (a pool too small for what the scenario draws from it), with each task's data
    * loaded and split as the run will (`tasks[i]` is the scenario's `tasks[i]`). Called by preflight, so
-   * `validate` and `run` refuse the same files before any database is opened.
+   * `validate` and `run` refuse the same files before any database is opened. `scenarioFile` locates files the
+   * scenario names relative to it (a population's edge list).
    */
-  readonly dataChecks?: (scenario: ScenarioBase, tasks: ReadonlyArray<TaskData>) => ReadonlyArray<Finding>
+  readonly dataChecks?: (
+    scenario: ScenarioBase,
+    tasks: ReadonlyArray<TaskData>,
+    scenarioFile: string,
+  ) => ReadonlyArray<Finding>
 }
 
 /** A field the document itself has (never one inherited from Object.prototype, such as `constructor`). */

@@ -1,3 +1,5 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
 import {
   type Finding,
   rawField as field,
@@ -7,7 +9,8 @@ import {
   type VariantCount,
 } from "@lyceum/scenario"
 import type { TaskData } from "@lyceum/tasks"
-import { topologyProblem } from "../topology/index.js"
+import { Effect, Either } from "effect"
+import { parseEdgeList, topologyProblem } from "../topology/index.js"
 import type { PopulationScenario } from "./PopulationConfig.js"
 
 /** What the population's Schema cannot express: its model, seeds within the population, the topology's fit. */
@@ -41,10 +44,36 @@ export const populationVariantCount = (raw: unknown): VariantCount | undefined =
   return Array.isArray(methods) ? { label: "methods", count: methods.length } : undefined
 }
 
-/** What only the data can tell: seeds need data to hold, evaluation needs test items. */
-export const populationDataChecks = (base: ScenarioBase, tasks: ReadonlyArray<TaskData>): Array<Finding> => {
+/**
+ * What only the data can tell: seeds need data to hold, evaluation needs test items, and an edge list file
+ * must exist and be well formed (read here too, so `validate` refuses it before a run starts).
+ */
+export const populationDataChecks = (
+  base: ScenarioBase,
+  tasks: ReadonlyArray<TaskData>,
+  scenarioFile: string,
+): Array<Finding> => {
   const scenario = base as unknown as PopulationScenario
   const problems: Array<Finding> = []
+  const { topology } = scenario
+  if (topology.kind === "edges") {
+    const file = path.resolve(path.dirname(scenarioFile), topology.file)
+    let text: string | undefined
+    try {
+      text = fs.readFileSync(file, "utf8")
+    } catch (cause) {
+      problems.push({
+        key: ["topology", "file"],
+        message: `cannot read the edge list ${file}: ${cause instanceof Error ? cause.message : String(cause)} (a path relative to the scenario file)`,
+      })
+    }
+    const read =
+      text === undefined
+        ? undefined
+        : Effect.runSync(Effect.either(parseEdgeList(file, text, scenario.agents)))
+    if (read !== undefined && Either.isLeft(read))
+      problems.push({ key: ["topology", "file"], message: read.left.message })
+  }
   tasks.forEach((data, i) => {
     const shares = data.partition?.(scenario.seeds.count)
     if (shares !== undefined && shares.some((s) => s.length === 0))
