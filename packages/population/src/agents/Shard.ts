@@ -169,8 +169,11 @@ export const makeShard = (setup: ShardSetup) => {
           scenario.memory.eviction === "lowest-scored"
             ? meanLogprob(yield* model.score({ prompt: "", continuation: text }))
             : (scores[i] ?? 0)
-        const rng = makeRng(cohortSeed(setup.seed, setup.id, "evict", round, agent))
-        memory.add(local, text, score, (slots) => rng.int(slots))
+        // Keyed by the lesson too: a round's k lessons to one agent must not all evict the same slot. Not by its
+        // position in the message, which depends on how pairs were chunked and sharded.
+        memory.add(local, text, score, (slots) =>
+          makeRng(cohortSeed(setup.seed, setup.id, "evict", round, agent, text)).int(slots),
+        )
       }
       applied.add(key)
     })
