@@ -9,14 +9,17 @@
  *   pnpm bench:scale                                  # N = 1k, 10k, 100k with zero and sim
  *   pnpm bench:scale -- --n 1000000 --model zero      # the million-agent point
  *   options: --n 1000,10000 --model zero,sim --rounds 1 --strategy original-examples|synthetic-examples
- *            --workers 2 (the population split over that many `lyceum worker` processes on a local nats-server)
+ *            --workers 2 (the population's shards dealt over that many `lyceum worker` processes on a local
+ *            nats-server; peak RSS and CPU seconds reported per process) --shard-size 1000 --out scale-results.json
  */
-import { spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { NatsServer } from "@lyceum/nats"
 import Database from "better-sqlite3"
+import { Effect, Exit, Scope } from "effect"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const cli = join(root, "apps/cli/dist/lyceum.js")
@@ -29,8 +32,11 @@ const sizes = option("n", "1000,10000,100000").split(",").map(Number)
 const models = option("model", "zero,sim").split(",")
 const rounds = Number(option("rounds", "1"))
 const strategy = option("strategy", "original-examples")
+const workers = Number(option("workers", "0"))
+const shardSize = option("shard-size", "")
+const out = option("out", "scale-results.json")
 
-export const scaleScenario = (n: number, model: string, rounds: number, strategy: string) => `
+export const scaleScenario = (n: number, model: string, rounds: number, strategy: string, shardSize = "") => `
 name: scale-${model}-${n}
 kind: population
 seed: 1
@@ -38,7 +44,7 @@ models:
   m: { provider: ${model} }
 tasks:
   - { kind: cultural, cultures: [japan, kenya, india, us], probeKinds: [cloze] }
-agents: ${n}
+agents: ${n}${shardSize === "" ? "" : `\nshardSize: ${shardSize}`}
 model: m
 topology: { kind: small-world, degree: 10, rewire: 0.1 }
 seeds: { count: 4 }
@@ -63,6 +69,59 @@ const peakRss = (pid: number): number => {
   }
 }
 
+/** User plus system CPU seconds a process has used so far (/proc/PID/stat, 100 ticks a second), or 0. */
+const cpuSeconds = (pid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+/** A child's peak RSS and CPU seconds, polled every 250 ms until `stop` (the last reading before it exits). */
+const watch = (child: ChildProcess) => {
+  const seen = { peakBytes: 0, cpuSeconds: 0 }
+  const poll = setInterval(() => {
+    seen.peakBytes = Math.max(seen.peakBytes, peakRss(child.pid!))
+    seen.cpuSeconds = Math.max(seen.cpuSeconds, cpuSeconds(child.pid!))
+  }, 250)
+  return { seen, stop: () => clearInterval(poll) }
+}
+
+/** K `lyceum worker` processes (w1..wK) on `url`, each resolved once it says it is ready. */
+const startWorkers = (url: string, k: number) =>
+  Promise.all(
+    Array.from(
+      { length: k },
+      (_, i) =>
+        new Promise<{
+          name: string
+          child: ChildProcess
+          watched: ReturnType<typeof watch>
+          readyCpu: number
+        }>((resolve, reject) => {
+          const name = `w${i + 1}`
+          const child = spawn(
+            process.execPath,
+            ["--max-old-space-size=16384", cli, "worker", "--nats", url, "--name", name],
+            { stdio: ["ignore", "ignore", "pipe"] },
+          )
+          const watched = watch(child)
+          let log = ""
+          child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+            log += chunk
+            // CPU from here on: the worker's start-up (loading the bundle) is not the population's work.
+            if (chunk.includes("ready")) resolve({ name, child, watched, readyCpu: cpuSeconds(child.pid!) })
+          })
+          child.on("exit", (code, signal) => {
+            watched.stop()
+            reject(new Error(`worker ${name} exited with ${code ?? signal}: ${log.slice(-2000)}`))
+          })
+        }),
+    ),
+  )
+
 interface Point {
   readonly model: string
   readonly n: number
@@ -71,36 +130,53 @@ interface Point {
   readonly setupSeconds: number
   readonly totalSeconds: number
   readonly peakBytes: number
+  /** The coordinator's CPU seconds, and with --workers each worker's peak RSS and CPU seconds. */
+  readonly cpuSeconds: number
+  readonly workers: ReadonlyArray<{
+    readonly name: string
+    readonly peakBytes: number
+    readonly cpuSeconds: number
+  }>
+  readonly shardSize: string
 }
 
 const runPoint = async (model: string, n: number): Promise<Point> => {
   const dir = mkdtempSync(join(tmpdir(), "lyceum-scale-"))
+  const scope = Effect.runSync(Scope.make())
   try {
     const file = join(dir, "scale.yaml")
-    writeFileSync(file, scaleScenario(n, model, rounds, strategy))
+    writeFileSync(file, scaleScenario(n, model, rounds, strategy, shardSize))
     const db = join(dir, "scale.db")
+    const url = workers > 0 ? (await Effect.runPromise(NatsServer.make().pipe(Scope.extend(scope)))).url : ""
+    const hosts = workers > 0 ? await startWorkers(url, workers) : []
+    const placement = workers > 0 ? ["--nats", url, "--workers", hosts.map((w) => w.name).join(",")] : []
     const started = Date.now()
-    const child = spawn(process.execPath, ["--max-old-space-size=16384", cli, "run", file, "--db", db, "--yes"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    })
-    let peak = 0
+    const child = spawn(
+      process.execPath,
+      ["--max-old-space-size=16384", cli, "run", file, "--db", db, "--yes", ...placement],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    )
     let stderr = ""
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString()
       process.stderr.write(chunk)
     })
-    const poll = setInterval(() => {
-      peak = Math.max(peak, peakRss(child.pid!))
-    }, 250)
+    const coordinator = watch(child)
     const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 1)))
-    clearInterval(poll)
+    coordinator.stop()
+    for (const w of hosts) {
+      w.watched.stop()
+      w.child.removeAllListeners("exit")
+      w.child.kill("SIGKILL")
+    }
     if (code !== 0) throw new Error(`N=${n} ${model}: lyceum run exited ${code}\n${stderr.slice(-2000)}`)
     const totalSeconds = (Date.now() - started) / 1000
     const sqlite = new Database(db, { readonly: true })
     const { started_at } = sqlite.prepare("SELECT started_at FROM runs").get() as { started_at: string }
-    const steps = sqlite
-      .prepare("SELECT step, finished_at FROM cohort_steps ORDER BY step")
-      .all() as Array<{ step: number; finished_at: string }>
+    const steps = sqlite.prepare("SELECT step, finished_at FROM cohort_steps ORDER BY step").all() as Array<{
+      step: number
+      finished_at: string
+    }>
     sqlite.close()
     const times = steps.map((s) => Date.parse(s.finished_at))
     const roundSeconds = times.slice(1).map((t, i) => (t - times[i]!) / 1000)
@@ -110,9 +186,17 @@ const runPoint = async (model: string, n: number): Promise<Point> => {
       roundSeconds,
       setupSeconds: (times[0]! - Date.parse(started_at)) / 1000,
       totalSeconds,
-      peakBytes: peak,
+      peakBytes: coordinator.seen.peakBytes,
+      cpuSeconds: coordinator.seen.cpuSeconds,
+      workers: hosts.map((w) => ({
+        name: w.name,
+        peakBytes: w.watched.seen.peakBytes,
+        cpuSeconds: w.watched.seen.cpuSeconds - w.readyCpu,
+      })),
+      shardSize: shardSize === "" ? "default" : shardSize,
     }
   } finally {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
     rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -136,7 +220,14 @@ const main = async () => {
       console.log(
         `${model.padEnd(5)} N=${String(n).padStart(8)}  round 1: ${point.roundSeconds[0]?.toFixed(2)} s` +
           ` (${((point.roundSeconds[0]! / n) * 1e6).toFixed(1)} µs/agent)  set-up ${point.setupSeconds.toFixed(1)} s` +
-          `  peak ${(point.peakBytes / 2 ** 30).toFixed(2)} GiB (${Math.round(point.peakBytes / n)} B/agent)`,
+          `  peak ${(point.peakBytes / 2 ** 30).toFixed(2)} GiB (${Math.round(point.peakBytes / n)} B/agent)` +
+          `  cpu ${point.cpuSeconds.toFixed(1)} s` +
+          point.workers
+            .map(
+              (w) =>
+                `  ${w.name}: peak ${(w.peakBytes / 2 ** 30).toFixed(2)} GiB cpu ${w.cpuSeconds.toFixed(1)} s`,
+            )
+            .join(""),
       )
     }
   const slopes = models.map((model) => {
@@ -149,14 +240,22 @@ const main = async () => {
       mine.map((p) => p.n),
       mine.map((p) => p.peakBytes),
     )
-    return { model, secondsPerAgentRound: time.slope, bytesPerAgent: memory.slope, fixedBytes: memory.intercept }
+    return {
+      model,
+      secondsPerAgentRound: time.slope,
+      bytesPerAgent: memory.slope,
+      fixedBytes: memory.intercept,
+    }
   })
   for (const s of slopes)
     console.log(
       `${s.model}: fitted ${(s.secondsPerAgentRound * 1e6).toFixed(1)} µs per agent per round, ` +
         `${Math.round(s.bytesPerAgent)} B per agent (+ ${(s.fixedBytes / 2 ** 20).toFixed(0)} MiB fixed)`,
     )
-  writeFileSync(join(root, "scale-results.json"), `${JSON.stringify({ rounds, strategy, points, slopes }, null, 2)}\n`)
+  writeFileSync(
+    resolve(root, out),
+    `${JSON.stringify({ rounds, strategy, workers, shardSize: shardSize || "default", points, slopes }, null, 2)}\n`,
+  )
 }
 
 await main()
