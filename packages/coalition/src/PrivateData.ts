@@ -26,6 +26,8 @@ export const filterPolicy = (privacy: PrivacyConfig): FilterPolicy => {
 export const privateDataFilter = (
   privacy: PrivacyConfig,
   held: { readonly privateTexts: ReadonlyArray<string>; readonly secrets?: ReadonlyArray<string> },
+  /** The findings' hash key; random per filter by default (a population's shard shares one among its agents). */
+  auditKey?: Uint8Array,
 ): PrivacyFilter =>
   makeFilter(
     {
@@ -35,4 +37,5 @@ export const privateDataFilter = (
       overlapWords: false,
     },
     filterPolicy(privacy),
+    auditKey === undefined ? {} : { auditKey },
   )

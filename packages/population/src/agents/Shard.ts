@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto"
 import type { CohortId } from "@lyceum/coalition"
 import { privateDataFilter } from "@lyceum/coalition"
 import { makeRng, type TaskItem } from "@lyceum/core"
@@ -63,13 +64,15 @@ export const makeShard = (setup: ShardSetup) => {
   const context = (agent: number) => material(agent).join(sep)
 
   /** An agent's filter: its own examples and secret. Agents holding nothing share one (it keeps no state). */
-  const bare = privateDataFilter(setup.privacy, { privateTexts: [] })
+  // One findings-hash key per shard: drawing a random key for each agent's filter was a tenth of a round.
+  const auditKey = randomBytes(32)
+  const bare = privateDataFilter(setup.privacy, { privateTexts: [] }, auditKey)
   const filterOf = (agent: number): PrivacyFilter => {
     const items = holdings.privateItems(agent)
     const secrets = agent === holdings.canaryHolder ? [holdings.canary!.secret] : []
     return items.length === 0 && secrets.length === 0
       ? bare
-      : privateDataFilter(setup.privacy, { privateTexts: items.map((i) => i.input), secrets })
+      : privateDataFilter(setup.privacy, { privateTexts: items.map((i) => i.input), secrets }, auditKey)
   }
 
   const outcome = (written: string, decision: FilterDecision, score: number): WrittenLesson => {
