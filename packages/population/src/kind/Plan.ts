@@ -26,7 +26,7 @@ const cohortWork = (scenario: PopulationScenario, data: TaskData, method: Popula
       if (scenario.memory.eviction === "lowest-scored") add(lessons, example)
     }
     add(panel * items, context + example + (data.task.maxAnswerTokens ?? 32))
-    if (scenario.canary !== undefined && round === scenario.rounds)
+    if (scenario.canary !== undefined && data.canaryItem !== undefined && round === scenario.rounds)
       add(panel * scenario.canary.candidates, context + example)
   }
   return total()
