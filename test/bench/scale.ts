@@ -11,6 +11,7 @@
  *   options: --n 1000,10000 --model zero,sim --rounds 1 --strategy original-examples|synthetic-examples
  *            --workers 2 (the population's shards dealt over that many `lyceum worker` processes on a local
  *            nats-server; peak RSS and CPU seconds reported per process) --shard-size 1000 --out scale-results.json
+ *            --profile DIR (a V8 CPU profile of every lyceum process, `node --cpu-prof`)
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -35,6 +36,12 @@ const strategy = option("strategy", "original-examples")
 const workers = Number(option("workers", "0"))
 const shardSize = option("shard-size", "")
 const out = option("out", "scale-results.json")
+// --profile DIR: every lyceum process writes a V8 CPU profile there (node --cpu-prof), to see where a round goes.
+const profile = option("profile", "")
+const nodeFlags = [
+  "--max-old-space-size=16384",
+  ...(profile === "" ? [] : ["--cpu-prof", "--cpu-prof-dir", resolve(profile)]),
+]
 
 export const scaleScenario = (n: number, model: string, rounds: number, strategy: string, shardSize = "") => `
 name: scale-${model}-${n}
@@ -104,7 +111,7 @@ const startWorkers = (url: string, k: number) =>
           const name = `w${i + 1}`
           const child = spawn(
             process.execPath,
-            ["--max-old-space-size=16384", cli, "worker", "--nats", url, "--name", name],
+            [...nodeFlags, cli, "worker", "--nats", url, "--name", name],
             { stdio: ["ignore", "ignore", "pipe"] },
           )
           const watched = watch(child)
@@ -153,7 +160,7 @@ const runPoint = async (model: string, n: number): Promise<Point> => {
     const started = Date.now()
     const child = spawn(
       process.execPath,
-      ["--max-old-space-size=16384", cli, "run", file, "--db", db, "--yes", ...placement],
+      [...nodeFlags, cli, "run", file, "--db", db, "--yes", ...placement],
       { stdio: ["ignore", "ignore", "pipe"] },
     )
     let stderr = ""
@@ -167,6 +174,9 @@ const runPoint = async (model: string, n: number): Promise<Point> => {
     for (const w of hosts) {
       w.watched.stop()
       w.child.removeAllListeners("exit")
+      // SIGINT lets a worker stop cleanly (and write its CPU profile); SIGKILL after a few seconds.
+      w.child.kill(profile === "" ? "SIGKILL" : "SIGINT")
+      if (profile !== "") await new Promise((r) => setTimeout(r, 5000))
       w.child.kill("SIGKILL")
     }
     if (code !== 0) throw new Error(`N=${n} ${model}: lyceum run exited ${code}\n${stderr.slice(-2000)}`)
