@@ -12,6 +12,7 @@
  *            --workers 2 (the population's shards dealt over that many `lyceum worker` processes on a local
  *            nats-server; peak RSS and CPU seconds reported per process) --shard-size 1000 --out scale-results.json
  *            --profile DIR (a V8 CPU profile of every lyceum process, `node --cpu-prof`)
+ *            --task '{ kind: arithmetic }' (the task, YAML; cultural by default) --neighbours 1 (lessons per learner)
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -36,6 +37,8 @@ const strategy = option("strategy", "original-examples")
 const workers = Number(option("workers", "0"))
 const shardSize = option("shard-size", "")
 const out = option("out", "scale-results.json")
+const task = option("task", "")
+const neighbours = option("neighbours", "1")
 // --profile DIR: every lyceum process writes a V8 CPU profile there (node --cpu-prof), to see where a round goes.
 const profile = option("profile", "")
 const nodeFlags = [
@@ -43,14 +46,22 @@ const nodeFlags = [
   ...(profile === "" ? [] : ["--cpu-prof", "--cpu-prof-dir", resolve(profile)]),
 ]
 
-export const scaleScenario = (n: number, model: string, rounds: number, strategy: string, shardSize = "") => `
+const cultural = "{ kind: cultural, cultures: [japan, kenya, india, us], probeKinds: [cloze] }"
+
+export const scaleScenario = (
+  n: number,
+  model: string,
+  rounds: number,
+  strategy: string,
+  { shardSize = "", task = cultural, neighbours = "1" } = {},
+) => `
 name: scale-${model}-${n}
 kind: population
 seed: 1
 models:
   m: { provider: ${model} }
 tasks:
-  - { kind: cultural, cultures: [japan, kenya, india, us], probeKinds: [cloze] }
+  - ${task}
 agents: ${n}${shardSize === "" ? "" : `\nshardSize: ${shardSize}`}
 model: m
 topology: { kind: small-world, degree: 10, rewire: 0.1 }
@@ -58,7 +69,7 @@ seeds: { count: 4 }
 private: { examples: 2 }
 memory: { capacity: 8, eviction: oldest }
 rounds: ${rounds}
-learning: { neighbours: 1 }
+learning: { neighbours: ${neighbours} }
 evaluate: { agents: ${Math.max(1, Math.round(n / 100))}, items: 5 }
 methods:
   - { name: scale, strategy: ${strategy}${strategy === "synthetic-examples" ? ", samples: 1, nGen: 4" : ""}, privacy: { verbatim: flag } }
@@ -152,7 +163,10 @@ const runPoint = async (model: string, n: number): Promise<Point> => {
   const scope = Effect.runSync(Scope.make())
   try {
     const file = join(dir, "scale.yaml")
-    writeFileSync(file, scaleScenario(n, model, rounds, strategy, shardSize))
+    writeFileSync(
+      file,
+      scaleScenario(n, model, rounds, strategy, { shardSize, task: task || undefined, neighbours }),
+    )
     const db = join(dir, "scale.db")
     const url = workers > 0 ? (await Effect.runPromise(NatsServer.make().pipe(Scope.extend(scope)))).url : ""
     const hosts = workers > 0 ? await startWorkers(url, workers) : []
