@@ -13,8 +13,9 @@
  *   taken mostly from the examples that resemble the current one, which is what makes in-context learning work.
  * How much the model trusts this component (its share λ of the mixture) is Witten–Bell-like: more for more and
  * longer matches, less when the places disagree about what comes next.
- * Indexes are updated per token (`push`/`pop`), so a prompt is indexed once per call and each step only visits
- * the places that share the previous token.
+ * Indexes are updated per token (`push`/`pop`), so a prompt is indexed once (and a prompt prefix shared by
+ * several calls once for all of them, see `PrefixCache`) and each step only visits the places that share the
+ * previous token.
  */
 
 export interface InContextParameters {
@@ -133,6 +134,14 @@ export class InContextIndex {
     }
     this.occurrences.get(id)!.pop()
     if (this.windowBags.length > position + 1) this.windowBags.length = position + 1
+  }
+
+  /**
+   * Drops the cached informativeness of every id from `firstId` on: after the lexicon hands those ids out again
+   * (see `Lexicon.truncate`) they may name other words. Shape features (negative ids) are kept.
+   */
+  forgetIdsFrom(firstId: number): void {
+    for (const id of this.informativeness.keys()) if (id >= firstId) this.informativeness.delete(id)
   }
 
   /** Inverse document frequency over the prompt's segments, times the feature's general rarity. */

@@ -28,6 +28,22 @@ export class Lexicon {
     return id
   }
 
+  /** How many ids this lexicon added to the vocabulary's (see `truncate`). */
+  get extraCount(): number {
+    return this.extraKeys.length
+  }
+
+  /**
+   * Forgets the ids added after the first `count`, so that ids are handed out again exactly as in a fresh
+   * lexicon that met only those `count` keys (used to rewind a reused prompt index).
+   */
+  truncate(count: number): void {
+    for (let i = count; i < this.extraKeys.length; i++) this.extraIds.delete(this.extraKeys[i]!)
+    this.extraKeys.length = Math.min(count, this.extraKeys.length)
+    this.extraClasses.length = this.extraKeys.length
+    this.extraSpelling.length = this.extraKeys.length
+  }
+
   keyOf(id: number): string {
     const size = this.vocabularySize
     return id < size ? this.background.vocabulary[id]! : this.extraKeys[id - size]!

@@ -3,7 +3,8 @@ import { Effect } from "effect"
 import type { ChatMessage, GenerateResponse, LanguageModel, ScoreResponse } from "../LanguageModel.js"
 import { ContextTooLong } from "../ModelError.js"
 import { backgroundFor } from "./Background.js"
-import { SimPredictor } from "./SimPredictor.js"
+import { defaultPrefixCacheLimits, PrefixCache, type PrefixCacheLimits } from "./PrefixCache.js"
+import type { SimPredictor } from "./SimPredictor.js"
 import { joinStateAfter, joinToken, tokenize } from "./Tokenizer.js"
 
 export interface SimModelOptions {
@@ -15,6 +16,11 @@ export interface SimModelOptions {
   readonly corpus?: string
   /** Longest prompt in tokens; longer prompts fail with `ContextTooLong`. Default 32,768. */
   readonly contextWindow?: number
+  /**
+   * How many prompt indexes are kept for calls sharing a prompt prefix (see `PrefixCache`); outputs are the
+   * same either way. Default `defaultPrefixCacheLimits`; `{ entries: 0, tokens: 0 }` indexes every prompt anew.
+   */
+  readonly prefixCache?: PrefixCacheLimits
 }
 
 const defaultMaxTokens = 128
@@ -39,7 +45,16 @@ export const makeSimModel = (options: SimModelOptions): LanguageModel => {
   const background = backgroundFor(options.corpus)
   const contextWindow = options.contextWindow ?? defaultContextWindow
 
-  const indexPrompt = (prompt: string) =>
+  const prefixes = new PrefixCache(background, options.prefixCache ?? defaultPrefixCacheLimits)
+
+  /**
+   * Runs `use` on an index of `prompt` taken from the prefix cache, and gives it back after. All in one
+   * synchronous step, so no other call can see the index while `use` extends it.
+   */
+  const withPrompt = <A>(
+    prompt: string,
+    use: (tokens: ReadonlyArray<string>, predictor: SimPredictor) => A,
+  ): Effect.Effect<A, ContextTooLong> =>
     Effect.suspend(() => {
       const tokens = tokenize(prompt)
       if (tokens.length > contextWindow) {
@@ -50,9 +65,10 @@ export const makeSimModel = (options: SimModelOptions): LanguageModel => {
           }),
         )
       }
-      const predictor = new SimPredictor(background)
-      for (const token of tokens) predictor.push(token)
-      return Effect.succeed({ tokens, predictor })
+      const predictor = prefixes.take(tokens)
+      const result = use(tokens, predictor)
+      prefixes.release(tokens, predictor)
+      return Effect.succeed(result)
     })
 
   return {
@@ -60,7 +76,7 @@ export const makeSimModel = (options: SimModelOptions): LanguageModel => {
     capabilities: { score: true, generationLogprobs: true, labelScores: true },
     generate: (request) => {
       const prompt = request.prompt ?? flattenMessages(request.messages ?? [])
-      return Effect.map(indexPrompt(prompt), ({ tokens, predictor }): GenerateResponse => {
+      return withPrompt(prompt, (tokens, predictor): GenerateResponse => {
         const n = Math.max(1, Math.floor(request.n ?? 1))
         const maxTokens = Math.max(0, Math.floor(request.maxTokens ?? defaultMaxTokens))
         const temperature = request.temperature ?? 1
@@ -106,7 +122,7 @@ export const makeSimModel = (options: SimModelOptions): LanguageModel => {
       })
     },
     score: (request) =>
-      Effect.map(indexPrompt(request.prompt), ({ tokens, predictor }): ScoreResponse => {
+      withPrompt(request.prompt, (tokens, predictor): ScoreResponse => {
         const continuation = tokenize(request.continuation)
         const logprobs = continuation.map((token) => {
           const logprob = predictor.logProbability(token)

@@ -36,6 +36,8 @@ export class SimPredictor {
   private readonly lexicon: Lexicon
   private readonly index: InContextIndex
   private readonly surfaces: Array<string> = []
+  /** `extraIds[p]`: how many ids the lexicon had added once position p was pushed (see `rewind`). */
+  private readonly extraIds: Array<number> = []
   private readonly promptShapes = new ShapeTable()
   private readonly shapeTables: ReadonlyArray<ShapeTable>
   private readonly dense: Float64Array
@@ -69,6 +71,7 @@ export class SimPredictor {
     this.promptShapes.add(key, surface, isBoundary(this.surfaces.at(-1)), promptShapeWeight, shape)
     this.surfaces.push(surface)
     const id = this.lexicon.idOf(key)
+    this.extraIds.push(this.lexicon.extraCount)
     this.index.push(id, this.features(id, shape))
   }
 
@@ -88,8 +91,25 @@ export class SimPredictor {
   pop(): void {
     const surface = this.surfaces.pop()
     if (surface === undefined) return
+    this.extraIds.pop()
     this.index.pop()
     this.promptShapes.add(tokenKey(surface), surface, isBoundary(this.surfaces.at(-1)), -promptShapeWeight)
+  }
+
+  /**
+   * Shortens the sequence to its first `length` tokens and forgets the lexicon ids met after them (in later
+   * tokens, or only asked about by `logProbability`), so that the predictor is then in the state of a fresh one
+   * that was pushed those `length` tokens — provided it was built by pushes and rewinds only, never by a `pop`
+   * below a position later pushed again with other lexicon ids in between (`SimModel` pops only what it
+   * pushed after the prompt, then rewinds). What prompt indexes share across calls (`PrefixCache`) relies on it.
+   */
+  rewind(length: number): void {
+    while (this.surfaces.length > length) this.pop()
+    const extra = length === 0 ? 0 : this.extraIds[length - 1]!
+    if (extra < this.lexicon.extraCount) {
+      this.lexicon.truncate(extra)
+      this.index.forgetIdsFrom(this.lexicon.vocabularySize + extra)
+    }
   }
 
   /** Background context: the classes of the last two tokens (a blank line before the start). */
