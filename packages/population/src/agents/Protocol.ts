@@ -20,7 +20,10 @@ export const WrittenLesson = Schema.Struct({
   action: LessonAction,
   /** The writer's score of the lesson (mean log-probability per token when ranked; 0 for verbatim ones). */
   score: Schema.Number,
-  /** The filter's decision when it did not simply allow (its findings hold hashes, never the secret). */
+  /**
+   * The filter's decision when it did not simply allow; its findings (spans and keyed hashes, never the secret)
+   * only for the positions the request names in `details` and for what was dropped or redacted.
+   */
   decision: Schema.optional(FilterDecisionSchema),
   /** The text as written, only under `privacy.keepDroppedText` and only when the filter withheld some of it. */
   written: Schema.optional(Schema.String),
@@ -35,6 +38,8 @@ export class Teach extends Schema.TaggedRequest<Teach>()("Teach", {
     round: Schema.Int,
     teachers: Schema.Array(Schema.Int),
     learners: Schema.Array(Schema.Int),
+    /** Positions in this request whose lessons are stored (a panel agent's): their findings are wanted. */
+    details: Schema.Array(Schema.Int),
   },
 }) {}
 

@@ -19,6 +19,9 @@ export const agentId = (agent: number) => `agent-${agent}`
 const SEED_TEXT = 1
 const CANARY_TEXT = 2
 
+/** A teacher with nothing to teach. */
+const NOTHING: WrittenLesson = { text: "", action: "none", score: 0 }
+
 /** Parallel model calls within a shard (an endpoint has its own limiter; sim runs inline). */
 const CALLS_IN_FLIGHT = 8
 
@@ -75,7 +78,18 @@ export const makeShard = (setup: ShardSetup) => {
       : privateDataFilter(setup.privacy, { privateTexts: items.map((i) => i.input), secrets }, auditKey)
   }
 
-  const outcome = (written: string, decision: FilterDecision, score: number): WrittenLesson => {
+  /**
+   * What goes back to the coordinator: the cleared text and, when the filter did not simply allow it, its
+   * detector and reason; the findings (spans and keyed hashes) only where a row will be stored (`detailed`: a
+   * panel agent's lesson) or something was withheld. A flag on every verbatim lesson would otherwise be most of
+   * a reply's bytes (over a NATS server's max_payload for 2,000 lessons).
+   */
+  const outcome = (
+    written: string,
+    decision: FilterDecision,
+    score: number,
+    detailed: boolean,
+  ): WrittenLesson => {
     const withheld = decision.action === "drop" || decision.action === "redact"
     return {
       text: decision.action === "drop" ? "" : (decision.text ?? ""),
@@ -86,11 +100,26 @@ export const makeShard = (setup: ShardSetup) => {
           action: decision.action,
           detector: decision.detector,
           reason: decision.reason,
-          findings: decision.findings,
+          ...((detailed || withheld) && { findings: decision.findings }),
         },
       }),
       ...(withheld && setup.keepDroppedText && { written }),
     }
+  }
+
+  /** One of the teacher's texts, drawn from the same stream as `writeOne`'s (no model call, no Effect). */
+  const verbatim = (
+    teacher: number,
+    learner: number,
+    round: number,
+    filter: PrivacyFilter,
+    detailed: boolean,
+  ): WrittenLesson => {
+    const texts = material(teacher)
+    if (texts.length === 0) return NOTHING
+    const rng = makeRng(cohortSeed(setup.seed, setup.id, "teach", round, teacher, learner))
+    const text = texts[rng.int(texts.length)]!
+    return outcome(text, filter.check(text, { student: agentId(learner) }), 0, detailed)
   }
 
   const writeOne = (
@@ -98,16 +127,14 @@ export const makeShard = (setup: ShardSetup) => {
     learner: number,
     round: number,
     filter: PrivacyFilter,
+    detailed: boolean,
   ): Effect.Effect<WrittenLesson, ModelError> =>
     Effect.gen(function* () {
       const texts = material(teacher)
-      if (texts.length === 0) return { text: "", action: "none", score: 0 } as const
+      if (texts.length === 0) return NOTHING
       const rng = makeRng(cohortSeed(setup.seed, setup.id, "teach", round, teacher, learner))
       const student = agentId(learner)
-      if (method.strategy === "original-examples") {
-        const text = texts[rng.int(texts.length)]!
-        return outcome(text, filter.check(text, { student }), 0)
-      }
+      if (method.strategy === "original-examples") return verbatim(teacher, learner, round, filter, detailed)
       const shots = rng.shuffle(texts).slice(0, method.nGen)
       const prompt = shots.join(sep) + sep
       const generated = yield* model.generate({
@@ -125,28 +152,44 @@ export const makeShard = (setup: ShardSetup) => {
         if (text.length === 0 || task.parse(text) === undefined) continue
         const decision = filter.check(text, { student })
         if (decision.action === "drop" || decision.text === undefined) {
-          firstRefused ??= outcome(text, decision, 0)
+          firstRefused ??= outcome(text, decision, 0, detailed)
           continue
         }
         const score = meanLogprob(yield* model.score({ prompt, continuation: decision.text }))
-        if (best === undefined || score > best.score) best = outcome(text, decision, score)
+        if (best === undefined || score > best.score) best = outcome(text, decision, score, detailed)
       }
-      return best ?? firstRefused ?? { text: "", action: "none", score: 0 }
+      return best ?? firstRefused ?? NOTHING
     })
 
-  /** One lesson per (teacher, learner) pair, in the pairs' order. */
-  const teach = (round: number, teachers: ReadonlyArray<number>, learners: ReadonlyArray<number>) => {
+  /**
+   * One lesson per (teacher, learner) pair, in the pairs' order; `details` are the positions whose findings the
+   * coordinator stores. Verbatim lessons are written in a plain loop (no model call to wait for).
+   */
+  const teach = (
+    round: number,
+    teachers: ReadonlyArray<number>,
+    learners: ReadonlyArray<number>,
+    details: ReadonlyArray<number> = [],
+  ): Effect.Effect<ReadonlyArray<WrittenLesson>, ModelError> => {
     const filters = new Map<number, PrivacyFilter>()
+    const filterFor = (teacher: number) => {
+      let filter = filters.get(teacher)
+      if (filter === undefined) {
+        filter = filterOf(teacher)
+        filters.set(teacher, filter)
+      }
+      return filter
+    }
+    const detailed = new Set(details)
+    if (method.strategy === "original-examples")
+      return Effect.sync(() =>
+        teachers.map((teacher, i) =>
+          verbatim(teacher, learners[i]!, round, filterFor(teacher), detailed.has(i)),
+        ),
+      )
     return Effect.forEach(
       teachers,
-      (teacher, i) => {
-        let filter = filters.get(teacher)
-        if (filter === undefined) {
-          filter = filterOf(teacher)
-          filters.set(teacher, filter)
-        }
-        return writeOne(teacher, learners[i]!, round, filter)
-      },
+      (teacher, i) => writeOne(teacher, learners[i]!, round, filterFor(teacher), detailed.has(i)),
       { concurrency: CALLS_IN_FLIGHT },
     )
   }

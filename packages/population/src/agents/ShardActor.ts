@@ -16,8 +16,8 @@ export const shardActor = (setup: ShardSetup, name: string) =>
       const shard = makeShard(setup)
       const failed = agentFailed(name)
       return {
-        Teach: ({ round, teachers, learners }) =>
-          shard.teach(round, teachers, learners).pipe(Effect.mapError(failed)),
+        Teach: ({ round, teachers, learners, details }) =>
+          shard.teach(round, teachers, learners, details).pipe(Effect.mapError(failed)),
         Learn: ({ round, chunk, learners, texts, scores }) =>
           shard.learn(round, chunk, learners, texts, scores).pipe(Effect.mapError(failed)),
         Stats: () => Effect.sync(shard.stats),

@@ -74,6 +74,7 @@ export interface OpenPopulation {
   readonly holdings: ReturnType<typeof holdingsOf>
   /** Agents evaluated every round (a fixed panel, ascending) and the test items they answer. */
   readonly panel: ReadonlyArray<number>
+  readonly panelSet: ReadonlySet<number>
   readonly items: ReadonlyArray<PopulationCohort["data"]["test"][number]>
   readonly shards: ReadonlyArray<ActorRef<typeof ShardProtocol.Type>>
 }
@@ -100,7 +101,16 @@ export const openPopulation = (spec: PopulationCohort) =>
     const shards = Array.from({ length: shardCount(scenario) }, (_, s) =>
       system.refFor(address("shard", shardId(s)), ShardProtocol),
     )
-    return { spec, graph, hops, holdings, panel, items, shards } satisfies OpenPopulation
+    return {
+      spec,
+      graph,
+      hops,
+      holdings,
+      panel,
+      panelSet: new Set(panel),
+      items,
+      shards,
+    } satisfies OpenPopulation
   })
 
 /** The stream a round's random choices (who learns from whom) are drawn from. */

@@ -13,8 +13,12 @@ import {
 import { type OpenPopulation, roundSeed, shardOf } from "./Cohort.js"
 import { drawPairs, type Pairs } from "./Pairs.js"
 
-/** Pairs per Teach or Learn message: a chunk's lessons stay well under a NATS server's 1 MB max_payload. */
-export const PAIRS_PER_MESSAGE = 2000
+/**
+ * Pairs per Teach or Learn message. A lesson in a Teach reply is its text plus ~100 bytes (action, score, the
+ * filter's detector and reason; findings only for panel agents and withheld lessons), so 500 lessons of up to
+ * ~1.5 KB each stay under a NATS server's default 1 MiB max_payload.
+ */
+export const PAIRS_PER_MESSAGE = 500
 
 /** Shards asked at once; the rest wait (bounded fan-out, whatever the population). */
 export const SHARDS_IN_FLIGHT = 16
@@ -77,11 +81,13 @@ const teachAll = (open: OpenPopulation, round: number, pairs: Pairs, context: St
       ({ s, from, to }) =>
         Effect.gen(function* () {
           const ids = order.subarray(from, to)
+          const learners = Array.from(ids, (p) => pairs.learners[p]!)
           const lessons = yield* open.shards[s]!.ask(
             new Teach({
               round,
               teachers: Array.from(ids, (p) => pairs.teachers[p]!),
-              learners: Array.from(ids, (p) => pairs.learners[p]!),
+              learners,
+              details: learners.flatMap((learner, i) => (open.panelSet.has(learner) ? [i] : [])),
             }),
             { timeout: SHARD_TIMEOUT },
           )

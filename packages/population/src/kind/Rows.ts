@@ -5,7 +5,7 @@ import type { OpenPopulation } from "./Cohort.js"
 import type { RoundOutcome } from "./Round.js"
 
 /**
- * Lessons the filter did not simply allow that a round stores in `lessons` besides the panel's (their counts
+ * Lessons the filter dropped or redacted that a round stores in `lessons` besides the panel's (their counts
  * are all in `population_rounds`): enough to see what the filter caught, bounded whatever the population.
  */
 export const WITHHELD_LESSONS_KEPT = 1000
@@ -158,12 +158,11 @@ const cohortColumns = (c: { runId: string; repeat: number; task: string; method:
   method: c.method,
 })
 
-/** Lessons to panel agents, and the first `WITHHELD_LESSONS_KEPT` the filter did not simply allow. */
+/** Lessons to panel agents, and the first `WITHHELD_LESSONS_KEPT` the filter dropped or redacted. */
 const lessonRows = (open: OpenPopulation, round: number, outcome: RoundOutcome, now: string) => {
   const { spec } = open
   const pairs = outcome.pairs
   if (pairs === undefined) return []
-  const inPanel = new Set(open.panel)
   const label = cohortKey(spec.id)
   const kind =
     spec.scenario.methods[spec.variant]!.strategy === "original-examples"
@@ -174,10 +173,11 @@ const lessonRows = (open: OpenPopulation, round: number, outcome: RoundOutcome, 
   for (let p = 0; p < pairs.length; p++) {
     const lesson = outcome.written[p]!
     if (lesson.action === "none") continue
-    const notAllowed = lesson.action !== "allow"
-    const keep = inPanel.has(pairs.learners[p]!) || (notAllowed && withheld < WITHHELD_LESSONS_KEPT)
-    if (!keep) continue
-    if (notAllowed && !inPanel.has(pairs.learners[p]!)) withheld++
+    // Beyond the panel's lessons: those the filter withheld something of (a flag lets the lesson through whole).
+    const withheldOne = lesson.action === "drop" || lesson.action === "redact"
+    const panelLesson = open.panelSet.has(pairs.learners[p]!)
+    if (!panelLesson && !(withheldOne && withheld < WITHHELD_LESSONS_KEPT)) continue
+    if (!panelLesson) withheld++
     const teacher = agentId(pairs.teachers[p]!)
     const student = agentId(pairs.learners[p]!)
     const id = `${label}/${teacher}/${student}/${round}/${p}`

@@ -25,6 +25,7 @@ const openOf = (scenario: PopulationScenario, repeat = 0, method = "filter-on"):
     hops: Int32Array.from(HOPS),
     holdings: holdingsOf(spec),
     panel: PANEL,
+    panelSet: new Set(PANEL),
     items: data.test.slice(0, 2),
     shards: [],
   }
@@ -206,16 +207,15 @@ describe("roundRows: the panel's rows", () => {
 })
 
 describe("roundRows: lessons", () => {
-  it("keeps the panel's lessons and the withheld ones, not `none`; dropped ones not sent, their findings kept", () => {
+  it("keeps the panel's lessons and the dropped or redacted ones, not `none` nor a flagged one off the panel; dropped ones not sent, their findings kept", () => {
     const step = roundRows(openOf(scenario), 3, outcomeOf(), "t")
     const lessons = step.rows.lessons!
-    // Pairs 0, 3, 4, 7 go to panel agents; 2, 5, 6 were not simply allowed; 1 had nothing.
+    // Pairs 0, 3, 4, 7 go to panel agents; 2 and 6 were dropped or redacted; 5 (to agent-4) only flagged; 1 had nothing.
     expect(lessons.map((l) => [l.teacher, l.student, l.sent, l.filterAction])).toEqual([
       ["agent-0", "agent-1", true, "allow"],
       ["agent-0", "agent-2", false, "drop"],
       ["agent-1", "agent-3", true, "redact"],
       ["agent-4", "agent-3", true, "allow"],
-      ["agent-3", "agent-4", true, "flag"],
       ["agent-4", "agent-5", false, "drop"],
       ["agent-7", "agent-6", true, "allow"],
     ])
@@ -253,7 +253,7 @@ describe("roundRows: lessons", () => {
         ),
       ),
     )
-    expect(ids).toHaveLength(2 * 2 * 2 * 7)
+    expect(ids).toHaveLength(2 * 2 * 2 * 6)
     expect(new Set(ids).size).toBe(ids.length)
   })
 })
