@@ -28,6 +28,7 @@ const repeats: Record<string, number> = {
   "paper-table1": 1,
   "paper-table2": 1,
   "paper-table3": 2,
+  "population-diffusion": 1,
   "privacy-canary": 2,
   quickstart: 1,
 }
@@ -54,8 +55,21 @@ const ensemble = {
     "SELECT task, method, repeats, accuracy, accuracy_sem, cost_per_item, tokens_per_item FROM ensemble_frontier WHERE run_id = ? ORDER BY task, method",
 }
 
+const population = {
+  population_rounds:
+    "SELECT repeat, task, method, round, hop, agents, learners, lessons_sent, lessons_dropped, lessons_redacted, memory_mean, seed_facts_mean, knowers, canary_holders, evaluated, accuracy, canary_rank FROM population_rounds WHERE run_id = ? ORDER BY task, method, repeat, round, hop",
+  population_agents:
+    "SELECT repeat, task, method, round, agent, hop, memory, seed_facts, knower, canary_held, accuracy, canary_rank FROM population_agents WHERE run_id = ? ORDER BY task, method, repeat, round, agent",
+  lessons:
+    "SELECT repeat, round, task, method, filter_action, sent, COUNT(*) AS lessons FROM lessons WHERE run_id = ? GROUP BY repeat, round, task, method, filter_action, sent ORDER BY task, method, repeat, round, filter_action, sent",
+}
+
 /** The tables pinned for a run of each kind. */
-const queries: Record<string, Record<string, string>> = { "social-learning": socialLearning, ensemble }
+const queries: Record<string, Record<string, string>> = {
+  "social-learning": socialLearning,
+  ensemble,
+  population,
+}
 
 const shipped = readdirSync(join(root, "scenarios"))
   .filter((name) => name.endsWith(".yaml"))
