@@ -65,7 +65,9 @@ export const modelsTable = (
       }
       if (config.provider === "zero") {
         rows.push([name, "built in", "-", "zero", "zero", "honoured", "ignored", "zero"])
-        notes.push(`${name}: zero answers "${config.answer ?? ""}" at once, every log-probability 0 (built in)`)
+        notes.push(
+          `${name}: zero answers "${config.answer ?? ""}" at once, every log-probability 0 (built in)`,
+        )
         continue
       }
       const probed = yield* Effect.either(probeDeclaredModel(name, config, env, options))

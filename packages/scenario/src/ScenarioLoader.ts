@@ -131,7 +131,8 @@ export const recheckWithProbedScores = (
   const found =
     crossFindings.length > 0 || tasks.length === 0
       ? crossFindings
-      : (kind.dataChecks?.(withProbedScores(loaded.scenario, probed) as ScenarioBase, tasks, loaded.file) ?? [])
+      : (kind.dataChecks?.(withProbedScores(loaded.scenario, probed) as ScenarioBase, tasks, loaded.file) ??
+        [])
   if (found.length === 0) return undefined
   return new ScenarioError({
     file: loaded.file,

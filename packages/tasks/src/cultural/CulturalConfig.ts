@@ -84,7 +84,11 @@ export const culturalTaskAdapter: TaskAdapter<CulturalTaskConfig> = {
         // A sentence like the facts: a canary's last word is the word to fill in, its stem the fact's stem.
         canaryItem: (text: string) => {
           const cut = text.trimEnd().lastIndexOf(" ")
-          return new TaskItem({ id: "canary", input: text.slice(0, cut), target: ` ${text.slice(cut + 1).trim()}` })
+          return new TaskItem({
+            id: "canary",
+            input: text.slice(0, cut),
+            target: ` ${text.slice(cut + 1).trim()}`,
+          })
         },
         labels: test.flatMap((item) => {
           const meta = task.metadata(item.id)
