@@ -97,15 +97,25 @@ export const runWorker = (options: WorkerOptions) =>
                 )
               // Checked first: a refused request leaves the cohort as it is. A cohort asked for again (a
               // coordinator's retry) starts afresh; one whose spawning fails is left with no agents.
-              yield* release(cohort)
-              const scope = yield* Scope.make()
-              cohorts.set(hostedKey(cohort), scope)
-              yield* Effect.flatMap(ActorSystem.make(), (agents) =>
-                kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, agents)),
-              ).pipe(
-                Effect.provide(run.models),
-                Scope.extend(scope),
-                Effect.tapError(() => release(cohort)),
+              const host = Effect.gen(function* () {
+                yield* release(cohort)
+                const scope = yield* Scope.make()
+                cohorts.set(hostedKey(cohort), scope)
+                yield* Effect.flatMap(ActorSystem.make(), (agents) =>
+                  kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, agents)),
+                ).pipe(
+                  Effect.provide(run.models),
+                  Scope.extend(scope),
+                  Effect.tapError(() => release(cohort)),
+                )
+              })
+              // An address still held is retried for a while: agents of a cohort being played again here can
+              // meet their earlier copies still being released (a worker stopping in the same process).
+              yield* host.pipe(
+                Effect.retry({
+                  schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo("5 seconds")),
+                  while: (error) => (error as { readonly _tag?: unknown })?._tag === "AddressInUse",
+                }),
               )
               const agents = Object.entries(hosted).flatMap(([role, indexes]) =>
                 indexes.map((i) => kind.agentId(scenario, role, i)),
