@@ -40,14 +40,17 @@ describe("prepareTaskData", () => {
     expect(await canaryOf("insertion")).toBeUndefined()
   })
 
-  it("gives cultural teachers one culture each and labels every probe with its culture", async () => {
+  it("gives cultural teachers one culture each, labels every probe with its culture, and shapes a canary as a fact", async () => {
     const data = await prepare({ kind: "cultural", cultures: ["us", "kenya"] })
     const shares = data.partition!(3)
     expect(shares).toHaveLength(3)
     expect(shares[0]).toEqual(shares[2])
     expect(shares[0]).not.toEqual(shares[1])
     expect(new Set(data.labels!.map((l) => l.culture))).toEqual(new Set(["us", "kenya"]))
-    expect(data.canaryItem).toBeUndefined()
+    // A canary is a sentence like the facts: its stem, then its last word to fill in (the population kind's).
+    const canary = data.canaryItem!("The secret code is 4821")
+    expect([canary.input, canary.target]).toEqual(["The secret code is", " 4821"])
+    expect(data.task.render(canary)).toContain("The secret code is 4821")
   })
 
   it("reads a dataset file relative to the scenario file and reports a missing one", async () => {
