@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import type Database from "better-sqlite3"
 import { Clock, Effect } from "effect"
 import { chunkBatch } from "./Chunks.js"
@@ -35,7 +36,10 @@ const INSERT_LESSON = `INSERT INTO lessons (run_id, id, repeat, round, teacher, 
   text, filter_action, filter_detector, filter_reason, sent, chosen, distance, verbatim_copy, smuggle,
   smuggle_intact, ranked_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, student, task, method, n,
-  prompt_lessons, metric, item_id, answer, target, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  prompt_lessons, metric, item_id, answer, target, score, prompt_hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// A prompt is stored once per run, however many answers it was given for (and again on a resumed cohort).
+const INSERT_PROMPT = "INSERT OR IGNORE INTO prompts (run_id, hash, text) VALUES (?, ?, ?)"
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
   calls, prompt_tokens, completion_tokens, cost_usd, retries, timeouts, errors, rate_limit_waits,
   rate_limit_wait_ms, estimated_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -61,6 +65,7 @@ const TYPED_TABLES = new Set([
   "messages",
   "message_findings",
   "evaluations",
+  "prompts",
   "filter_findings",
   "leakage_measures",
   "item_labels",
@@ -69,6 +74,10 @@ const TYPED_TABLES = new Set([
   "cohort_steps",
   "model_capabilities",
 ])
+
+/** `prompts.hash`: the first 128 bits of the text's SHA-256, lower-case hex. */
+export const promptHash = (text: string): string =>
+  createHash("sha256").update(text).digest("hex").slice(0, 32)
 
 /** An optional boolean as SQLite stores it: 1, 0 or NULL. */
 const flag = (value: boolean | null | undefined) =>
@@ -167,7 +176,10 @@ export const makeBatchWriter = (
     each("message_findings", batch.messageFindings, INSERT_MESSAGE_FINDING, (s, r: MessageFindingRow) => {
       s.run(r.runId, r.messageId, r.detector, r.action, r.start, r.end, r.matchedHash, r.reason)
     })
+    const insertPrompt = prepare(INSERT_PROMPT)
     each("evaluations", batch.evaluations, INSERT_EVALUATION, (s, r: EvaluationRow) => {
+      const hash = r.prompt === undefined || r.prompt === null ? null : promptHash(r.prompt)
+      if (hash !== null) insertPrompt.run(r.runId, hash, r.prompt)
       s.run(
         r.runId,
         r.repeat,
@@ -182,6 +194,7 @@ export const makeBatchWriter = (
         r.answer,
         r.target,
         r.score,
+        hash,
       )
     })
     each("filter_findings", batch.findings, INSERT_FINDING, (s, r: FindingRow) => {

@@ -12,6 +12,7 @@ import { migration as messageAudit } from "./migrations/0009_message_audit.js"
 import { migration as endpointCapabilities } from "./migrations/0010_endpoint_capabilities.js"
 import { migration as workQueue } from "./migrations/0011_work_queue.js"
 import { migration as population } from "./migrations/0012_population.js"
+import { migration as answerPrompts } from "./migrations/0013_answer_prompts.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 
 /** One step of the schema's history. Ids only grow; an applied migration is never edited, only followed. */
@@ -35,6 +36,7 @@ export const migrations: ReadonlyArray<Migration> = [
   endpointCapabilities,
   workQueue,
   population,
+  answerPrompts,
 ]
 
 const label = (m: { readonly id: number; readonly name: string }) =>

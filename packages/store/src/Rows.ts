@@ -145,6 +145,12 @@ export interface EvaluationRow {
   readonly answer: string
   readonly target: string
   readonly score: number
+  /**
+   * The prompt the answer was given to, as the model was asked (an agent's private examples in it masked unless
+   * the scenario keeps withheld text). Stored once per run in `prompts`, the row keeping its hash; absent or
+   * null where no single prompt produced the answer.
+   */
+  readonly prompt?: string | null | undefined
 }
 
 /** Failed attempts of one kind (a row of `model_faults`): all of them, and those that ended their call. */
