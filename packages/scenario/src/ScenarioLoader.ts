@@ -7,6 +7,7 @@ import { kindHints } from "./KindHints.js"
 import { baseFields, type ScenarioBase } from "./Scenario.js"
 import { type Problem, ScenarioError } from "./ScenarioError.js"
 import { formatIssue, show } from "./SchemaMessages.js"
+import { type LoadedSweep, sweptScenario } from "./SweepPoints.js"
 import { readYamlText, YamlLimits } from "./YamlText.js"
 
 /** A validated scenario together with the exact text it came from (stored with every run). */
@@ -15,8 +16,10 @@ export interface LoadedScenario {
   readonly text: string
   /** sha256 of the text, hex. */
   readonly hash: string
-  /** Decoded with its kind's Schema: the kind casts it to its own scenario type. */
+  /** Decoded with its kind's Schema: the kind casts it to its own scenario type. A sweep's first point. */
   readonly scenario: ScenarioBase
+  /** The points of its `sweep:`, each decoded as a whole scenario; absent without one (`scenarioPoints`). */
+  readonly sweep?: LoadedSweep
 }
 
 /** `tasks[0].dataset.path`: how a field is named in problems. */
@@ -46,8 +49,11 @@ const kindOf = (kinds: ReadonlyArray<KindSchema>, raw: unknown): KindSchema | Fi
   }
 }
 
-/** The Schema of a scenario of `kind`: the base fields, its `kind:` (optional, as it is the default or not). */
-const scenarioSchema = (kind: KindSchema, isDefault: boolean) => {
+/**
+ * The Schema of a scenario of `kind`: the base fields, its `kind:` (optional, as it is the default or not).
+ * The JSON Schema of scenario files is made from it (`@lyceum/kinds`), so editors check what the loader checks.
+ */
+export const scenarioSchema = (kind: KindSchema, isDefault: boolean) => {
   const name = Schema.Literal(kind.name)
   // Fields typed by each kind: the decoded value is the base scenario here, the kind's own type in the kind.
   return Schema.Struct({
@@ -58,8 +64,62 @@ const scenarioSchema = (kind: KindSchema, isDefault: boolean) => {
 }
 
 /**
+ * One document (a scenario, or one point of a sweep) decoded as one of `kinds` (the first is the default), or
+ * every problem found in it, keyed by field.
+ */
+const checkDocument = (
+  kinds: ReadonlyArray<KindSchema>,
+  raw: unknown,
+): Either.Either<ScenarioBase, ReadonlyArray<Finding>> => {
+  const kind = kindOf(kinds, raw)
+  // An unknown kind: its problem, and those of the base fields (the kind's fields are not known).
+  const decoded =
+    "key" in kind
+      ? Schema.decodeUnknownEither(Schema.Struct(baseFields), {
+          errors: "all",
+          onExcessProperty: "ignore",
+        })(raw)
+      : Schema.decodeUnknownEither(scenarioSchema(kind, kind === kinds[0]), {
+          errors: "all",
+          onExcessProperty: "error",
+        })(raw)
+  const schemaFindings = (Either.isLeft(decoded) ? formatIssue(decoded.left.issue) : []).map((p) => ({
+    key: p.path,
+    message: p.message,
+  }))
+  const found: Array<Finding> =
+    "key" in kind
+      ? [...schemaFindings, kind]
+      : [
+          ...kindHints(kinds, kind, rawField(raw, "kind") === undefined, schemaFindings),
+          ...baseChecks(raw, kind),
+          ...(kind.crossChecks?.(raw) ?? []),
+        ]
+  if (Either.isLeft(decoded) || found.length > 0)
+    return Either.left(found.length > 0 ? found : [{ key: [], message: "is not a valid scenario" }])
+  return Either.right(decoded.right as ScenarioBase)
+}
+
+/** Findings as problems with their lines, in the order of the file (those without a line last), capped. */
+const problemsOf = (
+  found: ReadonlyArray<Finding & { readonly line?: number | undefined }>,
+  lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined,
+): Array<Problem> => {
+  const problems = found
+    .slice(0, MAX_PROBLEMS)
+    .map((p) => withLine(formatPath(p.key), p.message, p.line ?? lineOf(p.key)))
+    .sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
+  if (found.length > MAX_PROBLEMS)
+    problems.push({
+      path: "",
+      message: `and ${found.length - MAX_PROBLEMS} more problems (fix these first)`,
+    })
+  return problems
+}
+
+/**
  * Parses and validates scenario text as one of `kinds` (the first is the default); every problem is reported,
- * each with its field path and line.
+ * each with its field path and line. A `sweep:` is expanded first and every point checked as a whole scenario.
  */
 export const parseScenarioWith =
   (kinds: ReadonlyArray<KindSchema>) =>
@@ -68,45 +128,17 @@ export const parseScenarioWith =
     const yaml = readYamlText(text)
     if ("problems" in yaml) return Either.left(new ScenarioError({ file, problems: yaml.problems }))
     const { raw, lineOf } = yaml.ok
-    const kind = kindOf(kinds, raw)
-    // An unknown kind: its problem, and those of the base fields (the kind's fields are not known).
-    const decoded =
-      "key" in kind
-        ? Schema.decodeUnknownEither(Schema.Struct(baseFields), {
-            errors: "all",
-            onExcessProperty: "ignore",
-          })(raw)
-        : Schema.decodeUnknownEither(scenarioSchema(kind, kind === kinds[0]), {
-            errors: "all",
-            onExcessProperty: "error",
-          })(raw)
-    const schemaFindings = (Either.isLeft(decoded) ? formatIssue(decoded.left.issue) : []).map((p) => ({
-      key: p.path,
-      message: p.message,
-    }))
-    const found: Array<Finding> =
-      "key" in kind
-        ? [...schemaFindings, kind]
-        : [
-            ...kindHints(kinds, kind, rawField(raw, "kind") === undefined, schemaFindings),
-            ...baseChecks(raw, kind),
-            ...(kind.crossChecks?.(raw) ?? []),
-          ]
-    if (Either.isLeft(decoded) || found.length > 0) {
-      // In the order of the file (problems without a line, such as missing fields, last).
-      const problems = found
-        .slice(0, MAX_PROBLEMS)
-        .map((p) => withLine(formatPath(p.key), p.message, lineOf(p.key)))
-        .sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
-      if (found.length > MAX_PROBLEMS)
-        problems.push({
-          path: "",
-          message: `and ${found.length - MAX_PROBLEMS} more problems (fix these first)`,
-        })
-      return Either.left(new ScenarioError({ file, problems }))
-    }
     const hash = createHash("sha256").update(text).digest("hex")
-    return Either.right({ file, text, hash, scenario: decoded.right as ScenarioBase })
+    const swept = sweptScenario(raw, (doc) => checkDocument(kinds, doc), kinds)
+    if (swept !== undefined)
+      return Either.mapBoth(swept, {
+        onLeft: (found) => new ScenarioError({ file, problems: problemsOf(found, lineOf) }),
+        onRight: (sweep) => ({ file, text, hash, scenario: sweep.points[0]!.scenario, sweep }),
+      })
+    return Either.mapBoth(checkDocument(kinds, raw), {
+      onLeft: (found) => new ScenarioError({ file, problems: problemsOf(found, lineOf) }),
+      onRight: (scenario) => ({ file, text, hash, scenario }),
+    })
   }
 
 /**
