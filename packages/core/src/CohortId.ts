@@ -34,3 +34,29 @@ export const cohortRowKey = (id: CohortId): string => `${id.repeat}/${id.task}/$
 /** Some of a cohort's agents by the ids tables show: `teacher-1, student-2 of <cohort name>`. */
 export const agentsOf = (agents: ReadonlyArray<string>, id: CohortId): string =>
   `${agents.length === 0 ? "no agents" : agents.join(", ")} of ${cohortName(id)}`
+
+/**
+ * `<variant>@p<k>`: a cohort's `method` at point `k` of a swept scenario (`sweep:`), so every table keyed by
+ * method keeps the points apart; the variant's own label in a run without a sweep.
+ */
+export const pointMethod = (variant: string, point: number | undefined): string =>
+  point === undefined ? variant : `${variant}@p${point}`
+
+const POINT_SUFFIX = /@p(0|[1-9][0-9]*)$/
+
+/** The sweep point of a cohort's `method` (`vote@p2` → 2), undefined for a run without a sweep. */
+export const pointOf = (method: string): number | undefined => {
+  const match = POINT_SUFFIX.exec(method)
+  return match === null ? undefined : Number(match[1])
+}
+
+/** The variant of a cohort's `method` without its sweep point (`vote@p2` → `vote`). */
+export const variantOf = (method: string): string => method.replace(POINT_SUFFIX, "")
+
+/**
+ * `<task>.<variant>`: the cohort as its agents' seeds are derived from it. The sweep point is left out, so every
+ * point plays with the same random numbers (points differ by their swept values only, and a point of a sweep
+ * stores the rows a run of that point alone stores).
+ */
+export const cohortSeedLabel = (id: Pick<CohortId, "task" | "method">): string =>
+  `${id.task}.${variantOf(id.method)}`

@@ -1,4 +1,4 @@
-import { type AgentId, Lesson, type LessonRequest, makeRng, type TaskItem } from "@lyceum/core"
+import { type AgentId, Lesson, type LessonRequest, makeRng, type TaskItem, variantOf } from "@lyceum/core"
 import {
   BadResponse,
   type GenerateResponse,
@@ -277,7 +277,8 @@ export const makeTeacher = (setup: TeacherSetup) => {
     Effect.gen(function* () {
       const rng = makeRng(setup.seed).fork(
         "teach",
-        request.cohort,
+        // Without a sweep point (`@p1`): every point of a sweep draws the same lessons' randomness.
+        variantOf(request.cohort),
         request.student,
         request.repeat,
         request.round,

@@ -4,6 +4,7 @@ import {
   type CohortSpec,
   cohortAddresses,
   cohortLabel,
+  cohortSeedLabel,
   type Hosted,
   meteringLabel,
   privateDataFilter,
@@ -178,6 +179,8 @@ export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
     const system = yield* ActorSystem
     const registry = yield* ModelRegistry
     const label = cohortLabel(spec.id)
+    // Without the sweep point: every point of a sweep plays with the same random numbers.
+    const seedLabel = cohortSeedLabel(spec.id)
     const address = cohortAddresses(spec)
     const recorder = system.refFor(address(COORDINATOR, "recorder"), RecorderProtocol)
     const shares = teacherShares(spec)
@@ -212,7 +215,7 @@ export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
                   adversary !== undefined && strategy.kind === "synthetic-examples"
                     ? { ...strategy, adversary }
                     : strategy,
-                seed: deriveSeed(seed, "teacher", label, repeat, id),
+                seed: deriveSeed(seed, "teacher", seedLabel, repeat, id),
                 // The run's choice, whatever filter policy the method sets.
                 keepDroppedText: scenario.privacy.keepDroppedText,
               },
@@ -240,7 +243,7 @@ export const spawnAgents = (spec: SocialCohort, hosted: Hosted) =>
               id,
               task: data.task,
               model,
-              seed: deriveSeed(seed, "student", label, repeat, id),
+              seed: deriveSeed(seed, "student", seedLabel, repeat, id),
               manualInstruction,
               cohort: label,
               plan: studentPlan(method),

@@ -1,4 +1,4 @@
-import { type CohortId, cohortKey } from "@lyceum/coalition"
+import { type CohortId, cohortKey, variantOf } from "@lyceum/coalition"
 import { deriveSeed, makeRng, type TaskItem } from "@lyceum/core"
 import { canaryTemplates, drawCanary, renderCanary } from "@lyceum/privacy"
 import { partitionIid, type TaskData } from "@lyceum/tasks"
@@ -101,6 +101,6 @@ export const holdingsOf = (spec: {
   return { seeds, privateItems, seedTexts, canary, canaryHolder }
 }
 
-/** A cohort's name in the rng paths of its rounds. */
+/** A cohort's name in the rng paths of its rounds (without its sweep point: every point draws alike). */
 export const cohortSeed = (seed: number, id: CohortId, ...path: ReadonlyArray<string | number>) =>
-  deriveSeed(seed, cohortKey(id), ...path)
+  deriveSeed(seed, cohortKey({ ...id, method: variantOf(id.method) }), ...path)
