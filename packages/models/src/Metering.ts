@@ -1,5 +1,6 @@
 import { Cause, Context, Effect, Exit, FiberRef, Layer, Option } from "effect"
 import { globalValue } from "effect/GlobalValue"
+import { observeCall, recordCall } from "./CallTelemetry.js"
 import type { LabelScoreRequest, LanguageModel, TokenUsage } from "./LanguageModel.js"
 import type { ModelPrices } from "./ModelConfig.js"
 import { BudgetExceeded, type ModelError } from "./ModelError.js"
@@ -46,7 +47,13 @@ export interface MeteringService {
    * refused with `BudgetExceeded` — before anything is sent — once the run budget is spent. Calls already in
    * flight when the budget runs out still complete, so a run can overshoot by at most its concurrency.
    */
-  readonly metered: (model: LanguageModel, agent: string, prices?: ModelPrices) => LanguageModel
+  readonly metered: (
+    model: LanguageModel,
+    agent: string,
+    prices?: ModelPrices,
+    /** The model's provider (sim, openai, zero), for its spans. */
+    provider?: string,
+  ) => LanguageModel
   /** Records that `agent`'s call to `from` failed after its retries and was handed to `to`. */
   readonly recordFallback: (fallback: {
     readonly agent: string
@@ -209,6 +216,7 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
     model: string,
     agent: string,
     prices: ModelPrices | undefined,
+    provider: string | undefined,
     call: Effect.Effect<A, ModelError>,
   ): Effect.Effect<A, ModelError> =>
     Effect.suspend(() => {
@@ -222,53 +230,61 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
         extraRequests: 0,
         estimatedRequests: 0,
       }
-      return call.pipe(
-        Effect.locally(currentCallEvents, events),
-        Effect.onExit((exit) =>
-          Effect.sync(() => {
-            if (events.cacheHit && Exit.isSuccess(exit)) {
-              record(model, agent, { ...emptyUsage(), cacheHits: 1 })
-              return
-            }
-            const usage = Exit.isSuccess(exit) ? exit.value.usage : { promptTokens: 0, completionTokens: 0 }
-            const replayMiss = Exit.isFailure(exit) && isReplayMiss(exit.cause)
-            // An interrupted call (its caller gave up) is not the model's error.
-            const failed =
-              Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)
-                ? finalFault(exit.cause)
-                : undefined
-            const faults = callFaults(events.retried, failed)
-            record(model, agent, {
-              calls: replayMiss ? 0 : 1 + events.extraRequests,
-              errors: failed === undefined ? 0 : 1,
-              cacheHits: 0,
-              fallbacks: 0,
-              promptTokens: usage.promptTokens,
-              completionTokens: usage.completionTokens,
-              // Only a call that succeeded adds its (estimated) tokens, so only such a call counts here.
-              estimatedCalls: Exit.isSuccess(exit) ? events.estimatedRequests : 0,
-              retries: events.retried.length,
-              timeouts: faults.timeout?.attempts ?? 0,
-              rateLimitWaits: events.rateLimitWaits,
-              rateLimitWaitMs: events.rateLimitWaitMs,
-              costUsd: costOf(usage, prices),
-              faults,
-            })
-          }),
-        ),
-      )
+      // Inside its span when telemetry is on (model, tokens, cached, retries, error), and in the metrics.
+      return observeCall(model, provider, agent, (span) => {
+        const startedMs = span === undefined ? 0 : Date.now()
+        return call.pipe(
+          Effect.locally(currentCallEvents, events),
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              if (events.cacheHit && Exit.isSuccess(exit)) {
+                const hit = { ...emptyUsage(), cacheHits: 1 }
+                record(model, agent, hit)
+                if (span !== undefined) recordCall(model, startedMs, span, hit, undefined)
+                return
+              }
+              const usage = Exit.isSuccess(exit) ? exit.value.usage : { promptTokens: 0, completionTokens: 0 }
+              const replayMiss = Exit.isFailure(exit) && isReplayMiss(exit.cause)
+              // An interrupted call (its caller gave up) is not the model's error.
+              const failed =
+                Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)
+                  ? finalFault(exit.cause)
+                  : undefined
+              const faults = callFaults(events.retried, failed)
+              const delta: Usage = {
+                calls: replayMiss ? 0 : 1 + events.extraRequests,
+                errors: failed === undefined ? 0 : 1,
+                cacheHits: 0,
+                fallbacks: 0,
+                promptTokens: usage.promptTokens,
+                completionTokens: usage.completionTokens,
+                // Only a call that succeeded adds its (estimated) tokens, so only such a call counts here.
+                estimatedCalls: Exit.isSuccess(exit) ? events.estimatedRequests : 0,
+                retries: events.retried.length,
+                timeouts: faults.timeout?.attempts ?? 0,
+                rateLimitWaits: events.rateLimitWaits,
+                rateLimitWaitMs: events.rateLimitWaitMs,
+                costUsd: costOf(usage, prices),
+                faults,
+              }
+              record(model, agent, delta)
+              if (span !== undefined) recordCall(model, startedMs, span, delta, failed)
+            }),
+          ),
+        )
+      })
     })
 
   return {
-    metered: (model, agent, prices) => ({
+    metered: (model, agent, prices, provider) => ({
       name: model.name,
       capabilities: model.capabilities,
-      generate: (request) => meter(model.name, agent, prices, model.generate(request)),
-      score: (request) => meter(model.name, agent, prices, model.score(request)),
+      generate: (request) => meter(model.name, agent, prices, provider, model.generate(request)),
+      score: (request) => meter(model.name, agent, prices, provider, model.score(request)),
       // One label-scoring request is one call; a model without its own way teacher-forces through `score`.
       ...(model.scoreLabels !== undefined && {
         scoreLabels: (request: LabelScoreRequest) =>
-          meter(model.name, agent, prices, model.scoreLabels!(request)),
+          meter(model.name, agent, prices, provider, model.scoreLabels!(request)),
       }),
     }),
     recordFallback: ({ agent, from, to }) =>

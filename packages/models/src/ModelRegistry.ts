@@ -250,7 +250,9 @@ export class ModelRegistry extends Context.Tag("@lyceum/models/ModelRegistry")<
       }
 
       const meteredFor = (name: string, agent: string) =>
-        Effect.map(lookup(name), ({ config, model }) => metering.metered(model, agent, modelPrices(config)))
+        Effect.map(lookup(name), ({ config, model }) =>
+          metering.metered(model, agent, modelPrices(config), config.provider),
+        )
 
       const forAgent: ModelRegistryService["forAgent"] = (name, agent, agentOptions = {}) =>
         Effect.gen(function* () {

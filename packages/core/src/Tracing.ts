@@ -1,0 +1,37 @@
+import { Context, DefaultServices, Effect, FiberRef, FiberRefs, Tracer } from "effect"
+
+/**
+ * Effect's own tracer, which every fiber has unless another was installed: it keeps spans in memory and
+ * exports nothing. Spans on hot paths (one per model call, one per agent turn) are made only when another
+ * tracer listens (OpenTelemetry's, which `lyceum` installs when OTEL_EXPORTER_OTLP_ENDPOINT is set): a span
+ * costs several microseconds, which nobody should pay for spans nobody reads.
+ */
+const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
+
+/** Whether fibers with these FiberRefs send spans somewhere: tracing enabled, with a tracer that exports. */
+export const isTracing = (refs: FiberRefs.FiberRefs): boolean =>
+  FiberRefs.getOrDefault(refs, FiberRef.currentTracerEnabled) &&
+  Context.get(FiberRefs.getOrDefault(refs, DefaultServices.currentServices), Tracer.Tracer) !== builtInTracer
+
+/**
+ * The span to parent work done elsewhere (another fiber, another actor's mailbox) under, when this fiber is
+ * traced; `undefined` otherwise, so untraced code carries nothing.
+ */
+export const tracedParent = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | undefined => {
+  if (!isTracing(refs)) return undefined
+  const span = Context.getOption(FiberRefs.getOrDefault(refs, FiberRef.currentContext), Tracer.ParentSpan)
+  return span._tag === "Some" ? span.value : undefined
+}
+
+/**
+ * `Effect.withSpan` for hot paths: the span exists only when a tracer that exports is installed (see
+ * `isTracing`), and never captures a stack trace. `attributes` is evaluated only then.
+ */
+export const traced =
+  (name: string, attributes: () => Record<string, unknown>, options: Tracer.SpanOptions = {}) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.withFiberRuntime((fiber) =>
+      isTracing(fiber.getFiberRefs())
+        ? Effect.withSpan(self, name, { ...options, attributes: attributes(), captureStackTrace: false })
+        : self,
+    ) as Effect.Effect<A, E, R>
