@@ -65,8 +65,16 @@ export type ItemResult = typeof ItemResult.Type
 /** Coordinator → student: answer these test items with what you have learned. */
 export class Evaluate extends Schema.TaggedRequest<Evaluate>()("Evaluate", {
   failure: AgentFailed,
-  /** The graded answers, and how many lessons the prompt held (an instruction counts as one). */
-  success: Schema.Struct({ promptLessons: Schema.Int, results: Schema.Array(ItemResult) }),
+  /**
+   * The graded answers, how many lessons the prompt held (an instruction counts as one), and what the student
+   * had learned (`context`): each item was asked as `studentPrompt(task, item, context)`, so the coordinator
+   * stores the prompts without each one crossing the bus (a student holds no private data).
+   */
+  success: Schema.Struct({
+    promptLessons: Schema.Int,
+    context: Schema.String,
+    results: Schema.Array(ItemResult),
+  }),
   payload: { items: Schema.Array(TaskItem) },
 }) {}
 

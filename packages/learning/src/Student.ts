@@ -15,6 +15,9 @@ export interface StudentSetup {
   readonly concurrency?: number
 }
 
+/** What a student asks its model for a test item, given what it has learned (its `context()`). */
+export const studentPrompt = (task: Task, item: TaskItem, learned: string): string => task.prompt(item, learned)
+
 /**
  * A student holds no data, only the prompt it has learned. Examples accumulate in the prompt (a lesson id is
  * applied once, however often it is delivered); an instruction replaces the prompt, since the paper's
@@ -56,7 +59,7 @@ export const makeStudent = (setup: StudentSetup) => {
       (item) =>
         model
           .generate({
-            prompt: task.prompt(item, learned),
+            prompt: studentPrompt(task, item, learned),
             temperature: 0,
             maxTokens: task.maxAnswerTokens ?? 32,
             stop: task.stop,

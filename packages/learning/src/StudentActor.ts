@@ -93,10 +93,13 @@ export const studentActor = (
               )
             : student.scoreTexts(setup.canaryTexts).pipe(Effect.mapError(agentFailed(setup.id))),
         Evaluate: ({ items }: Evaluate) =>
-          student.evaluate(items).pipe(
-            Effect.map((results) => ({ promptLessons: student.promptLessons(), results })),
-            Effect.mapError(agentFailed(setup.id)),
-          ),
+          Effect.suspend(() => {
+            const context = student.context()
+            return student.evaluate(items).pipe(
+              Effect.map((results) => ({ promptLessons: student.promptLessons(), context, results })),
+              Effect.mapError(agentFailed(setup.id)),
+            )
+          }),
       }
     }),
     { supervision: { maxRestarts: 0 } },

@@ -14,7 +14,7 @@ import {
   ProposerProtocol,
   type Shared,
 } from "../Protocol.js"
-import { candidatesContext, joined, proposerContext } from "./Prompts.js"
+import { answerPrompt, candidatesContext, proposerContext } from "./Prompts.js"
 import { addUsage, callUsage } from "./Usage.js"
 
 export interface ProposerSetup {
@@ -51,7 +51,7 @@ export const makeProposer = (setup: ProposerSetup) => {
   const answerWith = (item: TaskItem, extra: string): Effect.Effect<ProposerAnswer, AgentFailed> =>
     model
       .generate({
-        prompt: task.prompt(item, joined(task, context, extra)),
+        prompt: answerPrompt(task, context, item, extra),
         temperature: 0,
         maxTokens,
         stop: task.stop,

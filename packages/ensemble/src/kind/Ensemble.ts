@@ -1,6 +1,7 @@
 import { type CoalitionKind, firstModel } from "@lyceum/coalition"
 import { modelPrices } from "@lyceum/models"
 import { Clock, Effect } from "effect"
+import { storedAnswerPrompt } from "../agents/Prompts.js"
 import { type EnsembleScenario, variantsOf } from "../config/EnsembleConfig.js"
 import { ensembleSchema } from "../config/EnsembleSchema.js"
 import { ensembleReport } from "../report/index.js"
@@ -72,6 +73,13 @@ export const ensemble: CoalitionKind<EnsembleScenario> = {
                 shots: pool.shots.map((s) => s.length),
                 now,
                 keepDroppedText: scenario.privacy.keepDroppedText,
+                promptOf: (p, item) =>
+                  storedAnswerPrompt(
+                    data.task,
+                    { instruction: scenario.proposers[p]!.instruction, shots: pool.shots[p]! },
+                    item,
+                    scenario.privacy.keepDroppedText,
+                  ),
               },
               outcome,
             )

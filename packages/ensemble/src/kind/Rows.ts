@@ -17,6 +17,8 @@ export interface RowsContext {
   readonly now: string
   /** `privacy.keepDroppedText`: store withheld answers as written (default: "" for a dropped one). */
   readonly keepDroppedText: boolean
+  /** The prompt proposer `p`'s answer to an item is stored with (`storedAnswerPrompt`). */
+  readonly promptOf: (p: number, item: TaskItem) => string
 }
 
 /**
@@ -27,7 +29,14 @@ export interface RowsContext {
 export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => {
   const { runId, id, task, items } = ctx
   const cohort = { runId, repeat: id.repeat, task: id.task, method: id.method }
-  const evaluation = (student: string, promptLessons: number, item: TaskItem, answer: string) => ({
+  // The coalition's answer has no prompt of its own (it is aggregated from several): stored without one.
+  const evaluation = (
+    student: string,
+    promptLessons: number,
+    item: TaskItem,
+    answer: string,
+    prompt: string | null,
+  ) => ({
     ...cohort,
     round: 0,
     student,
@@ -38,12 +47,17 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
     answer,
     target: item.target,
     score: task.grade(answer, item) ? 1 : 0,
+    prompt,
   })
   const proposerRows = outcome.answers.flatMap((row, p) =>
-    row.map((a, i) => evaluation(ctx.names[p]!, ctx.shots[p]!, items[i]!, a.answer)),
+    row.map((a, i) =>
+      evaluation(ctx.names[p]!, ctx.shots[p]!, items[i]!, a.answer, ctx.promptOf(p, items[i]!)),
+    ),
   )
   const totalShots = ctx.shots.reduce((a, b) => a + b, 0)
-  const coalitionRows = outcome.outcomes.map((o, i) => evaluation(COALITION, totalShots, items[i]!, o.answer))
+  const coalitionRows = outcome.outcomes.map((o, i) =>
+    evaluation(COALITION, totalShots, items[i]!, o.answer, null),
+  )
   const key = { run_id: runId, repeat: id.repeat, task: id.task, method: id.method }
   const itemRows = outcome.outcomes.map((o, i) => ({
     ...key,

@@ -4,6 +4,7 @@ import type { EvaluationRow, FindingRow, LessonRow } from "@lyceum/store"
 import type { TaskData } from "@lyceum/tasks"
 import { Effect } from "effect"
 import { Evaluate, Learn, ScoreCanary } from "../Protocol.js"
+import { studentPrompt } from "../Student.js"
 import type { TaskCanary } from "./Canary.js"
 import type { Cohort } from "./Cohort.js"
 
@@ -102,12 +103,14 @@ export const lessonRows = (
   }))
 }
 
-/** Every student's graded answers after the round. */
+/** Every student's graded answers after the round, each with the prompt it was given. */
 export const evaluationRows = (
   at: At & { readonly n: number },
   outcome: RoundOutcome,
-): Array<EvaluationRow> =>
-  outcome.flatMap(({ student, results, promptLessons }) =>
+  data: TaskData,
+): Array<EvaluationRow> => {
+  const items = new Map(data.test.map((item) => [item.id, item]))
+  return outcome.flatMap(({ student, results, promptLessons, context }) =>
     results.map((r) => ({
       runId: at.runId,
       repeat: at.id.repeat,
@@ -122,5 +125,7 @@ export const evaluationRows = (
       answer: r.answer,
       target: r.target,
       score: r.correct ? 1 : 0,
+      prompt: studentPrompt(data.task, items.get(r.itemId)!, context),
     })),
   )
+}

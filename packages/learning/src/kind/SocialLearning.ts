@@ -33,7 +33,7 @@ export const socialLearning: CoalitionKind<SocialLearningScenario> = {
           const at = { runId: spec.runId, id: spec.id, round }
           const outcome = yield* playRound(cohort, spec.data, { repeat: spec.id.repeat, round, size: n })
           const lessons = lessonRows(cohort, at, new Set(outcome.flatMap((o) => o.chosen)))
-          const evaluations = evaluationRows({ ...at, n }, outcome)
+          const evaluations = evaluationRows({ ...at, n }, outcome, spec.data)
           const leakage =
             canary !== undefined && round === rounds.length ? yield* measureCanary(cohort, canary, at) : []
           return {

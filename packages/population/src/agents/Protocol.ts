@@ -75,6 +75,12 @@ export const AgentAnswers = Schema.Struct({
   agent: Schema.Int,
   /** Examples in the agent's prompt: its own, then the lessons it holds. */
   promptLessons: Schema.Int,
+  /**
+   * What the agent had learned, as stored: each item was asked as `task.prompt(item, context)`, except that the
+   * agent's own private examples are one note saying how many (unless `privacy.keepDroppedText`). Sent once per
+   * agent, not per item, so a reply stays small (`EVALUATE_AGENTS_PER_MESSAGE`).
+   */
+  context: Schema.String,
   results: Schema.Array(
     Schema.Struct({
       itemId: Schema.String,

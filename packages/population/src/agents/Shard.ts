@@ -65,6 +65,13 @@ export const makeShard = (setup: ShardSetup) => {
   }
   const material = (agent: number) => [...privateTexts(agent), ...memory.texts(agent - first)]
   const context = (agent: number) => material(agent).join(sep)
+  /** `context` as the agent's graded answers are stored with it: its own examples withheld by default. */
+  const storedContext = (agent: number) => {
+    if (setup.keepDroppedText) return context(agent)
+    const own = privateTexts(agent).length
+    const withheld = own === 0 ? [] : [`[${own} private examples withheld]`]
+    return [...withheld, ...memory.texts(agent - first)].join(sep)
+  }
 
   /** An agent's filter: its own examples and secret. Agents holding nothing share one (it keeps no state). */
   // One findings-hash key per shard: drawing a random key for each agent's filter was a tenth of a round.
@@ -256,7 +263,14 @@ export const makeShard = (setup: ShardSetup) => {
             },
           ),
         { concurrency: CALLS_IN_FLIGHT },
-      ).pipe(Effect.map((results) => ({ agent, promptLessons: material(agent).length, results })))
+      ).pipe(
+        Effect.map((results) => ({
+          agent,
+          promptLessons: material(agent).length,
+          context: storedContext(agent),
+          results,
+        })),
+      )
     })
 
   const scoreCanary = (

@@ -20,6 +20,16 @@ import { drawPairs, type Pairs } from "./Pairs.js"
  */
 export const PAIRS_PER_MESSAGE = 500
 
+/**
+ * Panel agents per Evaluate message. A reply carries each agent's stored context once (its lessons, up to
+ * `memory.capacity` of ~1.5 KB, and a note for its own examples) and its answers, so a message holds as many
+ * agents as fit in half of a NATS server's default 1 MiB max_payload. (With `privacy.keepDroppedText` a seed's
+ * context holds its private examples too: a share of the training split, which may not fit; the transport then
+ * fails naming max_payload.)
+ */
+export const evaluateAgentsPerMessage = (capacity: number, items: number) =>
+  Math.max(1, Math.floor((512 * 1024) / ((capacity + 1) * 1536 + items * 256)))
+
 /** Shards asked at once; the rest wait (bounded fan-out, whatever the population). */
 export const SHARDS_IN_FLIGHT = 16
 
@@ -175,8 +185,12 @@ const measurePanel = (open: OpenPopulation, rankCanary: boolean) =>
       else group.push(agent)
     }
     const groups = [...byShard.entries()]
+    const perMessage = evaluateAgentsPerMessage(scenario.memory.capacity, open.items.length)
+    const messages = groups.flatMap(([s, agents]) =>
+      chunks(0, agents.length, perMessage).map(({ from, to }) => [s, agents.slice(from, to)] as const),
+    )
     const answers = (yield* Effect.forEach(
-      groups,
+      messages,
       ([s, agents]) =>
         open.shards[s]!.ask(new Evaluate({ agents, items: open.items }), { timeout: SHARD_TIMEOUT }),
       { concurrency: SHARDS_IN_FLIGHT },

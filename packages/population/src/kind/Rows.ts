@@ -64,7 +64,9 @@ export const roundRows = (
   const agentRows: Array<Record<string, string | number | null>> = []
   const evaluations: Array<EvaluationRow> = []
   const leakage: Array<LeakageRow> = []
-  for (const { agent, promptLessons, results } of outcome.answers) {
+  const items = new Map(open.items.map((item) => [item.id, item]))
+  const { task } = spec.data
+  for (const { agent, promptLessons, context, results } of outcome.answers) {
     const hop = hops[agent]!
     const b = bucket(hop)
     const score = results.filter((r) => r.correct).length / Math.max(1, results.length)
@@ -96,6 +98,8 @@ export const roundRows = (
         answer: r.answer,
         target: r.target,
         score: r.correct ? 1 : 0,
+        // As the shard asked it (Shard.evaluate), with the agent's own examples withheld unless kept.
+        prompt: task.prompt(items.get(r.itemId)!, context),
       })
     if (rank !== null)
       leakage.push({

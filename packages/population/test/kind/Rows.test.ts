@@ -1,3 +1,4 @@
+import { TaskItem } from "@lyceum/core"
 import { describe, expect, it } from "vitest"
 import { holdingsOf } from "../../src/agents/Holdings.js"
 import type { WrittenLesson } from "../../src/agents/Protocol.js"
@@ -26,7 +27,8 @@ const openOf = (scenario: PopulationScenario, repeat = 0, method = "filter-on"):
     holdings: holdingsOf(spec),
     panel: PANEL,
     panelSet: new Set(PANEL),
-    items: data.test.slice(0, 2),
+    // Named as the answers below name them.
+    items: data.test.slice(0, 2).map((item, i) => new TaskItem({ ...item, id: "ab"[i]! })),
     shards: [],
   }
 }
@@ -63,6 +65,8 @@ const PAIRS: ReadonlyArray<[number, number, WrittenLesson["action"]]> = [
   [6, 7, "allow"],
 ]
 
+const CONTEXT = "[1 private examples withheld]\n\nlesson 0 from 0 to 1"
+
 const outcomeOf = (pairs = PAIRS, canaryRanks: ReadonlyArray<number> = [0, 4, 9]): RoundOutcome => ({
   pairs: {
     learners: Int32Array.from(pairs.map((p) => p[0])),
@@ -74,9 +78,9 @@ const outcomeOf = (pairs = PAIRS, canaryRanks: ReadonlyArray<number> = [0, 4, 9]
   seedFacts: Uint16Array.from([4, 2, 1, 0, 2, 0, 0, 0]),
   canary: Uint8Array.from([1, 1, 0, 0, 1, 0, 0, 0]),
   answers: [
-    { agent: 1, promptLessons: 2, results: [result("a", true), result("b", true)] },
-    { agent: 3, promptLessons: 0, results: [result("a", true), result("b", false)] },
-    { agent: 6, promptLessons: 0, results: [result("a", false), result("b", false)] },
+    { agent: 1, promptLessons: 2, context: CONTEXT, results: [result("a", true), result("b", true)] },
+    { agent: 3, promptLessons: 0, context: "", results: [result("a", true), result("b", false)] },
+    { agent: 6, promptLessons: 0, context: "", results: [result("a", false), result("b", false)] },
   ],
   canaryRanks,
 })
@@ -198,6 +202,13 @@ describe("roundRows: the panel's rows", () => {
       ["agent-6", "a", 0, 0],
       ["agent-6", "b", 0, 0],
     ])
+    // Each answer with its prompt: the item asked after the context the agent's shard reported.
+    const { task } = taskDataOf(scenario)
+    const open = openOf(scenario)
+    expect(step.rows.evaluations!.map((e) => e.prompt)).toEqual(
+      [CONTEXT, CONTEXT, "", "", "", ""].map((context, k) => task.prompt(open.items[k % 2]!, context)),
+    )
+    expect(step.rows.evaluations![0]!.prompt).toContain("lesson 0 from 0 to 1")
     expect(step.rows.leakage!.map((l) => [l.student, l.metric, l.value])).toEqual([
       ["agent-1", "canary_rank", 0],
       ["agent-3", "canary_rank", 4],
