@@ -1,0 +1,161 @@
+// Learning curves (or diffusion, or compared runs) with Observable Plot: the mean as a line, ± one standard error
+// as a band (areaY), a tip on hover, and a checkbox per series that shows or hides it with stable colours.
+import * as Plot from "@observablehq/plot"
+import type { FrontierPoint, Series } from "./Api.js"
+import { h } from "./Dom.js"
+
+interface Datum {
+  readonly series: string
+  readonly x: number
+  readonly mean: number
+  readonly low: number
+  readonly high: number
+  readonly sem: number
+  readonly n: number
+}
+
+export const seriesLabel = (series: Series) =>
+  series.key !== ""
+    ? series.key
+    : [series.task, series.method, series.point === null ? null : `p${series.point}`]
+        .filter(Boolean)
+        .join(" · ")
+
+const data = (series: ReadonlyArray<Series>): Array<Datum> =>
+  series.flatMap((s) =>
+    s.points.map((p) => {
+      // One repeat has no spread: the band collapses onto the line.
+      const sem = p.sem ?? 0
+      return {
+        series: seriesLabel(s),
+        x: p.x,
+        mean: p.mean,
+        sem,
+        n: p.n,
+        low: p.mean - sem,
+        high: p.mean + sem,
+      }
+    }),
+  )
+
+const width = (container: HTMLElement) => Math.max(320, Math.min(960, container.clientWidth || 720))
+
+export const curveChart = (
+  series: ReadonlyArray<Series>,
+  labels: { readonly x: string; readonly y: string },
+  testId = "curve-chart",
+): HTMLElement => {
+  const domain = series.map(seriesLabel)
+  const color = Plot.scale({ color: { type: "categorical", domain } })
+  const visible = new Set(domain)
+  const plotBox = h("div", { class: "plot", "data-testid": `${testId}-plot` })
+  const draw = () => {
+    const rows = data(series).filter((d) => visible.has(d.series))
+    const xs = [...new Set(rows.map((d) => d.x))].sort((a, b) => a - b)
+    const chart = Plot.plot({
+      width: width(wrapper),
+      height: 320,
+      marginLeft: 56,
+      // Rounds are whole numbers: tick at each one rather than at 0.5 steps.
+      x: {
+        label: labels.x,
+        grid: true,
+        ...(xs.length <= 25 && xs.every(Number.isInteger) ? { ticks: xs, tickFormat: "d" } : {}),
+      },
+      y: { label: labels.y, grid: true },
+      color: { type: "categorical", domain },
+      marks: [
+        Plot.areaY(rows, {
+          x: "x",
+          y1: "low",
+          y2: "high",
+          fill: "series",
+          fillOpacity: 0.15,
+          curve: "linear",
+        }),
+        Plot.lineY(rows, { x: "x", y: "mean", stroke: "series", strokeWidth: 2, marker: "circle" }),
+        Plot.tip(
+          rows,
+          Plot.pointer({
+            x: "x",
+            y: "mean",
+            stroke: "series",
+            channels: { series: "series", sem: "sem", n: "n" },
+            format: {
+              x: true,
+              y: (v: number) => v.toFixed(3),
+              sem: (v: number) => v.toFixed(3),
+              n: true,
+              stroke: false,
+            },
+          }),
+        ),
+      ],
+    })
+    plotBox.replaceChildren(chart)
+  }
+  const toggles = domain.map((label) =>
+    h(
+      "label",
+      { class: "toggle", "data-testid": "series-toggle" },
+      h("input", {
+        type: "checkbox",
+        checked: true,
+        onchange: (event: Event) => {
+          if ((event.target as HTMLInputElement).checked) visible.add(label)
+          else visible.delete(label)
+          draw()
+        },
+      }),
+      h("span", { class: "swatch", style: `background:${color.apply(label)}` }),
+      label,
+    ),
+  )
+  const wrapper = h(
+    "figure",
+    { class: "chart", "data-testid": testId, "data-series": series.length },
+    h("fieldset", { class: "toggles" }, h("legend", {}, "Series"), toggles),
+    plotBox,
+  )
+  // Plot needs the element's width, known once it is in the document.
+  requestAnimationFrame(draw)
+  return wrapper
+}
+
+/** The ensemble frontier: each variant's accuracy (± SEM) against what it spent per item (dollars when priced). */
+export const frontierChart = (rows: ReadonlyArray<FrontierPoint>): HTMLElement => {
+  const priced = rows.length > 0 && rows.every((row) => row.costPerItem !== null)
+  const data = rows.map((row) => ({
+    ...row,
+    label: row.method,
+    spent: priced ? (row.costPerItem ?? 0) : row.tokensPerItem,
+    low: row.accuracy - (row.accuracySem ?? 0),
+    high: row.accuracy + (row.accuracySem ?? 0),
+  }))
+  const box = h("figure", { class: "chart", "data-testid": "frontier-chart", "data-series": rows.length })
+  requestAnimationFrame(() => {
+    box.replaceChildren(
+      Plot.plot({
+        width: width(box),
+        height: 320,
+        marginLeft: 56,
+        x: { label: priced ? "cost per item (USD)" : "tokens per item", grid: true },
+        y: { label: "accuracy", grid: true },
+        color: { legend: true },
+        marks: [
+          Plot.ruleX(data, { x: "spent", y1: "low", y2: "high", stroke: "task", strokeOpacity: 0.5 }),
+          Plot.dot(data, {
+            x: "spent",
+            y: "accuracy",
+            fill: "task",
+            r: 5,
+            channels: { method: "method", repeats: "repeats" },
+            tip: { format: { x: true, y: (v: number) => v.toFixed(3), fill: true } },
+          }),
+          Plot.text(data, { x: "spent", y: "accuracy", text: "label", dy: -10 }),
+        ],
+      }),
+    )
+  })
+  return box
+}

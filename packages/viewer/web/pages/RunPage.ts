@@ -1,0 +1,215 @@
+// `#/run/:id`: one run — summary, live cohort progress while it runs, the kind's chart (curves with SEM bands,
+// the ensemble frontier, population diffusion), the report's tables, usage and cost, and the scenario text.
+import {
+  type Curves,
+  get,
+  type Page,
+  type RunDetail,
+  runPath,
+  type Table,
+  type Usage,
+  type UsageRow,
+} from "../Api.js"
+import { curveChart, frontierChart } from "../CurveChart.js"
+import { errorBox, h, link, replace } from "../Dom.js"
+import { date, duration, integer, usd } from "../Format.js"
+import { hashOf, type PageContext } from "../Router.js"
+import { sortableTable } from "../SortableTable.js"
+import { progressBar } from "./RunsPage.js"
+
+const pollMs = 2000
+
+/** A failed section shows its error in place; the rest of the page still loads. */
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)))
+
+const section = (title: string, testId: string, ...body: ReadonlyArray<Node | string>) =>
+  h(
+    "section",
+    { "aria-labelledby": `h-${testId}`, "data-testid": testId },
+    h("h2", { id: `h-${testId}` }, title),
+    ...body,
+  )
+
+const summary = (detail: RunDetail) => {
+  const run = detail.run
+  const item = (term: string, value: Node | string) => [h("dt", {}, term), h("dd", {}, value)]
+  return h(
+    "dl",
+    { class: "summary" },
+    item("Run", run.id),
+    item("Kind", run.kind),
+    item("Status", run.status === "running" ? progressBar(run) : run.status),
+    item("Seed", String(run.seed)),
+    item("Started", date(run.startedAt)),
+    item("Finished", date(run.finishedAt)),
+    item("Duration", duration(run.durationMs)),
+    item("Tokens", integer(run.tokens)),
+    item("Cost", usd(run.costUsd)),
+  )
+}
+
+const cohortTable = (detail: RunDetail) => {
+  const labels = new Map(detail.points.map((p) => [p.point, p.label]))
+  return sortableTable<RunDetail["cohorts"][number]>(
+    [
+      { label: "Repeat", numeric: true, value: (c) => c.repeat },
+      { label: "Task", value: (c) => c.task },
+      { label: "Method", value: (c) => c.method },
+      ...(detail.points.length > 0
+        ? [
+            {
+              label: "Point",
+              value: (c: RunDetail["cohorts"][number]) =>
+                c.point === null ? "" : (labels.get(c.point) ?? c.point),
+            },
+          ]
+        : []),
+      {
+        label: "Steps",
+        numeric: true,
+        value: (c) => c.stepsDone,
+        render: (c) =>
+          h(
+            "span",
+            { class: "progress" },
+            h("progress", { value: c.stepsDone, max: Math.max(1, c.steps ?? c.stepsDone) }),
+            ` ${c.stepsDone}/${c.steps ?? "?"}`,
+          ),
+      },
+    ],
+    detail.cohorts,
+    { testId: "cohorts" },
+  )
+}
+
+const usageSection = (usage: Usage) =>
+  section(
+    "Usage and cost",
+    "usage",
+    h(
+      "p",
+      {},
+      `${integer(usage.totals.calls)} calls, ${integer(usage.totals.promptTokens)} prompt + ${integer(usage.totals.completionTokens)} completion tokens, ${usd(usage.totals.costUsd)}`,
+    ),
+    sortableTable<UsageRow>(
+      [
+        { label: "Repeat", numeric: true, value: (r) => r.repeat },
+        { label: "Round", numeric: true, value: (r) => r.round },
+        { label: "Task", value: (r) => r.task },
+        { label: "Method", value: (r) => r.method },
+        { label: "Agent", value: (r) => r.agent },
+        { label: "Model", value: (r) => r.model },
+        { label: "Calls", numeric: true, value: (r) => r.calls },
+        { label: "Prompt tokens", numeric: true, value: (r) => r.promptTokens },
+        { label: "Completion tokens", numeric: true, value: (r) => r.completionTokens },
+        { label: "Cost (USD)", numeric: true, value: (r) => r.costUsd },
+      ],
+      usage.rows,
+      { copy: true, testId: "usage-table" },
+    ),
+  )
+
+export const reportTable = (table: Table) =>
+  h(
+    "section",
+    { class: "report-table", "data-testid": `table-${table.name}` },
+    h("h3", {}, table.title),
+    sortableTable(
+      table.columns.map((column) => ({
+        label: column.label,
+        numeric: column.numeric,
+        value: (row: Record<string, unknown>) => row[column.key],
+      })),
+      table.rows,
+      { copy: true },
+    ),
+  )
+
+export const runPage = ({ route, root, signal }: PageContext) => {
+  const id = route.path[1] ?? ""
+  const head = h("div")
+  const chart = h("div")
+  const rest = h("div")
+  replace(
+    root,
+    h("p", { class: "crumbs" }, link("#/", "Runs"), " / ", id),
+    head,
+    h(
+      "nav",
+      { class: "run-links", "aria-label": "Run" },
+      link(
+        hashOf(["run", id, "lessons"], { action: "drop" }),
+        h("span", { "data-testid": "dropped-lessons" }, "Dropped lessons"),
+      ),
+      link(hashOf(["run", id, "lessons"]), "All lessons"),
+      link(hashOf(["run", id, "answers"]), "Graded answers"),
+    ),
+    chart,
+    rest,
+  )
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const loadHead = async () => {
+    const detail = await get<RunDetail>(runPath(id), {}, signal)
+    const dropped = await get<Page<unknown>>(
+      runPath(id, "lessons"),
+      { action: "drop", limit: 1 },
+      signal,
+    ).catch(() => undefined)
+    replace(
+      head,
+      h("h1", {}, detail.run.scenario),
+      summary(detail),
+      detail.error === null ? null : h("pre", { class: "error", role: "alert" }, detail.error),
+      dropped === undefined
+        ? null
+        : h("p", {}, `${integer(dropped.total)} lessons dropped by the privacy filter.`),
+      detail.run.status === "running" ? section("Cohorts", "cohorts-section", cohortTable(detail)) : null,
+    )
+    if (detail.run.status === "running")
+      timer = setTimeout(() => void loadHead().catch(() => undefined), pollMs)
+    return detail
+  }
+  const load = async () => {
+    const detail = await loadHead()
+    const [curves, tables, usage] = await Promise.all([
+      get<Curves>(runPath(id, "curves"), {}, signal).catch(asError),
+      get<{ tables: ReadonlyArray<Table> }>(runPath(id, "tables"), {}, signal).catch(asError),
+      get<Usage>(runPath(id, "usage"), { limit: 200 }, signal).catch(asError),
+    ])
+    if (signal.aborted) return
+    const curvesView =
+      curves instanceof Error
+        ? errorBox(curves)
+        : [
+            curves.series.length > 0
+              ? section(
+                  curves.kind === "population" ? "Diffusion" : "Curves",
+                  "curves",
+                  curveChart(curves.series, { x: curves.xLabel, y: curves.yLabel }),
+                )
+              : null,
+            curves.frontier !== undefined && curves.frontier.length > 0
+              ? section("Frontier", "frontier", frontierChart(curves.frontier))
+              : null,
+          ]
+    replace(chart, ...[curvesView].flat())
+    replace(
+      rest,
+      tables instanceof Error
+        ? errorBox(tables)
+        : section(
+            "Tables",
+            "tables",
+            ...(tables.tables.length === 0
+              ? [h("p", { class: "note" }, "This run's kind has no report tables.")]
+              : tables.tables.map(reportTable)),
+          ),
+      usage instanceof Error ? errorBox(usage) : usageSection(usage),
+      section("Scenario", "scenario", h("pre", { class: "scenario" }, detail.scenarioText)),
+    )
+  }
+  load().catch((error: unknown) => {
+    if (!signal.aborted) replace(head, errorBox(error))
+  })
+  signal.addEventListener("abort", () => clearTimeout(timer))
+}
