@@ -23,3 +23,22 @@ export const yesOption = Options.boolean("yes").pipe(
     "start a scenario whose planned work (printed by lyceum validate) is large, without a budget: in it",
   ),
 )
+
+export const progressOption = Options.choice("progress", ["auto", "live", "plain", "none"]).pipe(
+  Options.withDescription(
+    "progress on stderr: live (one block redrawn in place: cohorts, steps, calls, tokens, cost, ETA), plain " +
+      "(one line per finished step), none; auto (default): live on a terminal, plain when piped",
+  ),
+  Options.withDefault("auto" as const),
+)
+
+export const quietOption = Options.boolean("quiet").pipe(
+  Options.withAlias("q"),
+  Options.withDescription("print no progress and no summary; errors are still printed"),
+)
+
+/** `--format` of `run` and `validate`: text for people, one JSON document on stdout for programs. */
+export const formatOption = Options.choice("format", ["text", "json"]).pipe(
+  Options.withDescription("text (default), or json: one JSON document on stdout (progress stays on stderr)"),
+  Options.withDefault("text" as const),
+)

@@ -3,13 +3,23 @@ import { shellWord } from "@lyceum/core"
 import { kindNamed, loadScenario } from "@lyceum/kinds"
 import { ConnectOptions, NatsClient, NatsTransport, SharedLimits } from "@lyceum/nats"
 import { renderAfterRun } from "@lyceum/report"
-import { ConsoleProgress, runScenario } from "@lyceum/runner"
+import { emptyTally, RunFailed, runScenario } from "@lyceum/runner"
 import { Store } from "@lyceum/store"
-import { Console, Data, Effect, Layer, Option } from "effect"
+import { Cause, Console, Data, Effect, Layer, Option } from "effect"
 import { checkBeforeRun } from "./BeforeRun.js"
 import { reportIfInterrupted } from "./ErrorReport.js"
 import { explainRejection, natsAuthOptions, natsClientOptions } from "./NatsOptions.js"
-import { dbOption, natsOption, verboseOption, yesOption } from "./Options.js"
+import {
+  dbOption,
+  formatOption,
+  natsOption,
+  progressOption,
+  quietOption,
+  verboseOption,
+  yesOption,
+} from "./Options.js"
+import { progressLayer, resolveProgress, tallied } from "./ProgressView.js"
+import { runJson } from "./RunJson.js"
 import { version } from "./version.js"
 
 const scenario = Args.path({ name: "scenario" }).pipe(Args.withDescription("scenario file (YAML)"))
@@ -102,6 +112,9 @@ export const runCommand = Command.make(
     force,
     yes: yesOption,
     verbose: verboseOption,
+    progress: progressOption,
+    quiet: quietOption,
+    format: formatOption,
   },
   ({
     scenario,
@@ -119,6 +132,9 @@ export const runCommand = Command.make(
     force,
     yes,
     verbose,
+    progress,
+    quiet,
+    format,
     ...natsAuth
   }) =>
     Effect.gen(function* () {
@@ -155,6 +171,9 @@ export const runCommand = Command.make(
         resume: Option.getOrUndefined(resume),
       })
       const kind = yield* kindNamed(loaded.scenario.kind)
+      // What the progress events said (the plan's counts, cache hits), for the JSON summary.
+      const tally = emptyTally(Date.now())
+      const shown = tallied(progressLayer(resolveProgress(progress, quiet)), tally)
       // With workers on NATS, every process's endpoint limits are shared (adaptive concurrency over NATS KV).
       const connection = (name: string) => natsClientOptions(Option.getOrThrow(nats), name, natsAuth)
       const sharing = Option.isSome(nats)
@@ -195,22 +214,49 @@ export const runCommand = Command.make(
         ...(Option.isSome(parallel) && { parallel: Math.max(1, parallel.value) }),
       }).pipe(
         (run) => Effect.scoped(Effect.zipRight(sharing, run)),
+        // Its own scope: a live progress block is closed (left on screen) before anything else is printed.
+        Effect.provide(shown),
         Effect.onError(reportIfInterrupted(verbose)),
       )
+      const started = Date.now()
+      const printJson = (runId: string) =>
+        runJson({
+          runId,
+          db,
+          report: kind.report,
+          steps: tally.steps,
+          plannedCohorts: tally.cohorts,
+          cacheHits: tally.cacheHits,
+          elapsedMs: Date.now() - started,
+        }).pipe(Effect.flatMap((document) => Console.log(JSON.stringify(document, null, 2))))
       // The kind's own summary of the finished run (social learning: the learning curve with its chart).
       const { runId, summary } = yield* Effect.gen(function* () {
-        const { runId } = yield* played
+        const { runId } = yield* played.pipe(
+          // A failed or stopped run has its JSON too (a finaliser: Ctrl-C interrupts this fiber).
+          Effect.onError((cause) => {
+            const failure = Cause.failureOption(cause)
+            return format === "json" && Option.isSome(failure) && failure.value instanceof RunFailed
+              ? printJson(failure.value.runId).pipe(
+                  Effect.catchAllCause((why) => Effect.logWarning("could not print the run's JSON", why)),
+                )
+              : Effect.void
+          }),
+        )
+        // JSON: the one document on stdout; quiet: nothing but errors.
+        if (format === "json") yield* printJson(runId)
+        if (format === "json" || quiet) return { runId, summary: undefined }
         const run = yield* Effect.flatMap(Store, (store) => store.getRun(runId))
         const text = Option.isNone(run)
           ? ""
           : yield* renderAfterRun(run.value, kind.report, process.stdout.isTTY === true)
         return { runId, summary: text }
       }).pipe(Effect.provide(Store.layer({ filename: db })))
+      if (summary === undefined) return
       yield* Console.log(`\n${summary}`)
       yield* Console.log(
         `\nStored in ${db}. Query it: lyceum report --db ${shellWord(db)} --run ${runId} --format csv`,
       )
-    }).pipe(Effect.provide(ConsoleProgress.layer)),
+    }),
 ).pipe(
   Command.withDescription(
     "run a scenario of any coalition kind, record everything in the database and print its results",

@@ -36,6 +36,15 @@ export type ProgressEvent =
       /** Over the whole run so far. */
       readonly modelCalls: number
       readonly tokens: number
+      /** US dollars over the whole run so far, from the models' declared prices (0 without prices). */
+      readonly costUsd?: number
+      /**
+       * Requests answered from the response cache over the whole run so far; absent where this process cannot
+       * know it (the work queue: workers store their usage rows, which do not count cache hits).
+       */
+      readonly cacheHits?: number
+      /** The cohort ended at this step, before its planned last one (its other steps will not come). */
+      readonly final?: boolean
       /**
        * This step of this cohort, as stored in `model_usage`: attempts retried, attempts that timed out
        * (retried or not), and calls that failed after their retries.

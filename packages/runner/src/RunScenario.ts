@@ -1,11 +1,11 @@
 import { ActorSystem, LocalTransport, type Transport } from "@lyceum/actors"
 import { type AnyKind, type CohortSpec, cohortName, cohortRowKey } from "@lyceum/coalition"
 import { kindNamed } from "@lyceum/kinds"
-import { Metering } from "@lyceum/models"
+import { Metering, ModelRegistry } from "@lyceum/models"
 import type { NatsClient } from "@lyceum/nats"
-import type { LoadedScenario } from "@lyceum/scenario"
+import { type LoadedScenario, storedConfig } from "@lyceum/scenario"
 import { type LearningCurveRow, type RunVersions, Store } from "@lyceum/store"
-import { prepareTaskData, type TaskData } from "@lyceum/tasks"
+import type { TaskData } from "@lyceum/tasks"
 import { Cause, Effect, Exit, HashSet, type Layer, Option } from "effect"
 import { capabilityRows, type ProbedModel, probedScores, probeRunEndpoints } from "./EndpointProbe.js"
 import { yieldingToEventLoop } from "./EventLoopScheduler.js"
@@ -17,7 +17,8 @@ import { reopenForResume, resumePoint } from "./Resume.js"
 import { CohortFailed, RunFailed } from "./RunError.js"
 import { makeRunId } from "./RunId.js"
 import { holdLease, RunLeaseLost } from "./RunLease.js"
-import { budgetLeft, nothingSpent, runModelsLayer } from "./RunModels.js"
+import { budgetLeft, nothingSpent, pointRegistries, runModelsLayer } from "./RunModels.js"
+import { itemLabelRows, pointAgents, preparePointTasks, runPoints, sweepPointRows } from "./RunPoints.js"
 import { usageRows } from "./StepUsage.js"
 import { makeStepWriter, type Spending, type StepCount } from "./StepWriter.js"
 import { WorkerLost, type WorkerPool, workerPool } from "./WorkerPool.js"
@@ -106,7 +107,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     const progress = yield* Progress
     const { scenario } = options.loaded
     const kind: AnyKind = yield* kindNamed(scenario.kind, options.kinds)
-    const steps = kind.steps(scenario)
+    // A sweep's points (the scenario itself without one): each cohort plays with its point's scenario.
+    const { points, steps } = yield* runPoints(kind, options.loaded)
     const resumed =
       options.resume === undefined
         ? undefined
@@ -116,12 +118,15 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             steps,
           })
     const seed = resumed?.seed ?? options.seed ?? scenario.seed
-    const tasks =
-      options.prepared?.seed === seed
-        ? options.prepared.tasks
-        : yield* Effect.interruptible(
-            Effect.forEach(scenario.tasks, (task) => prepareTaskData(task, options.loaded.file, seed)),
-          )
+    const pointTasks = yield* Effect.interruptible(
+      preparePointTasks(
+        points,
+        options.loaded.file,
+        seed,
+        options.prepared?.seed === seed ? options.prepared.tasks : undefined,
+      ),
+    )
+    const tasks = pointTasks[0]!
     // Before the run row and any spending: a measurement an endpoint cannot make is refused here.
     const probed =
       options.probed ??
@@ -130,6 +135,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         : yield* probeRunEndpoints(options.loaded, kind, options.env ?? process.env, tasks))
     const scores = probedScores(probed)
     const runId = resumed?.runId ?? makeRunId(scenario.name)
+    yield* Effect.annotateCurrentSpan("lyceum.run_id", runId)
 
     // The run's lease, held until the run ends: taken by resumePoint, or with a new run's row.
     const lease =
@@ -145,7 +151,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
                 scenarioText: options.loaded.text,
                 seed,
                 versions: options.versions,
-                config: scenario,
+                config: storedConfig(options.loaded),
+                sweepPoints: sweepPointRows(options.loaded),
                 lease: owner,
               }),
               undefined,
@@ -155,12 +162,13 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
     if (resumed !== undefined) yield* reopenForResume(resumed)
     else
       yield* store.writeBatch({
-        agents: kind.agents(scenario, tasks).map((agent) => ({ runId, kind: kind.name, ...agent })),
-        itemLabels: tasks.flatMap((data) =>
-          (data.labels ?? []).map((label) => ({ runId, task: data.task.name, ...label })),
-        ),
+        agents: pointAgents(points.map((p, i) => kind.agents(p.scenario, pointTasks[i]!))).map((agent) => ({
+          runId,
+          kind: kind.name,
+          ...agent,
+        })),
+        itemLabels: itemLabelRows(runId, pointTasks),
       })
-    const variants = kind.variants(scenario)
     const started = Date.now()
     yield* progress.report({
       _tag: "RunStarted",
@@ -169,7 +177,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       kind: kind.name,
       repeats: scenario.repeats,
       steps,
-      cohorts: tasks.length * variants.length,
+      cohorts: points.reduce((sum, p, i) => sum + pointTasks[i]!.length * p.methods.length, 0),
       agents: kind.plan(scenario, tasks).agentsPerCohort,
     })
 
@@ -191,22 +199,29 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         spent: resumed?.spent ?? nothingSpent,
         scores,
       }).pipe(Effect.provideService(ActorSystem, control))
+      // The models each point plays with (a sweep of a model's settings has registries of its own).
+      const registries = yield* pointRegistries(options.loaded, points, seed, scores)
       // Every process's model calls: this one's, and those of the agents on workers.
       const usageNow = Effect.flatMap(metering.snapshot, pool.usage)
       const jobs = Array.from({ length: scenario.repeats }, (_, repeat) =>
-        tasks.flatMap((data, task) =>
-          variants.map((method, variant) => ({
-            task,
-            spec: {
-              runId,
-              seed,
-              scenario,
-              data,
-              variant,
-              id: { repeat, task: data.task.name, method },
-              scenarioFile: options.loaded.file,
-            } satisfies CohortSpec<typeof scenario>,
-          })),
+        points.flatMap((point, p) =>
+          pointTasks[p]!.flatMap((data, task) =>
+            point.methods.map((method, variant) => ({
+              task,
+              // Run-wide (`RunPoint.offset`): how workers and the work queue name this cohort's variant.
+              variant: point.offset + variant,
+              registry: registries[p]!,
+              spec: {
+                runId,
+                seed,
+                scenario: point.scenario,
+                data,
+                variant,
+                id: { repeat, task: data.task.name, method },
+                scenarioFile: options.loaded.file,
+              } satisfies CohortSpec<typeof scenario>,
+            })),
+          ),
         ),
       ).flat()
 
@@ -214,14 +229,16 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
        * One attempt at a cohort, from its agents' spawning to its last step; cohorts share nothing but the store.
        * `written` counts what this attempt stored, so a lost worker's cohort can be taken back (`playCohort`).
        */
-      const playCohortOnce = ({ task, spec }: (typeof jobs)[number], written: Written) =>
+      const playCohortOnce = ({ task, variant, registry, spec }: (typeof jobs)[number], written: Written) =>
         Effect.gen(function* () {
           const { id } = spec
           const system = yield* ActorSystem.make()
           const cohort = yield* kind.open(spec).pipe(Effect.provideService(ActorSystem, system))
           const hosted = kind.hosts(spec)
           if (pool.size === 0)
-            yield* kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, system))
+            yield* kind
+              .spawn(spec, hosted)
+              .pipe(Effect.provideService(ActorSystem, system), Effect.provideService(ModelRegistry, registry))
           const playSteps = Effect.gen(function* () {
             yield* Effect.logDebug("agents ready").pipe(
               Effect.annotateLogs({
@@ -231,9 +248,11 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             )
             let usageBefore = yield* usageNow
             for (let step = 0; step < steps; step++) {
-              const result = yield* cohort.play(step, {
-                note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, steps, text }),
-              })
+              const result = yield* cohort
+                .play(step, {
+                  note: (text) => progress.report({ _tag: "StepNote", cohort: id, round: step, steps, text }),
+                })
+                .pipe(Effect.withSpan("lyceum.step", { attributes: { "lyceum.step": step } }))
               // After the step's last call (a canary's scoring included): its model calls belong to this step.
               const usage = yield* usageNow
               const rows = usageRows(runId, id, step, usageBefore, usage)
@@ -241,6 +260,8 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
               yield* writeStep(id, step, result, rows, {
                 calls: usage.total.calls,
                 tokens: usage.total.promptTokens + usage.total.completionTokens,
+                costUsd: usage.total.costUsd,
+                cacheHits: usage.total.cacheHits,
               }).pipe(
                 Effect.tap((used) =>
                   Effect.sync(() => {
@@ -259,10 +280,10 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             }
           })
           yield* pool.host(
-            { repeat: id.repeat, task, variant: spec.variant },
+            { repeat: id.repeat, task, variant },
             id,
             hosted,
-            (role, i) => kind.agentId(scenario, role, i),
+            (role, i) => kind.agentId(spec.scenario, role, i),
             playSteps,
           )
         }).pipe(Effect.scoped)
@@ -304,6 +325,14 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         }
         return attempt(0).pipe(
           Effect.annotateLogs({ cohort: name }),
+          Effect.withSpan("lyceum.cohort", {
+            attributes: {
+              "lyceum.cohort": name,
+              "lyceum.repeat": job.spec.id.repeat,
+              "lyceum.task": job.spec.id.task,
+              "lyceum.method": job.spec.id.method,
+            },
+          }),
           // Say where: the progress lines' name for the cohort (WorkerLost names its cohorts already).
           Effect.mapError((error) =>
             error instanceof WorkerLost || error instanceof CohortFailed
@@ -330,7 +359,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
             ...(scores !== undefined && { scores }),
           },
           units: jobs.map((job) => ({
-            index: { repeat: job.spec.id.repeat, task: job.task, variant: job.spec.variant },
+            index: { repeat: job.spec.id.repeat, task: job.task, variant: job.variant },
             id: job.spec.id,
             finished: !unfinished.has(cohortRowKey(job.spec.id)),
           })),
@@ -361,6 +390,7 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
         ),
       )
     }).pipe(
+      Effect.annotateLogs({ runId }),
       Effect.scoped,
       Effect.provide(runModelsLayer(options.loaded, seed, resumed?.spent, scores)),
       Effect.provide(options.transport ?? LocalTransport.layer()),
@@ -402,7 +432,18 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
       })
     }
     return { runId, learningCurve: yield* store.learningCurve(runId) } satisfies RunResult
-  }).pipe(Effect.scoped, Effect.uninterruptible, yieldingToEventLoop)
+  }).pipe(
+    // The run's span (its id is added once known); a no-op export-wise unless a tracer is installed.
+    Effect.withSpan("lyceum.run", {
+      attributes: {
+        "lyceum.scenario": options.loaded.scenario.name,
+        "lyceum.kind": options.loaded.scenario.kind,
+      },
+    }),
+    Effect.scoped,
+    Effect.uninterruptible,
+    yieldingToEventLoop,
+  )
 
 /**
  * A spent budget or an interruption stops a run; anything else fails it. The budget is found however a kind

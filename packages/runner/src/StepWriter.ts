@@ -40,8 +40,13 @@ export const makeStepWriter = (context: {
     step: number,
     result: Pick<StepResult, "rows" | "summary" | "final">,
     stored: ReadonlyArray<ModelUsageRow>,
-    /** Model calls and tokens of the whole run so far, for the progress line. */
-    totals: { readonly calls: number; readonly tokens: number },
+    /** Model calls, tokens, dollars and cache hits of the whole run so far, for the progress output. */
+    totals: {
+      readonly calls: number
+      readonly tokens: number
+      readonly costUsd: number
+      readonly cacheHits?: number
+    },
     /** The worker and delivery of the unit that played it (work queue); absent: this process. */
     playedBy?: { readonly worker: string; readonly attempt: number },
   ) =>
@@ -76,6 +81,9 @@ export const makeStepWriter = (context: {
         ...summary,
         modelCalls: totals.calls,
         tokens: totals.tokens,
+        costUsd: totals.costUsd,
+        ...(totals.cacheHits !== undefined && { cacheHits: totals.cacheHits }),
+        ...(final === true && { final }),
         retries: stored.reduce((sum, r) => sum + (r.retries ?? 0), 0),
         timeouts: stored.reduce((sum, r) => sum + (r.timeouts ?? 0), 0),
         errors: stored.reduce((sum, r) => sum + (r.errors ?? 0), 0),

@@ -46,6 +46,7 @@ export const queuedStepWriter = (
         {
           calls: totals.calls,
           tokens: totals.promptTokens + totals.completionTokens,
+          costUsd: totals.costUsd,
         },
         playedBy,
       )
