@@ -1,1 +1,6 @@
-export {}
+export { BadRequest, NotFound } from "./api/ApiError.js"
+export type { KindCatalog } from "./api/ViewerContext.js"
+export * as Wire from "./api/Wire.js"
+export { openViewerDb, type ViewerDb, ViewerDbError } from "./db/OpenDb.js"
+export { makeApp } from "./server/App.js"
+export { DEFAULT_HOST, DEFAULT_PORT, ListenError, type RunningViewer, serveViewer } from "./server/Serve.js"

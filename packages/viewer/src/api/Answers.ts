@@ -1,0 +1,61 @@
+import { queryRows } from "@lyceum/report"
+import { Effect, Schema } from "effect"
+import { type Decoded, Int, oneOf, paging, Text } from "./Params.js"
+import { Viewer } from "./ViewerContext.js"
+import { AnswerItem } from "./Wire.js"
+
+/**
+ * `GET /api/runs/:id/answers`: a page of graded answers in the order of the `evaluations` primary key
+ * (run_id, repeat, round, student, task, method, metric, item_id), so the page is a range read of it. The
+ * prompt an answer was graded on is joined where the database stores prompts (null for older rows).
+ * `correct=1`: full marks (score ≥ 1); `correct=0`: anything less.
+ */
+
+export const answersQuery = {
+  repeat: Int,
+  task: Text,
+  method: Text,
+  round: Int,
+  student: Text,
+  correct: oneOf("0", "1"),
+  ...paging,
+}
+
+const FILTERS = ["repeat", "task", "method", "round", "student"] as const
+
+export const answersSql = (runId: string, query: Decoded<typeof answersQuery>, prompts: boolean) => {
+  const where = ["e.run_id = ?"]
+  const params: Array<string | number> = [runId]
+  for (const name of FILTERS) {
+    const value = query[name]
+    if (value !== undefined) where.push(`e.${name} = ?`) && params.push(value)
+  }
+  if (query.correct !== undefined) where.push(query.correct === "1" ? "e.score >= 1" : "e.score < 1")
+  const filter = where.join(" AND ")
+  return {
+    rows: `SELECT e.repeat, e.round, e.task, e.method, e.student, e.item_id AS itemId, e.metric, e.answer, e.target,
+      e.score, ${prompts ? "p.text" : "NULL"} AS prompt
+      FROM evaluations e ${prompts ? "LEFT JOIN prompts p ON p.run_id = e.run_id AND p.hash = e.prompt_hash" : ""}
+      WHERE ${filter} ORDER BY e.repeat, e.round, e.student, e.task, e.method, e.metric, e.item_id LIMIT ? OFFSET ?`,
+    count: `SELECT COUNT(*) AS total FROM evaluations e WHERE ${filter}`,
+    params,
+  }
+}
+
+export const listAnswers = (runId: string, query: Decoded<typeof answersQuery>) =>
+  Effect.gen(function* () {
+    const { db } = yield* Viewer
+    const sql = answersSql(runId, query, db.has("prompts", "text") && db.has("evaluations", "prompt_hash"))
+    const [count] = yield* queryRows(
+      Schema.Struct({ total: Schema.Number }),
+      `the answers of run ${runId}`,
+      sql.count,
+      sql.params,
+    )
+    const rows = yield* queryRows(AnswerItem, `the answers of run ${runId}`, sql.rows, [
+      ...sql.params,
+      query.limit ?? 50,
+      query.offset ?? 0,
+    ])
+    return { total: count?.total ?? 0, rows }
+  })

@@ -1,0 +1,34 @@
+import type { CellValue, KindReport, ReportTable } from "@lyceum/report"
+import { Effect } from "effect"
+
+/**
+ * `GET /api/runs/:id/tables`: every table `lyceum report` shows for the run's kind, read by the kind's own
+ * report (the same builders, so the viewer and the report cannot disagree), as JSON the frontend sorts.
+ */
+
+export interface WireTable {
+  readonly name: string
+  readonly title: string
+  readonly notes: ReadonlyArray<string>
+  readonly columns: ReadonlyArray<{ readonly key: string; readonly label: string; readonly numeric: boolean }>
+  readonly rows: ReadonlyArray<Readonly<Record<string, CellValue>>>
+}
+
+export const wireTable = (name: string, title: string, table: ReportTable): WireTable => ({
+  name,
+  title,
+  notes: table.notes ?? [],
+  columns: table.columns.map((c) => ({
+    key: c.name,
+    label: c.name.replace(/_/g, " "),
+    numeric: c.type === "integer" || c.type === "real",
+  })),
+  rows: table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c.name, row[i] ?? null]))),
+})
+
+export const runTables = (runId: string, report: KindReport | undefined) =>
+  Effect.forEach(report?.tables ?? [], (table) =>
+    Effect.map(table.read(runId, { color: false }), (read) =>
+      wireTable(table.name, table.description, read.model),
+    ),
+  ).pipe(Effect.map((tables) => ({ tables })))

@@ -1,0 +1,97 @@
+import { type LearningCurveRow, type RunRow, Store, StoreError, type StoreService } from "@lyceum/store"
+import type Database from "better-sqlite3"
+import { Effect, Layer, Option } from "effect"
+import type { ViewerDb } from "./OpenDb.js"
+
+/**
+ * The `Store` service over the viewer's read-only connection, so @lyceum/report's table builders (which read
+ * through `Store`) run unchanged. Only the reading methods work; every writing one fails naming the file.
+ */
+export const readOnlyStore = ({ db, filename }: ViewerDb): StoreService => {
+  const statements = new Map<string, Database.Statement>()
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql)
+    if (statement === undefined) {
+      statement = db.prepare(sql)
+      // Queries here are a fixed set (API modules and the report builders): a bound keeps it so.
+      if (statements.size < 500) statements.set(sql, statement)
+    }
+    return statement
+  }
+  const attempt = <A>(doing: string, run: () => A): Effect.Effect<A, StoreError> =>
+    Effect.try({
+      try: run,
+      catch: (cause) =>
+        new StoreError({
+          message: `cannot ${doing} in ${filename}: ${cause instanceof Error ? cause.message : String(cause)}`,
+          cause,
+        }),
+    })
+  const readOnly = (what: string) =>
+    Effect.fail(
+      new StoreError({ message: `cannot ${what} in ${filename}: lyceum view opens the database read-only` }),
+    )
+  const readRun = (raw: Record<string, unknown>): RunRow => ({
+    ...(raw as unknown as RunRow),
+    versions: JSON.parse(raw.versions as string),
+    config: JSON.parse(raw.config as string),
+  })
+  return {
+    filename,
+    acquireLease: () => readOnly("take a run lease"),
+    refreshLease: () => readOnly("refresh a run lease"),
+    releaseLease: () => readOnly("release a run lease"),
+    getLease: () => readOnly("read a run lease"),
+    spentBy: () => readOnly("read spending"),
+    resultKey: () => readOnly("make a result key"),
+    cohortsOf: () => readOnly("read cohorts"),
+    deleteCohort: () => readOnly("delete a cohort"),
+    createRun: () => readOnly("create a run"),
+    finishRun: () => readOnly("finish a run"),
+    reopenRun: () => readOnly("reopen a run"),
+    addDiscarded: () => readOnly("count discarded usage"),
+    writeBatch: () => readOnly("write rows"),
+    writeChunked: () => readOnly("write rows"),
+    insertAgents: () => readOnly("write agents"),
+    insertLessons: () => readOnly("write lessons"),
+    insertEvaluations: () => readOnly("write evaluations"),
+    insertModelUsage: () => readOnly("write model usage"),
+    latestRunId: () =>
+      attempt("find the latest run", () => {
+        const row = prepare("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").get() as
+          | { id: string }
+          | undefined
+        return Option.fromNullable(row?.id)
+      }),
+    getRun: (id) =>
+      attempt(`read run ${id}`, () => {
+        const raw = prepare(
+          `SELECT id, scenario_name AS scenarioName, scenario_path AS scenarioPath, scenario_text AS scenarioText,
+           scenario_hash AS scenarioHash, seed, kind, versions, config, status, error, started_at AS startedAt,
+           finished_at AS finishedAt FROM runs WHERE id = ?`,
+        ).get(id) as Record<string, unknown> | undefined
+        return raw === undefined ? Option.none() : Option.some(readRun(raw))
+      }),
+    learningCurve: (runId) =>
+      attempt(
+        `read the learning curve of run ${runId}`,
+        () =>
+          prepare(
+            `SELECT run_id AS runId, repeat, round, student, task, method, n, prompt_lessons AS promptLessons,
+             metric, value, n_items AS nItems
+             FROM learning_curve WHERE run_id = ? ORDER BY repeat, task, method, round, student, metric`,
+          ).all(runId) as Array<LearningCurveRow>,
+      ),
+    query: (sql, params = []) =>
+      attempt("run query", () => {
+        const statement = prepare(sql)
+        return (Array.isArray(params) ? statement.all(...params) : statement.all(params)) as Array<
+          Record<string, unknown>
+        >
+      }),
+  }
+}
+
+/** `Store` over a viewer database, for the report builders. */
+export const readOnlyStoreLayer = (db: ViewerDb): Layer.Layer<Store> =>
+  Layer.succeed(Store, readOnlyStore(db))
