@@ -165,7 +165,7 @@ export const runPage = ({ route, root, signal }: PageContext) => {
         : h("p", {}, `${integer(dropped.total)} lessons dropped by the privacy filter.`),
       detail.run.status === "running" ? section("Cohorts", "cohorts-section", cohortTable(detail)) : null,
     )
-    if (detail.run.status === "running")
+    if (!signal.aborted && detail.run.status === "running")
       timer = setTimeout(() => void loadHead().catch(() => undefined), pollMs)
     return detail
   }
