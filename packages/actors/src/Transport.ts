@@ -1,4 +1,4 @@
-import { Context, type Duration, type Effect, type Schema } from "effect"
+import { Context, type Duration, type Effect, type Schema, type Tracer } from "effect"
 import type { Message } from "./Actor.js"
 import type { ActorAddress } from "./ActorAddress.js"
 import type {
@@ -62,8 +62,15 @@ export interface DirectAsk {
 export interface DirectReceiver {
   /** The recipient's protocol Schema (compared by identity). */
   readonly protocol: Schema.Schema<Message, unknown>
-  /** Accepts into the mailbox, or returns the refusal. Synchronous; never throws. */
-  readonly tell: (id: string, request: Message) => MailboxFull | ActorStopped | undefined
+  /**
+   * Accepts into the mailbox, or returns the refusal. Synchronous; never throws. `parent`: the sender's span
+   * when it is traced (`tracedParent`), under which the recipient's turn is traced.
+   */
+  readonly tell: (
+    id: string,
+    request: Message,
+    parent?: Tracer.AnySpan,
+  ) => MailboxFull | ActorStopped | undefined
   /**
    * Accepts into the mailbox and calls `reply` once with the outcome, or returns the refusal. `encoded` says
    * whether the reply's value or error is Schema-encoded (as on a wire) or the handler's own value, already
@@ -73,6 +80,7 @@ export interface DirectReceiver {
     id: string,
     request: Message,
     reply: (reply: Reply, encoded: boolean) => void,
+    parent?: Tracer.AnySpan,
   ) => DirectAsk | MailboxFull | ActorStopped
 }
 

@@ -1,3 +1,4 @@
+import { isTracing } from "@lyceum/core"
 import {
   Cause,
   Clock,
@@ -13,6 +14,7 @@ import {
   Schedule,
   Schema,
   Scope,
+  type Tracer,
 } from "effect"
 import type { Behaviour, Message, MessageContext } from "../Actor.js"
 import { type ActorAddress, formatAddress } from "../ActorAddress.js"
@@ -43,6 +45,8 @@ class Item implements DirectAsk {
     public reply: ((reply: Reply, encoded: boolean) => void) | undefined,
     /** Handed over in process (`DirectReceiver`): the asker takes the handler's own, checked value. */
     readonly direct: boolean,
+    /** The sender's span, when it was traced: the handler's turn is traced under it. */
+    readonly parent?: Tracer.AnySpan,
   ) {}
 
   cancel(): void {
@@ -124,6 +128,8 @@ class ActorCell<R> implements Receiver, LocalActor {
   private recentRestarts: Array<number> | undefined = undefined
   private backoff: Schedule.ScheduleDriver<unknown, unknown> | undefined = undefined
   private stopped = false
+  /** Whether a tracer that exports is installed where the actor runs: then each handled message is a span. */
+  private readonly tracing: boolean
 
   constructor(
     readonly address: ActorAddress,
@@ -133,11 +139,12 @@ class ActorCell<R> implements Receiver, LocalActor {
   ) {
     this.mailbox = new Mailbox(behaviour.mailboxCapacity)
     this.decode = decoderFor(behaviour.protocol)
+    this.tracing = isTracing(runtime.fiberRefs)
     this.direct = {
       protocol: behaviour.protocol,
-      tell: (id, request) => this.enqueue(new Item(id, request, undefined, true)),
-      ask: (id, request, reply) => {
-        const item = new Item(id, request, reply, true)
+      tell: (id, request, parent) => this.enqueue(new Item(id, request, undefined, true, parent)),
+      ask: (id, request, reply, parent) => {
+        const item = new Item(id, request, reply, true, parent)
         return this.enqueue(item) ?? item
       },
     }
@@ -272,8 +279,19 @@ class ActorCell<R> implements Receiver, LocalActor {
       }
       const context: MessageContext = { messageId: item.id, self: this.address }
       const handler = incarnation.handlers[item.request._tag]!
+      const handled = Effect.suspend(() => handler(item.request, context))
       return Effect.matchCauseEffect(
-        Effect.suspend(() => handler(item.request, context)),
+        // One span per turn (the model calls it makes nest under it), under the sender's span in process.
+        item.parent === undefined && !this.tracing
+          ? handled
+          : Effect.withSpan(handled, "lyceum.agent.turn", {
+              parent: item.parent,
+              captureStackTrace: false,
+              attributes: {
+                "lyceum.actor": formatAddress(this.address),
+                "lyceum.message": item.request._tag,
+              },
+            }),
         {
           onFailure: (cause) => this.failed(incarnation, item, cause),
           onSuccess: (value) => {

@@ -1,4 +1,5 @@
-import { Duration, Effect, Either, FiberId, Runtime, Schema } from "effect"
+import { tracedParent } from "@lyceum/core"
+import { Duration, Effect, Either, FiberId, Runtime, Schema, type Tracer } from "effect"
 import type { Message } from "../Actor.js"
 import type { ActorAddress } from "../ActorAddress.js"
 import { ActorStopped, AskTimeout, MailboxFull, MalformedMessage } from "../ActorError.js"
@@ -74,17 +75,23 @@ const askDirect = (
   message: Message,
   id: string,
   timeout: Duration.Duration,
+  parent: Tracer.AnySpan | undefined,
 ): Effect.Effect<unknown, unknown> =>
   Effect.async<unknown, unknown>((resume) => {
     const timeoutMillis = Duration.toMillis(timeout)
     let deadline: Deadline | undefined
     let done = false
-    const pending = direct.ask(id, message, (reply, encoded) => {
-      if (done) return
-      done = true
-      if (deadline !== undefined) context.deadlines.cancel(deadline, timeoutMillis)
-      resume(encoded ? decodeReply(address, message, id, reply) : plainReply(reply))
-    })
+    const pending = direct.ask(
+      id,
+      message,
+      (reply, encoded) => {
+        if (done) return
+        done = true
+        if (deadline !== undefined) context.deadlines.cancel(deadline, timeoutMillis)
+        resume(encoded ? decodeReply(address, message, id, reply) : plainReply(reply))
+      },
+      parent,
+    )
     if (pending instanceof MailboxFull || pending instanceof ActorStopped) {
       done = true
       resume(Effect.fail(pending))
@@ -170,22 +177,25 @@ export const makeRef = <Req extends Message>(
   return {
     address,
     tell: (message, options) =>
-      Effect.suspend(() => {
+      Effect.withFiberRuntime((fiber) => {
         const id = options?.id ?? context.nextId()
         const direct = directFor(message)
         if (direct !== undefined) {
-          const refusal = direct.tell(id, message)
+          const refusal = direct.tell(id, message, tracedParent(fiber.getFiberRefs()))
           return refusal === undefined ? Effect.void : Effect.fail(refusal)
         }
         const encoded = envelope(encode, address, message, id)
         return Either.isLeft(encoded) ? Effect.fail(encoded.left) : context.transport.tell(encoded.right)
       }),
     ask: (message, options) =>
-      Effect.suspend(() => {
+      Effect.withFiberRuntime<unknown, unknown>((fiber) => {
         const id = options?.id ?? context.nextId()
         const timeout = options?.timeout === undefined ? context.askTimeout : Duration.decode(options.timeout)
         const direct = directFor(message)
-        if (direct !== undefined) return askDirect(context, direct, address, message, id, timeout)
+        // In process the recipient's turn is traced under the asker's span; over a wire each process traces
+        // its own (no trace context crosses NATS).
+        if (direct !== undefined)
+          return askDirect(context, direct, address, message, id, timeout, tracedParent(fiber.getFiberRefs()))
         const encoded = envelope(encode, address, message, id)
         if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
         return Effect.runtime<never>().pipe(

@@ -26,9 +26,9 @@ export const playUnit = <E, R>(
   report: (played: PlayedStep) => Effect.Effect<void, E, R>,
 ) =>
   Effect.gen(function* () {
-    const { run, spec } = yield* hosted.cohortFor(key)
+    const { run, spec, models } = yield* hosted.cohortFor(key)
     const { kind } = run
-    const { scenario } = run.loaded
+    const { scenario } = spec
     const steps = kind.steps(scenario)
     const metering = yield* Effect.provide(Metering, run.models)
     yield* Effect.gen(function* () {
@@ -37,7 +37,9 @@ export const playUnit = <E, R>(
       yield* kind.spawn(spec, kind.hosts(spec)).pipe(Effect.provideService(ActorSystem, system))
       let before = yield* metering.snapshot
       for (let step = 0; step < steps; step++) {
-        const { rows, summary, final } = yield* cohort.play(step, { note: () => Effect.void })
+        const { rows, summary, final } = yield* cohort
+          .play(step, { note: () => Effect.void })
+          .pipe(Effect.withSpan("lyceum.step", { attributes: { "lyceum.step": step } }))
         const after = yield* metering.snapshot
         const modelUsage = usageRows(key.runId, spec.id, step, before, after)
         before = after
@@ -47,8 +49,19 @@ export const playUnit = <E, R>(
         if (final === true) break
       }
     }).pipe(
+      // Spans stay in the worker's process: a queued cohort's trace is the worker's own (run id as attribute).
+      Effect.withSpan("lyceum.cohort", {
+        attributes: {
+          "lyceum.run_id": key.runId,
+          "lyceum.repeat": spec.id.repeat,
+          "lyceum.task": spec.id.task,
+          "lyceum.method": spec.id.method,
+        },
+      }),
+      Effect.annotateLogs({ runId: key.runId }),
       Effect.scoped,
-      Effect.provide(run.models),
+      // The cohort's point's models, metered by the run's metering (`metering` above).
+      Effect.provide(models),
       // Its own in-memory transport: the cohort's agents are all here, and nobody else's share it.
       Effect.provide(LocalTransport.layer()),
     )
