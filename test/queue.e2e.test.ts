@@ -15,13 +15,13 @@ import { cli, processesOnNats, root } from "./support/WorkerProcesses.js"
 const nats = processesOnNats("lyceum-queue-e2e-", { jetstream: true })
 const { dir, startWorker, run } = nats
 
-/** Eight cohorts of four steps, about a second each: long enough to hit mid-cohort, short enough to test. */
+/** Four cohorts of four steps, about a second each: long enough to hit mid-cohort, short enough to test. */
 const scenario = join(dir, "failover.yaml")
 writeFileSync(
   scenario,
   [
     "name: failover",
-    "repeats: 4",
+    "repeats: 2",
     "rounds: [2, 4, 8]",
     "models:",
     "  sim: { provider: sim }",
@@ -93,7 +93,7 @@ const alone = async () => {
   const result = await run(scenario, db)
   expect(result.status, result.stderr).toBe(0)
   reference = outputs(db)
-  expect(reference.steps).toHaveLength(8 * 4)
+  expect(reference.steps).toHaveLength(4 * 4)
   return reference
 }
 
