@@ -74,14 +74,21 @@ export type VerbatimAction = typeof VerbatimAction.Type
 const SecretAction = PolicyAction.pipe(Schema.pickLiteral("drop", "redact", "flag"))
 
 export const PrivacyConfig = Schema.Struct({
-  /** What to do with a lesson carrying a known secret (a canary), whole, disguised or split across lessons. */
-  secrets: Schema.optionalWith(SecretAction, { default: () => "drop" as const }),
-  /** Personal data (emails, phone and card numbers, IBANs, IPs, national ids); `off` skips the detectors. */
+  secrets: Schema.optionalWith(SecretAction, { default: () => "drop" as const }).annotations({
+    description:
+      "What to do with a lesson carrying a known secret (a canary), whole, disguised or split across lessons.",
+  }),
   pii: Schema.optionalWith(Schema.Literal("drop", "redact", "flag", "off"), {
     default: () => "off" as const,
+  }).annotations({
+    description:
+      "What to do with personal data (emails, phone and card numbers, IBANs, IPs, national ids); off skips the detectors.",
   }),
-  /** What to do with a lesson that copies one of the teacher's private examples verbatim. */
-  verbatim: Schema.optionalWith(VerbatimAction, { default: () => "drop" as const }),
+  verbatim: Schema.optionalWith(VerbatimAction, { default: () => "drop" as const }).annotations({
+    description: "What to do with a lesson that copies one of the teacher's private examples verbatim.",
+  }),
+}).annotations({
+  description: "The privacy filter's policy: what it does with each kind of finding in an outgoing lesson.",
 })
 export type PrivacyConfig = typeof PrivacyConfig.Type
 
@@ -91,13 +98,17 @@ export type PrivacyConfig = typeof PrivacyConfig.Type
  */
 export const ScenarioPrivacyConfig = Schema.Struct({
   ...PrivacyConfig.fields,
-  /**
-   * Keep every candidate's text as its agent wrote it in the audit record (what crosses to the coordinator,
-   * over NATS too, and into SQLite), dropped and redacted ones included, for analysing the filter. Default:
-   * only what the filter let out; a dropped candidate's text is "" and its findings (detector, spans, keyed
-   * hash) say what was withheld.
-   */
-  keepDroppedText: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  keepDroppedText: Schema.optionalWith(Schema.Boolean, { default: () => false }).annotations({
+    description:
+      "Keep every candidate's text as its agent wrote it in the audit record (what crosses to the coordinator, " +
+      "over NATS too, and into SQLite), dropped and redacted ones included, for analysing the filter. Default: " +
+      'only what the filter let out; a dropped candidate\'s text is "" and its findings (detector, spans, keyed ' +
+      "hash) say what was withheld.",
+  }),
+}).annotations({
+  description:
+    "The privacy filter's policy (a method may replace it with its own) and what the run keeps of the text the " +
+    "filter withheld.",
 })
 export type ScenarioPrivacyConfig = typeof ScenarioPrivacyConfig.Type
 
@@ -111,6 +122,9 @@ export const BudgetConfig = Schema.Struct({
     Schema.Number.pipe(Schema.positive()).annotations({ description: "US dollars, from the models' prices" }),
     { exact: true },
   ),
+}).annotations({
+  description:
+    "Limits on the whole run; when one is reached the run stops cleanly with everything finished so far saved.",
 })
 
 const Tasks = Schema.NonEmptyArray(TaskConfig)
@@ -120,15 +134,16 @@ const Tasks = Schema.NonEmptyArray(TaskConfig)
  * without `kind:` is of the first kind the loader is given.
  */
 export const baseFields = {
-  name: Identifier,
+  name: Schema.propertySignature(Identifier).annotations({
+    description: "The scenario's name: runs, tables and reports are labelled with it.",
+  }),
   description: Schema.optional(
     Schema.String.pipe(
       Schema.maxLength(Limits.descriptionLength, {
         message: () => `expected a description of at most ${Limits.descriptionLength} characters`,
       }),
     ),
-  ),
-  /** Seeds are 32-bit: a larger one would silently repeat the run of a smaller one. */
+  ).annotations({ description: "What the scenario is for, in prose (stored with the run)." }),
   seed: Schema.optionalWith(
     NonNegativeInt.pipe(
       Schema.lessThanOrEqualTo(Limits.seed, {
@@ -136,18 +151,35 @@ export const baseFields = {
       }),
     ),
     { default: () => 0 },
-  ),
-  repeats: Schema.optionalWith(upTo(Limits.repeats, "the paper uses 5"), { default: () => 1 }),
-  models: Schema.Record({ key: Identifier, value: ModelConfig }).pipe(
-    Schema.filter((models) => Object.keys(models).length <= Limits.models, {
-      message: () => `expected at most ${Limits.models} models`,
-    }),
-  ),
-  /** Every task is played with every variant of the kind (social learning: every method). */
-  tasks: Tasks.pipe(Schema.maxItems<typeof Tasks>(Limits.tasks, atMost(Limits.tasks, "tasks"))),
+  ).annotations({
+    description:
+      "The run's seed. Seeds are 32-bit: a larger one would silently repeat the run of a smaller one.",
+  }),
+  repeats: Schema.optionalWith(upTo(Limits.repeats, "the paper uses 5"), { default: () => 1 }).annotations({
+    description:
+      "How many times every task and variant is played (repeats × tasks × variants cohorts; the paper uses 5).",
+  }),
+  models: Schema.propertySignature(
+    Schema.Record({ key: Identifier, value: ModelConfig }).pipe(
+      Schema.filter((models) => Object.keys(models).length <= Limits.models, {
+        message: () => `expected at most ${Limits.models} models`,
+        jsonSchema: { maxProperties: Limits.models },
+      }),
+    ),
+  ).annotations({
+    description:
+      "The models the agents use, by name: agents refer to them (model: name, or a fallback chain).",
+  }),
+  tasks: Schema.propertySignature(
+    Tasks.pipe(Schema.maxItems<typeof Tasks>(Limits.tasks, atMost(Limits.tasks, "tasks"))),
+  ).annotations({
+    description: "Every task is played with every variant of the kind (social learning: every method).",
+  }),
   budget: Schema.optionalWith(BudgetConfig, { exact: true }),
-  /** Model answers kept in a SQLite file (path relative to the scenario file); `mode: replay` makes no calls. */
-  cache: Schema.optionalWith(ResponseCacheConfig, { exact: true }),
+  cache: Schema.optionalWith(ResponseCacheConfig, { exact: true }).annotations({
+    description:
+      "Model answers kept in a SQLite file (path relative to the scenario file); mode: replay makes no calls.",
+  }),
   privacy: Schema.optionalWith(ScenarioPrivacyConfig, {
     default: () => ({
       verbatim: "drop" as const,

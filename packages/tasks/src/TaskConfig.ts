@@ -14,6 +14,10 @@ export const TaskConfig = Schema.Union(
   ArithmeticTaskConfig,
   YesNoTaskConfig,
   InsertionTaskConfig,
-)
+).annotations({
+  identifier: "TaskConfig",
+  description:
+    "A task every variant is played on; kind: picks one (spam, cultural, cloze, arithmetic, yesno, insertion).",
+})
 export type TaskConfig = typeof TaskConfig.Type
 export type TaskKind = TaskConfig["kind"]

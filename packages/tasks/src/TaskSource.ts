@@ -33,8 +33,11 @@ export const DatasetSource = Schema.Union(
 )
 export type DatasetSource = typeof DatasetSource.Type
 
-/** A task whose data is built in or read from the public file format named in the README. */
-export const datasetTask = <K extends string>(kind: K, file: string) =>
+/**
+ * A task whose data is built in or read from the public file format named in the README; `description` says
+ * what the task is (the JSON Schema of scenario files shows it).
+ */
+export const datasetTask = <K extends string>(kind: K, file: string, description: string) =>
   Schema.Struct({
     kind: Schema.Literal(kind),
     dataset: Schema.optionalWith(
@@ -43,8 +46,10 @@ export const datasetTask = <K extends string>(kind: K, file: string) =>
         default: () => "builtin" as const,
       },
     ),
-    testSize: Schema.optionalWith(TestSize, { default: () => 100 }),
-  })
+    testSize: Schema.optionalWith(TestSize, { default: () => 100 }).annotations({
+      description: "Items in the test split (each costs a model call per student and round).",
+    }),
+  }).annotations({ description })
 
 /** A path in a scenario, relative to the scenario file. */
 export const besideScenario = (scenarioFile: string, path: string) => resolve(dirname(scenarioFile), path)

@@ -6,7 +6,11 @@ import { makeArithmeticTask } from "./ArithmeticTask.js"
 import { loadGsm8k } from "./Gsm8k.js"
 
 /** GSM8K-style arithmetic: the answer after `####`. */
-export const ArithmeticTaskConfig = datasetTask("arithmetic", "GSM8K jsonl")
+export const ArithmeticTaskConfig = datasetTask(
+  "arithmetic",
+  "GSM8K jsonl",
+  "GSM8K-style arithmetic: the answer after ####.",
+)
 export type ArithmeticTaskConfig = typeof ArithmeticTaskConfig.Type
 
 export const arithmeticTaskAdapter: TaskAdapter<ArithmeticTaskConfig> = {

@@ -6,7 +6,11 @@ import { makeClozeTask } from "./ClozeTask.js"
 import { loadLambada } from "./Lambada.js"
 
 /** Lambada-style cloze: `Fill in blank: ... ____ -> word`. */
-export const ClozeTaskConfig = datasetTask("cloze", "LAMBADA plain text (one passage per line)")
+export const ClozeTaskConfig = datasetTask(
+  "cloze",
+  "LAMBADA plain text (one passage per line)",
+  "Lambada-style cloze: Fill in blank: ... ____ -> word.",
+)
 export type ClozeTaskConfig = typeof ClozeTaskConfig.Type
 
 export const clozeTaskAdapter: TaskAdapter<ClozeTaskConfig> = {

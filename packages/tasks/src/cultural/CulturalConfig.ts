@@ -24,20 +24,30 @@ export const ProbeSource = Schema.Union(
   Schema.Struct({
     ...probePath,
     format: Schema.Literal("geomlama"),
-    language: Schema.optionalWith(Schema.Literal("en", "zh", "hi", "fa", "sw"), { exact: true }),
-    paraphrases: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  }),
+    language: Schema.optionalWith(Schema.Literal("en", "zh", "hi", "fa", "sw"), { exact: true }).annotations({
+      description: "The language of the gd_prompt_<lang>.tsv file.",
+    }),
+    paraphrases: Schema.optionalWith(Schema.Boolean, { exact: true }).annotations({
+      description: "true adds the file's _aug.tsv paraphrases.",
+    }),
+  }).annotations({ description: "A GeoMLaMA gd_prompt_<lang>.tsv file." }),
   Schema.Struct({
     ...probePath,
     format: Schema.Literal("shen"),
-    task: Schema.Literal("qa", "country-prediction", "verification"),
+    task: Schema.propertySignature(Schema.Literal("qa", "country-prediction", "verification")).annotations({
+      description: "Which of Shen et al.'s tasks the file holds.",
+    }),
+  }).annotations({ description: "One of Shen et al.'s JSON files." }),
+  Schema.Struct({ ...probePath, format: Schema.Literal("candle") }).annotations({
+    description: "CANDLE's JSON lines.",
   }),
-  Schema.Struct({ ...probePath, format: Schema.Literal("candle") }),
   Schema.Struct({
     ...probePath,
     format: Schema.Literal("blend"),
-    language: Schema.optionalWith(Schema.Literal("en", "local"), { exact: true }),
-  }),
+    language: Schema.optionalWith(Schema.Literal("en", "local"), { exact: true }).annotations({
+      description: "The questions in English or in each region's local language.",
+    }),
+  }).annotations({ description: "BLEnD's data directory, every region in it." }),
 )
 export type ProbeSource = typeof ProbeSource.Type
 
@@ -48,12 +58,22 @@ export type ProbeSource = typeof ProbeSource.Type
  */
 export const CulturalTaskConfig = Schema.Struct({
   kind: Schema.Literal("cultural"),
-  cultures: Schema.NonEmptyArray(Schema.Literal(...builtinCultureIds)),
+  cultures: Schema.propertySignature(Schema.NonEmptyArray(Schema.Literal(...builtinCultureIds))).annotations({
+    description: "Teacher i privately holds the fact sentences of cultures[i mod n].",
+  }),
   probeKinds: Schema.optionalWith(
     Schema.NonEmptyArray(ProbeKind.pipe(Schema.pickLiteral("cloze", "multiple-choice", "true-false"))),
     { default: () => ["cloze" as const] },
-  ),
-  probes: Schema.optionalWith(ProbeSource, { exact: true }),
+  ).annotations({ description: "Which of the built-in probes of those cultures students are measured on." }),
+  probes: Schema.optionalWith(ProbeSource, { exact: true }).annotations({
+    description:
+      "A public cultural-probe file; its probes and their cultures replace the built-in probes (per culture " +
+      "and topic, see the probe_accuracy view).",
+  }),
+}).annotations({
+  description:
+    "Cultural commonsense: teacher i privately holds the fact sentences of cultures[i mod n]; students are " +
+    "measured on the built-in probes of those cultures, or on every probe of a public probes file.",
 })
 export type CulturalTaskConfig = typeof CulturalTaskConfig.Type
 

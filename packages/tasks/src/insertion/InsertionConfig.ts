@@ -7,7 +7,12 @@ import { makeInsertionTask } from "./InsertionTask.js"
 /** GPT-3's random insertion: recover a word with a symbol inserted after each character (generated). */
 export const InsertionTaskConfig = Schema.Struct({
   kind: Schema.Literal("insertion"),
-  testSize: Schema.optionalWith(TestSize, { default: () => 100 }),
+  testSize: Schema.optionalWith(TestSize, { default: () => 100 }).annotations({
+    description: "Items in the test split (each costs a model call per student and round).",
+  }),
+}).annotations({
+  description:
+    "GPT-3's random insertion: recover a word with a symbol inserted after each character (generated).",
 })
 export type InsertionTaskConfig = typeof InsertionTaskConfig.Type
 

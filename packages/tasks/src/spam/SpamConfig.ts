@@ -8,11 +8,18 @@ import { makeSpamTask } from "./SpamTask.js"
 
 export const SpamTaskConfig = Schema.Struct({
   kind: Schema.Literal("spam"),
-  /** `base` is `Text:`/`Class:`; `with-class` lists the classes in the label line (paper Table 5). */
-  format: Schema.optionalWith(Schema.Literal("base", "with-class"), { default: () => "base" as const }),
-  dataset: Schema.optionalWith(DatasetSource, { default: () => "builtin" as const }),
-  testSize: Schema.optionalWith(TestSize, { default: () => 100 }),
-})
+  format: Schema.optionalWith(Schema.Literal("base", "with-class"), {
+    default: () => "base" as const,
+  }).annotations({
+    description: "base is Text:/Class:; with-class lists the classes in the label line (paper Table 5).",
+  }),
+  dataset: Schema.optionalWith(DatasetSource, { default: () => "builtin" as const }).annotations({
+    description: "builtin, or { path } to the SMS Spam Collection file",
+  }),
+  testSize: Schema.optionalWith(TestSize, { default: () => 100 }).annotations({
+    description: "Items in the test split (each costs a model call per student and round).",
+  }),
+}).annotations({ description: "SMS spam, split class-balanced (paper App. B)." })
 export type SpamTaskConfig = typeof SpamTaskConfig.Type
 
 /** SMS spam, split class-balanced (paper App. B); a canary is a harmless SMS. */

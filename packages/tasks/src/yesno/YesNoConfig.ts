@@ -6,7 +6,11 @@ import { builtinYesNoItems } from "./YesNoData.js"
 import { makeYesNoTask } from "./YesNoTask.js"
 
 /** BoolQ-style yes/no questions about a passage. */
-export const YesNoTaskConfig = datasetTask("yesno", "BoolQ jsonl")
+export const YesNoTaskConfig = datasetTask(
+  "yesno",
+  "BoolQ jsonl",
+  "BoolQ-style yes/no questions about a passage.",
+)
 export type YesNoTaskConfig = typeof YesNoTaskConfig.Type
 
 /** No canary template imitates a BoolQ item, so no `canaryItem`. */
