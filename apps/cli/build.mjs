@@ -1,5 +1,5 @@
 // Bundles the CLI and the workspace packages it uses into one ES module; only the native addon stays external.
-import { chmodSync, readFileSync } from "node:fs"
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync } from "node:fs"
 import { build } from "esbuild"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
@@ -20,3 +20,7 @@ await build({
 })
 // Executable too: `./apps/cli/dist/lyceum.js run ...` works without naming node.
 chmodSync("dist/lyceum.js", 0o755)
+// `lyceum view` serves the viewer's web bundle from beside lyceum.js (turbo builds @lyceum/viewer first).
+const viewerWeb = new URL("../../packages/viewer/dist/web/", import.meta.url)
+rmSync("dist/viewer", { recursive: true, force: true })
+if (existsSync(viewerWeb)) cpSync(viewerWeb, "dist/viewer", { recursive: true })

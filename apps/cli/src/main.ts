@@ -10,6 +10,7 @@ import { watchStopSignals } from "./Signals.js"
 import { terminalLayer } from "./Terminal.js"
 import { validateCommand } from "./ValidateCommand.js"
 import { version } from "./version.js"
+import { viewCommand } from "./ViewCommand.js"
 import { workerCommand } from "./WorkerCommand.js"
 
 const lyceum = Command.make("lyceum").pipe(
@@ -19,6 +20,7 @@ const lyceum = Command.make("lyceum").pipe(
     runsCommand,
     validateCommand,
     reportCommand,
+    viewCommand,
     workerCommand,
     modelsCommand,
   ]),

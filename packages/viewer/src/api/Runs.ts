@@ -74,7 +74,7 @@ export const runsSql = (query: Decoded<typeof runsQuery>, sweepTable: boolean) =
   }
   const filter = where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`
   const order = query.order === "asc" ? "ASC" : "DESC"
-  const sweep = sweepTable ? "EXISTS (SELECT 1 FROM sweep_points p WHERE p.run_id = r.id)" : "0"
+  const sweep = sweepTable ? "(SELECT COUNT(*) FROM sweep_points p WHERE p.run_id = r.id)" : "0"
   return {
     rows: `SELECT ${RUN_COLUMNS}, ${sweep} AS sweep FROM runs r ${filter}
       ORDER BY ${SORT_SQL[query.sort ?? "startedAt"]} ${order} NULLS LAST, r.rowid ${order} LIMIT ? OFFSET ?`,
@@ -86,6 +86,7 @@ export const runsSql = (query: Decoded<typeof runsQuery>, sweepTable: boolean) =
 const toItem =
   (plan: (kind: string, config: unknown) => { cohorts: number; steps: number } | undefined) =>
   (row: typeof RunSql.Type): RunItem => {
+    // A sweep plays every variant at each of its points: the kind plans one point.
     const planned = plan(row.kind, parseConfig(row.config))
     return {
       id: row.id,
@@ -126,7 +127,7 @@ export const listRuns = (query: Decoded<typeof runsQuery>) =>
 export const runItem = (runId: string) =>
   Effect.gen(function* () {
     const { db, catalog } = yield* Viewer
-    const sweep = db.has("sweep_points") ? "EXISTS (SELECT 1 FROM sweep_points p WHERE p.run_id = r.id)" : "0"
+    const sweep = db.has("sweep_points") ? "(SELECT COUNT(*) FROM sweep_points p WHERE p.run_id = r.id)" : "0"
     const [row] = yield* queryRows(
       RunSql,
       `run ${runId}`,

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs"
 import { migrations } from "@lyceum/store"
 import Database from "better-sqlite3"
 import { Data, Effect, type Scope } from "effect"
@@ -69,17 +70,27 @@ export const checkSchema = (db: Database.Database, filename: string): number => 
  * every write) for the life of the scope, after checking its schema.
  */
 export const openViewerDb = (filename: string): Effect.Effect<ViewerDb, ViewerDbError, Scope.Scope> =>
-  Effect.acquireRelease(
-    Effect.try({
-      try: () => new Database(filename, { readonly: true, fileMustExist: true }),
-      catch: (cause) =>
+  (existsSync(filename)
+    ? Effect.void
+    : Effect.fail(
         new ViewerDbError({
-          message: `cannot open ${filename}: ${cause instanceof Error ? cause.message : String(cause)}; pass an existing Lyceum database with --db`,
-          cause,
+          message: `no database at ${filename}: pass the file lyceum run wrote with --db (lyceum run SCENARIO --db ${filename})`,
         }),
-    }),
-    (db) => Effect.sync(() => db.close()),
+      )
   ).pipe(
+    Effect.zipRight(
+      Effect.acquireRelease(
+        Effect.try({
+          try: () => new Database(filename, { readonly: true, fileMustExist: true }),
+          catch: (cause) =>
+            new ViewerDbError({
+              message: `cannot open ${filename}: ${cause instanceof Error ? cause.message : String(cause)}; pass an existing Lyceum database with --db`,
+              cause,
+            }),
+        }),
+        (db) => Effect.sync(() => db.close()),
+      ),
+    ),
     Effect.flatMap((db) =>
       Effect.try({
         try: () => {
