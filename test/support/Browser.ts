@@ -1,5 +1,6 @@
-import { accessSync, constants } from "node:fs"
 import { type Browser, chromium } from "playwright-core"
+// @ts-expect-error: a plain .mjs script (it runs before anything is built), without type declarations
+import { findChromium as findInSetup } from "../setup/ensure-chromium.mjs"
 
 /**
  * A headless Chromium for the browser tests, driven by playwright-core (which ships no browser): Debian's
@@ -7,22 +8,8 @@ import { type Browser, chromium } from "playwright-core"
  * LYCEUM_CHROMIUM. The flags keep it off the network and quiet: no updates, no background fetches, no GPU.
  */
 
-const candidates = () =>
-  [process.env.LYCEUM_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].filter(
-    (file): file is string => file !== undefined && file !== "",
-  )
-
-const executable = (file: string) => {
-  try {
-    accessSync(file, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** The Chromium binary to drive, or undefined when this machine has none. */
-export const findChromium = (): string | undefined => candidates().find(executable)
+/** The Chromium binary to drive (the one the setup script looks for), or undefined when this machine has none. */
+export const findChromium = (): string | undefined => (findInSetup as () => string | undefined)()
 
 export const chromiumFlags = [
   "--headless",

@@ -1,0 +1,205 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
+import type { Browser, Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { findChromium, launchChromium } from "./support/Browser.js"
+
+/**
+ * `lyceum view` in a real browser: the built CLI plays three small runs into one database (quickstart twice with
+ * different seeds, for compare; and an adversarial teacher whose dropped lessons keep their text, so the secret
+ * IS in the file), serves it, and headless Chromium walks the app as a researcher would: runs list → run → its
+ * dropped lessons → one lesson's filter decision in three clicks, with the secret never on the page; then two
+ * runs compared. Screenshots go to test/artifacts/viewer/; first paint is printed. Every request the page makes
+ * must go to the viewer itself (the bundle fetches nothing from the network).
+ */
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const cli = join(root, "apps/cli/dist/lyceum.js")
+const artifacts = join(root, "test/artifacts/viewer")
+const chromiumPath = findChromium()
+if (chromiumPath === undefined)
+  console.warn(
+    "viewer browser test skipped: no Chromium (install Debian's `chromium`, e.g. `node test/setup/ensure-chromium.mjs` as root, or set LYCEUM_CHROMIUM)",
+  )
+
+const droppedText = `name: dropped-text
+seed: 29
+rounds: [2, 4]
+models:
+  sim: { provider: sim }
+tasks:
+  - { kind: spam, testSize: 20 }
+teachers: { count: 2, model: sim, dataSize: 12 }
+students: { count: 1, model: sim }
+methods:
+  - name: attack-dropped
+    strategy: adversarial-examples
+    adversaries: 1
+    nGen: 8
+    topK: 4
+    smuggle: [spaced, reversed, zero-width, spelled-digits]
+    privacy: { verbatim: drop, secrets: drop }
+canary: { template: spam-code, candidates: 20 }
+privacy: { keepDroppedText: true }
+`
+
+describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lyceum-viewer-browser-"))
+  const db = join(dir, "view.db")
+  let server: ChildProcess | undefined
+  let browser: Browser | undefined
+  let page: Page
+  let base = ""
+  const offsite: Array<string> = []
+  const pageErrors: Array<string> = []
+
+  const run = (file: string) =>
+    execFileSync(process.execPath, [cli, "run", file, "--db", db], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: "pipe",
+    })
+  const query = <A>(sql: string, ...params: Array<string>) => {
+    const sqlite = new Database(db, { readonly: true })
+    try {
+      return sqlite.prepare(sql).all(...params) as Array<A>
+    } finally {
+      sqlite.close()
+    }
+  }
+  const shot = (name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true })
+    const quickstart = readFileSync(join(root, "scenarios/quickstart.yaml"), "utf8")
+    writeFileSync(join(dir, "quickstart-8.yaml"), quickstart.replace(/^seed: 7$/m, "seed: 8"))
+    writeFileSync(join(dir, "dropped-text.yaml"), droppedText)
+    run(join(root, "scenarios/quickstart.yaml"))
+    run(join(dir, "quickstart-8.yaml"))
+    run(join(dir, "dropped-text.yaml"))
+
+    server = spawn(process.execPath, [cli, "view", "--db", db, "--port", "0"], { cwd: root })
+    base = await new Promise<string>((resolve, reject) => {
+      let output = ""
+      const timer = setTimeout(
+        () => reject(new Error(`lyceum view printed no URL in 20 s:\n${output}`)),
+        20_000,
+      )
+      const read = (chunk: Buffer) => {
+        output += chunk.toString("utf8")
+        const url = /http:\/\/127\.0\.0\.1:\d+\/?/.exec(output)?.[0]
+        if (url !== undefined) {
+          clearTimeout(timer)
+          resolve(url.endsWith("/") ? url : `${url}/`)
+        }
+      }
+      server?.stdout?.on("data", read)
+      server?.stderr?.on("data", read)
+      server?.on("exit", (code) =>
+        reject(new Error(`lyceum view exited (${code}) before serving:\n${output}`)),
+      )
+    })
+    browser = await launchChromium(chromiumPath ?? "")
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page.on("request", (request) => {
+      if (!request.url().startsWith(base) && !request.url().startsWith("data:")) offsite.push(request.url())
+    })
+    page.on("pageerror", (error) => pageErrors.push(error.message))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    server?.kill("SIGTERM")
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it("lists the runs and prints the first paint", async () => {
+    await page.goto(base)
+    const rows = page.getByTestId("runs-table").locator("tbody tr")
+    await expect.poll(() => rows.count()).toBe(3)
+    // Evaluated in the page (this package has no DOM types): paint entries and navigation timing, in ms.
+    const paint = await page.evaluate<Record<string, number>>(`(() => {
+      const out = Object.fromEntries(performance.getEntriesByType("paint").map((e) => [e.name, e.startTime]))
+      const nav = performance.getEntriesByType("navigation")[0]
+      return { ...out, domContentLoaded: nav ? nav.domContentLoadedEventEnd : -1, runsShown: performance.now() }
+    })()`)
+    console.log(
+      `viewer first paint: first-paint ${paint["first-paint"]?.toFixed(0)} ms, first-contentful-paint ${paint["first-contentful-paint"]?.toFixed(0)} ms, DOMContentLoaded ${paint.domContentLoaded?.toFixed(0)} ms, runs table shown by ${paint.runsShown?.toFixed(0)} ms`,
+    )
+    expect(paint["first-contentful-paint"]).toBeGreaterThan(0)
+    await shot("runs")
+  })
+
+  it("reaches a dropped lesson's filter decision in three clicks, without the secret on the page", async () => {
+    await page.goto(base)
+    await page.getByRole("link", { name: "dropped-text", exact: true }).click() // 1
+    await expect.poll(() => page.getByTestId("curve-chart-plot").locator("svg").count()).toBeGreaterThan(0)
+    await shot("run")
+    await page.getByRole("link", { name: "Dropped lessons" }).click() // 2
+    const secretRow = page
+      .getByTestId("lessons-table")
+      .locator("tbody tr", { has: page.getByRole("cell", { name: "secret", exact: true }) })
+      .first()
+    await secretRow.waitFor()
+    await shot("lessons")
+    await secretRow.getByTestId("lesson-link").click() // 3
+
+    await expect.poll(() => page.getByTestId("decision-action").textContent()).toBe("drop")
+    const lessonId = decodeURIComponent(/\/lesson\/([^?]+)/.exec(page.url())?.[1] ?? "")
+    const [stored] = query<{ text: string; filter_detector: string; filter_reason: string }>(
+      "SELECT text, filter_detector, filter_reason FROM lessons WHERE id = ?",
+      lessonId,
+    )
+    expect(stored?.filter_detector).toBe("secret")
+    expect(await page.getByTestId("decision-detector").textContent()).toBe("secret")
+    expect(await page.getByTestId("decision-reason").textContent()).toBe(stored?.filter_reason)
+    // The file holds the secret in clear (keepDroppedText); the page shows it masked, and nowhere else.
+    const secrets = query<{ start: number; end: number }>(
+      "SELECT start, \"end\" FROM filter_findings WHERE lesson_id = ? AND detector = 'secret'",
+      lessonId,
+    ).map(({ start, end }) => stored?.text.slice(start, end) ?? "")
+    expect(secrets.length).toBeGreaterThan(0)
+    const text = await page.getByTestId("lesson-text").textContent()
+    expect(text).toContain("█")
+    const shown = `${await page.locator("body").textContent()}\n${await page.content()}`
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(0)
+      expect(shown).not.toContain(secret)
+    }
+    expect(await page.getByTestId("finding-span").count()).toBeGreaterThan(0)
+    await shot("lesson")
+  })
+
+  it("compares two runs: overlaid curves, series toggles and the paired test", async () => {
+    await page.goto(base)
+    const quickstarts = query<{ id: string }>(
+      "SELECT id FROM runs WHERE scenario_name = 'quickstart' ORDER BY id",
+    )
+    expect(quickstarts).toHaveLength(2)
+    for (const { id } of quickstarts) await page.getByRole("checkbox", { name: `compare ${id}` }).check()
+    await page.getByTestId("compare").click()
+    const chart = page.getByTestId("compare-chart")
+    const lines = page.getByTestId("compare-chart-plot").locator('g[aria-label="line"] path')
+    await expect.poll(() => lines.count()).toBe(2)
+    expect(await chart.getAttribute("data-series")).toBe("2")
+    expect(await page.getByTestId("series-toggle").count()).toBe(2)
+    const paired = page.getByTestId("paired-table").locator("tbody tr")
+    expect(await paired.count()).toBe(1)
+    const cells = await paired.first().locator("td").allInnerTexts()
+    expect(cells.slice(2, 4)).toEqual(["sms-spam", "synthetic-examples"])
+    expect(Number(cells[5])).toBeGreaterThan(0)
+    expect(Number(cells[5])).toBeLessThanOrEqual(1)
+    await shot("compare")
+    await page.getByTestId("series-toggle").first().locator("input").uncheck()
+    await expect.poll(() => lines.count()).toBe(1)
+  })
+
+  it("fetched nothing from outside the viewer and threw no errors", () => {
+    expect(offsite).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+})
