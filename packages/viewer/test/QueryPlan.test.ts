@@ -1,0 +1,88 @@
+import Database from "better-sqlite3"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { answersSql } from "../src/api/Answers.js"
+import { lessonsSql } from "../src/api/Lessons.js"
+import { runsSql } from "../src/api/Runs.js"
+import { usageSql } from "../src/api/Usage.js"
+import { RUNS, writeFixture } from "./support/Fixture.js"
+
+/**
+ * Every hot query of the viewer reads its run's rows through an index: a page is a range of an index in page
+ * order (no sort of the run's rows), and no query scans a table that grows with the runs (only `runs` itself,
+ * a row per run, may be scanned). A missing index or a query the planner cannot match to one fails here.
+ */
+
+let db: Database.Database
+beforeAll(async () => {
+  db = new Database(await writeFixture(), { readonly: true, fileMustExist: true })
+})
+afterAll(() => db.close())
+
+const plan = (sql: string, params: ReadonlyArray<unknown>) =>
+  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail)
+
+const expectIndexed = (sql: string, params: ReadonlyArray<unknown>, options: { sorted?: boolean } = {}) => {
+  const lines = plan(sql, params)
+  const scans = lines.filter((l) => l.startsWith("SCAN"))
+  expect({ sql, scans }).toEqual({ sql, scans: [] })
+  expect(lines.some((l) => /^SEARCH .* USING (COVERING )?(INDEX|PRIMARY KEY)/.test(l))).toBe(true)
+  if (options.sorted !== false)
+    expect({ sql, lines: lines.filter((l) => l.includes("TEMP B-TREE FOR ORDER BY")) }).toEqual({
+      sql,
+      lines: [],
+    })
+  return lines
+}
+
+describe("query plans of the viewer's pages", () => {
+  it("runs list: only runs is scanned; per-run sums and counts search their primary keys", () => {
+    for (const query of [{}, { sort: "tokens" as const }, { status: "running" as const, q: "quick" }]) {
+      const sql = runsSql(query, true)
+      const lines = plan(sql.rows, [...sql.params, 50, 0])
+      expect(lines.filter((l) => l.startsWith("SCAN"))).toEqual([expect.stringMatching(/^SCAN r\b/)])
+      // model_usage twice (tokens, cost), cohort_steps, sweep_points: each a key range of one run
+      expect(lines.filter((l) => l.startsWith("SEARCH"))).toEqual(
+        Array.from({ length: 4 }, (_, i) =>
+          expect.stringMatching(
+            i < 2 ? /^SEARCH u USING PRIMARY KEY \(run_id=\?\)$/ : /USING PRIMARY KEY \(run_id=\?\)$/,
+          ),
+        ),
+      )
+    }
+  })
+
+  it("lessons page: an index range in page order, filtered or not", () => {
+    for (const query of [{}, { action: "drop" as const }, { round: 2 }, { repeat: 0, round: 1 }]) {
+      const sql = lessonsSql(RUNS.a, query)
+      expectIndexed(sql.rows, [...sql.params, 50, 0])
+      expectIndexed(sql.count, sql.params, { sorted: false })
+    }
+    const byTeacher = lessonsSql(RUNS.a, { teacher: "teacher-1" })
+    expectIndexed(byTeacher.count, byTeacher.params, { sorted: false })
+  })
+
+  it("answers page: a range of the evaluations key in its order", () => {
+    for (const query of [{}, { round: 2, correct: "0" as const }, { repeat: 1, task: "spam" }]) {
+      const sql = answersSql(RUNS.a, query, true)
+      const lines = expectIndexed(sql.rows, [...sql.params, 50, 0])
+      // The prompt is looked up by its key, not scanned.
+      expect(lines.some((l) => /SEARCH p USING INDEX sqlite_autoindex_prompts_1/.test(l))).toBe(true)
+      expectIndexed(sql.count, sql.params, { sorted: false })
+    }
+  })
+
+  it("usage page and totals: a range of the model_usage key", () => {
+    expectIndexed(usageSql.rows, [RUNS.a, 50, 0])
+    expectIndexed(usageSql.totals, [RUNS.a], { sorted: false })
+  })
+
+  it("a lesson page's findings: the findings index", () => {
+    expectIndexed(
+      "SELECT * FROM filter_findings WHERE run_id = ? AND lesson_id IN (?, ?)",
+      [RUNS.a, "x", "y"],
+      {
+        sorted: false,
+      },
+    )
+  })
+})
