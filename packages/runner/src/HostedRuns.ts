@@ -1,10 +1,11 @@
 import type { AnyKind, CohortSpec } from "@lyceum/coalition"
 import { findKind } from "@lyceum/kinds"
-import type { Metering, ModelRegistry } from "@lyceum/models"
-import { type LoadedScenario, parseScenarioWith } from "@lyceum/scenario"
+import { type Metering, ModelRegistry } from "@lyceum/models"
+import { type LoadedScenario, parseScenarioWith, type ScenarioBase } from "@lyceum/scenario"
 import { prepareTaskData, type TaskData } from "@lyceum/tasks"
-import { type Context, Effect, Either, Exit, Layer, Scope } from "effect"
-import { runModelsLayer } from "./RunModels.js"
+import { Context, Effect, Either, Exit, Layer, Scope } from "effect"
+import { pointRegistries, runModelsLayer } from "./RunModels.js"
+import { pointOfVariant, type RunPoint, runPoints } from "./RunPoints.js"
 import type { CohortKey } from "./WorkerProtocol.js"
 
 /** What a worker keeps for a run it plays a part of: the scenario, its models and metering, its task data. */
@@ -12,8 +13,14 @@ export interface HostedRun {
   readonly loaded: LoadedScenario
   readonly kind: AnyKind
   readonly scope: Scope.CloseableScope
+  /** The run's models and its one metering (point 0's models). */
   readonly models: Context.Context<ModelRegistry | Metering>
-  readonly data: Map<number, TaskData>
+  /** A sweep's points (one without a sweep), as the coordinator derives them (`runPoints`). */
+  readonly points: ReadonlyArray<RunPoint>
+  /** The models each point plays with, all metered by the run's metering (`pointRegistries`). */
+  readonly pointModels: ReadonlyArray<Context.Context<ModelRegistry | Metering>>
+  /** Task data by task config (JSON): points that share a task share its data. */
+  readonly data: Map<string, TaskData>
 }
 
 /**
@@ -36,31 +43,39 @@ export const makeHostedRuns = (known: ReadonlyArray<AnyKind>) => {
       })
       const kind = findKind(loaded.scenario.kind, known)
       if (kind === undefined) return yield* Effect.fail(`it does not know the kind ${loaded.scenario.kind}`)
+      const { points } = yield* runPoints(kind, loaded)
       const scope = yield* Scope.make()
       const models = yield* Layer.buildWithScope(
         runModelsLayer(loaded, key.seed, key.spent, key.scores),
         scope,
       ).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))
+      const registries = yield* pointRegistries(loaded, points, key.seed, key.scores).pipe(
+        Effect.provide(models),
+        Scope.extend(scope),
+        Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
+      )
+      const pointModels = registries.map((registry) => Context.add(models, ModelRegistry, registry))
       // Two cohorts of a new run set up at once: the first one stored wins, the other's scope is closed.
       const raced = runs.get(key.runId)
       if (raced !== undefined) {
         yield* Scope.close(scope, Exit.void)
         return raced
       }
-      const run: HostedRun = { loaded, kind, scope, models, data: new Map() }
+      const run: HostedRun = { loaded, kind, scope, models, points, pointModels, data: new Map() }
       runs.set(key.runId, run)
       return run
     })
 
-  const dataFor = (run: HostedRun, key: CohortKey) =>
+  const dataFor = (run: HostedRun, scenario: ScenarioBase, key: CohortKey) =>
     Effect.gen(function* () {
-      const prepared = run.data.get(key.task)
-      if (prepared !== undefined) return prepared
-      const task = run.loaded.scenario.tasks[key.task]
+      const task = scenario.tasks[key.task]
       if (task === undefined)
         return yield* Effect.fail(`its copy of the scenario has no task number ${key.task + 1}`)
+      const config = JSON.stringify(task)
+      const prepared = run.data.get(config)
+      if (prepared !== undefined) return prepared
       const data = yield* prepareTaskData(task, run.loaded.file, key.seed)
-      run.data.set(key.task, data)
+      run.data.set(config, data)
       return data
     })
 
@@ -71,23 +86,24 @@ export const makeHostedRuns = (known: ReadonlyArray<AnyKind>) => {
   const cohortFor = (key: CohortKey) =>
     Effect.gen(function* () {
       const run = yield* runFor(key)
-      const data = yield* dataFor(run, key)
-      const { scenario } = run.loaded
-      const method = run.kind.variants(scenario)[key.variant]
-      if (method === undefined)
+      // The run-wide variant index names a point and one of its variants (`RunPoint.offset`).
+      const at = pointOfVariant(run.points, key.variant)
+      if (at === undefined)
         return yield* Effect.fail(
           `its copy of the scenario has no ${run.kind.name} variant number ${key.variant + 1}`,
         )
+      const { scenario } = at.point
+      const data = yield* dataFor(run, scenario, key)
       const spec = {
         runId: key.runId,
         seed: key.seed,
         scenario,
         data,
-        variant: key.variant,
-        id: { repeat: key.repeat, task: data.task.name, method },
+        variant: at.variant,
+        id: { repeat: key.repeat, task: data.task.name, method: at.point.methods[at.variant]! },
         scenarioFile: key.scenarioFile,
       } satisfies CohortSpec<typeof scenario>
-      return { run, spec }
+      return { run, spec, models: run.pointModels[run.points.indexOf(at.point)]! }
     })
 
   /** Releases a run's models and data; true if the run was held. */

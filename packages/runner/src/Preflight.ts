@@ -4,6 +4,7 @@ import { findKind } from "@lyceum/kinds"
 import { formatPath, type LoadedScenario, lineOfField, type Problem, ScenarioError } from "@lyceum/scenario"
 import { prepareTaskData, type TaskData } from "@lyceum/tasks"
 import { Cause, Effect, Either } from "effect"
+import { preparePointTasks, type RunPoints, runPoints } from "./RunPoints.js"
 
 /** What a scenario will do, counted before it runs (model calls and tokens are estimates). */
 export interface PlannedWork {
@@ -49,22 +50,38 @@ export const formatPlannedWork = (plan: PlannedWork): string =>
   `${plural(plan.cohorts, "cohort")}, ${plural(plan.agents, "agent")}, ` +
   `${plural(plan.rounds, "round")} each, ~${compact(plan.modelCalls)} model calls, ~${compact(plan.tokens)} tokens (estimated)`
 
-/** The plan of a scenario whose task data is prepared: the kind estimates the work of its cohorts. */
+/**
+ * The plan of a scenario whose task data is prepared: the kind estimates the work of its cohorts, at every
+ * point of a sweep (`pointTasks[i]` is point i's data), summed.
+ */
 export const plannedWork = (
   kind: AnyKind,
-  loaded: LoadedScenario,
-  tasks: ReadonlyArray<TaskData>,
-): PlannedWork => {
-  const { scenario } = loaded
-  const work = kind.plan(scenario, tasks)
-  const cohorts = scenario.repeats * tasks.length * kind.variants(scenario).length
-  return {
-    cohorts,
-    agents: cohorts * work.agentsPerCohort,
-    rounds: kind.steps(scenario),
-    modelCalls: work.modelCalls,
-    tokens: work.tokens,
-  }
+  run: RunPoints,
+  pointTasks: ReadonlyArray<ReadonlyArray<TaskData>>,
+): PlannedWork =>
+  run.points.reduce<PlannedWork>(
+    (plan, { scenario }, i) => {
+      const tasks = pointTasks[i]!
+      const work = kind.plan(scenario, tasks)
+      const cohorts = scenario.repeats * tasks.length * kind.variants(scenario).length
+      return {
+        cohorts: plan.cohorts + cohorts,
+        agents: plan.agents + cohorts * work.agentsPerCohort,
+        rounds: run.steps,
+        modelCalls: plan.modelCalls + work.modelCalls,
+        tokens: plan.tokens + work.tokens,
+      }
+    },
+    { cohorts: 0, agents: 0, rounds: run.steps, modelCalls: 0, tokens: 0 },
+  )
+
+/** A problem with a sweep as a whole, at its `sweep:` line. */
+const sweepProblem = (loaded: LoadedScenario, message: string) => {
+  const line = lineOfField(loaded.text, ["sweep"])
+  return new ScenarioError({
+    file: loaded.file,
+    problems: [{ path: "sweep", ...(line !== undefined && { line }), message }],
+  })
 }
 
 /** The named file, or a file inside the named directory (BLEnD's probes are a directory of files). */
@@ -132,12 +149,26 @@ export const preflight = (
       const line = lineOfField(loaded.text, key)
       problems.push({ path: formatPath(key), ...(line !== undefined && { line }), message })
     })
-    // What the kind draws from the data is checked only once every task's data is there.
-    if (problems.length === 0)
-      for (const { key, message } of kind.dataChecks?.(loaded.scenario, tasks, loaded.file) ?? []) {
-        const line = lineOfField(loaded.text, key)
-        problems.push({ path: formatPath(key), ...(line !== undefined && { line }), message })
-      }
     if (problems.length > 0) return yield* new ScenarioError({ file: loaded.file, problems })
-    return { tasks, plan: plannedWork(kind, loaded, tasks) }
+    // A sweep's points: the same steps each, their own task data where the sweep changes a task.
+    const run = yield* runPoints(kind, loaded)
+    const pointTasks = yield* preparePointTasks(run.points, loaded.file, seed, tasks).pipe(
+      Effect.mapError((error) =>
+        sweepProblem(loaded, `cannot prepare a point's task data: ${error.message}`),
+      ),
+    )
+    // What the kind draws from the data is checked only once every task's data is there, at every point.
+    run.points.forEach((point, i) => {
+      for (const { key, message } of kind.dataChecks?.(point.scenario, pointTasks[i]!, loaded.file) ?? []) {
+        const line = lineOfField(loaded.text, key)
+        const where = point.point === undefined ? "" : `point ${point.point} (${point.label}): `
+        problems.push({
+          path: formatPath(key),
+          ...(line !== undefined && { line }),
+          message: `${where}${message}`,
+        })
+      }
+    })
+    if (problems.length > 0) return yield* new ScenarioError({ file: loaded.file, problems })
+    return { tasks, plan: plannedWork(kind, run, pointTasks) }
   })

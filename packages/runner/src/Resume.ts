@@ -1,5 +1,5 @@
 import { cohortRowKey } from "@lyceum/coalition"
-import type { LoadedScenario } from "@lyceum/scenario"
+import { type LoadedScenario, storedConfig } from "@lyceum/scenario"
 import { type CohortRef, Store, type StoreError } from "@lyceum/store"
 import { Data, Effect, Option, type Scope } from "effect"
 import { holdLease, type Lease, type RunLeaseHeld, takeLease } from "./RunLease.js"
@@ -77,7 +77,8 @@ export const resumePoint = (
         message: `run ${runId} was played with seed ${value.seed}, not ${seed}; drop --seed to resume it`,
       })
     const before = comparable(value.config)
-    const now = comparable(loaded.scenario)
+    // A sweep is compared with its points: the `sweep:` and its first point (together they make every point).
+    const now = comparable(storedConfig(loaded))
     const changed = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
       (key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]),
     )

@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path"
 import { Metering, ModelRegistry, type RunBudget, type ScoreMode } from "@lyceum/models"
 import type { LoadedScenario } from "@lyceum/scenario"
 import { builtinCultureIds, priorCorpus } from "@lyceum/tasks"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 
 /** What a run spent before this invocation (a resumed run): tokens and US dollars. */
 export interface Spent {
@@ -43,6 +43,21 @@ const withScores = (
     ]),
   )
 
+/** What the registry of `scenario`'s models is built from, as every process of a run builds it. */
+const registryOptions = (
+  loaded: LoadedScenario,
+  scenario: LoadedScenario["scenario"],
+  seed: number,
+  scores: Readonly<Record<string, ScoreMode>>,
+) => ({
+  models: withScores(scenario.models, scores),
+  seed,
+  corpora: culturalCorpora,
+  ...(scenario.cache && {
+    cache: { ...scenario.cache, path: resolve(dirname(loaded.file), scenario.cache.path) },
+  }),
+})
+
 /**
  * The models a scenario declares and the metering of their calls (with the scenario's budget, less what a
  * resumed run spent before), as every process of a run builds them: the same seed gives the same sim models
@@ -56,12 +71,33 @@ export const runModelsLayer = (
 ) => {
   const { scenario } = loaded
   const budget = budgetLeft(scenario.budget, spent)
-  return ModelRegistry.layer({
-    models: withScores(scenario.models, scores),
-    seed,
-    corpora: culturalCorpora,
-    ...(scenario.cache && {
-      cache: { ...scenario.cache, path: resolve(dirname(loaded.file), scenario.cache.path) },
-    }),
-  }).pipe(Layer.provideMerge(Metering.layer(budget ? { budget } : {})))
+  return ModelRegistry.layer(registryOptions(loaded, scenario, seed, scores)).pipe(
+    Layer.provideMerge(Metering.layer(budget ? { budget } : {})),
+  )
 }
+
+/**
+ * The model registry each point of a sweep plays with: the run's own (`runModelsLayer`, in context) where the
+ * point declares the same models, else one built from the point's models (a swept temperature) that meters
+ * into the run's metering, so the budget and usage stay the run's. One per distinct set of models.
+ */
+export const pointRegistries = (
+  loaded: LoadedScenario,
+  points: ReadonlyArray<{ readonly scenario: LoadedScenario["scenario"] }>,
+  seed: number,
+  scores: Readonly<Record<string, ScoreMode>> = {},
+) =>
+  Effect.gen(function* () {
+    const own = yield* ModelRegistry
+    const built = new Map<string, ModelRegistry["Type"]>([[JSON.stringify(loaded.scenario.models), own]])
+    return yield* Effect.forEach(points, ({ scenario }) =>
+      Effect.gen(function* () {
+        const key = JSON.stringify(scenario.models)
+        const known = built.get(key)
+        if (known !== undefined) return known
+        const registry = yield* ModelRegistry.make(registryOptions(loaded, scenario, seed, scores))
+        built.set(key, registry)
+        return registry
+      }),
+    )
+  })

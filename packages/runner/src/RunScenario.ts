@@ -238,7 +238,10 @@ export const runScenario = <TE = never>(options: RunOptions<TE>) =>
           if (pool.size === 0)
             yield* kind
               .spawn(spec, hosted)
-              .pipe(Effect.provideService(ActorSystem, system), Effect.provideService(ModelRegistry, registry))
+              .pipe(
+                Effect.provideService(ActorSystem, system),
+                Effect.provideService(ModelRegistry, registry),
+              )
           const playSteps = Effect.gen(function* () {
             yield* Effect.logDebug("agents ready").pipe(
               Effect.annotateLogs({

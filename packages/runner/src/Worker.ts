@@ -82,8 +82,8 @@ export const runWorker = (options: WorkerOptions) =>
           HostAgents: ({ cohort, hosted }) =>
             Effect.gen(function* () {
               heard.set(cohort.runId, Date.now())
-              const { run, spec } = yield* cohortFor(cohort)
-              const { scenario } = run.loaded
+              const { run, spec, models } = yield* cohortFor(cohort)
+              const { scenario } = spec
               const { kind } = run
               // Only agents the cohort has: a forged or mistaken request names no role or index it lacks.
               const { strangers, twice } = hostingProblems(hosted, kind.hosts(spec))
@@ -104,7 +104,8 @@ export const runWorker = (options: WorkerOptions) =>
                 yield* Effect.flatMap(ActorSystem.make(), (agents) =>
                   kind.spawn(spec, hosted).pipe(Effect.provideService(ActorSystem, agents)),
                 ).pipe(
-                  Effect.provide(run.models),
+                  // The cohort's point's models (a sweep of a model's settings), metered by the run's metering.
+                  Effect.provide(models),
                   Scope.extend(scope),
                   Effect.tapError(() => release(cohort)),
                 )

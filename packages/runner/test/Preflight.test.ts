@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseScenario } from "@lyceum/kinds"
-import { socialLearning } from "@lyceum/learning"
 import { ScenarioError } from "@lyceum/scenario"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { isLargeRun, plannedWork, preflight } from "../src/Preflight.js"
+import { isLargeRun, preflight } from "../src/Preflight.js"
 
 const dir = mkdtempSync(join(tmpdir(), "lyceum-preflight-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -97,8 +96,7 @@ describe("preflight: what can be known before the first model call", () => {
       .replace("count: 2", "count: 50")
       .replace("count: 1,", "count: 100,")
     const loaded = Either.getOrThrowWith(parseScenario(join(dir, "big.yaml"), big), (e) => e)
-    const { tasks } = await Effect.runPromise(preflight(loaded))
-    const plan = plannedWork(socialLearning, loaded, tasks)
+    const { plan } = await Effect.runPromise(preflight(loaded))
     expect(plan.modelCalls).toBeGreaterThan(1_000_000)
     expect(isLargeRun(plan)).toBe(true)
   })

@@ -13,6 +13,8 @@ import { migration as endpointCapabilities } from "./migrations/0010_endpoint_ca
 import { migration as workQueue } from "./migrations/0011_work_queue.js"
 import { migration as population } from "./migrations/0012_population.js"
 import { migration as answerPrompts } from "./migrations/0013_answer_prompts.js"
+import { migration as sweepPoints } from "./migrations/0014_sweep_points.js"
+import { migration as viewerIndexes } from "./migrations/0015_viewer_indexes.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 
 /** One step of the schema's history. Ids only grow; an applied migration is never edited, only followed. */
@@ -37,6 +39,8 @@ export const migrations: ReadonlyArray<Migration> = [
   workQueue,
   population,
   answerPrompts,
+  sweepPoints,
+  viewerIndexes,
 ]
 
 const label = (m: { readonly id: number; readonly name: string }) =>

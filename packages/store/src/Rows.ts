@@ -35,6 +35,15 @@ export interface NewRun {
   readonly startedAt?: string
   /** The process that plays the run: it holds the run's lease from the moment the run row exists. */
   readonly lease?: LeaseOwner
+  /** A swept scenario's points (`sweep_points`), written with the run row. */
+  readonly sweepPoints?: ReadonlyArray<SweepPointRow>
+}
+
+/** One point of a swept run: `values` maps each swept path to its value at the point (`sweep_points`). */
+export interface SweepPointRow {
+  readonly point: number
+  readonly label: string
+  readonly values: Readonly<Record<string, unknown>>
 }
 
 /** A process that may hold a run's lease: `token` is random per process, so a reused pid is not the owner. */

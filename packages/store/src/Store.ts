@@ -109,6 +109,7 @@ const RUN_COLUMNS = `id, scenario_name AS scenarioName, scenario_path AS scenari
 const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed, kind,
   versions, config, status, error, started_at, finished_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
+const INSERT_SWEEP_POINT = "INSERT INTO sweep_points (run_id, point, label, values_json) VALUES (?, ?, ?, ?)"
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
 const sha256Hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex")
@@ -226,6 +227,8 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
               startedAt,
             )
             if (run.lease !== undefined) writeLease(prepare, run.id, run.lease, now)
+            for (const p of run.sweepPoints ?? [])
+              prepare(INSERT_SWEEP_POINT).run(run.id, p.point, p.label, JSON.stringify(p.values))
           })(),
         )
         const row: RunRow = {
