@@ -1,17 +1,22 @@
 import { type RunRow, Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
-import { cultureRows, formatCultureTable } from "./CultureTable.js"
+import { cultureReport, cultureRows } from "./CultureTable.js"
 import { htmlPre as pre } from "./HtmlPage.js"
+import { htmlTable } from "./HtmlTable.js"
 import type { HtmlSection } from "./KindReport.js"
-import { canaryRanks, candidatesOf, formatLeakageTable, leakageSummaries } from "./LeakageTable.js"
-import { summarizeCurve } from "./LearningCurve.js"
+import { canaryRanks, candidatesOf, leakageReport, leakageSummaries } from "./LeakageTable.js"
+import { curveReport, summarizeCurve } from "./LearningCurve.js"
 import { paperTable1, paperTable2 } from "./PaperTables.js"
-import { formatTable1, formatTable2 } from "./PaperTableViews.js"
-import { paperTableRows } from "./RunScores.js"
-import { formatSmugglingTable, smugglingRows } from "./SmugglingTable.js"
+import { formatTable1, formatTable2, table1Report, table2Report } from "./PaperTableViews.js"
+import { paperTableRows, runMethods, strategyOf } from "./RunScores.js"
+import { smugglingReport, smugglingRows } from "./SmugglingTable.js"
 import { type SvgSeries, svgLineChart, svgRankStrip } from "./SvgChart.js"
 
 const section = (title: string, body: string): HtmlSection => ({ title, body })
+
+/** A paper-style text layout, folded under the sortable table it was drawn from. */
+const asInPaper = (text: string) =>
+  `<details><summary>as laid out in the paper</summary>${pre(text)}</details>`
 
 /**
  * The social-learning sections of a run's HTML page: its learning curves as charts (mean over repeats ± SEM,
@@ -50,8 +55,12 @@ export const socialLearningSections = (
         yLabel: metric,
       })
     })
+    const curveTable = htmlTable(curveReport(points, strategyOf(yield* runMethods(run.id))), "")
     sections.push(
-      section("Learning curves", curves.length === 0 ? "<p>No evaluations stored yet.</p>" : curves.join("")),
+      section(
+        "Learning curves",
+        curves.length === 0 ? "<p>No evaluations stored yet.</p>" : curves.join("") + curveTable,
+      ),
     )
 
     const scores = yield* paperTableRows(run.id)
@@ -64,7 +73,9 @@ export const socialLearningSections = (
       sections.push(
         section(
           "Methods × tasks",
-          (compared ? pre(formatTable1(table1)) : "") + pre(formatTable2(paperTable2(scores))),
+          (compared ? htmlTable(table1Report(table1), "") + asInPaper(formatTable1(table1)) : "") +
+            htmlTable(table2Report(paperTable2(scores)), "") +
+            asInPaper(formatTable2(paperTable2(scores))),
         ),
       )
     }
@@ -81,12 +92,12 @@ export const socialLearningSections = (
               candidates,
               `Secret Sharer: the canary's rank among ${candidates} candidates, one dot per trial`,
             )
-      sections.push(section("Leakage", strip + pre(formatLeakageTable(leakage))))
+      sections.push(section("Leakage", strip + htmlTable(leakageReport(leakage), "")))
     }
 
     const smuggling = yield* smugglingRows(run.id)
     if (smuggling.length > 0)
-      sections.push(section("Adversarial teacher", pre(formatSmugglingTable(smuggling))))
+      sections.push(section("Adversarial teacher", htmlTable(smugglingReport(smuggling), "")))
 
     const cultures = yield* cultureRows(run.id)
     if (cultures.length > 0) {
@@ -114,7 +125,7 @@ export const socialLearningSections = (
           { title: `${label}: probe accuracy per culture`, xLabel: "round", yLabel: "accuracy" },
         )
       })
-      sections.push(section("Cultures", gap + perCulture.join("") + pre(formatCultureTable(cultures))))
+      sections.push(section("Cultures", gap + perCulture.join("") + htmlTable(cultureReport(cultures), "")))
     }
 
     return sections

@@ -50,6 +50,11 @@ const fmt = (value: number) =>
       ? value.toFixed(2)
       : String(Number(value.toPrecision(2)))
 
+/** What hovering a point shows: its series, x, y and, with a band, the band's ends. */
+const pointTitle = (label: string, p: SvgSeries["points"][number]) =>
+  `${label}: ${fmt(p.x)} → ${p.y.toFixed(3)}` +
+  (p.lo === undefined || p.hi === undefined ? "" : ` (band ${p.lo.toFixed(3)}–${p.hi.toFixed(3)})`)
+
 /** An `<svg>` line chart: one coloured line per series with markers and its band, axes, a legend below. */
 export const svgLineChart = (series: ReadonlyArray<SvgSeries>, options: SvgLineChartOptions): string => {
   const xs = series.flatMap((s) => s.points.map((p) => p.x))
@@ -97,24 +102,27 @@ export const svgLineChart = (series: ReadonlyArray<SvgSeries>, options: SvgLineC
       lo: number
       hi: number
     }>
+    const bandTitle = `${s.label}: band ${withBand.map((p) => `${fmt(p.x)} → ${p.lo.toFixed(3)}–${p.hi.toFixed(3)}`).join(", ")}`
     return (
       `<g class="series" data-label="${escapeHtml(s.label)}">` +
       (withBand.length > 1
-        ? `<path class="band" fill-opacity="0.18" stroke="none" d="${band(withBand)}" fill="${color}"/>`
+        ? `<path class="band" fill-opacity="0.18" stroke="none" d="${band(withBand)}" fill="${color}"><title>${escapeHtml(bandTitle)}</title></path>`
         : "") +
       `<path class="line" fill="none" stroke-width="2" d="${path(points) ?? ""}" stroke="${color}"/>` +
       points
         .map(
           (p) =>
-            `<circle cx="${x(p.x)}" cy="${y(p.y)}" r="3" fill="${color}"><title>${escapeHtml(s.label)}: ${fmt(p.x)} → ${p.y.toFixed(3)}</title></circle>`,
+            `<circle cx="${x(p.x)}" cy="${y(p.y)}" r="3" fill="${color}"><title>${escapeHtml(pointTitle(s.label, p))}</title></circle>`,
         )
         .join("") +
       "</g>"
     )
   })
+  // A legend entry hides or shows its series (the page's script; a keyboard reaches it too).
   const legend = series.map(
     (s, i) =>
-      `<g transform="translate(${MARGIN.left}, ${HEIGHT + i * LEGEND_ROW})">` +
+      `<g class="legend-entry" data-label="${escapeHtml(s.label)}" role="button" tabindex="0" aria-pressed="true" transform="translate(${MARGIN.left}, ${HEIGHT + i * LEGEND_ROW})">` +
+      `<title>${escapeHtml(s.label)}: click to hide or show</title>` +
       `<rect width="12" height="12" y="-10" fill="${PALETTE[i % PALETTE.length]}"/>` +
       `<text class="legend" font-size="11" fill="#444" x="18">${escapeHtml(s.label)}</text></g>`,
   )

@@ -1,4 +1,4 @@
-import { type HtmlSection, htmlPre, tableToText } from "@lyceum/report"
+import { type HtmlSection, htmlTable } from "@lyceum/report"
 import type { RunRow, Store, StoreError } from "@lyceum/store"
 import { Effect } from "effect"
 import { cascadeReport, deferralLines } from "./CascadeTable.js"
@@ -18,17 +18,17 @@ export const ensembleSections = (run: RunRow): Effect.Effect<ReadonlyArray<HtmlS
     const frontier = yield* frontierRows(run.id)
     const deferrals = deferralLines(yield* deferralRows(run.id))
     return [
-      { title: "Ensembles", body: htmlPre(tableToText(ensembleTableReport(lines), "")) },
+      { title: "Ensembles", body: htmlTable(ensembleTableReport(lines), "") },
       {
         title: "Proposers",
-        body: htmlPre(tableToText(proposersReport(proposerLines(yield* proposerRows(run.id))), "(none)")),
+        body: htmlTable(proposersReport(proposerLines(yield* proposerRows(run.id))), "(none)"),
       },
       {
         title: "Accuracy and cost",
-        body: frontierSvgs(frontier).join("") + htmlPre(tableToText(frontierReport(frontier), "")),
+        body: frontierSvgs(frontier).join("") + htmlTable(frontierReport(frontier), ""),
       },
       ...(deferrals.length === 0
         ? []
-        : [{ title: "Cascade deferral", body: htmlPre(tableToText(cascadeReport(deferrals), "")) }]),
+        : [{ title: "Cascade deferral", body: htmlTable(cascadeReport(deferrals), "") }]),
     ]
   })

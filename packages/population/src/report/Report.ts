@@ -1,4 +1,4 @@
-import { type HtmlSection, htmlPre, type KindReport, type KindTable, tableToText } from "@lyceum/report"
+import { type HtmlSection, htmlTable, type KindReport, type KindTable } from "@lyceum/report"
 import type { RunRow, Store, StoreError } from "@lyceum/store"
 import { Effect } from "effect"
 import {
@@ -86,10 +86,10 @@ export const makePopulationReport = (methodsOf: MethodsOf): KindReport => {
       return [
         {
           title: "Diffusion",
-          body: diffusionSvgs(lines).join("") + htmlPre(tableToText(diffusionReport(lines), "")),
+          body: diffusionSvgs(lines).join("") + htmlTable(diffusionReport(lines), ""),
         },
-        { title: "Diffusion speed", body: htmlPre(tableToText(speedReport(speed), "")) },
-        { title: "By hop", body: hopSvgs(byHop).join("") + htmlPre(tableToText(hopsReport(byHop), EMPTY)) },
+        { title: "Diffusion speed", body: htmlTable(speedReport(speed), "") },
+        { title: "By hop", body: hopSvgs(byHop).join("") + htmlTable(hopsReport(byHop), EMPTY) },
       ]
     })
   return { tables: [diffusionTable, speedTable, hopsTable], html }
