@@ -3,6 +3,7 @@ import { Data, Effect } from "effect"
 import { htmlPage } from "./HtmlPage.js"
 import type { KindReport, KindTable } from "./KindReport.js"
 import { tableToCsv, tableToJson, tableToText } from "./ReportTable.js"
+import { facetByPoint, readSweepPoints, sweepLegend, sweepSections } from "./SweepFacet.js"
 
 /** The formats `lyceum report --format` offers. */
 export const reportFormats = ["table", "json", "csv", "html"] as const
@@ -54,12 +55,15 @@ export const renderReport = (
   Effect.gen(function* () {
     const { format, run, report } = options
     const table = yield* tableNamed(report, run.kind, options.table)
-    if (format === "html") return htmlPage(run, yield* report.html(run))
+    // A swept run's points: every table shows each row's point, the page and the text list them.
+    const points = yield* readSweepPoints(run)
+    if (format === "html") return htmlPage(run, [...sweepSections(points), ...(yield* report.html(run))])
     const shaped = yield* table.read(run.id, { color: options.color ?? false })
-    if (format === "json") return tableToJson(shaped.model, run)
-    if (format === "csv") return tableToCsv(shaped.model)
+    const model = facetByPoint(shaped.model, points)
+    if (format === "json") return tableToJson(model, run)
+    if (format === "csv") return tableToCsv(model)
     const heading = `Run ${run.id} · scenario ${run.scenarioName} · seed ${run.seed} · ${run.status}`
-    return `${[heading, tableToText(shaped.model, shaped.empty), ...shaped.views]
+    return `${[heading, sweepLegend(points), tableToText(model, shaped.empty), ...shaped.views]
       .filter((part) => part.length > 0)
       .join("\n\n")}\n`
   })
@@ -71,5 +75,8 @@ export const renderAfterRun = (
   color: boolean,
 ): Effect.Effect<string, StoreError | UnknownTable, Store> =>
   report.afterRun !== undefined
-    ? report.afterRun(run.id, { color })
+    ? Effect.zipWith(readSweepPoints(run), report.afterRun(run.id, { color }), (points, text) =>
+        // Its methods carry `@p<k>`: what each point is, above.
+        points.length === 0 ? text : `${sweepLegend(points)}\n\n${text}`,
+      )
     : renderReport({ format: "table", run, report, color })
