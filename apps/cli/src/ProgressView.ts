@@ -82,11 +82,17 @@ export const makeLiveView = (stream: NodeJS.WriteStream, options: LiveViewOption
   let ticker: ReturnType<typeof setInterval> | undefined
   const showCursor = () => write(SHOW_CURSOR)
 
-  const render = () => {
-    pending = undefined
+  /** True while the block is erased for text from elsewhere, until it is drawn again. */
+  let erased = false
+  const paint = () => {
     if (state !== "drawing") return
+    erased = false
     lastDraw = now()
     draw(renderBoard(tally, lastDraw, { columns: columns(), rows: rows() }))
+  }
+  const render = () => {
+    pending = undefined
+    paint()
   }
   const schedule = () => {
     if (state !== "drawing" || pending !== undefined) return
@@ -94,15 +100,18 @@ export const makeLiveView = (stream: NodeJS.WriteStream, options: LiveViewOption
     if (wait <= 0) render()
     else pending = setTimeout(render, wait)
   }
-  // Text from elsewhere goes above the block: erase it, write, draw it again.
+  // Text from elsewhere goes above the block: erase it, write, draw it again once the writer is done (a log
+  // entry comes in several writes: one redraw after them all).
   const patch = (target: NodeJS.WriteStream) => {
     const original = originals.get(target)!
     target.write = ((...args: Parameters<Write>) => {
       if (state !== "drawing") return original.apply(target, args)
-      draw.clear()
-      const result = original.apply(target, args)
-      render()
-      return result
+      if (!erased) {
+        erased = true
+        draw.clear()
+        setImmediate(paint)
+      }
+      return original.apply(target, args)
     }) as Write
   }
   const unpatch = () => {

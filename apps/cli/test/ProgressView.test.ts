@@ -82,18 +82,27 @@ describe("the live progress view", () => {
     view.close()
   })
 
-  it("prints what others write above the block, and leaves the final block and the cursor on close", () => {
+  it("prints what others write above the block, and leaves the final block and the cursor on close", async () => {
     const { stream, chunks } = fakeTerminal()
     const original = stream.write
     const view = makeLiveView(stream, { now: () => 0, minRedrawMs: 0 })
     view.report(started)
-    // The "stopping" line a Ctrl-C prints (Signals.ts), written straight to the stream.
+    // The "stopping" line a Ctrl-C prints (Signals.ts), written straight to the stream, and a log entry
+    // written in two pieces: the block is erased once, drawn again once after both.
     const at = chunks.length
     stream.write("\nCtrl-C: stopping (press Ctrl-C again to quit at once)\n")
+    stream.write("[12:00:00] WARN ")
+    stream.write("worker w1 lost\n")
     // Only erasing: line by line up the block's lines, back to the first column.
     expect(chunks[at]?.split(`${ERASE_LINE}\u001B[1A`).join("")).toBe(`${ERASE_LINE}\u001B[G`)
-    expect(chunks[at + 1]).toBe("\nCtrl-C: stopping (press Ctrl-C again to quit at once)\n")
-    expect(chunks[at + 2]).toContain("run r1 · quickstart")
+    expect(chunks.slice(at + 1)).toEqual([
+      "\nCtrl-C: stopping (press Ctrl-C again to quit at once)\n",
+      "[12:00:00] WARN ",
+      "worker w1 lost\n",
+    ])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(chunks.length).toBe(at + 5)
+    expect(chunks[at + 4]).toMatch(/^run r1 · quickstart/)
     view.report({ _tag: "RunFinished", runId: "r1", status: "stopped", elapsedMs: 1500 })
     const end = chunks.join("")
     expect(end).toContain("run r1 · quickstart (social-learning) · stopped")
