@@ -140,6 +140,30 @@ describe("lyceum run piped", () => {
     expect(finals.map((row: { mean: number }) => row.mean)).toEqual([curve?.value])
   })
 
+  it("prints the JSON of a run stopped by Ctrl-C too, with its status, and exits 130", async () => {
+    const db = join(dir, "stopped.db")
+    const child = spawn(process.execPath, [cli, "run", long, "--db", db, "--format", "json"], { cwd: dir })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+      if (/ 3\/30 · /.test(stderr) && !child.killed) child.kill("SIGINT")
+    })
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)))
+    expect(code).toBe(130)
+    const json = JSON.parse(stdout)
+    const [run] = query<{ id: string }>(db, "SELECT id FROM runs")
+    const [done] = query<{ steps: number }>(db, "SELECT COUNT(*) AS steps FROM cohort_steps")
+    expect(json).toMatchObject({ runId: run?.id, status: "stopped", error: "interrupted" })
+    expect(json.cohorts.reduce((sum: number, c: { stepsDone: number }) => sum + c.stepsDone, 0)).toBe(
+      done?.steps,
+    )
+    expect(stderr).toContain(`--resume ${run?.id}`)
+  })
+
   it("prints nothing but errors with --quiet", () => {
     const ok = lyceum(["run", small, "--db", join(dir, "quiet.db"), "--quiet"])
     expect(ok).toMatchObject({ code: 0, stdout: "", stderr: "" })
