@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, execFile, spawn } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
 import Database from "better-sqlite3"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -17,6 +18,7 @@ import { findChromium, launchChromium } from "./support/Browser.js"
  * must go to the viewer itself (the bundle fetches nothing from the network).
  */
 
+const execFileAsync = promisify(execFile)
 const root = fileURLToPath(new URL("..", import.meta.url))
 const cli = join(root, "apps/cli/dist/lyceum.js")
 const artifacts = join(root, "test/artifacts/viewer")
@@ -57,12 +59,7 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
   const offsite: Array<string> = []
   const pageErrors: Array<string> = []
 
-  const run = (file: string) =>
-    execFileSync(process.execPath, [cli, "run", file, "--db", db], {
-      cwd: root,
-      encoding: "utf8",
-      stdio: "pipe",
-    })
+  const run = (file: string) => execFileAsync(process.execPath, [cli, "run", file, "--db", db], { cwd: root })
   const query = <A>(sql: string, ...params: Array<string>) => {
     const sqlite = new Database(db, { readonly: true })
     try {
@@ -78,9 +75,11 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
     const quickstart = readFileSync(join(root, "scenarios/quickstart.yaml"), "utf8")
     writeFileSync(join(dir, "quickstart-8.yaml"), quickstart.replace(/^seed: 7$/m, "seed: 8"))
     writeFileSync(join(dir, "dropped-text.yaml"), droppedText)
-    run(join(root, "scenarios/quickstart.yaml"))
-    run(join(dir, "quickstart-8.yaml"))
-    run(join(dir, "dropped-text.yaml"))
+    // The first run creates the file; the other two write into it at the same time (each is mostly start-up).
+    const started = performance.now()
+    await run(join(root, "scenarios/quickstart.yaml"))
+    await Promise.all([run(join(dir, "quickstart-8.yaml")), run(join(dir, "dropped-text.yaml"))])
+    console.log(`viewer fixtures: three runs in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
     server = spawn(process.execPath, [cli, "view", "--db", db, "--port", "0"], { cwd: root })
     base = await new Promise<string>((resolve, reject) => {
@@ -104,7 +103,11 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
       )
     })
     browser = await launchChromium(chromiumPath ?? "")
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    // Clipboard permissions: the "Copy as TSV" buttons are checked by reading the clipboard back.
+    page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      permissions: ["clipboard-read", "clipboard-write"],
+    })
     page.on("request", (request) => {
       if (!request.url().startsWith(base) && !request.url().startsWith("data:")) offsite.push(request.url())
     })
@@ -196,6 +199,63 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
     await shot("compare")
     await page.getByTestId("series-toggle").first().locator("input").uncheck()
     await expect.poll(() => lines.count()).toBe(1)
+  })
+
+  it("sorts a table by a header click and copies it as TSV", async () => {
+    const [{ id } = { id: "" }] = query<{ id: string }>(
+      "SELECT id FROM runs WHERE scenario_name = 'dropped-text'",
+    )
+    await page.goto(`${base}#/run/${encodeURIComponent(id)}`)
+    const usage = page.getByTestId("usage-table")
+    await usage.waitFor()
+    const header = usage.locator("th", { hasText: "Prompt tokens" })
+    const column = async () =>
+      (await usage.locator("tbody tr td:nth-child(8)").allTextContents()).map((text) => Number(text))
+    await header.getByRole("button").click()
+    expect(await header.getAttribute("aria-sort")).toBe("ascending")
+    const ascending = await column()
+    expect(ascending.length).toBeGreaterThan(2)
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b))
+    await header.getByRole("button").click()
+    expect(await header.getAttribute("aria-sort")).toBe("descending")
+    expect(await column()).toEqual([...ascending].reverse())
+
+    await page.getByTestId("usage").getByRole("button", { name: "Copy as TSV" }).click()
+    await expect.poll(() => page.getByTestId("usage").getByRole("status").textContent()).toBe("Copied.")
+    const tsv = (await page.evaluate<string>("navigator.clipboard.readText()")).split("\n")
+    expect(tsv[0]?.split("\t")).toContain("Prompt tokens")
+    expect(tsv.slice(1).map((line) => Number(line.split("\t")[7]))).toEqual([...ascending].reverse())
+  })
+
+  it("refreshes a running run's progress bar without reloading the page", async () => {
+    // privacy-canary plays 270 steps (about a minute): long enough to watch, killed once seen moving.
+    const live = spawn(
+      process.execPath,
+      [cli, "run", join(root, "scenarios/privacy-canary.yaml"), "--db", db],
+      {
+        cwd: root,
+        stdio: "ignore",
+      },
+    )
+    try {
+      await expect
+        .poll(() => query<{ n: number }>("SELECT count(*) AS n FROM runs WHERE status = 'running'")[0]?.n, {
+          timeout: 20_000,
+        })
+        .toBe(1)
+      await page.goto(`${base}#/?status=running`)
+      const bar = page.getByTestId("runs-table").locator("tbody tr progress")
+      await bar.waitFor()
+      await page.evaluate("window.__sameDocument = true")
+      const first = Number(await bar.getAttribute("value"))
+      await expect
+        .poll(async () => Number(await bar.getAttribute("value")), { timeout: 20_000 })
+        .toBeGreaterThan(first)
+      expect(await page.evaluate("window.__sameDocument")).toBe(true)
+      await shot("running")
+    } finally {
+      live.kill("SIGKILL")
+    }
   })
 
   it("fetched nothing from outside the viewer and threw no errors", () => {

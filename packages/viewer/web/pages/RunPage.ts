@@ -125,6 +125,21 @@ export const reportTable = (table: Table) =>
     ),
   )
 
+/** The tables with rows, then one line naming those this run left empty (a method it did not play, say). */
+const tablesView = (tables: ReadonlyArray<Table>) => {
+  const filled = tables.filter((table) => table.rows.length > 0)
+  const empty = tables.filter((table) => table.rows.length === 0)
+  return [
+    ...filled.map(reportTable),
+    filled.length === 0 && empty.length === 0
+      ? h("p", { class: "note" }, "This run's kind has no report tables.")
+      : null,
+    empty.length === 0
+      ? null
+      : h("p", { class: "note" }, `No rows in this run: ${empty.map((t) => t.title).join("; ")}.`),
+  ].filter((node): node is HTMLElement => node !== null)
+}
+
 export const runPage = ({ route, root, signal }: PageContext) => {
   const id = route.path[1] ?? ""
   const head = h("div")
@@ -195,15 +210,7 @@ export const runPage = ({ route, root, signal }: PageContext) => {
     replace(chart, ...[curvesView].flat())
     replace(
       rest,
-      tables instanceof Error
-        ? errorBox(tables)
-        : section(
-            "Tables",
-            "tables",
-            ...(tables.tables.length === 0
-              ? [h("p", { class: "note" }, "This run's kind has no report tables.")]
-              : tables.tables.map(reportTable)),
-          ),
+      tables instanceof Error ? errorBox(tables) : section("Tables", "tables", ...tablesView(tables.tables)),
       usage instanceof Error ? errorBox(usage) : usageSection(usage),
       section("Scenario", "scenario", h("pre", { class: "scenario" }, detail.scenarioText)),
     )

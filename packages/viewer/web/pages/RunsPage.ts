@@ -29,7 +29,7 @@ export const progressBar = (run: RunRow) => {
     "span",
     { class: "progress" },
     h("progress", { value: done, max: total, "aria-label": `${run.id} progress` }),
-    ` ${percent}%`,
+    ` ${done}/${total} steps (${percent}%)`,
   )
 }
 
@@ -118,7 +118,11 @@ export const runsPage = ({ route, root, signal }: PageContext) => {
       label: "Duration",
       numeric: true,
       value: (run) => run.durationMs,
-      render: (run) => duration(run.durationMs),
+      // A running run has no duration yet: how long it has been going (by this machine's clock).
+      render: (run) =>
+        run.durationMs === null && run.status === "running"
+          ? `${duration(Date.now() - Date.parse(run.startedAt))} so far`
+          : duration(run.durationMs),
     },
     { label: "Tokens", numeric: true, value: (run) => run.tokens, render: (run) => integer(run.tokens) },
     { label: "Cost", numeric: true, value: (run) => run.costUsd, render: (run) => usd(run.costUsd) },
