@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from "node:util"
 import { Console, Effect, Layer, Logger } from "effect"
+import { jsonLoggerLayer, type LogFormat } from "./LogFormat.js"
 
 /**
  * Whether a stream may carry ANSI colour: only a terminal, and never when `NO_COLOR` is set to anything but the
@@ -51,11 +52,15 @@ export const terminalConsole = (base: Console.Console, colors: { stdout: boolean
 export const stderrLogger = (colors: boolean): Layer.Layer<never> =>
   Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true, colors, mode: "tty" }))
 
-/** Everything a process's terminal needs: plain or coloured console, logs on stderr. */
+/** Everything a process's terminal needs: plain or coloured console, logs on stderr (text, or JSON lines). */
 export const terminalLayer = (
   base: Console.Console,
   streams: { stdout: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process,
+  logFormat: LogFormat = "text",
 ): Layer.Layer<never> => {
   const colors = { stdout: colorEnabled(streams.stdout), stderr: colorEnabled(streams.stderr) }
-  return Layer.merge(Console.setConsole(terminalConsole(base, colors)), stderrLogger(colors.stderr))
+  return Layer.merge(
+    Console.setConsole(terminalConsole(base, colors)),
+    logFormat === "json" ? jsonLoggerLayer : stderrLogger(colors.stderr),
+  )
 }

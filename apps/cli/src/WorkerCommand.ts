@@ -2,7 +2,7 @@ import { hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { NatsClient, NatsTransport, SharedLimits } from "@lyceum/nats"
 import { describeFailure, runWorker, serveQueue, workerInbox } from "@lyceum/runner"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Runtime } from "effect"
 import { explainRejection, natsAuthOptions, natsClientOptions } from "./NatsOptions.js"
 import { verboseOption } from "./Options.js"
 
@@ -29,60 +29,65 @@ const slots = Options.integer("slots").pipe(
 export const workerCommand = Command.make(
   "worker",
   { nats, ...natsAuthOptions, name, slots, verbose: verboseOption },
-  ({ nats, name, slots, ...natsAuth }) => {
-    const workerName =
-      name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
-    const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
-    // Every process using an endpoint slows down together when it throttles (adaptive concurrency over NATS KV).
-    const sharing = SharedLimits.shareEndpointLimits({
-      // Its own inbox prefix: under the per-role permissions (docs/nats/) a worker may use no other.
-      nats: {
-        ...natsClientOptions(nats, `lyceum-worker-${workerName}-limits`, natsAuth),
-        inboxPrefix: workerInbox(workerName),
-      },
-    })
-    // Both ways a run can use this worker: agents placed here by name, and cohorts pulled from the work queue.
-    const queued = serveQueue({ name: workerName, slots: Math.max(1, slots), log }).pipe(
-      Effect.provide(
-        NatsClient.layer({
-          ...natsClientOptions(nats, `lyceum-worker-${workerName}-queue`, natsAuth),
+  ({ nats, name, slots, ...natsAuth }) =>
+    Effect.flatMap(Effect.runtime<never>(), (runtime) => {
+      const workerName =
+        name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
+      // Through Effect's logger (text or JSON lines on stderr, at --log-level), with the worker's name.
+      const log = (line: string) =>
+        Runtime.runSync(runtime)(Effect.logInfo(line).pipe(Effect.annotateLogs({ worker: workerName })))
+      // Every process using an endpoint slows down together when it throttles (adaptive concurrency over NATS KV).
+      const sharing = SharedLimits.shareEndpointLimits({
+        // Its own inbox prefix: under the per-role permissions (docs/nats/) a worker may use no other.
+        nats: {
+          ...natsClientOptions(nats, `lyceum-worker-${workerName}-limits`, natsAuth),
           inboxPrefix: workerInbox(workerName),
-        }).pipe(Layer.mapError(explainRejection)),
-      ),
-    )
-    // A user allowed only the work queue (docs/nats/lyceum-server.conf) may not serve agent placement: said once,
-    // and the worker goes on pulling cohorts.
-    const hosting = Effect.zipRight(
-      sharing,
-      runWorker({ name: workerName, log }).pipe(
-        Effect.catchAll((error) =>
-          Effect.zipRight(
-            Effect.sync(() =>
-              log(
-                `agent placement (lyceum run --workers) is not available here: ${describeFailure(error)}; ` +
-                  "serving the work queue (lyceum run --queue) only",
+        },
+      })
+      // Both ways a run can use this worker: agents placed here by name, and cohorts pulled from the work queue.
+      const queued = serveQueue({ name: workerName, slots: Math.max(1, slots), log }).pipe(
+        Effect.provide(
+          NatsClient.layer({
+            ...natsClientOptions(nats, `lyceum-worker-${workerName}-queue`, natsAuth),
+            inboxPrefix: workerInbox(workerName),
+          }).pipe(Layer.mapError(explainRejection)),
+        ),
+      )
+      // A user allowed only the work queue (docs/nats/lyceum-server.conf) may not serve agent placement: said once,
+      // and the worker goes on pulling cohorts.
+      const hosting = Effect.zipRight(
+        sharing,
+        runWorker({ name: workerName, log }).pipe(
+          Effect.catchAll((error) =>
+            Effect.zipRight(
+              Effect.sync(() =>
+                log(
+                  `agent placement (lyceum run --workers) is not available here: ${describeFailure(error)}; ` +
+                    "serving the work queue (lyceum run --queue) only",
+                ),
               ),
+              Effect.never,
             ),
-            Effect.never,
           ),
         ),
-      ),
-    )
-    // Either failing for good (the queue's connection refused) stops the worker, with its error.
-    return Effect.raceFirst(queued, hosting).pipe(
-      Effect.provide(
-        NatsTransport.layer({
-          nats: {
-            ...natsClientOptions(nats, `lyceum-worker-${workerName}`, natsAuth),
-            inboxPrefix: workerInbox(workerName),
-          },
-        }).pipe(Layer.mapError(explainRejection)),
-      ),
-      Effect.scoped,
-      // After the transport's scope: by then the agents are released and the NATS connection is closed.
-      Effect.ensuring(Effect.sync(() => log(`worker ${workerName} stopped; its NATS connection is closed`))),
-    )
-  },
+      )
+      // Either failing for good (the queue's connection refused) stops the worker, with its error.
+      return Effect.raceFirst(queued, hosting).pipe(
+        Effect.provide(
+          NatsTransport.layer({
+            nats: {
+              ...natsClientOptions(nats, `lyceum-worker-${workerName}`, natsAuth),
+              inboxPrefix: workerInbox(workerName),
+            },
+          }).pipe(Layer.mapError(explainRejection)),
+        ),
+        Effect.scoped,
+        // After the transport's scope: by then the agents are released and the NATS connection is closed.
+        Effect.ensuring(
+          Effect.sync(() => log(`worker ${workerName} stopped; its NATS connection is closed`)),
+        ),
+      )
+    }),
 ).pipe(
   Command.withDescription(
     "play cohorts of runs started elsewhere with lyceum run --nats URL --queue, and host agents for lyceum run --nats URL --workers NAME (datasets must be at the same paths)",

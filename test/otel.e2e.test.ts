@@ -1,0 +1,234 @@
+// OpenTelemetry end to end: the built CLI runs quickstart with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a real
+// OTLP/HTTP (JSON) receiver started here, and what arrives is checked against the run's database.
+import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const cli = join(root, "apps/cli/dist/lyceum.js")
+const dir = mkdtempSync(join(tmpdir(), "lyceum-otel-"))
+
+type AnyValue = {
+  stringValue?: string
+  intValue?: number | string
+  doubleValue?: number
+  boolValue?: boolean
+}
+type KeyValue = { key: string; value: AnyValue }
+interface OtlpSpan {
+  traceId: string
+  spanId: string
+  parentSpanId?: string
+  name: string
+  attributes?: Array<KeyValue>
+}
+interface DataPoint {
+  attributes?: Array<KeyValue>
+  asInt?: number | string
+  asDouble?: number
+}
+interface OtlpMetric {
+  name: string
+  sum?: { dataPoints: Array<DataPoint> }
+  histogram?: { dataPoints: Array<DataPoint & { count: number | string }> }
+}
+
+const plainValue = (value: AnyValue): unknown =>
+  value.stringValue ??
+  (value.intValue !== undefined ? Number(value.intValue) : undefined) ??
+  value.doubleValue ??
+  value.boolValue
+const attribute = (attributes: Array<KeyValue> | undefined, key: string): unknown => {
+  const found = attributes?.find((a) => a.key === key)
+  return found === undefined ? undefined : plainValue(found.value)
+}
+
+/** A minimal OTLP/HTTP receiver (JSON bodies): keeps every span and every metric export. */
+const receiver = () => {
+  const spans: Array<OtlpSpan> = []
+  const metricExports: Array<Array<OtlpMetric>> = []
+  const contentTypes = new Set<string>()
+  const server: Server = createServer((request, response) => {
+    const chunks: Array<Buffer> = []
+    request.on("data", (chunk: Buffer) => chunks.push(chunk))
+    request.on("end", () => {
+      contentTypes.add(String(request.headers["content-type"]))
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}")
+      if (request.url === "/v1/traces")
+        for (const resource of body.resourceSpans ?? [])
+          for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []))
+      else if (request.url === "/v1/metrics")
+        metricExports.push(
+          (body.resourceMetrics ?? []).flatMap(
+            (resource: { scopeMetrics?: Array<{ metrics?: Array<OtlpMetric> }> }) =>
+              (resource.scopeMetrics ?? []).flatMap((scope) => scope.metrics ?? []),
+          ),
+        )
+      response.writeHead(request.url === "/v1/traces" || request.url === "/v1/metrics" ? 200 : 404, {
+        "content-type": "application/json",
+      })
+      response.end("{}")
+    })
+  })
+  return { server, spans, metricExports, contentTypes }
+}
+
+const runCli = (args: ReadonlyArray<string>, env: Record<string, string | undefined>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env } })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    child.on("exit", (code) => resolve({ code, stdout, stderr }))
+  })
+
+const otlp = receiver()
+let endpoint = ""
+beforeAll(async () => {
+  await new Promise<void>((resolve) => otlp.server.listen(0, "127.0.0.1", resolve))
+  endpoint = `http://127.0.0.1:${(otlp.server.address() as AddressInfo).port}`
+})
+afterAll(() => {
+  otlp.server.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+// Unset in the child unless a test sets them: the machine's own OTEL_* must not leak in.
+const noOtel = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((key) => key.startsWith("OTEL_"))
+    .map((key) => [key, undefined]),
+)
+
+describe("OpenTelemetry export", () => {
+  it("sends the run's spans (run > cohort > step > agent turn > model call) and token metrics that match the database", async () => {
+    const db = join(dir, "traced.db")
+    const result = await runCli(["run", "scenarios/quickstart.yaml", "--db", db, "--progress", "none"], {
+      ...noOtel,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_SERVICE_NAME: "lyceum-e2e",
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect([...otlp.contentTypes].every((type) => type.startsWith("application/json"))).toBe(true)
+
+    const byId = new Map(otlp.spans.map((span) => [span.spanId, span]))
+    const parentOf = (span: OtlpSpan) =>
+      span.parentSpanId === undefined || span.parentSpanId === "" ? undefined : byId.get(span.parentSpanId)
+    const named = (name: string) => otlp.spans.filter((span) => span.name === name)
+    const [run] = named("lyceum.run")
+    expect(run).toBeDefined()
+    const runId = attribute(run!.attributes, "lyceum.run_id") as string
+    expect(attribute(run!.attributes, "lyceum.scenario")).toBe("quickstart")
+    expect(named("lyceum.cohort").length).toBeGreaterThan(0)
+    expect(named("lyceum.step").length).toBeGreaterThan(0)
+    expect(named("lyceum.agent.turn").length).toBeGreaterThan(0)
+    const calls = named("lyceum.model.call")
+    expect(calls.length).toBeGreaterThan(0)
+
+    // Every model call is under an agent turn, under a step, under a cohort, under the run: one trace.
+    for (const call of calls) {
+      expect(call.traceId).toBe(run!.traceId)
+      const chain: Array<string> = []
+      for (let span = parentOf(call); span !== undefined; span = parentOf(span)) chain.push(span.name)
+      expect(chain[0]).toBe("lyceum.agent.turn")
+      expect(chain).toContain("lyceum.step")
+      expect(chain.indexOf("lyceum.step")).toBeLessThan(chain.indexOf("lyceum.cohort"))
+      expect(chain.at(-1)).toBe("lyceum.run")
+    }
+
+    const sql = new Database(db, { readonly: true })
+    const stored = sql
+      .prepare(
+        "SELECT SUM(calls) AS calls, SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion FROM model_usage WHERE run_id = ?",
+      )
+      .get(runId) as { calls: number; prompt: number; completion: number }
+    sql.close()
+    expect(stored.prompt).toBeGreaterThan(0)
+    const sum = (key: string) =>
+      calls.reduce((total, call) => total + Number(attribute(call.attributes, key) ?? 0), 0)
+    expect(sum("gen_ai.usage.input_tokens")).toBe(stored.prompt)
+    expect(sum("gen_ai.usage.output_tokens")).toBe(stored.completion)
+    expect(sum("lyceum.calls")).toBe(stored.calls)
+    expect(attribute(calls[0]!.attributes, "gen_ai.system")).toBe("sim")
+
+    // Cumulative counters: the last export holds the run's totals.
+    const last = otlp.metricExports.at(-1) ?? []
+    const total = (name: string) =>
+      (last.find((metric) => metric.name === name)?.sum?.dataPoints ?? []).reduce(
+        (sum, point) => sum + Number(point.asInt ?? point.asDouble ?? 0),
+        0,
+      )
+    expect(total("lyceum.model.tokens.prompt")).toBe(stored.prompt)
+    expect(total("lyceum.model.tokens.completion")).toBe(stored.completion)
+    expect(total("lyceum.model.calls")).toBe(stored.calls)
+    const latency = last.find((metric) => metric.name === "lyceum.model.call.duration_ms")
+    expect(latency?.histogram?.dataPoints.reduce((n, point) => n + Number(point.count), 0)).toBe(stored.calls)
+  })
+
+  it("exports nothing when OTEL_EXPORTER_OTLP_ENDPOINT is unset", async () => {
+    const before = { spans: otlp.spans.length, metrics: otlp.metricExports.length }
+    // The receiver is still listening at its usual place: only the variable decides.
+    const result = await runCli(
+      ["run", "scenarios/quickstart.yaml", "--db", join(dir, "plain.db"), "--progress", "none"],
+      {
+        ...noOtel,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+        OTEL_SERVICE_NAME: "lyceum-e2e",
+      },
+    )
+    expect(result.code, result.stderr).toBe(0)
+    expect({ spans: otlp.spans.length, metrics: otlp.metricExports.length }).toEqual(before)
+  })
+})
+
+describe("--log-format json", () => {
+  it("writes every stderr line as one JSON object with a level and a message", async () => {
+    const result = await runCli(
+      [
+        "--log-level",
+        "debug",
+        "--log-format",
+        "json",
+        "run",
+        "scenarios/quickstart.yaml",
+        "--db",
+        join(dir, "json.db"),
+        "--progress",
+        "none",
+      ],
+      noOtel,
+    )
+    expect(result.code, result.stderr).toBe(0)
+    const lines = result.stderr.split("\n").filter((line) => line.trim() !== "")
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) {
+      const entry = JSON.parse(line)
+      expect(typeof entry.level).toBe("string")
+      expect(entry.message).toBeDefined()
+      expect(Number.isNaN(Date.parse(entry.timestamp))).toBe(false)
+    }
+    // Debug lines from inside a cohort carry the run and the cohort as annotations.
+    const annotated = lines
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.annotations?.cohort !== undefined)
+    expect(annotated?.level).toBe("debug")
+    expect(annotated?.annotations.runId).toMatch(/^quickstart-/)
+  })
+
+  it("refuses a format it does not know, naming the choices", async () => {
+    const result = await runCli(["--log-format", "xml", "runs", "--db", join(dir, "none.db")], noOtel)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("--log-format xml: expected text or json")
+  })
+})
