@@ -31,6 +31,7 @@ const repeats: Record<string, number> = {
   "population-diffusion": 1,
   "privacy-canary": 2,
   quickstart: 1,
+  "sweep-quickstart": 1,
 }
 
 const socialLearning = {
@@ -94,8 +95,20 @@ describe("shipped scenarios' results, pinned", () => {
     expect(run.stderr).toMatch(/ completed in /)
     const sqlite = new Database(db, { readonly: true })
     const { id, kind } = sqlite.prepare("SELECT id, kind FROM runs").get() as { id: string; kind: string }
+    // A swept run's points too (a run without a sweep has none: its pin has no such table).
+    const swept = (
+      sqlite.prepare("SELECT COUNT(*) AS n FROM sweep_points WHERE run_id = ?").get(id) as {
+        n: number
+      }
+    ).n
+    const pinned = {
+      ...queries[kind]!,
+      ...(swept > 0 && {
+        sweep_points: "SELECT point, label, values_json FROM sweep_points WHERE run_id = ? ORDER BY point",
+      }),
+    }
     // One line per row, so a change reads as a line diff.
-    const tables = Object.entries(queries[kind]!).map(([table, sql]) => {
+    const tables = Object.entries(pinned).map(([table, sql]) => {
       const statement = sqlite.prepare(sql)
       const columns = statement.columns().map((column) => column.name)
       const rows = statement.raw().all(id) as Array<Array<unknown>>

@@ -1,10 +1,12 @@
+import { variantOf } from "@lyceum/coalition"
 import { col, groupBy, type KindTable, mean, measured, type ReportTable, standardError } from "@lyceum/report"
 import { Effect } from "effect"
 import { type DeferralRow, deferralRows } from "./Rows.js"
 
 /** A cascade's threshold, from its method label `cascade@<tau>` (or `<name>@<tau>`; names hold no `@`). */
 export const thresholdOf = (method: string): number | undefined => {
-  const match = /@(\d*\.?\d+(?:e[-+]?\d+)?)$/.exec(method)
+  // A swept run's method ends with its point (`cascade@0.8@p1`): the threshold is before it.
+  const match = /@(\d*\.?\d+(?:e[-+]?\d+)?)$/.exec(variantOf(method))
   return match === null ? undefined : Number(match[1])
 }
 

@@ -1,3 +1,4 @@
+import { pointOf, variantOf } from "@lyceum/coalition"
 import {
   type ChartSeries,
   col,
@@ -42,9 +43,15 @@ export const paretoOptimal = (rows: ReadonlyArray<FrontierRow>, axis: FrontierAx
     )
 }
 
-/** A cascade's thresholds are one series (its curve); every other method is a series of one point. */
-const familyOf = (method: string) =>
-  thresholdOf(method) === undefined ? method : method.replace(/@[^@]*$/, "")
+/**
+ * A cascade's thresholds are one series (its curve); every other method is a series of one point. A swept
+ * run's cascade is a series per point (`cascade@p1`).
+ */
+const familyOf = (method: string) => {
+  if (thresholdOf(method) === undefined) return method
+  const point = pointOf(method)
+  return variantOf(method).replace(/@[^@]*$/, "") + (point === undefined ? "" : `@p${point}`)
+}
 
 /** Three significant digits: the chart's x labels stay short and points sharing a label sit together. */
 const rounded = (x: number) => Number(x.toPrecision(3))
