@@ -15,7 +15,7 @@ const dir = tempDir()
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const STORED = `SELECT e.student, e.item_id, e.prompt_hash, p.text FROM evaluations e
-  LEFT JOIN prompts p ON p.run_id = e.run_id AND p.hash = e.prompt_hash WHERE e.run_id = ?`
+  LEFT JOIN prompt_texts p ON p.run_id = e.run_id AND p.hash = e.prompt_hash WHERE e.run_id = ?`
 
 /** The generation prompts the server received (chat requests: the whole prompt is the last message). */
 const asked = (server: FakeOpenAi) =>
@@ -38,7 +38,15 @@ const play = (name: string, yaml: (server: FakeOpenAi) => string) =>
         const prompts = yield* Effect.promise(() =>
           run.query("SELECT COUNT(*) AS n FROM prompts WHERE run_id = ?", [run.runId]),
         )
-        return { rows, asked: asked(server), stored: prompts[0]!.n as number }
+        const contexts = yield* Effect.promise(() =>
+          run.query("SELECT COUNT(*) AS n FROM prompt_contexts WHERE run_id = ?", [run.runId]),
+        )
+        return {
+          rows,
+          asked: asked(server),
+          stored: prompts[0]!.n as number,
+          contexts: contexts[0]!.n as number,
+        }
       }),
     ),
   )
@@ -47,7 +55,7 @@ const texts = (rows: ReadonlyArray<Row>) => new Set(rows.map((r) => r.text as st
 
 describe("graded answers keep their prompts", () => {
   it("social learning: every student's answer with the prompt it was asked", async () => {
-    const { rows, asked, stored } = await play(
+    const { rows, asked, stored, contexts } = await play(
       "sl",
       (server) => `
 name: sl
@@ -68,6 +76,9 @@ methods: [{ strategy: original-examples, privacy: { verbatim: flag } }]
     // Round 0's prompts are the same for both students (no lessons yet): stored once.
     expect(stored).toBe(texts(rows).size)
     expect(stored).toBeLessThan(rows.length)
+    // Round 1's lessons are stored once per student (or once for both), not once per item; round 0 has none.
+    expect(contexts).toBeGreaterThanOrEqual(1)
+    expect(contexts).toBeLessThanOrEqual(2)
   })
 
   it("ensemble: a proposer's prompt as asked when withheld text is kept, its examples noted by default", async () => {

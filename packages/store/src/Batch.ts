@@ -39,7 +39,8 @@ const INSERT_EVALUATION = `INSERT INTO evaluations (run_id, repeat, round, stude
   prompt_lessons, metric, item_id, answer, target, score, prompt_hash)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // A prompt is stored once per run, however many answers it was given for (and again on a resumed cohort).
-const INSERT_PROMPT = "INSERT OR IGNORE INTO prompts (run_id, hash, text) VALUES (?, ?, ?)"
+const INSERT_PROMPT = "INSERT OR IGNORE INTO prompts (run_id, hash, context_hash, tail) VALUES (?, ?, ?, ?)"
+const INSERT_PROMPT_CONTEXT = "INSERT OR IGNORE INTO prompt_contexts (run_id, hash, text) VALUES (?, ?, ?)"
 const INSERT_MODEL_USAGE = `INSERT INTO model_usage (run_id, repeat, round, task, method, agent_id, model,
   calls, prompt_tokens, completion_tokens, cost_usd, retries, timeouts, errors, rate_limit_waits,
   rate_limit_wait_ms, estimated_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -66,6 +67,7 @@ const TYPED_TABLES = new Set([
   "message_findings",
   "evaluations",
   "prompts",
+  "prompt_contexts",
   "filter_findings",
   "leakage_measures",
   "item_labels",
@@ -78,6 +80,30 @@ const TYPED_TABLES = new Set([
 /** `prompts.hash`: the first 128 bits of the text's SHA-256, lower-case hex. */
 export const promptHash = (text: string): string =>
   createHash("sha256").update(text).digest("hex").slice(0, 32)
+
+/**
+ * Stores an answer's prompt (its context once, then the rest) unless the run has it, and returns its hash; null
+ * for an answer without one. Made per transaction: the context stored last is remembered (a step's answers come
+ * agent by agent), so it is hashed and inserted once per agent, not per answer.
+ */
+const promptWriter = (prepare: (sql: string) => Database.Statement) => {
+  let last: { readonly runId: string; readonly text: string; readonly hash: string } | undefined
+  return (r: EvaluationRow): string | null => {
+    if (r.prompt === undefined || r.prompt === null) return null
+    const hash = promptHash(r.prompt)
+    const context = r.promptContext
+    if (context === undefined || context.length === 0 || !r.prompt.startsWith(context)) {
+      prepare(INSERT_PROMPT).run(r.runId, hash, null, r.prompt)
+      return hash
+    }
+    if (last?.text !== context || last.runId !== r.runId) {
+      last = { runId: r.runId, text: context, hash: promptHash(context) }
+      prepare(INSERT_PROMPT_CONTEXT).run(r.runId, last.hash, context)
+    }
+    prepare(INSERT_PROMPT).run(r.runId, hash, last.hash, r.prompt.slice(context.length))
+    return hash
+  }
+}
 
 /** An optional boolean as SQLite stores it: 1, 0 or NULL. */
 const flag = (value: boolean | null | undefined) =>
@@ -176,10 +202,9 @@ export const makeBatchWriter = (
     each("message_findings", batch.messageFindings, INSERT_MESSAGE_FINDING, (s, r: MessageFindingRow) => {
       s.run(r.runId, r.messageId, r.detector, r.action, r.start, r.end, r.matchedHash, r.reason)
     })
-    const insertPrompt = prepare(INSERT_PROMPT)
+    const writePrompt = promptWriter(prepare)
     each("evaluations", batch.evaluations, INSERT_EVALUATION, (s, r: EvaluationRow) => {
-      const hash = r.prompt === undefined || r.prompt === null ? null : promptHash(r.prompt)
-      if (hash !== null) insertPrompt.run(r.runId, hash, r.prompt)
+      const hash = writePrompt(r)
       s.run(
         r.runId,
         r.repeat,

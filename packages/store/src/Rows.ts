@@ -156,10 +156,15 @@ export interface EvaluationRow {
   readonly score: number
   /**
    * The prompt the answer was given to, as the model was asked (an agent's private examples in it masked unless
-   * the scenario keeps withheld text). Stored once per run in `prompts`, the row keeping its hash; absent or
+   * the scenario keeps withheld text). Stored once per run (`prompts`), the row keeping its hash; absent or
    * null where no single prompt produced the answer.
    */
   readonly prompt?: string | null | undefined
+  /**
+   * The part of `prompt` the agent's other answers share (its lessons, its examples): when `prompt` starts with
+   * it, it is stored once (`prompt_contexts`) and each prompt keeps only the rest.
+   */
+  readonly promptContext?: string | undefined
 }
 
 /** Failed attempts of one kind (a row of `model_faults`): all of them, and those that ended their call. */

@@ -21,13 +21,13 @@ describe("answer prompts (migration 0013)", () => {
       yield* store.createRun(newRun("r1"))
       yield* store.insertAgents(agents("r1"))
       yield* store.writeBatch({ evaluations: answers("r1", ["Q: a\nA:", "Q: b\nA:", "Q: a\nA:", undefined]) })
-      expect(yield* store.query("SELECT hash, text FROM prompts ORDER BY text")).toEqual([
+      expect(yield* store.query("SELECT hash, text FROM prompt_texts ORDER BY text")).toEqual([
         { hash: promptHash("Q: a\nA:"), text: "Q: a\nA:" },
         { hash: promptHash("Q: b\nA:"), text: "Q: b\nA:" },
       ])
       expect(
         yield* store.query(
-          `SELECT e.item_id, p.text FROM evaluations e LEFT JOIN prompts p
+          `SELECT e.item_id, p.text FROM evaluations e LEFT JOIN prompt_texts p
            ON p.run_id = e.run_id AND p.hash = e.prompt_hash ORDER BY e.item_id`,
         ),
       ).toEqual([
@@ -56,6 +56,56 @@ describe("answer prompts (migration 0013)", () => {
     }),
   )
 
+  it.scoped("stores an agent's shared context once; each prompt keeps the rest", () =>
+    Effect.gen(function* () {
+      const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db") })
+      const context = "lesson one\n\nlesson two"
+      const withContext = (runId: string, items: ReadonlyArray<string>, shared = context) =>
+        answers(
+          runId,
+          items.map((item) => `${context}\n\n${item}`),
+        ).map((row) => ({ ...row, promptContext: shared }))
+      for (const runId of ["r1", "r2"]) {
+        yield* store.createRun(newRun(runId))
+        yield* store.insertAgents(agents(runId))
+      }
+      // Two runs in one batch with the same context: each run has its own copy.
+      yield* store.writeBatch({
+        evaluations: [...withContext("r1", ["Q: a", "Q: b"]), ...withContext("r2", ["Q: a"])],
+      })
+      // A context the prompt does not start with is not split off: the prompt is stored whole.
+      yield* store.writeBatch({
+        evaluations: withContext("r1", ["Q: c"], "something else").map((r) => ({ ...r, round: 1 })),
+      })
+      expect(yield* store.query("SELECT run_id, text FROM prompt_contexts ORDER BY run_id")).toEqual([
+        { run_id: "r1", text: context },
+        { run_id: "r2", text: context },
+      ])
+      expect(
+        yield* store.query(
+          "SELECT tail, context_hash IS NULL AS whole FROM prompts WHERE run_id = 'r1' ORDER BY tail",
+        ),
+      ).toEqual([
+        { tail: "\n\nQ: a", whole: 0 },
+        { tail: "\n\nQ: b", whole: 0 },
+        { tail: `${context}\n\nQ: c`, whole: 1 },
+      ])
+      expect(
+        yield* store.query(
+          `SELECT e.round, e.item_id, p.text FROM evaluations e JOIN prompt_texts p
+           ON p.run_id = e.run_id AND p.hash = e.prompt_hash WHERE e.run_id = 'r1' ORDER BY e.round, e.item_id`,
+        ),
+      ).toEqual([
+        { round: 0, item_id: "item-0", text: `${context}\n\nQ: a` },
+        { round: 0, item_id: "item-1", text: `${context}\n\nQ: b` },
+        { round: 1, item_id: "item-0", text: `${context}\n\nQ: c` },
+      ])
+      expect(
+        yield* store.query("SELECT hash FROM prompts WHERE tail = '\n\nQ: a' AND run_id = 'r1'"),
+      ).toEqual([{ hash: promptHash(`${context}\n\nQ: a`) }])
+    }),
+  )
+
   it.scoped("chunked writes keep every answer with its prompt, whatever the chunk size", () =>
     Effect.gen(function* () {
       const store = yield* makeStore({ filename: join(yield* tempDir, "runs.db"), chunkRows: 2 })
@@ -65,7 +115,7 @@ describe("answer prompts (migration 0013)", () => {
       expect(yield* store.writeChunked({ evaluations: answers("r1", texts) })).toBe(4)
       expect(
         yield* store.query(
-          `SELECT p.text FROM evaluations e JOIN prompts p ON p.run_id = e.run_id AND p.hash = e.prompt_hash
+          `SELECT p.text FROM evaluations e JOIN prompt_texts p ON p.run_id = e.run_id AND p.hash = e.prompt_hash
            ORDER BY e.item_id`,
         ),
       ).toEqual(texts.map((text) => ({ text })))
@@ -96,6 +146,7 @@ describe("answer prompts (migration 0013)", () => {
         { item_id: "i", prompt_hash: null },
       ])
       expect(yield* store.query("SELECT COUNT(*) AS n FROM prompts")).toEqual([{ n: 0 }])
+      expect(yield* store.query("SELECT COUNT(*) AS n FROM prompt_contexts")).toEqual([{ n: 0 }])
     }),
   )
 })

@@ -22,29 +22,23 @@ export const answerPrompt = (task: Task, context: string, item: TaskItem, extra 
   task.prompt(item, joined(task, context, extra))
 
 /**
- * The prompt a proposer's graded answer is stored with (`evaluations.prompt_hash`): what it asked, except that
- * its private in-context examples are replaced by a note saying how many there were, unless the scenario keeps
- * withheld text (`privacy.keepDroppedText`, which makes the file as private as the agents' data).
+ * The context a proposer's graded answers are stored with (`evaluations.prompt_hash`; each item is asked after
+ * it, `answerPrompt`): its own, except that its private in-context examples are replaced by a note saying how
+ * many there were, unless the scenario keeps withheld text (`privacy.keepDroppedText`, which makes the file as
+ * private as the agents' data).
  */
-export const storedAnswerPrompt = (
+export const storedProposerContext = (
   task: Task,
   proposer: { readonly instruction: string | undefined; readonly shots: ReadonlyArray<TaskItem> },
-  item: TaskItem,
   keepPrivate: boolean,
 ) =>
-  answerPrompt(
-    task,
-    keepPrivate
-      ? proposerContext(task, proposer.instruction, proposer.shots)
-      : joined(
-          task,
-          proposer.instruction ?? "",
-          proposer.shots.length === 0
-            ? ""
-            : `[${proposer.shots.length} private in-context examples withheld]`,
-        ),
-    item,
-  )
+  keepPrivate
+    ? proposerContext(task, proposer.instruction, proposer.shots)
+    : joined(
+        task,
+        proposer.instruction ?? "",
+        proposer.shots.length === 0 ? "" : `[${proposer.shots.length} private in-context examples withheld]`,
+      )
 
 /** The item answered by each candidate, in the order given (what a moa layer, fuser or judge sees). */
 export const candidatesContext = (task: Task, item: TaskItem, candidates: ReadonlyArray<string>) =>

@@ -1,7 +1,7 @@
 import { type CoalitionKind, firstModel } from "@lyceum/coalition"
 import { modelPrices } from "@lyceum/models"
 import { Clock, Effect } from "effect"
-import { storedAnswerPrompt } from "../agents/Prompts.js"
+import { storedProposerContext } from "../agents/Prompts.js"
 import { type EnsembleScenario, variantsOf } from "../config/EnsembleConfig.js"
 import { ensembleSchema } from "../config/EnsembleSchema.js"
 import { ensembleReport } from "../report/index.js"
@@ -73,13 +73,13 @@ export const ensemble: CoalitionKind<EnsembleScenario> = {
                 shots: pool.shots.map((s) => s.length),
                 now,
                 keepDroppedText: scenario.privacy.keepDroppedText,
-                promptOf: (p, item) =>
-                  storedAnswerPrompt(
+                contexts: scenario.proposers.map((proposer, p) =>
+                  storedProposerContext(
                     data.task,
-                    { instruction: scenario.proposers[p]!.instruction, shots: pool.shots[p]! },
-                    item,
+                    { instruction: proposer.instruction, shots: pool.shots[p]! },
                     scenario.privacy.keepDroppedText,
                   ),
+                ),
               },
               outcome,
             )

@@ -2,6 +2,7 @@ import { type CohortId, cohortKey, filterColumns, findingColumns, type StepResul
 import type { TaskItem } from "@lyceum/core"
 import { auditText } from "@lyceum/privacy"
 import type { Task } from "@lyceum/tasks"
+import { answerPrompt } from "../agents/Prompts.js"
 import { COALITION } from "../config/EnsembleConfig.js"
 import type { PlayOutcome } from "./Play.js"
 
@@ -17,8 +18,8 @@ export interface RowsContext {
   readonly now: string
   /** `privacy.keepDroppedText`: store withheld answers as written (default: "" for a dropped one). */
   readonly keepDroppedText: boolean
-  /** The prompt proposer `p`'s answer to an item is stored with (`storedAnswerPrompt`). */
-  readonly promptOf: (p: number, item: TaskItem) => string
+  /** The context proposer `p`'s answers are stored with (`storedProposerContext`), in proposer order. */
+  readonly contexts: ReadonlyArray<string>
 }
 
 /**
@@ -35,7 +36,7 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
     promptLessons: number,
     item: TaskItem,
     answer: string,
-    prompt: string | null,
+    context: string | null,
   ) => ({
     ...cohort,
     round: 0,
@@ -47,12 +48,10 @@ export const stepRows = (ctx: RowsContext, outcome: PlayOutcome): StepResult => 
     answer,
     target: item.target,
     score: task.grade(answer, item) ? 1 : 0,
-    prompt,
+    ...(context !== null && { prompt: answerPrompt(task, context, item), promptContext: context }),
   })
   const proposerRows = outcome.answers.flatMap((row, p) =>
-    row.map((a, i) =>
-      evaluation(ctx.names[p]!, ctx.shots[p]!, items[i]!, a.answer, ctx.promptOf(p, items[i]!)),
-    ),
+    row.map((a, i) => evaluation(ctx.names[p]!, ctx.shots[p]!, items[i]!, a.answer, ctx.contexts[p]!)),
   )
   const totalShots = ctx.shots.reduce((a, b) => a + b, 0)
   const coalitionRows = outcome.outcomes.map((o, i) =>

@@ -126,6 +126,7 @@ export const evaluationRows = (
       target: r.target,
       score: r.correct ? 1 : 0,
       prompt: studentPrompt(data.task, items.get(r.itemId)!, context),
+      promptContext: context,
     })),
   )
 }

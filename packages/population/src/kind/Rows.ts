@@ -100,6 +100,7 @@ export const roundRows = (
         score: r.correct ? 1 : 0,
         // As the shard asked it (Shard.evaluate), with the agent's own examples withheld unless kept.
         prompt: task.prompt(items.get(r.itemId)!, context),
+        promptContext: context,
       })
     if (rank !== null)
       leakage.push({
