@@ -335,4 +335,40 @@ describe("lyceum run --queue", () => {
     ).toBe(true)
     await Promise.all(workers.map(stop))
   })
+
+  it("plays a sweep's points on the workers as one process does: each derives the points from the scenario text", async () => {
+    // Point 1 has models of its own (another sim seed) and another nGen: a worker must play each unit with its
+    // point's scenario and models, from the run-wide variant index the unit carries.
+    const swept = join(dir, "swept.yaml")
+    writeFileSync(
+      swept,
+      [
+        "name: swept",
+        "rounds: [2, 4]",
+        "models:",
+        "  sim: { provider: sim, seed: 3 }",
+        "tasks: [{ kind: spam, testSize: 40 }]",
+        "teachers: { count: 2, model: sim }",
+        "students: { count: 1, model: sim }",
+        "methods: [{ strategy: synthetic-examples, nGen: 4 }]",
+        "sweep:",
+        "  mode: zip",
+        "  fields:",
+        "    methods.0.nGen: [2, 6]",
+        "    models.sim.seed: [3, 4]",
+        "",
+      ].join("\n"),
+    )
+    const here = join(dir, "swept-alone.db")
+    const alone = await run(swept, here)
+    expect(alone.status, alone.stderr).toBe(0)
+    const worker = await startWorker("s1")
+    const db = join(dir, "swept-queued.db")
+    const result = await run(swept, db, "--nats", nats.url, "--queue")
+    expect(result.status, result.stderr).toBe(0)
+    const expected = outputs(here)
+    expect(expected.steps.map((s) => (s as { method: string }).method)).toContain("synthetic-examples@p1")
+    expect(outputs(db)).toEqual(expected)
+    await stop(worker)
+  })
 })
