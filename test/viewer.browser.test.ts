@@ -141,6 +141,8 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
     await page.goto(base)
     await page.getByRole("link", { name: "dropped-text", exact: true }).click() // 1
     await expect.poll(() => page.getByTestId("curve-chart-plot").locator("svg").count()).toBeGreaterThan(0)
+    // The report's tables (learning curve, leakage, smuggling...) as real tables with rows.
+    await expect.poll(() => page.getByTestId("tables").locator("table tbody tr").count()).toBeGreaterThan(0)
     await shot("run")
     await page.getByRole("link", { name: "Dropped lessons" }).click() // 2
     const secretRow = page
@@ -225,6 +227,27 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
     const tsv = (await page.evaluate<string>("navigator.clipboard.readText()")).split("\n")
     expect(tsv[0]?.split("\t")).toContain("Prompt tokens")
     expect(tsv.slice(1).map((line) => Number(line.split("\t")[7]))).toEqual([...ascending].reverse())
+  })
+
+  it("filters and pages the graded answers", async () => {
+    const [{ id } = { id: "" }] = query<{ id: string }>(
+      "SELECT id FROM runs WHERE scenario_name = 'quickstart' ORDER BY id LIMIT 1",
+    )
+    const [{ wrong } = { wrong: 0 }] = query<{ wrong: number }>(
+      "SELECT count(*) AS wrong FROM evaluations WHERE run_id = ? AND score = 0",
+      id,
+    )
+    expect(wrong).toBeGreaterThan(50)
+    await page.goto(`${base}#/run/${encodeURIComponent(id)}/answers`)
+    await page.getByLabel("Graded").selectOption("0")
+    const range = page.getByTestId("page-range")
+    await expect.poll(() => range.textContent()).toBe(`1–50 of ${wrong}`)
+    const scores = () => page.getByTestId("answers-table").locator("tbody tr td:last-child").allTextContents()
+    expect(new Set(await scores())).toEqual(new Set(["0"]))
+    await shot("answers")
+    await page.getByRole("button", { name: "Next →" }).click()
+    await expect.poll(() => range.textContent()).toBe(`51–${Math.min(100, wrong)} of ${wrong}`)
+    expect(new Set(await scores())).toEqual(new Set(["0"]))
   })
 
   it("refreshes a running run's progress bar without reloading the page", async () => {

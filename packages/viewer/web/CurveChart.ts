@@ -124,7 +124,8 @@ export const curveChart = (
 
 /** The ensemble frontier: each variant's accuracy (± SEM) against what it spent per item (dollars when priced). */
 export const frontierChart = (rows: ReadonlyArray<FrontierPoint>): HTMLElement => {
-  const priced = rows.length > 0 && rows.every((row) => row.costPerItem !== null)
+  // The sim model is free: plot dollars only when some variant cost something.
+  const priced = rows.some((row) => (row.costPerItem ?? 0) > 0)
   const data = rows.map((row) => ({
     ...row,
     label: row.method,
@@ -139,7 +140,8 @@ export const frontierChart = (rows: ReadonlyArray<FrontierPoint>): HTMLElement =
         width: width(box),
         height: 320,
         marginLeft: 56,
-        x: { label: priced ? "cost per item (USD)" : "tokens per item", grid: true },
+        marginRight: 110,
+        x: { label: priced ? "cost per item (USD)" : "tokens per item", grid: true, inset: 24 },
         y: { label: "accuracy", grid: true },
         color: { legend: true },
         marks: [
@@ -152,7 +154,7 @@ export const frontierChart = (rows: ReadonlyArray<FrontierPoint>): HTMLElement =
             channels: { method: "method", repeats: "repeats" },
             tip: { format: { x: true, y: (v: number) => v.toFixed(3), fill: true } },
           }),
-          Plot.text(data, { x: "spent", y: "accuracy", text: "label", dy: -10 }),
+          Plot.text(data, { x: "spent", y: "accuracy", text: "label", dx: 8, textAnchor: "start" }),
         ],
       }),
     )

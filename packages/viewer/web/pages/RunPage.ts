@@ -91,21 +91,26 @@ const usageSection = (usage: Usage) =>
       {},
       `${integer(usage.totals.calls)} calls, ${integer(usage.totals.promptTokens)} prompt + ${integer(usage.totals.completionTokens)} completion tokens, ${usd(usage.totals.costUsd)}`,
     ),
-    sortableTable<UsageRow>(
-      [
-        { label: "Repeat", numeric: true, value: (r) => r.repeat },
-        { label: "Round", numeric: true, value: (r) => r.round },
-        { label: "Task", value: (r) => r.task },
-        { label: "Method", value: (r) => r.method },
-        { label: "Agent", value: (r) => r.agent },
-        { label: "Model", value: (r) => r.model },
-        { label: "Calls", numeric: true, value: (r) => r.calls },
-        { label: "Prompt tokens", numeric: true, value: (r) => r.promptTokens },
-        { label: "Completion tokens", numeric: true, value: (r) => r.completionTokens },
-        { label: "Cost (USD)", numeric: true, value: (r) => r.costUsd },
-      ],
-      usage.rows,
-      { copy: true, testId: "usage-table" },
+    h(
+      "details",
+      { open: usage.rows.length <= 20 },
+      h("summary", {}, `Per agent and round (${integer(usage.rows.length)} rows)`),
+      sortableTable<UsageRow>(
+        [
+          { label: "Repeat", numeric: true, value: (r) => r.repeat },
+          { label: "Round", numeric: true, value: (r) => r.round },
+          { label: "Task", value: (r) => r.task },
+          { label: "Method", value: (r) => r.method },
+          { label: "Agent", value: (r) => r.agent },
+          { label: "Model", value: (r) => r.model },
+          { label: "Calls", numeric: true, value: (r) => r.calls },
+          { label: "Prompt tokens", numeric: true, value: (r) => r.promptTokens },
+          { label: "Completion tokens", numeric: true, value: (r) => r.completionTokens },
+          { label: "Cost (USD)", numeric: true, value: (r) => r.costUsd },
+        ],
+        usage.rows,
+        { copy: true, testId: "usage-table" },
+      ),
     ),
   )
 
@@ -196,7 +201,8 @@ export const runPage = ({ route, root, signal }: PageContext) => {
       curves instanceof Error
         ? errorBox(curves)
         : [
-            curves.series.length > 0
+            // An ensemble's series are one point per variant: the frontier below shows them better.
+            curves.series.some((series) => series.points.length > 1)
               ? section(
                   curves.kind === "population" ? "Diffusion" : "Curves",
                   "curves",
