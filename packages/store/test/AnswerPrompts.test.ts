@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import Database from "better-sqlite3"
@@ -99,6 +100,13 @@ describe("answer prompts (migration 0013)", () => {
         { round: 0, item_id: "item-0", text: `${context}\n\nQ: a` },
         { round: 0, item_id: "item-1", text: `${context}\n\nQ: b` },
         { round: 1, item_id: "item-0", text: `${context}\n\nQ: c` },
+      ])
+      // The README's query reads the same prompts.
+      const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+      const section = readme.split("### `prompts` and `prompt_contexts`")[1]!.split("\n### ")[0]!
+      const sql = /```sql\n([\s\S]*?)```/.exec(section)![1]!
+      expect((yield* store.query(sql, ["r1"])).map((r) => [r.item_id, r.prompt])).toEqual([
+        ["item-0", `${context}\n\nQ: c`],
       ])
       expect(
         yield* store.query("SELECT hash FROM prompts WHERE tail = '\n\nQ: a' AND run_id = 'r1'"),
