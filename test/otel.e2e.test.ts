@@ -176,19 +176,63 @@ describe("OpenTelemetry export", () => {
     expect(latency?.histogram?.dataPoints.reduce((n, point) => n + Number(point.count), 0)).toBe(stored.calls)
   })
 
-  it("exports nothing when OTEL_EXPORTER_OTLP_ENDPOINT is unset", async () => {
-    const before = { spans: otlp.spans.length, metrics: otlp.metricExports.length }
-    // The receiver is still listening at its usual place: only the variable decides.
-    const result = await runCli(
-      ["run", "scenarios/quickstart.yaml", "--db", join(dir, "plain.db"), "--progress", "none"],
+  it("flushes what it has after Ctrl-C: the stopped run's span and the metrics arrive before the process exits", async () => {
+    const db = join(dir, "stopped.db")
+    const metricsBefore = otlp.metricExports.length
+    const child = spawn(
+      process.execPath,
+      [cli, "--log-level", "debug", "run", "scenarios/quickstart.yaml", "--db", db, "--progress", "none"],
       {
-        ...noOtel,
-        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
-        OTEL_SERVICE_NAME: "lyceum-e2e",
+        cwd: root,
+        env: { ...process.env, ...noOtel, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
       },
     )
-    expect(result.code, result.stderr).toBe(0)
+    let stderr = ""
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    await new Promise<void>((resolve) =>
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk
+        if (stderr.includes("step 1 written")) resolve()
+      }),
+    )
+    child.kill("SIGINT")
+    expect(await exited, stderr).toBe(130)
+    const sql = new Database(db, { readonly: true })
+    const { id, status } = sql.prepare("SELECT id, status FROM runs").get() as { id: string; status: string }
+    sql.close()
+    expect(status).toBe("stopped")
+    const run = otlp.spans.find(
+      (span) => span.name === "lyceum.run" && attribute(span.attributes, "lyceum.run_id") === id,
+    )
+    expect(run).toBeDefined()
+    expect(
+      otlp.spans.some((span) => span.traceId === run!.traceId && span.name === "lyceum.model.call"),
+    ).toBe(true)
+    expect(otlp.metricExports.length).toBeGreaterThan(metricsBefore)
+  })
+
+  it("exports nothing when OTEL_EXPORTER_OTLP_ENDPOINT is unset, or the SDK is disabled", async () => {
+    // Where an SDK with no endpoint configured would send (the OTLP/HTTP default), when that port is free here.
+    const fallback = receiver()
+    const listening = await new Promise<boolean>((resolve) => {
+      fallback.server.once("error", () => resolve(false))
+      fallback.server.listen(4318, "127.0.0.1", () => resolve(true))
+    })
+    const before = { spans: otlp.spans.length, metrics: otlp.metricExports.length }
+    const quiet = (name: string, env: Record<string, string | undefined>) =>
+      runCli(["run", "scenarios/quickstart.yaml", "--db", join(dir, `${name}.db`), "--progress", "none"], {
+        ...noOtel,
+        ...env,
+      })
+    const results = await Promise.all([
+      quiet("unset", {}),
+      // (An empty endpoint counts as unset: LogFormat.test.ts, telemetrySettings.)
+      quiet("disabled", { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: "true" }),
+    ])
+    if (listening) await new Promise((resolve) => fallback.server.close(resolve))
+    for (const result of results) expect(result.code, result.stderr).toBe(0)
     expect({ spans: otlp.spans.length, metrics: otlp.metricExports.length }).toEqual(before)
+    expect(fallback.spans.length + fallback.metricExports.length).toBe(0)
   })
 })
 

@@ -33,9 +33,8 @@ export const workerCommand = Command.make(
     Effect.flatMap(Effect.runtime<never>(), (runtime) => {
       const workerName =
         name._tag === "Some" ? name.value : `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`
-      // Through Effect's logger (text or JSON lines on stderr, at --log-level), with the worker's name.
-      const log = (line: string) =>
-        Runtime.runSync(runtime)(Effect.logInfo(line).pipe(Effect.annotateLogs({ worker: workerName })))
+      // Through Effect's logger: text or JSON lines on stderr, at --log-level.
+      const log = (line: string) => Runtime.runSync(runtime)(Effect.logInfo(line))
       // Every process using an endpoint slows down together when it throttles (adaptive concurrency over NATS KV).
       const sharing = SharedLimits.shareEndpointLimits({
         // Its own inbox prefix: under the per-role permissions (docs/nats/) a worker may use no other.
