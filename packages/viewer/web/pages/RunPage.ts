@@ -6,6 +6,7 @@ import {
   type Page,
   type RunDetail,
   runPath,
+  type Series,
   type Table,
   type Usage,
   type UsageRow,
@@ -82,6 +83,18 @@ const cohortTable = (detail: RunDetail) => {
   )
 }
 
+/** A sweep's points: the label every series and cohort of point k carries, and the values it set. */
+const pointsTable = (detail: RunDetail) =>
+  sortableTable<RunDetail["points"][number]>(
+    [
+      { label: "Point", numeric: true, value: (p) => p.point },
+      { label: "Label", value: (p) => p.label },
+      { label: "Values", value: (p) => p.values, render: (p) => h("code", {}, JSON.stringify(p.values)) },
+    ],
+    detail.points,
+    { copy: true, testId: "points-table" },
+  )
+
 const usageSection = (usage: Usage) =>
   section(
     "Usage and cost",
@@ -129,6 +142,15 @@ export const reportTable = (table: Table) =>
       { copy: true },
     ),
   )
+
+/** A sweep's series named by their point's label (`nGen=2,temperature=0.3`) instead of `@p0`. */
+const withPointLabels = (series: ReadonlyArray<Series>, detail: RunDetail): ReadonlyArray<Series> => {
+  const labels = new Map(detail.points.map((p) => [p.point, p.label]))
+  return series.map((s) => {
+    const label = s.point === null ? undefined : labels.get(s.point)
+    return label === undefined ? s : { ...s, key: s.key.replace(`@p${s.point}`, ` [${label}]`) }
+  })
+}
 
 /** The tables with rows, then one line naming those this run left empty (a method it did not play, say). */
 const tablesView = (tables: ReadonlyArray<Table>) => {
@@ -184,6 +206,7 @@ export const runPage = ({ route, root, signal }: PageContext) => {
         ? null
         : h("p", {}, `${integer(dropped.total)} lessons dropped by the privacy filter.`),
       detail.run.status === "running" ? section("Cohorts", "cohorts-section", cohortTable(detail)) : null,
+      detail.points.length === 0 ? null : section("Sweep points", "sweep-points", pointsTable(detail)),
     )
     if (!signal.aborted && detail.run.status === "running")
       timer = setTimeout(() => void loadHead().catch(() => undefined), pollMs)
@@ -206,7 +229,7 @@ export const runPage = ({ route, root, signal }: PageContext) => {
               ? section(
                   curves.kind === "population" ? "Diffusion" : "Curves",
                   "curves",
-                  curveChart(curves.series, { x: curves.xLabel, y: curves.yLabel }),
+                  curveChart(withPointLabels(curves.series, detail), { x: curves.xLabel, y: curves.yLabel }),
                 )
               : null,
             curves.frontier !== undefined && curves.frontier.length > 0
