@@ -3,7 +3,7 @@ import type { Hono } from "hono"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { openViewerDb } from "../src/db/OpenDb.js"
 import { makeApp } from "../src/server/App.js"
-import { catalog, FLAGGED, REDACTED, RUNS, SECRET, writeFixture } from "./support/Fixture.js"
+import { catalog, FLAGGED, PROMPT_CONTEXT, REDACTED, RUNS, SECRET, writeFixture } from "./support/Fixture.js"
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies, checked by the assertions
 type Json = any
@@ -232,7 +232,7 @@ describe("GET /api/runs/:id/answers and usage", () => {
       answer: "spam",
       target: "spam",
       score: 1,
-      prompt: null,
+      prompt: `${PROMPT_CONTEXT}Text: item-0\nClass:`,
     })
     const wrong = (await get(`/api/runs/${RUNS.a}/answers?round=2&method=original-examples&correct=0`)).body
     expect(wrong.total).toBe(2 * 2)

@@ -23,6 +23,12 @@ export const answersQuery = {
 
 const FILTERS = ["repeat", "task", "method", "round", "student"] as const
 
+// The prompt_texts view, inlined as a lookup per row of the page: joined as a view, SQLite materialises it
+// (every prompt of the database) before joining.
+const PROMPT = `(SELECT COALESCE(c.text, '') || p.tail FROM prompts p
+  LEFT JOIN prompt_contexts c ON c.run_id = p.run_id AND c.hash = p.context_hash
+  WHERE p.run_id = e.run_id AND p.hash = e.prompt_hash)`
+
 export const answersSql = (runId: string, query: Decoded<typeof answersQuery>, prompts: boolean) => {
   const where = ["e.run_id = ?"]
   const params: Array<string | number> = [runId]
@@ -34,8 +40,8 @@ export const answersSql = (runId: string, query: Decoded<typeof answersQuery>, p
   const filter = where.join(" AND ")
   return {
     rows: `SELECT e.repeat, e.round, e.task, e.method, e.student, e.item_id AS itemId, e.metric, e.answer, e.target,
-      e.score, ${prompts ? "p.text" : "NULL"} AS prompt
-      FROM evaluations e ${prompts ? "LEFT JOIN prompts p ON p.run_id = e.run_id AND p.hash = e.prompt_hash" : ""}
+      e.score, ${prompts ? PROMPT : "NULL"} AS prompt
+      FROM evaluations e
       WHERE ${filter} ORDER BY e.repeat, e.round, e.student, e.task, e.method, e.metric, e.item_id LIMIT ? OFFSET ?`,
     count: `SELECT COUNT(*) AS total FROM evaluations e WHERE ${filter}`,
     params,
@@ -45,7 +51,11 @@ export const answersSql = (runId: string, query: Decoded<typeof answersQuery>, p
 export const listAnswers = (runId: string, query: Decoded<typeof answersQuery>) =>
   Effect.gen(function* () {
     const { db } = yield* Viewer
-    const sql = answersSql(runId, query, db.has("prompts", "text") && db.has("evaluations", "prompt_hash"))
+    const sql = answersSql(
+      runId,
+      query,
+      db.has("prompts", "tail") && db.has("prompt_contexts", "text") && db.has("evaluations", "prompt_hash"),
+    )
     const [count] = yield* queryRows(
       Schema.Struct({ total: Schema.Number }),
       `the answers of run ${runId}`,

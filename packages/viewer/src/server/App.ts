@@ -8,6 +8,7 @@ import { compareQuery, compareRuns } from "../api/Compare.js"
 import { runCurves } from "../api/Curves.js"
 import { lessonDetail, lessonsQuery, listLessons } from "../api/Lessons.js"
 import { type Decoded, decodeQuery, type Fields } from "../api/Params.js"
+import { makeRunCache } from "../api/RunCache.js"
 import { listRuns, runDetail, runItem, runsQuery } from "../api/Runs.js"
 import { runTables } from "../api/Tables.js"
 import { listUsage, usageQuery } from "../api/Usage.js"
@@ -58,6 +59,12 @@ export const makeApp = (options: AppOptions): Hono => {
     runId: string,
     f: (kind: string) => Effect.Effect<A, ApiError | StoreError, Store | Viewer>,
   ) => Effect.flatMap(runItem(runId), (run) => f(run.kind))
+  const cache = makeRunCache()
+  const cachedOfRun = <A>(
+    what: string,
+    runId: string,
+    f: (kind: string) => Effect.Effect<A, ApiError | StoreError, Store | Viewer>,
+  ) => Effect.flatMap(runItem(runId), (run) => cache.through(what, run, f(run.kind)))
 
   const app = new Hono()
   app.get("/api/meta", (c) =>
@@ -74,12 +81,14 @@ export const makeApp = (options: AppOptions): Hono => {
   app.get("/api/runs/:id", (c) => withQuery(c.req.query(), {}, () => runDetail(c.req.param("id"))))
   app.get("/api/runs/:id/curves", (c) =>
     withQuery(c.req.query(), {}, () =>
-      ofRun(c.req.param("id"), (kind) => runCurves(c.req.param("id"), kind)),
+      cachedOfRun("curves", c.req.param("id"), (kind) => runCurves(c.req.param("id"), kind)),
     ),
   )
   app.get("/api/runs/:id/tables", (c) =>
     withQuery(c.req.query(), {}, () =>
-      ofRun(c.req.param("id"), (kind) => runTables(c.req.param("id"), options.catalog.report(kind))),
+      cachedOfRun("tables", c.req.param("id"), (kind) =>
+        runTables(c.req.param("id"), options.catalog.report(kind)),
+      ),
     ),
   )
   app.get("/api/runs/:id/lessons", (c) =>

@@ -57,6 +57,8 @@ const scores = (method: string, round: number, better: boolean) => {
   return Array.from({ length: 8 }, (_, i) => (i < right ? 1 : 0))
 }
 
+export const PROMPT_CONTEXT = "Lesson: WIN a prize now -> spam\n\n"
+
 const socialBatch = (runId: string, better: boolean, steps: number): RowBatch => {
   const evaluations: Array<EvaluationRow> = []
   const cohortSteps: Array<{ runId: string; repeat: number; task: string; method: string; step: number }> = []
@@ -79,6 +81,9 @@ const socialBatch = (runId: string, better: boolean, steps: number): RowBatch =>
             answer: score === 1 ? "spam" : "ham",
             target: "spam",
             score,
+            // The prompt each answer was given to: a shared context (the lessons) and the item.
+            prompt: `${PROMPT_CONTEXT}Text: item-${i}\nClass:`,
+            promptContext: PROMPT_CONTEXT,
           })
         })
         cohortSteps.push({ runId, repeat, task: "spam", method, step: round })
