@@ -27,8 +27,10 @@ const expectIndexed = (sql: string, params: ReadonlyArray<unknown>, options: { s
   const scans = lines.filter((l) => l.startsWith("SCAN"))
   expect({ sql, scans }).toEqual({ sql, scans: [] })
   expect(lines.some((l) => /^SEARCH .* USING (COVERING )?(INDEX|PRIMARY KEY)/.test(l))).toBe(true)
+  // A full sort of the run's rows is refused; a filter on a later key column may leave a sort of its last terms
+  // within each leading group (`TEMP B-TREE FOR LAST n TERMS OF ORDER BY`), bounded by the page's LIMIT.
   if (options.sorted !== false)
-    expect({ sql, lines: lines.filter((l) => l.includes("TEMP B-TREE")) }).toEqual({
+    expect({ sql, lines: lines.filter((l) => /TEMP B-TREE FOR (ORDER|GROUP) BY/.test(l)) }).toEqual({
       sql,
       lines: [],
     })
