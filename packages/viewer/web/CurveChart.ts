@@ -74,12 +74,14 @@ export const curveChart = (
           curve: "linear",
         }),
         Plot.lineY(rows, { x: "x", y: "mean", stroke: "series", strokeWidth: 2, marker: "circle" }),
+        // pointerX with a wide radius: hovering anywhere in a round's column shows its nearest point.
         Plot.tip(
           rows,
-          Plot.pointer({
+          Plot.pointerX({
             x: "x",
             y: "mean",
             stroke: "series",
+            maxRadius: 160,
             channels: { series: "series", sem: "sem", n: "n" },
             format: {
               x: true,
