@@ -17,6 +17,8 @@ export interface PlannedWork {
   readonly modelCalls: number
   /** Prompt plus completion tokens, from the data's example lengths at about 4 characters per token. */
   readonly tokens: number
+  /** The points of a swept scenario (`sweep:`); absent without a sweep. */
+  readonly points?: number
 }
 
 /**
@@ -45,8 +47,12 @@ const compact = (n: number) =>
 
 const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`
 
-/** One line: `4 cohorts, 12 agents, 5 rounds each, ~2.1k model calls, ~310k tokens (estimated)`. */
+/**
+ * One line: `4 cohorts, 12 agents, 5 rounds each, ~2.1k model calls, ~310k tokens (estimated)`, a sweep's
+ * points first (`2 sweep points, ...`).
+ */
 export const formatPlannedWork = (plan: PlannedWork): string =>
+  (plan.points === undefined ? "" : `${plural(plan.points, "sweep point")}, `) +
   `${plural(plan.cohorts, "cohort")}, ${plural(plan.agents, "agent")}, ` +
   `${plural(plan.rounds, "round")} each, ~${compact(plan.modelCalls)} model calls, ~${compact(plan.tokens)} tokens (estimated)`
 
@@ -58,22 +64,29 @@ export const plannedWork = (
   kind: AnyKind,
   run: RunPoints,
   pointTasks: ReadonlyArray<ReadonlyArray<TaskData>>,
-): PlannedWork =>
-  run.points.reduce<PlannedWork>(
-    (plan, { scenario }, i) => {
-      const tasks = pointTasks[i]!
-      const work = kind.plan(scenario, tasks)
-      const cohorts = scenario.repeats * tasks.length * kind.variants(scenario).length
-      return {
-        cohorts: plan.cohorts + cohorts,
-        agents: plan.agents + cohorts * work.agentsPerCohort,
-        rounds: run.steps,
-        modelCalls: plan.modelCalls + work.modelCalls,
-        tokens: plan.tokens + work.tokens,
-      }
-    },
-    { cohorts: 0, agents: 0, rounds: run.steps, modelCalls: 0, tokens: 0 },
-  )
+): PlannedWork => {
+  let cohorts = 0
+  let agents = 0
+  let modelCalls = 0
+  let tokens = 0
+  run.points.forEach(({ scenario }, i) => {
+    const tasks = pointTasks[i]!
+    const work = kind.plan(scenario, tasks)
+    const mine = scenario.repeats * tasks.length * kind.variants(scenario).length
+    cohorts += mine
+    agents += mine * work.agentsPerCohort
+    modelCalls += work.modelCalls
+    tokens += work.tokens
+  })
+  return {
+    cohorts,
+    agents,
+    rounds: run.steps,
+    modelCalls,
+    tokens,
+    ...(run.points[0]?.point !== undefined && { points: run.points.length }),
+  }
+}
 
 /** A problem with a sweep as a whole, at its `sweep:` line. */
 const sweepProblem = (loaded: LoadedScenario, message: string) => {

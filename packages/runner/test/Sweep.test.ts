@@ -6,7 +6,7 @@ import { parseScenario } from "@lyceum/kinds"
 import { Store } from "@lyceum/store"
 import { Effect, Either, Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { preflight } from "../src/Preflight.js"
+import { formatPlannedWork, preflight } from "../src/Preflight.js"
 import { Progress } from "../src/Progress.js"
 import { runScenario } from "../src/RunScenario.js"
 import { runWorker } from "../src/Worker.js"
@@ -211,6 +211,8 @@ describe("a swept run", () => {
     const one = await Effect.runPromise(preflight(load(pointText(0))))
     const both = await Effect.runPromise(preflight(load(sweep)))
     expect(both.plan.cohorts).toBe(2 * one.plan.cohorts)
+    expect(one.plan.points).toBeUndefined()
+    expect(formatPlannedWork(both.plan)).toMatch(/^2 sweep points, 4 cohorts, /)
     expect(both.plan.modelCalls).toBeGreaterThan(one.plan.modelCalls)
     const error = await Effect.runPromise(
       Effect.flip(preflight(load(`${base}sweep:\n  fields:\n    rounds: [[2, 4], [2, 4, 6]]\n`))),
