@@ -104,6 +104,8 @@ export interface Column {
 export interface Table {
   readonly name: string
   readonly title: string
+  /** What the report prints under the table (how to read it, what a column means). */
+  readonly notes?: ReadonlyArray<string>
   readonly columns: ReadonlyArray<Column>
   readonly rows: ReadonlyArray<Record<string, unknown>>
 }
@@ -173,6 +175,8 @@ export interface Usage {
     readonly completionTokens: number
     readonly costUsd: number | null
   }
+  /** Per-agent rows in all (`rows` is one page of them). */
+  readonly total?: number
   readonly rows: ReadonlyArray<UsageRow>
 }
 

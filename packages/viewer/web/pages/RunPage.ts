@@ -107,7 +107,13 @@ const usageSection = (usage: Usage) =>
     h(
       "details",
       { open: usage.rows.length <= 20 },
-      h("summary", {}, `Per agent and round (${integer(usage.rows.length)} rows)`),
+      h(
+        "summary",
+        {},
+        usage.total !== undefined && usage.total > usage.rows.length
+          ? `Per agent and round (the first ${integer(usage.rows.length)} of ${integer(usage.total)} rows)`
+          : `Per agent and round (${integer(usage.rows.length)} rows)`,
+      ),
       sortableTable<UsageRow>(
         [
           { label: "Repeat", numeric: true, value: (r) => r.repeat },
@@ -141,6 +147,7 @@ export const reportTable = (table: Table) =>
       table.rows,
       { copy: true },
     ),
+    ...(table.notes ?? []).map((note) => h("p", { class: "note" }, note)),
   )
 
 /** A sweep's series named by their point's label (`nGen=2,temperature=0.3`) instead of `@p0`. */
