@@ -3,7 +3,7 @@ import { Data, Effect } from "effect"
 import { htmlPage } from "./HtmlPage.js"
 import type { KindReport, KindTable } from "./KindReport.js"
 import { tableToCsv, tableToJson, tableToText } from "./ReportTable.js"
-import { facetByPoint, readSweepPoints, sweepLegend, sweepSections } from "./SweepFacet.js"
+import { facetByPoint, labelPoints, readSweepPoints, sweepLegend, sweepSections } from "./SweepFacet.js"
 
 /** The formats `lyceum report --format` offers. */
 export const reportFormats = ["table", "json", "csv", "html"] as const
@@ -57,7 +57,8 @@ export const renderReport = (
     const table = yield* tableNamed(report, run.kind, options.table)
     // A swept run's points: every table shows each row's point, the page and the text list them.
     const points = yield* readSweepPoints(run)
-    if (format === "html") return htmlPage(run, [...sweepSections(points), ...(yield* report.html(run))])
+    if (format === "html")
+      return htmlPage(run, [...sweepSections(points), ...labelPoints(yield* report.html(run), points)])
     const shaped = yield* table.read(run.id, { color: options.color ?? false })
     const model = facetByPoint(shaped.model, points)
     if (format === "json") return tableToJson(model, run)

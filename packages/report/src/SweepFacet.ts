@@ -1,6 +1,7 @@
 import { pointOf, variantOf } from "@lyceum/core"
 import { type RunRow, Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
+import escapeHtml from "escape-html"
 import { htmlTable } from "./HtmlTable.js"
 import type { HtmlSection } from "./KindReport.js"
 import { type CellValue, col, type ReportTable, tableToText } from "./ReportTable.js"
@@ -97,3 +98,25 @@ export const sweepSections = (points: ReadonlyArray<SweepPointInfo>): ReadonlyAr
   points.length === 0
     ? []
     : [{ title: `Sweep: ${points.length} points`, body: htmlTable(sweepPointsTable(points), "") }]
+
+/**
+ * The kind's HTML sections with each point named where a method shows it: `synthetic-examples@p1` in text (chart
+ * legends and titles, table cells) becomes `synthetic-examples@p1 (nGen=2,temperature=1)`. Only text between
+ * tags changes, never an attribute, so what scripts and styles key on stays as it was.
+ */
+export const labelPoints = (
+  sections: ReadonlyArray<HtmlSection>,
+  points: ReadonlyArray<SweepPointInfo>,
+): ReadonlyArray<HtmlSection> => {
+  if (points.length === 0) return sections
+  const labels = new Map(points.map((p) => [p.point, escapeHtml(p.label)]))
+  const label = (text: string) =>
+    text.replace(/@p(0|[1-9][0-9]*)(?![0-9])/g, (found, k: string) => {
+      const named = labels.get(Number(k))
+      return named === undefined ? found : `${found} (${named})`
+    })
+  return sections.map((s) => ({
+    title: label(s.title),
+    body: s.body.replace(/>([^<]+)</g, (_all, text: string) => `>${label(text)}<`),
+  }))
+}

@@ -33,7 +33,13 @@ const report: KindReport = {
         }),
     },
   ],
-  html: () => Effect.succeed([{ title: "Curve", body: "<svg></svg>" }]),
+  html: () =>
+    Effect.succeed([
+      {
+        title: "Curve",
+        body: '<svg><g data-series="synthetic-examples@p1"><text>synthetic-examples@p1</text></g><text>x@p12</text></svg>',
+      },
+    ]),
 }
 
 /** A swept run stored through the store (its points in `sweep_points`), then rendered. */
@@ -70,6 +76,10 @@ describe("a swept run's report", () => {
   it("lists the points on the HTML page before the kind's sections", async () => {
     const html = await render("html", true)
     expect(html).toMatch(/<h2>Sweep: 2 points<\/h2>.*nGen=4.*<h2>Curve<\/h2>/s)
+    // The kind's charts name each point where a series shows it; attributes keep the method as stored.
+    expect(html).toContain(
+      '<g data-series="synthetic-examples@p1"><text>synthetic-examples@p1 (nGen=4)</text></g><text>x@p12</text>',
+    )
   })
 
   it("leaves a run without a sweep as it was", async () => {
