@@ -34,8 +34,9 @@ describe("GET /api/meta and /api/runs", () => {
   it("lists runs newest first with tokens, cost, duration and progress", async () => {
     const { status, body } = await get("/api/runs")
     expect(status).toBe(200)
-    expect(body.total).toBe(5)
+    expect(body.total).toBe(6)
     expect(body.rows.map((r: Json) => r.id)).toEqual([
+      RUNS.sweep,
       RUNS.population,
       RUNS.ensemble,
       RUNS.running,
@@ -60,13 +61,13 @@ describe("GET /api/meta and /api/runs", () => {
   })
 
   it("filters, searches, sorts and pages", async () => {
-    expect((await get("/api/runs?status=completed")).body.total).toBe(3)
+    expect((await get("/api/runs?status=completed")).body.total).toBe(4)
     expect((await get("/api/runs?kind=ensemble")).body.rows.map((r: Json) => r.id)).toEqual([RUNS.ensemble])
     expect((await get("/api/runs?q=quick")).body.total).toBe(3)
     // LIKE wildcards in q are literal
     expect((await get("/api/runs?q=%25")).body.total).toBe(0)
     const sorted = (await get("/api/runs?sort=scenario&order=asc&limit=2&offset=1")).body
-    expect(sorted.total).toBe(5)
+    expect(sorted.total).toBe(6)
     expect(sorted.rows.map((r: Json) => r.scenario)).toEqual(["pop", "quick"])
     const byTokens = (await get("/api/runs?sort=tokens&order=desc&limit=1")).body.rows
     expect(byTokens[0].tokens).toBe(1320)
@@ -130,6 +131,35 @@ describe("GET /api/runs/:id", () => {
       steps: 3,
     })
     expect((await get(`/api/runs/${RUNS.population}`)).body.error).toBe("budget spent")
+  })
+})
+
+describe("a swept run", () => {
+  it("is marked, plans every point, lists its points and facets cohorts, curves and tables by point", async () => {
+    const { body } = await get(`/api/runs/${RUNS.sweep}`)
+    // 1 repeat × 1 task × 1 variant × 3 steps, at each of 2 points
+    expect(body.run).toMatchObject({ sweep: true, progress: { done: 6, total: 6 } })
+    expect(body.points).toEqual([
+      { point: 0, label: "temperature=0.3", values: { "models.sim.temperature": 0.3 } },
+      { point: 1, label: "temperature=0.7", values: { "models.sim.temperature": 0.7 } },
+    ])
+    expect(body.cohorts.map((c: Json) => [c.method, c.point, c.stepsDone, c.steps])).toEqual([
+      ["zero-shot@p0", 0, 3, 3],
+      ["zero-shot@p1", 1, 3, 3],
+    ])
+    const curves = (await get(`/api/runs/${RUNS.sweep}/curves`)).body
+    expect(curves.series.map((s: Json) => [s.point, s.points[0].mean])).toEqual([
+      [0, 1 / 4],
+      [1, 2 / 4],
+    ])
+    const curve = (await get(`/api/runs/${RUNS.sweep}/tables`)).body.tables[0]
+    const keys = curve.columns.map((c: Json) => c.key)
+    expect(keys.slice(keys.indexOf("method"), keys.indexOf("method") + 3)).toEqual([
+      "method",
+      "point",
+      "point_label",
+    ])
+    expect(curve.rows[0]).toMatchObject({ method: "zero-shot", point: 0, point_label: "temperature=0.3" })
   })
 })
 

@@ -71,7 +71,7 @@ describe("lyceum view's server over real HTTP", () => {
     const statuses = outcome.responses.map((r) => r.status)
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 400, 200, 200, 404])
     expect(outcome.responses[0]!.type).toContain("application/json")
-    expect(JSON.parse(outcome.responses[1]!.text).total).toBe(5)
+    expect(JSON.parse(outcome.responses[1]!.text).total).toBe(6)
     expect(outcome.responses[10]).toMatchObject({
       type: "text/html; charset=utf-8",
       text: expect.stringContaining("viewer"),

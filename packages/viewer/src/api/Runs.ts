@@ -41,6 +41,7 @@ const RunSql = Schema.Struct({
   costUsd: Schema.NullOr(Schema.Number),
   stepsDone: Schema.Number,
   config: Schema.String,
+  /** The run's sweep points (0 without a sweep). */
   sweep: Schema.Number,
 })
 
@@ -100,8 +101,10 @@ const toItem =
       tokens: row.tokens,
       costUsd: row.costUsd,
       progress:
-        planned === undefined ? null : { done: row.stepsDone, total: planned.cohorts * planned.steps },
-      sweep: row.sweep === 1,
+        planned === undefined
+          ? null
+          : { done: row.stepsDone, total: planned.cohorts * planned.steps * Math.max(1, row.sweep) },
+      sweep: row.sweep > 0,
     }
   }
 

@@ -1,4 +1,10 @@
-import type { CellValue, KindReport, ReportTable } from "@lyceum/report"
+import {
+  type CellValue,
+  facetByPoint,
+  type KindReport,
+  type ReportTable,
+  readSweepPoints,
+} from "@lyceum/report"
 import { Effect } from "effect"
 
 /**
@@ -26,9 +32,17 @@ export const wireTable = (name: string, title: string, table: ReportTable): Wire
   rows: table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c.name, row[i] ?? null]))),
 })
 
-export const runTables = (runId: string, report: KindReport | undefined) =>
-  Effect.forEach(report?.tables ?? [], (table) =>
-    Effect.map(table.read(runId, { color: false }), (read) =>
-      wireTable(table.name, table.description, read.model),
-    ),
-  ).pipe(Effect.map((tables) => ({ tables })))
+/** A swept run's tables are faceted by point as the report facets them (`point`, `point_label` after `method`). */
+export const runTables = (
+  run: { readonly id: string; readonly config: unknown },
+  report: KindReport | undefined,
+) =>
+  Effect.gen(function* () {
+    const points = yield* readSweepPoints(run)
+    const tables = yield* Effect.forEach(report?.tables ?? [], (table) =>
+      Effect.map(table.read(run.id, { color: false }), (read) =>
+        wireTable(table.name, table.description, facetByPoint(read.model, points)),
+      ),
+    )
+    return { tables }
+  })

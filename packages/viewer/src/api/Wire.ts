@@ -1,3 +1,4 @@
+import { pointOf as pointOfMethod } from "@lyceum/core"
 import { Schema } from "effect"
 
 /**
@@ -143,7 +144,4 @@ export const UsageTotals = Schema.Struct({
 })
 
 /** A sweep point's index from a cohort's method (`<variant>@p<k>`); null for a run without sweep. */
-export const pointOf = (method: string): number | null => {
-  const match = /@p(\d+)$/.exec(method)
-  return match === null ? null : Number(match[1])
-}
+export const pointOf = (method: string): number | null => pointOfMethod(method) ?? null

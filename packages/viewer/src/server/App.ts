@@ -63,8 +63,10 @@ export const makeApp = (options: AppOptions): Hono => {
   const cachedOfRun = <A>(
     what: string,
     runId: string,
-    f: (kind: string) => Effect.Effect<A, ApiError | StoreError, Store | Viewer>,
-  ) => Effect.flatMap(runItem(runId), (run) => cache.through(what, run, f(run.kind)))
+    f: (
+      run: Effect.Effect.Success<ReturnType<typeof runItem>>,
+    ) => Effect.Effect<A, ApiError | StoreError, Store | Viewer>,
+  ) => Effect.flatMap(runItem(runId), (run) => cache.through(what, run, f(run)))
 
   const app = new Hono()
   app.get("/api/meta", (c) =>
@@ -81,14 +83,12 @@ export const makeApp = (options: AppOptions): Hono => {
   app.get("/api/runs/:id", (c) => withQuery(c.req.query(), {}, () => runDetail(c.req.param("id"))))
   app.get("/api/runs/:id/curves", (c) =>
     withQuery(c.req.query(), {}, () =>
-      cachedOfRun("curves", c.req.param("id"), (kind) => runCurves(c.req.param("id"), kind)),
+      cachedOfRun("curves", c.req.param("id"), (run) => runCurves(run.id, run.kind)),
     ),
   )
   app.get("/api/runs/:id/tables", (c) =>
     withQuery(c.req.query(), {}, () =>
-      cachedOfRun("tables", c.req.param("id"), (kind) =>
-        runTables(c.req.param("id"), options.catalog.report(kind)),
-      ),
+      cachedOfRun("tables", c.req.param("id"), (run) => runTables(run, options.catalog.report(run.kind))),
     ),
   )
   app.get("/api/runs/:id/lessons", (c) =>

@@ -242,7 +242,43 @@ export const RUNS = {
   running: "quick-3",
   ensemble: "ens-1",
   population: "pop-1",
+  sweep: "sweep-1",
 } as const
+
+/** A swept run: zero-shot at two temperatures (points 0 and 1), one repeat, rounds 0..2. */
+const sweepConfig = {
+  ...social,
+  repeats: 1,
+  methods: [{ strategy: "zero-shot" }],
+  sweep: { mode: "grid", fields: { "models.sim.temperature": [0.3, 0.7] } },
+}
+const sweepBatch = (runId: string): RowBatch => {
+  const methods = ["zero-shot@p0", "zero-shot@p1"]
+  return {
+    evaluations: methods.flatMap((method, point) =>
+      [0, 1, 2].flatMap((round) =>
+        [0, 1, 2, 3].map((i) => ({
+          runId,
+          repeat: 0,
+          round,
+          student: "student-1",
+          task: "spam",
+          method,
+          n: 0,
+          promptLessons: 0,
+          metric: "accuracy" as const,
+          itemId: `item-${i}`,
+          answer: "spam",
+          target: "spam",
+          score: i <= point ? 1 : 0,
+        })),
+      ),
+    ),
+    cohortSteps: methods.flatMap((method) =>
+      [0, 1, 2].map((step) => ({ runId, repeat: 0, task: "spam", method, step })),
+    ),
+  }
+}
 
 /** Writes the fixture database in a fresh temp directory and returns its path. */
 export const writeFixture = (): Promise<string> => {
@@ -265,6 +301,23 @@ export const writeFixture = (): Promise<string> => {
         yield* createRun(store, RUNS.population, "population", { repeats: 2 }, "2026-01-05T00:00:00.000Z")
         yield* store.writeBatch(populationBatch(RUNS.population))
         yield* store.finishRun(RUNS.population, "failed", "budget spent")
+        yield* store.createRun({
+          id: RUNS.sweep,
+          scenarioName: "sweep",
+          scenarioPath: "scenarios/sweep.yaml",
+          scenarioText: "name: sweep\n",
+          seed: 7,
+          kind: "social-learning",
+          versions: { lyceum: "test", node: process.version },
+          config: sweepConfig,
+          startedAt: "2026-01-06T00:00:00.000Z",
+          sweepPoints: [
+            { point: 0, label: "temperature=0.3", values: { "models.sim.temperature": 0.3 } },
+            { point: 1, label: "temperature=0.7", values: { "models.sim.temperature": 0.7 } },
+          ],
+        })
+        yield* store.writeBatch(sweepBatch(RUNS.sweep))
+        yield* store.finishRun(RUNS.sweep, "completed")
         return filename
       }),
     ),
