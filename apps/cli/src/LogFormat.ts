@@ -1,5 +1,5 @@
 import { inspect } from "node:util"
-import { tracedParent } from "@lyceum/core"
+import { tracedParentOf } from "@lyceum/core"
 import { Cause, Either, HashMap, Inspectable, List, Logger } from "effect"
 
 export const logFormats = ["text", "json"] as const
@@ -63,7 +63,7 @@ export const jsonLogger = (write: (line: string) => void = (line) => process.std
       entry.spans = out
     }
     if (!Cause.isEmpty(cause)) entry.cause = Cause.pretty(cause)
-    const span = tracedParent(context)
+    const span = tracedParentOf(context)
     if (span !== undefined) {
       entry.traceId = span.traceId
       entry.spanId = span.spanId

@@ -1,4 +1,4 @@
-import { Context, DefaultServices, Effect, FiberRef, FiberRefs, Tracer } from "effect"
+import { Context, DefaultServices, Effect, type Fiber, FiberRef, FiberRefs, Tracer } from "effect"
 
 /**
  * Effect's own tracer, which every fiber has unless another was installed: it keeps spans in memory and
@@ -13,11 +13,19 @@ export const isTracing = (refs: FiberRefs.FiberRefs): boolean =>
   FiberRefs.getOrDefault(refs, FiberRef.currentTracerEnabled) &&
   Context.get(FiberRefs.getOrDefault(refs, DefaultServices.currentServices), Tracer.Tracer) !== builtInTracer
 
+/** `isTracing` for a running fiber, from the tracer it caches (the hot-path check: well under a microsecond). */
+export const isTracingFiber = (fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean =>
+  fiber.currentTracer !== builtInTracer && fiber.getFiberRef(FiberRef.currentTracerEnabled)
+
 /**
  * The span to parent work done elsewhere (another fiber, another actor's mailbox) under, when this fiber is
  * traced; `undefined` otherwise, so untraced code carries nothing.
  */
-export const tracedParent = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | undefined => {
+export const tracedParent = (fiber: Fiber.RuntimeFiber<unknown, unknown>): Tracer.AnySpan | undefined =>
+  isTracingFiber(fiber) ? fiber.currentSpan : undefined
+
+/** `tracedParent` from a logger's or a runtime's FiberRefs. */
+export const tracedParentOf = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | undefined => {
   if (!isTracing(refs)) return undefined
   const span = Context.getOption(FiberRefs.getOrDefault(refs, FiberRef.currentContext), Tracer.ParentSpan)
   return span._tag === "Some" ? span.value : undefined
@@ -31,7 +39,7 @@ export const traced =
   (name: string, attributes: () => Record<string, unknown>, options: Tracer.SpanOptions = {}) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.withFiberRuntime((fiber) =>
-      isTracing(fiber.getFiberRefs())
+      isTracingFiber(fiber)
         ? Effect.withSpan(self, name, { ...options, attributes: attributes(), captureStackTrace: false })
         : self,
     ) as Effect.Effect<A, E, R>

@@ -1,4 +1,4 @@
-import { isTracing } from "@lyceum/core"
+import { isTracingFiber } from "@lyceum/core"
 import { Effect, Metric, MetricBoundaries, MetricLabel, type Tracer } from "effect"
 import type { Usage } from "./Usage.js"
 
@@ -50,7 +50,7 @@ export const observeCall = <A, E>(
   call: (span: Tracer.Span | undefined) => Effect.Effect<A, E>,
 ): Effect.Effect<A, E> =>
   Effect.withFiberRuntime((fiber) =>
-    isTracing(fiber.getFiberRefs())
+    isTracingFiber(fiber)
       ? Effect.useSpan(
           "lyceum.model.call",
           {

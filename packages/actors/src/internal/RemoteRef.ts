@@ -181,7 +181,7 @@ export const makeRef = <Req extends Message>(
         const id = options?.id ?? context.nextId()
         const direct = directFor(message)
         if (direct !== undefined) {
-          const refusal = direct.tell(id, message, tracedParent(fiber.getFiberRefs()))
+          const refusal = direct.tell(id, message, tracedParent(fiber))
           return refusal === undefined ? Effect.void : Effect.fail(refusal)
         }
         const encoded = envelope(encode, address, message, id)
@@ -195,7 +195,7 @@ export const makeRef = <Req extends Message>(
         // In process the recipient's turn is traced under the asker's span; over a wire each process traces
         // its own (no trace context crosses NATS).
         if (direct !== undefined)
-          return askDirect(context, direct, address, message, id, timeout, tracedParent(fiber.getFiberRefs()))
+          return askDirect(context, direct, address, message, id, timeout, tracedParent(fiber))
         const encoded = envelope(encode, address, message, id)
         if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
         return Effect.runtime<never>().pipe(
