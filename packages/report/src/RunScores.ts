@@ -1,3 +1,4 @@
+import { variantOf } from "@lyceum/core"
 import { Store, type StoreError } from "@lyceum/store"
 import { Effect } from "effect"
 import type { MethodScoreRow } from "./MethodScores.js"
@@ -34,8 +35,11 @@ export const runMethods = (runId: string): Effect.Effect<ReadonlyArray<RunMethod
 /** Looks up a method label's strategy; an unknown label stands for itself. */
 export const strategyOf =
   (methods: ReadonlyArray<RunMethod>) =>
-  (method: string): string =>
-    methods.find((m) => m.method === method)?.strategy ?? method
+  (method: string): string => {
+    // A swept run's cohorts are `<method>@p<k>`: the method is the one its scenario names.
+    const variant = variantOf(method)
+    return methods.find((m) => m.method === variant)?.strategy ?? variant
+  }
 
 /**
  * Per-item accuracy of a run for the paper tables: one row per (task, method, round, repeat, item), the score

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest"
 import type { KindReport } from "../src/KindReport.js"
 import { renderReport } from "../src/RenderReport.js"
 import { col } from "../src/ReportTable.js"
+import { strategyOf } from "../src/RunScores.js"
 import { facetByPoint } from "../src/SweepFacet.js"
 
 const points = [
@@ -107,5 +108,12 @@ describe("a swept run's report", () => {
     ])
     const plain = { table: "t", columns: [col.text("task")], rows: [["spam"]] }
     expect(facetByPoint(plain, points)).toBe(plain)
+  })
+
+  it("finds a point's method's strategy, so the paper tables give it its role", () => {
+    const strategy = strategyOf([{ method: "originals", strategy: "original-examples" }])
+    expect(strategy("originals@p1")).toBe("original-examples")
+    expect(strategy("originals")).toBe("original-examples")
+    expect(strategy("synthetic-examples@p0")).toBe("synthetic-examples")
   })
 })
