@@ -163,6 +163,9 @@ export const runsPage = ({ route, root, signal }: PageContext) => {
         }),
         pager(state.offset, limit, page.total, (offset) => navigate({ offset })),
       )
+      // The browser test reads this mark: how long after navigation the runs were on screen.
+      if (performance.getEntriesByName("lyceum:runs-shown").length === 0)
+        performance.mark("lyceum:runs-shown")
       if (!signal.aborted && page.rows.some((run) => run.status === "running"))
         timer = setTimeout(load, pollMs)
     } catch (error) {
