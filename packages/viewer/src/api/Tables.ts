@@ -5,6 +5,7 @@ import {
   type ReportTable,
   readSweepPoints,
 } from "@lyceum/report"
+import { Store, type StoreService } from "@lyceum/store"
 import { Effect } from "effect"
 
 /**
@@ -32,6 +33,26 @@ export const wireTable = (name: string, title: string, table: ReportTable): Wire
   rows: table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c.name, row[i] ?? null]))),
 })
 
+/**
+ * The store with its query results kept for one computation: a kind's tables often read the same rows (social
+ * learning's table1 and table2 both aggregate every graded answer of the run), so each query runs once.
+ */
+const sharingQueries = (store: StoreService): StoreService => {
+  const results = new Map<string, ReturnType<StoreService["query"]>>()
+  return {
+    ...store,
+    query: (sql, params = []) => {
+      const key = `${sql}\u0000${JSON.stringify(params)}`
+      let cached = results.get(key)
+      if (cached === undefined) {
+        cached = Effect.runSync(Effect.cached(store.query(sql, params)))
+        results.set(key, cached)
+      }
+      return cached
+    },
+  }
+}
+
 /** A swept run's tables are faceted by point as the report facets them (`point`, `point_label` after `method`). */
 export const runTables = (
   run: { readonly id: string; readonly config: unknown },
@@ -45,4 +66,4 @@ export const runTables = (
       ),
     )
     return { tables }
-  })
+  }).pipe(Effect.provideServiceEffect(Store, Effect.map(Store, sharingQueries)))
