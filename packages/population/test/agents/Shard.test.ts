@@ -1,11 +1,12 @@
 import { type LanguageModel, makeSimModel, makeZeroModel } from "@lyceum/models"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { type Holdings, holdingsOf } from "../../src/agents/Holdings.js"
-import type { WrittenLesson } from "../../src/agents/Protocol.js"
+import { AgentAnswers, type WrittenLesson } from "../../src/agents/Protocol.js"
 import { makeShard } from "../../src/agents/Shard.js"
 import type { PopulationScenario } from "../../src/config/PopulationConfig.js"
 import { drawPairs } from "../../src/kind/Pairs.js"
+import { evaluateAgentsPerMessage } from "../../src/kind/Round.js"
 import { generateGraph } from "../../src/topology/index.js"
 import { scenarioOf, taskDataOf } from "./support.js"
 
@@ -412,4 +413,54 @@ describe("Shard: sharding does not change the results", () => {
       expect(play(scenario, [3, 3, 4], 1, model)).toEqual(one)
     })
   }
+})
+
+describe("Shard: the prompts of graded answers", () => {
+  it("reports each agent's context once: its own examples as a note, unless withheld text is kept", () => {
+    const c = cohort(scenarioOf())
+    const seed = c.holdings.seeds[0]!
+    const own = c.holdings.privateItems(seed).map(c.render)
+    const items = c.data.test.slice(0, 2)
+    for (const keep of [false, true]) {
+      const shard = c.shard(0, 10, { keepDroppedText: keep })
+      run(shard.learn(1, 0, [seed], ["a lesson"], [0]))
+      const [answers] = run(shard.evaluate([seed], items))
+      const sep = c.data.task.separator
+      expect(answers!.context).toBe(
+        keep
+          ? [...own, "a lesson"].join(sep)
+          : [`[${own.length} private examples withheld]`, "a lesson"].join(sep),
+      )
+      // One context per agent, not one prompt per item.
+      expect(answers!.results).toHaveLength(2)
+    }
+  })
+
+  it("fits a message of panel agents with full memories of long lessons in half of a 1 MiB max_payload", () => {
+    const capacity = 64
+    const items = 5
+    const perMessage = evaluateAgentsPerMessage(capacity, items)
+    const c = cohort(
+      scenarioOf({ agents: "40", shardSize: "40", memory: `{ capacity: ${capacity}, eviction: oldest }` }),
+    )
+    const shard = c.shard(0, 40)
+    const agents = [...Array(40).keys()].filter((a) => !c.holdings.seeds.includes(a)).slice(0, perMessage)
+    expect(agents).toHaveLength(perMessage)
+    const learners = agents.flatMap((a) => Array.from({ length: capacity }, () => a))
+    const texts = learners.map((a, k) => `${a}/${k} ${"x".repeat(1_500)}`)
+    run(
+      shard.learn(
+        1,
+        0,
+        learners,
+        texts,
+        texts.map(() => 0),
+      ),
+    )
+    const reply = run(shard.evaluate(agents, c.data.test.slice(0, items)))
+    const bytes = Buffer.byteLength(JSON.stringify(Schema.encodeSync(Schema.Array(AgentAnswers))(reply)))
+    expect(reply.every((a) => a.promptLessons === capacity)).toBe(true)
+    expect(bytes).toBeGreaterThan(perMessage * capacity * 1_500)
+    expect(bytes).toBeLessThan(512 * 1024)
+  })
 })
