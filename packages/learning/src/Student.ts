@@ -16,7 +16,8 @@ export interface StudentSetup {
 }
 
 /** What a student asks its model for a test item, given what it has learned (its `context()`). */
-export const studentPrompt = (task: Task, item: TaskItem, learned: string): string => task.prompt(item, learned)
+export const studentPrompt = (task: Task, item: TaskItem, learned: string): string =>
+  task.prompt(item, learned)
 
 /**
  * A student holds no data, only the prompt it has learned. Examples accumulate in the prompt (a lesson id is
