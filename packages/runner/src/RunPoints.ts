@@ -33,7 +33,8 @@ export interface RunPoints {
 
 /**
  * The points of `loaded` for `kind`. Every point must have the same number of steps (rounds): a run's cohorts
- * are counted, resumed and reported with one; a sweep that changes it fails here, naming the swept field.
+ * are counted, resumed and reported with one; and the same openai endpoints: the run probes them once, with the
+ * first point's models. A sweep that changes either fails here, at the sweep's line.
  */
 export const runPoints = (kind: AnyKind, loaded: LoadedScenario): Effect.Effect<RunPoints, ScenarioError> =>
   Effect.gen(function* () {
@@ -46,25 +47,48 @@ export const runPoints = (kind: AnyKind, loaded: LoadedScenario): Effect.Effect<
     })
     const steps = kind.steps(points[0]!.scenario)
     const other = points.find((p) => kind.steps(p.scenario) !== steps)
-    if (other !== undefined) {
-      const fields = Object.keys(loaded.sweep?.config.fields ?? {})
-      const key = ["sweep", "fields", fields[0] ?? ""]
-      const line = lineOfField(loaded.text, key)
-      return yield* new ScenarioError({
-        file: loaded.file,
-        problems: [
-          {
-            path: "sweep.fields",
-            ...(line !== undefined && { line }),
-            message:
-              `point ${other.point} (${other.label}) has ${kind.steps(other.scenario)} steps, point 0 has ${steps}: ` +
-              "every point of a sweep plays the same number of steps (rounds); sweep the others in separate runs",
-          },
-        ],
-      })
-    }
+    if (other !== undefined)
+      return yield* sweepError(
+        loaded,
+        `point ${other.point} (${other.label}) has ${kind.steps(other.scenario)} steps, point 0 has ${steps}: ` +
+          "every point of a sweep plays the same number of steps (rounds); sweep the others in separate runs",
+      )
+    const endpoint = points.flatMap((p) => {
+      const changed = changedEndpoint(points[0]!.scenario, p.scenario)
+      return changed === undefined ? [] : [{ point: p, model: changed }]
+    })[0]
+    if (endpoint !== undefined)
+      return yield* sweepError(
+        loaded,
+        `point ${endpoint.point.point} (${endpoint.point.label}) changes the endpoint of the openai model ` +
+          `"${endpoint.model}" (${ENDPOINT_FIELDS.join(", ")}): a run probes each endpoint once, before it starts, ` +
+          "with the first point's models; sweep endpoints in separate runs",
+      )
     return { points, steps }
   })
+
+/** What makes an openai model another endpoint: what the run's capability probe (first point only) depends on. */
+const ENDPOINT_FIELDS = ["provider", "preset", "baseURL", "model", "score", "apiKeyEnv"] as const
+
+/** The first openai model whose endpoint `other` declares differently from `first` (or adds), if any. */
+const changedEndpoint = (first: ScenarioBase, other: ScenarioBase): string | undefined =>
+  Object.entries(other.models).find(([name, config]) => {
+    const before = first.models[name] as Record<string, unknown> | undefined
+    if (config.provider !== "openai" && before?.provider !== "openai") return false
+    return ENDPOINT_FIELDS.some(
+      (f) => JSON.stringify((config as Record<string, unknown>)[f]) !== JSON.stringify(before?.[f]),
+    )
+  })?.[0]
+
+/** A problem with the sweep as a whole, at the line of its first field. */
+const sweepError = (loaded: LoadedScenario, message: string) => {
+  const fields = Object.keys(loaded.sweep?.config.fields ?? {})
+  const line = lineOfField(loaded.text, ["sweep", "fields", fields[0] ?? ""])
+  return new ScenarioError({
+    file: loaded.file,
+    problems: [{ path: "sweep.fields", ...(line !== undefined && { line }), message }],
+  })
+}
 
 /** The point and its own variant index behind a run-wide variant index, or undefined past the last. */
 export const pointOfVariant = (

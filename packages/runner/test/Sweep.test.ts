@@ -220,5 +220,16 @@ describe("a swept run", () => {
     expect(error.message).toMatch(
       /line 15, sweep\.fields: point 1 \(rounds=\[2,4,6\]\) has 4 steps, point 0 has 3: every point of a sweep plays the same number of steps/,
     )
+    // An openai model's endpoint: the run probes the first point's endpoints only.
+    const openai = base.replace(
+      "sim: { provider: sim, seed: 11 }",
+      "sim: { provider: sim, seed: 11 }\n  api: { provider: openai, baseURL: 'http://127.0.0.1:1/v1', model: a, score: none }",
+    )
+    const endpoints = await Effect.runPromise(
+      Effect.flip(preflight(load(`${openai}sweep:\n  fields:\n    models.api.model: [a, b]\n`))),
+    )
+    expect(endpoints.message).toMatch(
+      /line 16, sweep\.fields: point 1 \(model=b\) changes the endpoint of the openai model "api" \(provider, preset, baseURL, model, score, apiKeyEnv\)/,
+    )
   })
 })
