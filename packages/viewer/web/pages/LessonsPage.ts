@@ -43,8 +43,13 @@ export const lessonsPage = ({ route, root, signal }: PageContext) => {
             {
               label: "Lesson",
               value: (l) => l.id,
+              // Ids repeat the row's task, method, agents, repeat and round: the link shows the last part.
               render: (l) =>
-                link(hashOf(["run", id, "lesson", l.id]), h("span", { "data-testid": "lesson-link" }, l.id)),
+                h(
+                  "a",
+                  { href: hashOf(["run", id, "lesson", l.id]), title: l.id, "aria-label": `lesson ${l.id}` },
+                  h("span", { "data-testid": "lesson-link" }, `#${l.id.split("/").pop() ?? l.id}`),
+                ),
             },
             { label: "Repeat", numeric: true, value: (l) => l.repeat },
             { label: "Round", numeric: true, value: (l) => l.round },
@@ -57,7 +62,11 @@ export const lessonsPage = ({ route, root, signal }: PageContext) => {
               render: (l) => h("span", { class: `action action-${l.action}` }, l.action),
             },
             { label: "Detector", value: (l) => l.detector },
-            { label: "Reason", value: (l) => l.reason },
+            {
+              label: "Reason",
+              value: (l) => l.reason,
+              render: (l) => h("span", { class: "reason" }, l.reason ?? ""),
+            },
             { label: "Sent", value: (l) => Boolean(l.sent) },
             { label: "Chosen", value: (l) => Boolean(l.chosen) },
             {
