@@ -7,6 +7,8 @@ import { promisify } from "node:util"
 import Database from "better-sqlite3"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+// @ts-expect-error: a plain .mjs script (it must run before anything is built), without type declarations
+import { candidates as chromiumCandidates, plan as planChromium } from "./setup/ensure-chromium.mjs"
 import { findChromium, launchChromium } from "./support/Browser.js"
 
 /**
@@ -301,5 +303,39 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
   it("fetched nothing from outside the viewer and threw no errors", () => {
     expect(offsite).toEqual([])
     expect(pageErrors).toEqual([])
+  })
+})
+
+describe("test/setup/ensure-chromium.mjs", () => {
+  const machine = {
+    found: undefined,
+    platform: "linux",
+    uid: 1000,
+    hasApt: true,
+    sudoWithoutPassword: false,
+    noInstall: false,
+  }
+
+  it("installs Debian's chromium only where apt may be used, and otherwise lets the browser test skip", () => {
+    expect(planChromium({ ...machine, found: "/usr/bin/chromium" })).toEqual({
+      action: "none",
+      binary: "/usr/bin/chromium",
+    })
+    expect(planChromium({ ...machine, uid: 0 })).toEqual({ action: "install", sudo: false })
+    expect(planChromium({ ...machine, sudoWithoutPassword: true })).toEqual({ action: "install", sudo: true })
+    for (const refused of [
+      planChromium(machine),
+      planChromium({ ...machine, uid: 0, hasApt: false }),
+      planChromium({ ...machine, uid: 0, platform: "darwin" }),
+      planChromium({ ...machine, uid: 0, noInstall: true }),
+    ]) {
+      expect(refused.action).toBe("skip")
+      expect(refused.message).toContain("apt-get install chromium")
+    }
+  })
+
+  it("looks at LYCEUM_CHROMIUM first", () => {
+    expect(chromiumCandidates({ LYCEUM_CHROMIUM: "/opt/chrome/chrome" })[0]).toBe("/opt/chrome/chrome")
+    expect(chromiumCandidates({})[0]).toBe("/usr/bin/chromium")
   })
 })
