@@ -116,5 +116,18 @@ describe("scenario JSON Schema and field reference", () => {
     expect(social.required).not.toContain("kind")
     expect(defs["ensemble-scenario"]?.required).toContain("kind")
     expect(social.properties.sweep).toEqual({ $ref: "#/$defs/SweepConfig" })
+    // Defaults inside lists and unions are those the decoding fills in (read from it, not restated).
+    const methods = social.properties.methods as unknown as { items: { anyOf: ReadonlyArray<Def> } }
+    const synthetic = methods.items.anyOf.find((m) =>
+      (m.properties.strategy?.enum as ReadonlyArray<string> | undefined)?.includes("synthetic-examples"),
+    )
+    expect(synthetic?.properties.nGen).toMatchObject({
+      default: 8,
+      description: expect.stringContaining("n_gen"),
+    })
+    expect(synthetic?.properties.rankBy).toMatchObject({ default: "auto" })
+    expect(defs["population-scenario"]?.properties.memory).toMatchObject({
+      default: { capacity: 8, eviction: "oldest" },
+    })
   })
 })
