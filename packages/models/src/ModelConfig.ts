@@ -162,6 +162,22 @@ export const OpenAiPresets: Readonly<
   openai: { baseURL: "https://api.openai.com/v1", score: "chat", openAiEnv: true },
 }
 
+/**
+ * The defaults applied to the optional fields of an `openai` model (the registry and the client apply them; the
+ * JSON Schema of scenario files shows them as the fields' defaults).
+ */
+export const OpenAiDefaults = {
+  score: "completions",
+  maxConcurrency: 4,
+  timeoutMs: 60_000,
+  maxRetries: 5,
+} as const satisfies {
+  readonly score: ScoreMode
+  readonly maxConcurrency: number
+  readonly timeoutMs: number
+  readonly maxRetries: number
+}
+
 const openAiFields = {
   provider: Schema.Literal("openai"),
   preset: optional(OpenAiPreset),
@@ -185,6 +201,7 @@ const openAiFields = {
   maxConcurrency: optional(
     PositiveInt.annotations({
       description: "Most requests in flight at once to this endpoint, shared by all models on it. Default 4.",
+      default: OpenAiDefaults.maxConcurrency,
     }),
   ),
   requestsPerMinute: optional(
@@ -198,6 +215,7 @@ const openAiFields = {
   timeoutMs: optional(
     PositiveInt.annotations({
       description: "Time limit of one request attempt, in milliseconds. Default 60000.",
+      default: OpenAiDefaults.timeoutMs,
     }),
   ),
   maxRetries: optional(
@@ -205,6 +223,7 @@ const openAiFields = {
       description:
         "Retries after a rate limit, timeout, 5xx or truncated response, with exponential backoff that " +
         "honours Retry-After. Default 5.",
+      default: OpenAiDefaults.maxRetries,
     }),
   ),
   prices: optional(ModelPrices),
@@ -248,14 +267,6 @@ export type ModelConfig = typeof ModelConfig.Type
 /** What a model's calls cost, per million tokens; undefined: nothing (a zero model never costs anything). */
 export const modelPrices = (config: ModelConfig): ModelPrices | undefined =>
   config.provider === "zero" ? undefined : config.prices
-
-/** The defaults applied to the optional fields of an `openai` model. */
-export const OpenAiDefaults = {
-  score: "completions",
-  maxConcurrency: 4,
-  timeoutMs: 60_000,
-  maxRetries: 5,
-} as const satisfies Partial<OpenAiModelConfig>
 
 /**
  * The score mode an `openai` model is declared with: its own `score`, else its preset's, else the default.
