@@ -295,6 +295,19 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
         .toBeGreaterThan(first)
       expect(await page.evaluate("window.__sameDocument")).toBe(true)
       await shot("running")
+      // Its page too: the cohorts' steps move while it plays.
+      await page.getByTestId("runs-table").getByRole("link", { name: "privacy-canary" }).click()
+      const steps = async () =>
+        (await page
+          .getByTestId("cohorts")
+          .locator("progress")
+          .evaluateAll((bars) =>
+            bars.reduce((sum, bar) => sum + Number(bar.getAttribute("value")), 0),
+          )) as number
+      await page.getByTestId("cohorts").waitFor()
+      const before = await steps()
+      await expect.poll(steps, { timeout: 20_000 }).toBeGreaterThan(before)
+      expect(await page.evaluate("window.__sameDocument")).toBe(true)
     } finally {
       live.kill("SIGKILL")
     }

@@ -40,17 +40,26 @@ const data = (series: ReadonlyArray<Series>): Array<Datum> =>
 
 const width = (container: HTMLElement) => Math.max(320, Math.min(960, container.clientWidth || 720))
 
+export interface CurveChart {
+  readonly element: HTMLElement
+  /** New data for the same chart (a running run's next rounds); hidden series stay hidden. */
+  readonly update: (series: ReadonlyArray<Series>) => void
+}
+
 export const curveChart = (
-  series: ReadonlyArray<Series>,
+  initial: ReadonlyArray<Series>,
   labels: { readonly x: string; readonly y: string },
   testId = "curve-chart",
-): HTMLElement => {
-  const domain = series.map(seriesLabel)
-  const color = Plot.scale({ color: { type: "categorical", domain } })
-  const visible = new Set(domain)
+): CurveChart => {
+  let series = initial
+  let domain = series.map(seriesLabel)
+  // Hidden rather than visible: a series that appears while a run plays shows.
+  const hidden = new Set<string>()
   const plotBox = h("div", { class: "plot", "data-testid": `${testId}-plot` })
+  const toggleBox = h("fieldset", { class: "toggles" })
+  const wrapper = h("figure", { class: "chart", "data-testid": testId }, toggleBox, plotBox)
   const draw = () => {
-    const rows = data(series).filter((d) => visible.has(d.series))
+    const rows = data(series).filter((d) => !hidden.has(d.series))
     const xs = [...new Set(rows.map((d) => d.x))].sort((a, b) => a - b)
     const chart = Plot.plot({
       width: width(wrapper),
@@ -96,32 +105,45 @@ export const curveChart = (
     })
     plotBox.replaceChildren(chart)
   }
-  const toggles = domain.map((label) =>
-    h(
-      "label",
-      { class: "toggle", "data-testid": "series-toggle" },
-      h("input", {
-        type: "checkbox",
-        checked: true,
-        onchange: (event: Event) => {
-          if ((event.target as HTMLInputElement).checked) visible.add(label)
-          else visible.delete(label)
-          draw()
-        },
-      }),
-      h("span", { class: "swatch", style: `background:${color.apply(label)}` }),
-      label,
-    ),
-  )
-  const wrapper = h(
-    "figure",
-    { class: "chart", "data-testid": testId, "data-series": series.length },
-    h("fieldset", { class: "toggles" }, h("legend", {}, "Series"), toggles),
-    plotBox,
-  )
+  const drawToggles = () => {
+    const color = Plot.scale({ color: { type: "categorical", domain } })
+    wrapper.dataset.series = String(domain.length)
+    toggleBox.replaceChildren(
+      h("legend", {}, "Series"),
+      ...domain.map((label) =>
+        h(
+          "label",
+          { class: "toggle", "data-testid": "series-toggle" },
+          h("input", {
+            type: "checkbox",
+            checked: !hidden.has(label),
+            onchange: (event: Event) => {
+              if ((event.target as HTMLInputElement).checked) hidden.delete(label)
+              else hidden.add(label)
+              draw()
+            },
+          }),
+          h("span", { class: "swatch", style: `background:${color.apply(label)}` }),
+          label,
+        ),
+      ),
+    )
+  }
+  drawToggles()
   // Plot needs the element's width, known once it is in the document.
   requestAnimationFrame(draw)
-  return wrapper
+  return {
+    element: wrapper,
+    update: (next) => {
+      series = next
+      const nextDomain = next.map(seriesLabel)
+      if (nextDomain.join("\n") !== domain.join("\n")) {
+        domain = nextDomain
+        drawToggles()
+      }
+      draw()
+    },
+  }
 }
 
 /** The ensemble frontier: each variant's accuracy (± SEM) against what it spent per item (dollars when priced). */

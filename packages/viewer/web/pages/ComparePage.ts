@@ -45,7 +45,7 @@ export const comparePage = ({ route, root, signal }: PageContext) => {
           h("h2", { id: "h-curves" }, "Curves"),
           comparison.series.length === 0
             ? h("p", { class: "note" }, "These runs have no curves to overlay.")
-            : curveChart(comparison.series, { x: "round", y: "mean score" }, "compare-chart"),
+            : curveChart(comparison.series, { x: "round", y: "mean score" }, "compare-chart").element,
         ),
         h(
           "section",

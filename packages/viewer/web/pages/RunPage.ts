@@ -11,7 +11,7 @@ import {
   type Usage,
   type UsageRow,
 } from "../Api.js"
-import { curveChart, frontierChart } from "../CurveChart.js"
+import { type CurveChart, curveChart, frontierChart } from "../CurveChart.js"
 import { errorBox, h, link, replace } from "../Dom.js"
 import { date, duration, integer, usd } from "../Format.js"
 import { hashOf, type PageContext } from "../Router.js"
@@ -215,9 +215,22 @@ export const runPage = ({ route, root, signal }: PageContext) => {
       detail.run.status === "running" ? section("Cohorts", "cohorts-section", cohortTable(detail)) : null,
       detail.points.length === 0 ? null : section("Sweep points", "sweep-points", pointsTable(detail)),
     )
-    if (!signal.aborted && detail.run.status === "running")
-      timer = setTimeout(() => void loadHead().catch(() => undefined), pollMs)
     return detail
+  }
+  // While the run plays: its summary, cohorts and curves again every 2 s; once it ends, the whole page once more.
+  let live: CurveChart | undefined
+  const schedule = (detail: RunDetail) => {
+    if (!signal.aborted && detail.run.status === "running")
+      timer = setTimeout(() => void tick().catch(() => undefined), pollMs)
+  }
+  const tick = async () => {
+    const detail = await loadHead()
+    if (detail.run.status !== "running") return load()
+    const curves = await get<Curves>(runPath(id, "curves"), {}, signal).catch(() => undefined)
+    // The first rounds make the chart: draw the page once more when they are in.
+    if (live === undefined && curves?.series.some((series) => series.points.length > 1)) return load()
+    if (curves !== undefined) live?.update(withPointLabels(curves.series, detail))
+    schedule(detail)
   }
   const load = async () => {
     const detail = await loadHead()
@@ -227,18 +240,18 @@ export const runPage = ({ route, root, signal }: PageContext) => {
       get<Usage>(runPath(id, "usage"), { limit: 200 }, signal).catch(asError),
     ])
     if (signal.aborted) return
+    // An ensemble's series are one point per variant: the frontier shows them better.
+    live =
+      curves instanceof Error || !curves.series.some((series) => series.points.length > 1)
+        ? undefined
+        : curveChart(withPointLabels(curves.series, detail), { x: curves.xLabel, y: curves.yLabel })
     const curvesView =
       curves instanceof Error
         ? errorBox(curves)
         : [
-            // An ensemble's series are one point per variant: the frontier below shows them better.
-            curves.series.some((series) => series.points.length > 1)
-              ? section(
-                  curves.kind === "population" ? "Diffusion" : "Curves",
-                  "curves",
-                  curveChart(withPointLabels(curves.series, detail), { x: curves.xLabel, y: curves.yLabel }),
-                )
-              : null,
+            live === undefined
+              ? null
+              : section(curves.kind === "population" ? "Diffusion" : "Curves", "curves", live.element),
             curves.frontier !== undefined && curves.frontier.length > 0
               ? section("Frontier", "frontier", frontierChart(curves.frontier))
               : null,
@@ -250,6 +263,7 @@ export const runPage = ({ route, root, signal }: PageContext) => {
       usage instanceof Error ? errorBox(usage) : usageSection(usage),
       section("Scenario", "scenario", h("pre", { class: "scenario" }, detail.scenarioText)),
     )
+    schedule(detail)
   }
   load().catch((error: unknown) => {
     if (!signal.aborted) replace(head, errorBox(error))
