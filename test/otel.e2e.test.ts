@@ -79,6 +79,24 @@ const receiver = () => {
   return { server, spans, metricExports, contentTypes }
 }
 
+/** Every stderr line parsed as one JSON log entry, each with a level, a message and a timestamp. */
+const jsonLines = (stderr: string) => {
+  const lines = stderr.split("\n").filter((line) => line.trim() !== "")
+  expect(lines.length).toBeGreaterThan(0)
+  return lines.map((line) => {
+    const entry = JSON.parse(line)
+    expect(typeof entry.level).toBe("string")
+    expect(entry.message).toBeDefined()
+    expect(Number.isNaN(Date.parse(entry.timestamp))).toBe(false)
+    return entry as {
+      level: string
+      message: unknown
+      annotations?: Record<string, unknown>
+      traceId?: string
+    }
+  })
+}
+
 const runCli = (args: ReadonlyArray<string>, env: Record<string, string | undefined>) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env } })
@@ -114,12 +132,24 @@ const noOtel = Object.fromEntries(
 describe("OpenTelemetry export", () => {
   it("sends the run's spans (run > cohort > step > agent turn > model call) and token metrics that match the database", async () => {
     const db = join(dir, "traced.db")
-    const result = await runCli(["run", "scenarios/quickstart.yaml", "--db", db, "--progress", "none"], {
-      ...noOtel,
-      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-      OTEL_SERVICE_NAME: "lyceum-e2e",
-    })
+    // With JSON logs too (one run for both): every log line carries the trace it was logged in.
+    const result = await runCli(
+      [
+        "--log-level",
+        "debug",
+        "--log-format",
+        "json",
+        "run",
+        "scenarios/quickstart.yaml",
+        "--db",
+        db,
+        "--progress",
+        "none",
+      ],
+      { ...noOtel, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: "lyceum-e2e" },
+    )
     expect(result.code, result.stderr).toBe(0)
+    const logs = jsonLines(result.stderr)
     expect([...otlp.contentTypes].every((type) => type.startsWith("application/json"))).toBe(true)
 
     const byId = new Map(otlp.spans.map((span) => [span.spanId, span]))
@@ -130,6 +160,9 @@ describe("OpenTelemetry export", () => {
     expect(run).toBeDefined()
     const runId = attribute(run!.attributes, "lyceum.run_id") as string
     expect(attribute(run!.attributes, "lyceum.scenario")).toBe("quickstart")
+    const stepLog = logs.find((entry) => entry.message === "step 1 written")
+    expect(stepLog?.annotations).toMatchObject({ runId, cohort: "sms-spam.synthetic-examples repeat 1" })
+    expect(stepLog?.traceId).toBe(run!.traceId)
     expect(named("lyceum.cohort").length).toBeGreaterThan(0)
     expect(named("lyceum.step").length).toBeGreaterThan(0)
     expect(named("lyceum.agent.turn").length).toBeGreaterThan(0)
@@ -237,39 +270,7 @@ describe("OpenTelemetry export", () => {
 })
 
 describe("--log-format json", () => {
-  it("writes every stderr line as one JSON object with a level and a message", async () => {
-    const result = await runCli(
-      [
-        "--log-level",
-        "debug",
-        "--log-format",
-        "json",
-        "run",
-        "scenarios/quickstart.yaml",
-        "--db",
-        join(dir, "json.db"),
-        "--progress",
-        "none",
-      ],
-      noOtel,
-    )
-    expect(result.code, result.stderr).toBe(0)
-    const lines = result.stderr.split("\n").filter((line) => line.trim() !== "")
-    expect(lines.length).toBeGreaterThan(0)
-    for (const line of lines) {
-      const entry = JSON.parse(line)
-      expect(typeof entry.level).toBe("string")
-      expect(entry.message).toBeDefined()
-      expect(Number.isNaN(Date.parse(entry.timestamp))).toBe(false)
-    }
-    // Debug lines from inside a cohort carry the run and the cohort as annotations.
-    const annotated = lines
-      .map((line) => JSON.parse(line))
-      .find((entry) => entry.annotations?.cohort !== undefined)
-    expect(annotated?.level).toBe("debug")
-    expect(annotated?.annotations.runId).toMatch(/^quickstart-/)
-  })
-
+  // Every stderr line as JSON with level and message: checked on the traced run above (jsonLines).
   it("refuses a format it does not know, naming the choices", async () => {
     const result = await runCli(["--log-format", "xml", "runs", "--db", join(dir, "none.db")], noOtel)
     expect(result.code).toBe(1)
