@@ -75,7 +75,10 @@ describe("model call telemetry", () => {
     Effect.gen(function* () {
       const { tracer, spans } = recordingTracer()
       const metering = yield* Metering.make()
-      const metered = metering.metered(model(Effect.fail(new Unauthorized({ model: "m", message: "no" }))), "bob")
+      const metered = metering.metered(
+        model(Effect.fail(new Unauthorized({ model: "m", message: "no" }))),
+        "bob",
+      )
       yield* Effect.flip(metered.generate({ prompt: "hi" }).pipe(Effect.withTracer(tracer)))
       const call = spans.find((span) => span.name === "lyceum.model.call")!
       expect(call.attributes.get("error.type")).toBe("unauthorized")
