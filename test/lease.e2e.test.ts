@@ -75,16 +75,17 @@ const until = async (what: string, ok: () => boolean, timeoutMs = 120_000) => {
 
 describe("two processes and one run: the run's lease", () => {
   const scenario = join(dir, "leased.yaml")
+  // Long enough (about 10 s resumed) that an owner is still playing after its first 5 s heartbeat.
   const quickstart = readFileSync(join(root, "scenarios/quickstart.yaml"), "utf8").replace(
     /^repeats: 1\b/m,
-    "repeats: 16",
+    "repeats: 32",
   )
   const whole = join(dir, "whole.db")
   const stopped = join(dir, "stopped.db")
   let runId = ""
 
   beforeAll(() => {
-    expect(quickstart).toContain("repeats: 16")
+    expect(quickstart).toContain("repeats: 32")
     writeFileSync(scenario, `${quickstart}\nbudget: { maxTokens: 10000000 }\n`)
     expect(lyceum("run", scenario, "--db", whole).code).toBe(0)
     // A run its budget stopped during its second repeat, the budget then raised.
