@@ -164,6 +164,23 @@ describe("lyceum run piped", () => {
     expect(stderr).toContain(`--resume ${run?.id}`)
   })
 
+  it("logs its progress as JSON lines with --log-format json, so every stderr line parses", () => {
+    const result = lyceum(["run", small, "--db", join(dir, "json-logs.db"), "--log-format", "json"])
+    expect(result.code, result.stderr).toBe(0)
+    const lines = result.stderr.split("\n").filter((line) => line !== "")
+    const entries = lines.map(
+      (line) =>
+        JSON.parse(line) as { level: string; message: unknown; annotations?: Record<string, unknown> },
+    )
+    const steps = entries.filter((entry) => entry.annotations?.progress === "RoundFinished")
+    // Round 0 and two rounds of one cohort, each an info entry with the plain line's text.
+    expect(steps).toHaveLength(3)
+    expect(
+      steps.every((entry) => entry.level === "info" && String(entry.message).startsWith("sms-spam")),
+    ).toBe(true)
+    expect(entries.some((entry) => entry.annotations?.progress === "RunFinished")).toBe(true)
+  })
+
   it("prints nothing but errors with --quiet", () => {
     const ok = lyceum(["run", small, "--db", join(dir, "quiet.db"), "--quiet"])
     expect(ok).toMatchObject({ code: 0, stdout: "", stderr: "" })

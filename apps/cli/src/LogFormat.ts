@@ -1,9 +1,15 @@
 import { inspect } from "node:util"
 import { tracedParentOf } from "@lyceum/core"
-import { Cause, Either, HashMap, Inspectable, List, Logger } from "effect"
+import { Cause, Context, Either, HashMap, Inspectable, List, Logger } from "effect"
 
 export const logFormats = ["text", "json"] as const
 export type LogFormat = (typeof logFormats)[number]
+
+/** The command's `--log-format`, for what writes to stderr outside the logger (a run's progress). */
+export class LogFormatSetting extends Context.Tag("@lyceum/cli/LogFormatSetting")<
+  LogFormatSetting,
+  LogFormat
+>() {}
 
 /**
  * `--log-format text|json` taken out of the command line, wherever it stands (like @effect/cli's own

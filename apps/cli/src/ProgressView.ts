@@ -1,6 +1,7 @@
 import {
   ConsoleProgress,
   emptyTally,
+  formatProgress,
   Progress,
   type ProgressEvent,
   type ProgressTally,
@@ -8,6 +9,7 @@ import {
 } from "@lyceum/runner"
 import { Effect, Layer } from "effect"
 import { createLogUpdate } from "log-update"
+import type { LogFormat } from "./LogFormat.js"
 import { renderBoard } from "./ProgressViewRender.js"
 
 /** `--progress`: how a run shows its progress on stderr. */
@@ -17,20 +19,26 @@ export type ProgressMode = (typeof progressModes)[number]
 /**
  * `auto` is a live block on a terminal (not `TERM=dumb`), else plain lines; `--quiet` shows none. A live
  * block forced onto a pipe or file would fill it with cursor movements, so `live` asks for it explicitly.
+ * With `--log-format json` stderr is for JSON lines: `auto` and `plain` become `log`, each line a log entry.
  */
 export const resolveProgress = (
   mode: ProgressMode,
   quiet: boolean,
   stream: { readonly isTTY?: boolean } = process.stderr,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): "live" | "plain" | "none" =>
-  quiet || mode === "none"
-    ? "none"
-    : mode === "auto"
-      ? stream.isTTY === true && env.TERM !== "dumb"
-        ? "live"
-        : "plain"
-      : mode
+  logFormat: LogFormat = "text",
+): "live" | "plain" | "log" | "none" => {
+  if (quiet || mode === "none") return "none"
+  if (logFormat === "json" && (mode === "auto" || mode === "plain")) return "log"
+  if (mode !== "auto") return mode
+  return stream.isTTY === true && env.TERM !== "dumb" ? "live" : "plain"
+}
+
+/** Progress as log entries at info level (`progress`: the event's tag), for JSON logs. */
+const loggedProgress = Layer.succeed(Progress, {
+  report: (event: ProgressEvent) =>
+    Effect.logInfo(formatProgress(event).trim()).pipe(Effect.annotateLogs("progress", event._tag)),
+})
 
 const SHOW_CURSOR = "\u001B[?25h"
 const HIDE_CURSOR = "\u001B[?25l"
@@ -157,25 +165,27 @@ export const makeLiveView = (stream: NodeJS.WriteStream, options: LiveViewOption
 }
 
 /** The `Progress` service for a mode: a live block (closed with the scope), plain lines, or nothing. */
-export const progressLayer = (mode: "live" | "plain" | "none"): Layer.Layer<Progress> =>
+export const progressLayer = (mode: "live" | "plain" | "log" | "none"): Layer.Layer<Progress> =>
   mode === "none"
     ? Progress.silent
     : mode === "plain"
       ? ConsoleProgress.layer
-      : Layer.scoped(
-          Progress,
-          Effect.map(
-            Effect.acquireRelease(
-              Effect.sync(() =>
-                makeLiveView(process.stderr, {
-                  alsoOn: process.stdout.isTTY === true ? [process.stdout] : [],
-                }),
+      : mode === "log"
+        ? loggedProgress
+        : Layer.scoped(
+            Progress,
+            Effect.map(
+              Effect.acquireRelease(
+                Effect.sync(() =>
+                  makeLiveView(process.stderr, {
+                    alsoOn: process.stdout.isTTY === true ? [process.stdout] : [],
+                  }),
+                ),
+                (view) => Effect.sync(view.close),
               ),
-              (view) => Effect.sync(view.close),
+              (view) => ({ report: (event: ProgressEvent) => Effect.sync(() => view.report(event)) }),
             ),
-            (view) => ({ report: (event: ProgressEvent) => Effect.sync(() => view.report(event)) }),
-          ),
-        )
+          )
 
 /** `layer`'s Progress, with every event also added to `tally` (what `run --format json` reports of the plan). */
 export const tallied = (layer: Layer.Layer<Progress>, tally: ProgressTally): Layer.Layer<Progress> =>

@@ -8,6 +8,7 @@ import { Store } from "@lyceum/store"
 import { Cause, Console, Data, Effect, Layer, Option } from "effect"
 import { checkBeforeRun } from "./BeforeRun.js"
 import { reportIfInterrupted } from "./ErrorReport.js"
+import { LogFormatSetting } from "./LogFormat.js"
 import { explainRejection, natsAuthOptions, natsClientOptions } from "./NatsOptions.js"
 import {
   dbOption,
@@ -173,7 +174,11 @@ export const runCommand = Command.make(
       const kind = yield* kindNamed(loaded.scenario.kind)
       // What the progress events said (the plan's counts, cache hits), for the JSON summary.
       const tally = emptyTally(Date.now())
-      const shown = tallied(progressLayer(resolveProgress(progress, quiet)), tally)
+      const logFormat = Option.getOrElse(yield* Effect.serviceOption(LogFormatSetting), () => "text" as const)
+      const shown = tallied(
+        progressLayer(resolveProgress(progress, quiet, process.stderr, process.env, logFormat)),
+        tally,
+      )
       // With workers on NATS, every process's endpoint limits are shared (adaptive concurrency over NATS KV).
       const connection = (name: string) => natsClientOptions(Option.getOrThrow(nats), name, natsAuth)
       const sharing = Option.isSome(nats)

@@ -2,7 +2,7 @@ import { Command, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Either, Option } from "effect"
 import { formatFailure } from "./ErrorReport.js"
-import { jsonLine, takeLogFormat } from "./LogFormat.js"
+import { jsonLine, LogFormatSetting, takeLogFormat } from "./LogFormat.js"
 import { modelsCommand } from "./ModelsCommand.js"
 import { reportCommand } from "./ReportCommand.js"
 import { runCommand } from "./RunCommand.js"
@@ -77,5 +77,6 @@ cli(logFormat.right.argv).pipe(
   Effect.provide(NodeContext.layer),
   // Plain text when piped or NO_COLOR is set; logs on stderr at --log-level, as text or JSON lines.
   Effect.provide(terminalLayer(Effect.runSync(Effect.console), process, logFormat.right.format)),
+  Effect.provideService(LogFormatSetting, logFormat.right.format),
   NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown: signals.teardown }),
 )

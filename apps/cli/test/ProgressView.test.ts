@@ -153,5 +153,10 @@ describe("--progress", () => {
     expect(resolveProgress("auto", false, { isTTY: true }, { TERM: "dumb" })).toBe("plain")
     expect(resolveProgress("live", true, { isTTY: true }, {})).toBe("none")
     expect(resolveProgress("plain", false, { isTTY: true }, {})).toBe("plain")
+    // JSON logs: stderr carries JSON lines only, so progress becomes log entries unless a live block is asked for.
+    expect(resolveProgress("auto", false, { isTTY: false }, {}, "json")).toBe("log")
+    expect(resolveProgress("plain", false, { isTTY: true }, {}, "json")).toBe("log")
+    expect(resolveProgress("live", false, { isTTY: true }, {}, "json")).toBe("live")
+    expect(resolveProgress("auto", true, { isTTY: false }, {}, "json")).toBe("none")
   })
 })
