@@ -42,6 +42,15 @@ export const strategyOf =
   }
 
 /**
+ * The store's per-item sums over a cohort's students (migration 0016), one row per item and round rather than
+ * every graded answer, in the order the tables take their methods and tasks from (first appearance).
+ */
+export const PAPER_TABLE_ROWS_SQL = `SELECT task, method, n, round, repeat, item_id AS itemId,
+  CAST(score_sum AS REAL) / students AS score
+  FROM item_scores WHERE run_id = ? AND metric = 'accuracy'
+  ORDER BY task, method, round, n, repeat, item_id`
+
+/**
  * Per-item accuracy of a run for the paper tables: one row per (task, method, round, repeat, item), the score
  * averaged over the cohort's students, labelled with the method's strategy.
  */
@@ -51,12 +60,7 @@ export const paperTableRows = (
   Effect.gen(function* () {
     const store = yield* Store
     const strategy = strategyOf(yield* runMethods(runId))
-    const rows = yield* store.query(
-      `SELECT task, method, n, round, repeat, item_id AS itemId, AVG(score) AS score
-       FROM evaluations WHERE run_id = ? AND metric = 'accuracy'
-       GROUP BY task, method, round, n, repeat, item_id`,
-      [runId],
-    )
+    const rows = yield* store.query(PAPER_TABLE_ROWS_SQL, [runId])
     return rows.map((row) => ({
       task: String(row.task),
       method: String(row.method),

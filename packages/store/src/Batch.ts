@@ -17,6 +17,7 @@ import type {
   ModelUsageRow,
   RowBatch,
 } from "./Rows.js"
+import { addScoreAggregates, SCORE_AGGREGATES } from "./ScoreAggregates.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 import type { TableInfo } from "./Tables.js"
 
@@ -75,6 +76,8 @@ const TYPED_TABLES = new Set([
   "model_faults",
   "cohort_steps",
   "model_capabilities",
+  // Written from evaluations (ScoreAggregates.ts).
+  ...SCORE_AGGREGATES,
 ])
 
 /** `prompts.hash`: the first 128 bits of the text's SHA-256, lower-case hex. */
@@ -222,6 +225,7 @@ export const makeBatchWriter = (
         hash,
       )
     })
+    addScoreAggregates(prepare, batch.evaluations)
     each("filter_findings", batch.findings, INSERT_FINDING, (s, r: FindingRow) => {
       s.run(r.runId, r.lessonId, r.detector, r.action, r.start, r.end, r.matchedHash, r.reason)
     })

@@ -1,6 +1,7 @@
 import type { CohortId } from "@lyceum/core"
 import type Database from "better-sqlite3"
 import { Effect } from "effect"
+import { SCORE_AGGREGATES } from "./ScoreAggregates.js"
 import { type StoreError, storeErrorFrom } from "./StoreError.js"
 import { quoteName } from "./Tables.js"
 
@@ -70,10 +71,11 @@ export const makeCohorts = (
   })
   const remove = db.transaction((runId: string, { repeat, task, method }: CohortRef) => {
     prepare(DISCARD).run(runId, repeat, task, method, runId)
-    return deletes.reduce(
-      (removed, sql) => removed + prepare(sql).run(runId, repeat, task, method).changes,
-      0,
-    )
+    return deletes.reduce((removed, sql, i) => {
+      const changes = prepare(sql).run(runId, repeat, task, method).changes
+      // The sums of a cohort's answers go with them but are not rows it recorded.
+      return removed + (SCORE_AGGREGATES.has(tables[i]!) ? 0 : changes)
+    }, 0)
   })
   return {
     cohortsOf: (runId, steps) =>

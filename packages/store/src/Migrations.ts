@@ -15,6 +15,7 @@ import { migration as population } from "./migrations/0012_population.js"
 import { migration as answerPrompts } from "./migrations/0013_answer_prompts.js"
 import { migration as sweepPoints } from "./migrations/0014_sweep_points.js"
 import { migration as viewerIndexes } from "./migrations/0015_viewer_indexes.js"
+import { migration as scoreAggregates } from "./migrations/0016_score_aggregates.js"
 import { StoreError, storeErrorFrom } from "./StoreError.js"
 
 /** One step of the schema's history. Ids only grow; an applied migration is never edited, only followed. */
@@ -41,6 +42,7 @@ export const migrations: ReadonlyArray<Migration> = [
   answerPrompts,
   sweepPoints,
   viewerIndexes,
+  scoreAggregates,
 ]
 
 const label = (m: { readonly id: number; readonly name: string }) =>

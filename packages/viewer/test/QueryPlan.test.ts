@@ -1,3 +1,4 @@
+import { PAPER_TABLE_ROWS_SQL } from "@lyceum/report"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { answersSql } from "../src/api/Answers.js"
@@ -96,8 +97,32 @@ describe("query plans of the viewer's pages", () => {
     expectIndexed(usageSql.totals, [RUNS.a], { sorted: false })
   })
 
-  it("learning curve: aggregated while reading the run's key range, no sort", () => {
-    expectIndexed(LEARNING_CURVE_SQL, [RUNS.a])
+  // A big run has millions of graded answers: its curve and paper tables read the store's per-step sums
+  // (migration 0016), a row per student or item and round, never the answers (a scan of the run: seconds, and a
+  // minute when they had to be sorted).
+  const readsSums = (sql: string, sums: string, options: { sorted?: boolean } = {}) => {
+    const lines = expectIndexed(sql, [RUNS.a], options)
+    expect({ sql, lines }).toEqual({
+      sql,
+      lines: [
+        expect.stringMatching(new RegExp(`^SEARCH ${sums} USING PRIMARY KEY \\(run_id=\\?\\)$`)),
+        ...lines.slice(1),
+      ],
+    })
+    expect(lines.filter((l) => /\bevaluations\b/.test(l))).toEqual([])
+  }
+
+  it("learning curve: the run's per-student sums in key order, no sort, no answer read", () => {
+    readsSums(LEARNING_CURVE_SQL, "student_scores")
+  })
+
+  it("report tables: the curve and paper tables read the sums, not the answers", () => {
+    readsSums(
+      "SELECT * FROM learning_curve WHERE run_id = ? ORDER BY repeat, task, method, round, student, metric",
+      "student_scores",
+      { sorted: false },
+    )
+    readsSums(PAPER_TABLE_ROWS_SQL, "item_scores", { sorted: false })
   })
 
   it("a lesson page's findings: the findings index", () => {

@@ -73,11 +73,10 @@ const CurveSql = Schema.Struct({
   value: Schema.Number,
 })
 
-// The learning_curve view's groups (a student's mean per round), grouped in the order of the evaluations key
-// so SQLite aggregates while reading the run's range instead of sorting it first (the view groups by n before
-// metric, which costs a sort of every graded answer of the run). n is the same for a whole (round, method).
-export const LEARNING_CURVE_SQL = `SELECT task, method, metric, round AS x, repeat, AVG(score) AS value
-  FROM evaluations WHERE run_id = ? GROUP BY repeat, round, student, task, method, metric`
+// A student's mean per round from the learning_curve view, which reads the store's per-student sums
+// (migration 0016): one row per student and round, not every graded answer of the run.
+export const LEARNING_CURVE_SQL = `SELECT task, method, metric, round AS x, repeat, value
+  FROM learning_curve WHERE run_id = ?`
 
 const learningCurve = (runId: string, kind: string) =>
   Effect.map(
