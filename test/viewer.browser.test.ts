@@ -189,6 +189,34 @@ describe.skipIf(chromiumPath === undefined)("lyceum view in a browser", () => {
     await shot("lesson")
   })
 
+  it("draws a run's summary and curves without waiting for its report tables", async () => {
+    // The tables of a big run take seconds on a first visit: hold their response and the chart must still come.
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    await page.route("**/api/runs/*/tables", async (route) => {
+      await held
+      await route.continue()
+    })
+    try {
+      await page.goto(base)
+      await page.getByRole("link", { name: "dropped-text", exact: true }).click()
+      await expect
+        .poll(() => page.getByTestId("curve-chart-plot").locator("svg").count(), soon)
+        .toBeGreaterThan(0)
+      expect(await page.getByTestId("tables-loading").count()).toBe(1)
+      expect(await page.getByTestId("scenario").count()).toBe(1)
+    } finally {
+      release()
+    }
+    await expect
+      .poll(() => page.getByTestId("tables").locator("table tbody tr").count(), soon)
+      .toBeGreaterThan(0)
+    expect(await page.getByTestId("tables-loading").count()).toBe(0)
+    await page.unroute("**/api/runs/*/tables")
+  })
+
   it("compares two runs: overlaid curves, series toggles and the paired test", async () => {
     await page.goto(base)
     const quickstarts = query<{ id: string }>(

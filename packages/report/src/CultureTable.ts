@@ -12,15 +12,17 @@ export interface CultureRow {
   readonly gap: number
 }
 
+/**
+ * The view joins every graded answer of the run with its item's label: a run without labelled items (no
+ * cultural probes) has nothing to join, which the EXISTS says before a read of millions of answers.
+ */
+export const CULTURE_ROWS_SQL = `SELECT task, method, round, culture, SUM(accuracy * n_items) / SUM(n_items) AS accuracy
+  FROM probe_accuracy WHERE run_id = ? AND EXISTS (SELECT 1 FROM item_labels WHERE run_id = ?)
+  GROUP BY task, method, round, culture ORDER BY task, method, round`
+
 /** Reads the `probe_accuracy` view of a run (weighted by items) into one row per (task, method, round). */
 export const cultureRows = (runId: string): Effect.Effect<ReadonlyArray<CultureRow>, StoreError, Store> =>
-  Effect.flatMap(Store, (store) =>
-    store.query(
-      `SELECT task, method, round, culture, SUM(accuracy * n_items) / SUM(n_items) AS accuracy
-       FROM probe_accuracy WHERE run_id = ? GROUP BY task, method, round, culture ORDER BY task, method, round`,
-      [runId],
-    ),
-  ).pipe(
+  Effect.flatMap(Store, (store) => store.query(CULTURE_ROWS_SQL, [runId, runId])).pipe(
     Effect.map((rows) => {
       const grouped = new Map<
         string,

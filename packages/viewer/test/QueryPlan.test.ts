@@ -1,4 +1,4 @@
-import { PAPER_TABLE_ROWS_SQL } from "@lyceum/report"
+import { CULTURE_ROWS_SQL, PAPER_TABLE_ROWS_SQL } from "@lyceum/report"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { answersSql } from "../src/api/Answers.js"
@@ -123,6 +123,13 @@ describe("query plans of the viewer's pages", () => {
       { sorted: false },
     )
     readsSums(PAPER_TABLE_ROWS_SQL, "item_scores", { sorted: false })
+  })
+
+  it("report tables: the cultures table reads the answers only when the run has labelled items", () => {
+    // The EXISTS is a constant of the query, checked once before the join of the run's answers.
+    expect(plan(CULTURE_ROWS_SQL, [RUNS.a, RUNS.a])).toContain(
+      "SEARCH item_labels EXISTS USING PRIMARY KEY (run_id=?)",
+    )
   })
 
   it("a lesson page's findings: the findings index", () => {

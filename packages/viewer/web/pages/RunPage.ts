@@ -234,35 +234,61 @@ export const runPage = ({ route, root, signal }: PageContext) => {
   }
   const load = async () => {
     const detail = await loadHead()
-    const [curves, tables, usage] = await Promise.all([
-      get<Curves>(runPath(id, "curves"), {}, signal).catch(asError),
-      get<{ tables: ReadonlyArray<Table> }>(runPath(id, "tables"), {}, signal).catch(asError),
-      get<Usage>(runPath(id, "usage"), { limit: 200 }, signal).catch(asError),
-    ])
     if (signal.aborted) return
-    // An ensemble's series are one point per variant: the frontier shows them better.
-    live =
-      curves instanceof Error || !curves.series.some((series) => series.points.length > 1)
-        ? undefined
-        : curveChart(withPointLabels(curves.series, detail), { x: curves.xLabel, y: curves.yLabel })
-    const curvesView =
-      curves instanceof Error
-        ? errorBox(curves)
-        : [
-            live === undefined
-              ? null
-              : section(curves.kind === "population" ? "Diffusion" : "Curves", "curves", live.element),
-            curves.frontier !== undefined && curves.frontier.length > 0
-              ? section("Frontier", "frontier", frontierChart(curves.frontier))
-              : null,
-          ]
-    replace(chart, ...[curvesView].flat())
+    // Curves, tables and usage are each drawn when they arrive: the report's tables of a big run can take
+    // seconds on its first visit, and the chart and the rest of the page must not wait for them.
+    const tablesBox = h(
+      "div",
+      {},
+      h("p", { class: "note", "data-testid": "tables-loading" }, "Loading tables…"),
+    )
+    const usageBox = h("div")
     replace(
       rest,
-      tables instanceof Error ? errorBox(tables) : section("Tables", "tables", ...tablesView(tables.tables)),
-      usage instanceof Error ? errorBox(usage) : usageSection(usage),
+      tablesBox,
+      usageBox,
       section("Scenario", "scenario", h("pre", { class: "scenario" }, detail.scenarioText)),
     )
+    const drawCurves = get<Curves>(runPath(id, "curves"), {}, signal)
+      .catch(asError)
+      .then((curves) => {
+        if (signal.aborted) return
+        // An ensemble's series are one point per variant: the frontier shows them better.
+        live =
+          curves instanceof Error || !curves.series.some((series) => series.points.length > 1)
+            ? undefined
+            : curveChart(withPointLabels(curves.series, detail), { x: curves.xLabel, y: curves.yLabel })
+        const curvesView =
+          curves instanceof Error
+            ? errorBox(curves)
+            : [
+                live === undefined
+                  ? null
+                  : section(curves.kind === "population" ? "Diffusion" : "Curves", "curves", live.element),
+                curves.frontier !== undefined && curves.frontier.length > 0
+                  ? section("Frontier", "frontier", frontierChart(curves.frontier))
+                  : null,
+              ]
+        replace(chart, ...[curvesView].flat())
+      })
+    const drawTables = get<{ tables: ReadonlyArray<Table> }>(runPath(id, "tables"), {}, signal)
+      .catch(asError)
+      .then((tables) => {
+        if (!signal.aborted)
+          replace(
+            tablesBox,
+            tables instanceof Error
+              ? errorBox(tables)
+              : section("Tables", "tables", ...tablesView(tables.tables)),
+          )
+      })
+    const drawUsage = get<Usage>(runPath(id, "usage"), { limit: 200 }, signal)
+      .catch(asError)
+      .then((usage) => {
+        if (!signal.aborted) replace(usageBox, usage instanceof Error ? errorBox(usage) : usageSection(usage))
+      })
+    await Promise.all([drawCurves, drawTables, drawUsage])
+    if (signal.aborted) return
     schedule(detail)
   }
   load().catch((error: unknown) => {
