@@ -14,10 +14,14 @@ export interface KindTable {
   readonly name: string
   /** One line for `lyceum report --help`: what a row is and what the table shows. */
   readonly description: string
-  /** Reads the table of one run. `color`: ANSI colours in its text charts (terminals only). */
+  /**
+   * Reads the table of one run. `color`: ANSI colours in its text charts (terminals only); `charts: false`:
+   * the model without the text views (a caller that draws its own, `lyceum view`: a big run's text plot of
+   * every student's curve costs more than reading it).
+   */
   readonly read: (
     runId: string,
-    options: { readonly color?: boolean },
+    options: { readonly color?: boolean; readonly charts?: boolean },
   ) => Effect.Effect<RunReport, StoreError, Store>
 }
 

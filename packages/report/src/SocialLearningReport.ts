@@ -28,7 +28,10 @@ const curve: KindTable = {
       return {
         model: curveReport(points, strategyOf(yield* runMethods(runId))),
         empty: "(no evaluations recorded yet)",
-        views: points.length === 0 ? [] : [formatCurvePlot(points, { color: options.color ?? false })],
+        views:
+          points.length === 0 || options.charts === false
+            ? []
+            : [formatCurvePlot(points, { color: options.color ?? false })],
       }
     }),
 }
@@ -36,14 +39,14 @@ const curve: KindTable = {
 const table1: KindTable = {
   name: "table1",
   description: "original vs generated per n with significance stars (paper Table 1)",
-  read: (runId) =>
+  read: (runId, options) =>
     Effect.map(paperTableRows(runId), (rows) => {
       const shaped = paperTable1(rows)
       return {
         model: table1Report(shaped),
         empty:
           "(nothing for Table 1: it needs a zero-shot, original-examples or synthetic-examples method with evaluations)",
-        views: shaped.rows.length === 0 ? [] : [formatTable1(shaped)],
+        views: shaped.rows.length === 0 || options.charts === false ? [] : [formatTable1(shaped)],
       }
     }),
 }
@@ -51,13 +54,13 @@ const table1: KindTable = {
 const table2: KindTable = {
   name: "table2",
   description: "methods × tasks (paper Table 2)",
-  read: (runId) =>
+  read: (runId, options) =>
     Effect.map(paperTableRows(runId), (rows) => {
       const shaped = paperTable2(rows)
       return {
         model: table2Report(shaped),
         empty: "(no evaluations recorded yet)",
-        views: shaped.rows.length === 0 ? [] : [formatTable2(shaped)],
+        views: shaped.rows.length === 0 || options.charts === false ? [] : [formatTable2(shaped)],
       }
     }),
 }

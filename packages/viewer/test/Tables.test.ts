@@ -1,4 +1,4 @@
-import { col, type KindReport, queryRows } from "@lyceum/report"
+import { col, type KindReport, queryRows, socialLearningReport } from "@lyceum/report"
 import { Store, type StoreService } from "@lyceum/store"
 import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
@@ -54,5 +54,43 @@ describe("the tables of a run", () => {
       ["second", [{ n: 96 }]],
     ])
     expect(queries).toEqual(["SELECT COUNT(*) AS n FROM evaluations WHERE run_id = ?"])
+  })
+
+  it("asks the tables for their models without text charts, which the page does not show", async () => {
+    const file = await writeFixture()
+    const asked: Array<unknown> = []
+    const report: KindReport = {
+      tables: [
+        {
+          ...countTable("first"),
+          read: (runId, options) => {
+            asked.push(options)
+            return countTable("first").read(runId, options)
+          },
+        },
+      ],
+      html: () => Effect.succeed([]),
+    }
+    const reads = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const store = readOnlyStore(yield* openViewerDb(file))
+          yield* runTables({ id: RUNS.a, config: null }, report).pipe(Effect.provideService(Store, store))
+          // Social learning's tables: the same model either way, and no text plot of every curve without charts.
+          return yield* Effect.forEach(socialLearningReport.tables.slice(0, 3), (table) =>
+            Effect.all([
+              table.read(RUNS.a, { color: false }),
+              table.read(RUNS.a, { color: false, charts: false }),
+            ]),
+          ).pipe(Effect.provideService(Store, store))
+        }),
+      ),
+    )
+    expect(asked).toEqual([{ color: false, charts: false }])
+    for (const [withCharts, without] of reads) {
+      expect(without.model).toEqual(withCharts.model)
+      expect(without.views).toEqual([])
+    }
+    expect(reads[0]![0].views.length).toBeGreaterThan(0)
   })
 })

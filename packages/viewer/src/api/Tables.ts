@@ -61,7 +61,8 @@ export const runTables = (
   Effect.gen(function* () {
     const points = yield* readSweepPoints(run)
     const tables = yield* Effect.forEach(report?.tables ?? [], (table) =>
-      Effect.map(table.read(run.id, { color: false }), (read) =>
+      // The model only: the page draws its own charts.
+      Effect.map(table.read(run.id, { color: false, charts: false }), (read) =>
         wireTable(table.name, table.description, facetByPoint(read.model, points)),
       ),
     )
