@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto"
 import Database from "better-sqlite3"
-import { Clock, Context, Effect, Layer, Option, type Scope } from "effect"
+import { Clock, Context, Effect, Layer, type Option, type Scope } from "effect"
 import { makeBatchWriter } from "./Batch.js"
 import { STEP_CHUNK_ROWS } from "./Chunks.js"
 import { type Cohorts, makeCohorts } from "./Cohorts.js"
 import { migrate } from "./Migrations.js"
+import { storeReads } from "./Reads.js"
 import type {
   AgentRow,
   EvaluationRow,
@@ -102,10 +103,6 @@ export class Store extends Context.Tag("@lyceum/store/Store")<Store, StoreServic
 
 const QUERY_CACHE_SIZE = 200
 
-const RUN_COLUMNS = `id, scenario_name AS scenarioName, scenario_path AS scenarioPath,
-  scenario_text AS scenarioText, scenario_hash AS scenarioHash, seed, kind, versions, config, status, error,
-  started_at AS startedAt, finished_at AS finishedAt`
-
 const INSERT_RUN = `INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_hash, seed, kind,
   versions, config, status, error, started_at, finished_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)`
@@ -188,11 +185,7 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
         message: `cannot open ${filename}: chunkRows must be a positive whole number of rows, not ${chunkRows}`,
       })
 
-    const readRun = (raw: Record<string, unknown>): RunRow => ({
-      ...(raw as unknown as RunRow),
-      versions: JSON.parse(raw.versions as string),
-      config: JSON.parse(raw.config as string),
-    })
+    const reads = storeReads(prepare)
 
     const setStatus = (doing: string, id: string, sql: string, params: ReadonlyArray<SqlValue>) =>
       attempt(doing, () => prepare(sql).run(...params).changes).pipe(
@@ -280,30 +273,10 @@ export const makeStore = (options: StoreOptions): Effect.Effect<StoreService, St
       insertLessons: (lessons) => writeBatch({ lessons }),
       insertEvaluations: (evaluations) => writeBatch({ evaluations }),
       insertModelUsage: (modelUsage) => writeBatch({ modelUsage }),
-      latestRunId: () =>
-        attempt("find the latest run", () => {
-          const row = prepare("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").get() as
-            | { id: string }
-            | undefined
-          return Option.fromNullable(row?.id)
-        }),
-      getRun: (id) =>
-        attempt(`read run ${id}`, () => {
-          const raw = prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as
-            | Record<string, unknown>
-            | undefined
-          return raw === undefined ? Option.none() : Option.some(readRun(raw))
-        }),
+      latestRunId: () => attempt("find the latest run", reads.latestRunId),
+      getRun: (id) => attempt(`read run ${id}`, () => reads.getRun(id)),
       learningCurve: (runId) =>
-        attempt(
-          `read the learning curve of run ${runId}`,
-          () =>
-            prepare(
-              `SELECT run_id AS runId, repeat, round, student, task, method, n, prompt_lessons AS promptLessons,
-               metric, value, n_items AS nItems
-               FROM learning_curve WHERE run_id = ? ORDER BY repeat, task, method, round, student, metric`,
-            ).all(runId) as Array<LearningCurveRow>,
-        ),
+        attempt(`read the learning curve of run ${runId}`, () => reads.learningCurve(runId)),
       query: (sql, params = []) =>
         attempt("run query", () => prepare(sql)).pipe(
           Effect.filterOrFail(

@@ -1,6 +1,7 @@
 export { chunkBatch, STEP_CHUNK_ROWS } from "./Chunks.js"
 export type { CohortRef, Cohorts } from "./Cohorts.js"
 export { type Migration, migrate, migrations } from "./Migrations.js"
+export { storeReads } from "./Reads.js"
 export * from "./Rows.js"
 export type { RunLeases } from "./RunLeases.js"
 export type { RunState } from "./RunState.js"

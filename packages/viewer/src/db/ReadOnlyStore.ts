@@ -1,6 +1,6 @@
-import { type LearningCurveRow, type RunRow, Store, StoreError, type StoreService } from "@lyceum/store"
+import { Store, StoreError, type StoreService, storeReads } from "@lyceum/store"
 import type Database from "better-sqlite3"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import type { ViewerDb } from "./OpenDb.js"
 
 /**
@@ -31,11 +31,7 @@ export const readOnlyStore = ({ db, filename }: ViewerDb): StoreService => {
     Effect.fail(
       new StoreError({ message: `cannot ${what} in ${filename}: lyceum view opens the database read-only` }),
     )
-  const readRun = (raw: Record<string, unknown>): RunRow => ({
-    ...(raw as unknown as RunRow),
-    versions: JSON.parse(raw.versions as string),
-    config: JSON.parse(raw.config as string),
-  })
+  const reads = storeReads(prepare)
   return {
     filename,
     acquireLease: () => readOnly("take a run lease"),
@@ -56,32 +52,10 @@ export const readOnlyStore = ({ db, filename }: ViewerDb): StoreService => {
     insertLessons: () => readOnly("write lessons"),
     insertEvaluations: () => readOnly("write evaluations"),
     insertModelUsage: () => readOnly("write model usage"),
-    latestRunId: () =>
-      attempt("find the latest run", () => {
-        const row = prepare("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").get() as
-          | { id: string }
-          | undefined
-        return Option.fromNullable(row?.id)
-      }),
-    getRun: (id) =>
-      attempt(`read run ${id}`, () => {
-        const raw = prepare(
-          `SELECT id, scenario_name AS scenarioName, scenario_path AS scenarioPath, scenario_text AS scenarioText,
-           scenario_hash AS scenarioHash, seed, kind, versions, config, status, error, started_at AS startedAt,
-           finished_at AS finishedAt FROM runs WHERE id = ?`,
-        ).get(id) as Record<string, unknown> | undefined
-        return raw === undefined ? Option.none() : Option.some(readRun(raw))
-      }),
+    latestRunId: () => attempt("find the latest run", reads.latestRunId),
+    getRun: (id) => attempt(`read run ${id}`, () => reads.getRun(id)),
     learningCurve: (runId) =>
-      attempt(
-        `read the learning curve of run ${runId}`,
-        () =>
-          prepare(
-            `SELECT run_id AS runId, repeat, round, student, task, method, n, prompt_lessons AS promptLessons,
-             metric, value, n_items AS nItems
-             FROM learning_curve WHERE run_id = ? ORDER BY repeat, task, method, round, student, metric`,
-          ).all(runId) as Array<LearningCurveRow>,
-      ),
+      attempt(`read the learning curve of run ${runId}`, () => reads.learningCurve(runId)),
     query: (sql, params = []) =>
       attempt("run query", () => {
         const statement = prepare(sql)
