@@ -3,9 +3,8 @@
 // playwright-core, which ships no browser, so a fresh machine gets Debian's `chromium` package when the user may
 // use apt (root, or sudo without a password). Otherwise this prints one line saying what to install and exits 0:
 // the browser test then skips with that reason (nothing else needs Chromium). LYCEUM_NO_INSTALL=1 never installs.
-import { spawnSync } from "node:child_process"
-import { accessSync, constants } from "node:fs"
 import { pathToFileURL } from "node:url"
+import { aptInstall, aptPlan, executable, machine } from "./apt.mjs"
 
 /** The binaries test/support/Browser.ts looks for, in its order. */
 export const candidates = (env = process.env) =>
@@ -13,41 +12,20 @@ export const candidates = (env = process.env) =>
     (file) => file !== undefined && file !== "",
   )
 
-const executable = (file) => {
-  try {
-    accessSync(file, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** The Chromium binary, or undefined. */
 export const findChromium = (env = process.env) => candidates(env).find(executable)
 
-const succeeds = (command, args) => spawnSync(command, args, { stdio: "ignore" }).status === 0
-
 /** What to do, from what the machine allows: nothing, install with apt (as root or through sudo -n), or skip. */
-export const plan = ({ found, platform, uid, hasApt, sudoWithoutPassword, noInstall }) => {
-  if (found !== undefined) return { action: "none", binary: found }
-  const how =
-    "install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`) or set LYCEUM_CHROMIUM to a Chrome/Chromium binary; the viewer's browser test skips until then"
-  if (noInstall) return { action: "skip", message: `Chromium not found and LYCEUM_NO_INSTALL is set: ${how}` }
-  if (platform !== "linux" || !hasApt) return { action: "skip", message: `Chromium not found: ${how}` }
-  if (uid === 0) return { action: "install", sudo: false }
-  if (sudoWithoutPassword) return { action: "install", sudo: true }
-  return { action: "skip", message: `Chromium not found, and installing it needs root: ${how}` }
-}
+export const plan = (facts) =>
+  aptPlan(
+    facts,
+    "Chromium",
+    "install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`) or set LYCEUM_CHROMIUM to a Chrome/Chromium binary; the viewer's browser test skips until then",
+    "skip",
+  )
 
 const main = () => {
-  const decision = plan({
-    found: findChromium(),
-    platform: process.platform,
-    uid: process.getuid?.() ?? -1,
-    hasApt: succeeds("sh", ["-c", "command -v apt-get"]),
-    sudoWithoutPassword: succeeds("sh", ["-c", "command -v sudo && sudo -n true"]),
-    noInstall: (process.env.LYCEUM_NO_INSTALL ?? "") !== "",
-  })
+  const decision = plan({ found: findChromium(), ...machine() })
   if (decision.action === "none") return 0
   if (decision.action === "skip") {
     process.stderr.write(`${decision.message}\n`)
@@ -56,20 +34,12 @@ const main = () => {
   process.stderr.write(
     "Chromium not found: installing Debian's chromium package for the viewer's browser test\n",
   )
-  const prefix = decision.sudo ? ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"] : []
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
-  for (const step of [
-    ["apt-get", "update", "-y"],
-    ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-  ]) {
-    const [command, ...args] = [...prefix, ...step]
-    const result = spawnSync(command, args, { stdio: ["ignore", "inherit", "inherit"], env })
-    if (result.status !== 0) {
-      process.stderr.write(
-        `\`${step.join(" ")}\` failed (exit ${result.status}): install chromium by hand; the viewer's browser test skips until then\n`,
-      )
-      return 0
-    }
+  const failed = aptInstall("chromium", decision)
+  if (failed !== undefined) {
+    process.stderr.write(
+      `\`${failed.step}\` failed (exit ${failed.status}): install chromium by hand; the viewer's browser test skips until then\n`,
+    )
+    return 0
   }
   const binary = findChromium()
   process.stderr.write(
