@@ -36,6 +36,8 @@ describe("lyceum CLI, end to end", () => {
     expect(run.stderr).toMatch(/sms-spam.synthetic-examples repeat 1 round 4 \(n=8\): accuracy/)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain("Learning curve")
+    // What to do next: query it, or browse it.
+    expect(run.stdout).toContain(`Browse it: lyceum view --db ${db}`)
 
     const sqlite = new Database(db, { readonly: true })
     const [runRow] = sqlite.prepare("SELECT id, status, scenario_hash, seed FROM runs").all() as Array<{

@@ -259,7 +259,8 @@ export const runCommand = Command.make(
       if (summary === undefined) return
       yield* Console.log(`\n${summary}`)
       yield* Console.log(
-        `\nStored in ${db}. Query it: lyceum report --db ${shellWord(db)} --run ${runId} --format csv`,
+        `\nStored in ${db}. Query it: lyceum report --db ${shellWord(db)} --run ${runId} --format csv` +
+          `\nBrowse it: lyceum view --db ${shellWord(db)}`,
       )
     }),
 ).pipe(
