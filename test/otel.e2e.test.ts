@@ -209,6 +209,30 @@ describe("OpenTelemetry export", () => {
     expect(latency?.histogram?.dataPoints.reduce((n, point) => n + Number(point.count), 0)).toBe(stored.calls)
   })
 
+  it("sends the token metrics without spans when only metrics are exported (OTEL_TRACES_EXPORTER=none)", async () => {
+    const db = join(dir, "metrics-only.db")
+    const spansBefore = otlp.spans.length
+    const exportsBefore = otlp.metricExports.length
+    const result = await runCli(["run", "scenarios/quickstart.yaml", "--db", db, "--quiet"], {
+      ...noOtel,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_EXPORTER: "none",
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(otlp.spans.length).toBe(spansBefore)
+    const sql = new Database(db, { readonly: true })
+    const stored = sql.prepare("SELECT SUM(prompt_tokens) AS prompt FROM model_usage").get() as {
+      prompt: number
+    }
+    sql.close()
+    expect(stored.prompt).toBeGreaterThan(0)
+    const last = otlp.metricExports.slice(exportsBefore).at(-1) ?? []
+    const points = last.find((metric) => metric.name === "lyceum.model.tokens.prompt")?.sum?.dataPoints ?? []
+    expect(points.reduce((sum, point) => sum + Number(point.asInt ?? point.asDouble ?? 0), 0)).toBe(
+      stored.prompt,
+    )
+  })
+
   it("flushes what it has after Ctrl-C: the stopped run's span and the metrics arrive before the process exits", async () => {
     const db = join(dir, "stopped.db")
     const metricsBefore = otlp.metricExports.length

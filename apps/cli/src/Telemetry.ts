@@ -1,3 +1,4 @@
+import { modelMetricsLayer } from "@lyceum/models"
 import { Effect, Layer } from "effect"
 
 /** What the standard OpenTelemetry environment variables ask of this process. */
@@ -62,7 +63,10 @@ export const telemetryLayer = (
     Effect.gen(function* () {
       for (const warning of settings.warnings) yield* Effect.logWarning(warning)
       const sdk = yield* Effect.promise(() => import("./TelemetrySdk.js"))
-      return sdk.sdkLayer(settings, version)
+      // The model metrics are updated only where a reader exports them, with spans or without.
+      return settings.metrics
+        ? Layer.merge(sdk.sdkLayer(settings, version), modelMetricsLayer)
+        : sdk.sdkLayer(settings, version)
     }),
   )
 }

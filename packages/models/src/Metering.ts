@@ -231,16 +231,15 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
         estimatedRequests: 0,
       }
       // Inside its span when telemetry is on (model, tokens, cached, retries, error), and in the metrics.
-      return observeCall(model, provider, agent, (span) => {
-        const startedMs = span === undefined ? 0 : Date.now()
-        return call.pipe(
+      return observeCall(model, provider, agent, (observer) =>
+        call.pipe(
           Effect.locally(currentCallEvents, events),
           Effect.onExit((exit) =>
             Effect.sync(() => {
               if (events.cacheHit && Exit.isSuccess(exit)) {
                 const hit = { ...emptyUsage(), cacheHits: 1 }
                 record(model, agent, hit)
-                if (span !== undefined) recordCall(model, startedMs, span, hit, undefined)
+                if (observer !== undefined) recordCall(model, observer, hit, undefined)
                 return
               }
               const usage = Exit.isSuccess(exit) ? exit.value.usage : { promptTokens: 0, completionTokens: 0 }
@@ -268,11 +267,11 @@ const makeMetering = (options: MeteringOptions): MeteringService => {
                 faults,
               }
               record(model, agent, delta)
-              if (span !== undefined) recordCall(model, startedMs, span, delta, failed)
+              if (observer !== undefined) recordCall(model, observer, delta, failed)
             }),
           ),
-        )
-      })
+        ),
+      )
     })
 
   return {

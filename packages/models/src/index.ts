@@ -1,4 +1,4 @@
-export { ModelMetrics } from "./CallTelemetry.js"
+export { currentModelMetrics, ModelMetrics, modelMetricsLayer } from "./CallTelemetry.js"
 export { type CachedOptions, cached } from "./cache/CachedModel.js"
 export { generateKey, type ModelIdentity, type RequestKey, scoreKey } from "./cache/CacheKey.js"
 export { atRepeat, currentRepeat, withRepeat } from "./cache/CacheRepeat.js"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Metric, Tracer } from "effect"
-import { ModelMetrics } from "../src/CallTelemetry.js"
+import { currentModelMetrics, ModelMetrics } from "../src/CallTelemetry.js"
 import type { LanguageModel } from "../src/LanguageModel.js"
 import { Metering } from "../src/Metering.js"
 import { type ModelError, Unauthorized } from "../src/ModelError.js"
@@ -42,7 +42,7 @@ const tokensOf = (name: string) => Metric.value(Metric.tagged(ModelMetrics.promp
 
 describe("model call telemetry", () => {
   it.effect(
-    "one span per call with what metering counted, and the token metrics, when a tracer exports",
+    "one span per call with what metering counted, and the token metrics, when a tracer exports and metrics are read",
     () =>
       Effect.gen(function* () {
         const { tracer, spans } = recordingTracer()
@@ -54,7 +54,9 @@ describe("model call telemetry", () => {
           "sim",
         )
         const before = (yield* tokensOf("m")).count
-        yield* metered.generate({ prompt: "hi" }).pipe(Effect.withSpan("turn"), Effect.withTracer(tracer))
+        yield* metered
+          .generate({ prompt: "hi" })
+          .pipe(Effect.withSpan("turn"), Effect.withTracer(tracer), Effect.locally(currentModelMetrics, true))
         const call = spans.find((span) => span.name === "lyceum.model.call")!
         expect(call.attributes.get("gen_ai.request.model")).toBe("m")
         expect(call.attributes.get("gen_ai.system")).toBe("sim")
@@ -82,6 +84,23 @@ describe("model call telemetry", () => {
       yield* Effect.flip(metered.generate({ prompt: "hi" }).pipe(Effect.withTracer(tracer)))
       const call = spans.find((span) => span.name === "lyceum.model.call")!
       expect(call.attributes.get("error.type")).toBe("unauthorized")
+    }),
+  )
+
+  it.effect("the metrics without a span when only metrics are read (OTEL_TRACES_EXPORTER=none)", () =>
+    Effect.gen(function* () {
+      const metering = yield* Metering.make()
+      const metered = metering.metered(
+        model(Effect.succeed({ texts: ["x"], usage: { promptTokens: 7, completionTokens: 2 } })),
+        "dan",
+      )
+      const before = (yield* tokensOf("m")).count
+      seen.length = 0
+      yield* metered
+        .generate({ prompt: "hi" })
+        .pipe(Effect.withSpan("outer"), Effect.locally(currentModelMetrics, true))
+      expect(seen).toEqual(["outer"])
+      expect((yield* tokensOf("m")).count - before).toBe(7)
     }),
   )
 
