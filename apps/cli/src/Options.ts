@@ -1,4 +1,5 @@
 import { Options } from "@effect/cli"
+import { progressModes } from "./ProgressView.js"
 
 /** Options several commands share. */
 export const dbOption = Options.file("db").pipe(
@@ -24,7 +25,7 @@ export const yesOption = Options.boolean("yes").pipe(
   ),
 )
 
-export const progressOption = Options.choice("progress", ["auto", "live", "plain", "none"]).pipe(
+export const progressOption = Options.choice("progress", progressModes).pipe(
   Options.withDescription(
     "progress on stderr: live (one block redrawn in place: cohorts, steps, calls, tokens, cost, ETA), plain " +
       "(one line per finished step), none; auto (default): live on a terminal, plain when piped",

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process"
 import { Command, Options } from "@effect/cli"
-import { kinds } from "@lyceum/kinds"
+import { findKind } from "@lyceum/kinds"
 import { DEFAULT_HOST, DEFAULT_PORT, type KindCatalog, serveViewer } from "@lyceum/viewer"
 import { Console, Effect } from "effect"
 import { dbOption, verboseOption } from "./Options.js"
@@ -22,9 +22,9 @@ const openOption = Options.boolean("open").pipe(
 
 /** What the viewer needs of the kinds registry: each kind's report tables and how many steps a run plans. */
 export const kindCatalog: KindCatalog = {
-  report: (name) => kinds.find((k) => k.name === name)?.report,
+  report: (name) => findKind(name)?.report,
   plan: (name, config) => {
-    const kind = kinds.find((k) => k.name === name)
+    const kind = findKind(name)
     const scenario = config as { readonly repeats?: unknown; readonly tasks?: unknown } | null
     if (kind === undefined || scenario === null || typeof scenario !== "object") return undefined
     if (typeof scenario.repeats !== "number" || !Array.isArray(scenario.tasks)) return undefined

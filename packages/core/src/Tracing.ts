@@ -30,16 +30,3 @@ export const tracedParentOf = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | unde
   const span = Context.getOption(FiberRefs.getOrDefault(refs, FiberRef.currentContext), Tracer.ParentSpan)
   return span._tag === "Some" ? span.value : undefined
 }
-
-/**
- * `Effect.withSpan` for hot paths: the span exists only when a tracer that exports is installed (see
- * `isTracing`), and never captures a stack trace. `attributes` is evaluated only then.
- */
-export const traced =
-  (name: string, attributes: () => Record<string, unknown>, options: Tracer.SpanOptions = {}) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.withFiberRuntime((fiber) =>
-      isTracingFiber(fiber)
-        ? Effect.withSpan(self, name, { ...options, attributes: attributes(), captureStackTrace: false })
-        : self,
-    ) as Effect.Effect<A, E, R>

@@ -67,6 +67,7 @@ export const socialLearningSections = (
     if (scores.length > 0) {
       // Table 1 when the run compares original and generated examples at some n; Table 2 always.
       const table1 = paperTable1(scores)
+      const table2 = paperTable2(scores)
       const compared = table1.rows.some((row) =>
         row.cells.some((c) => c.original !== undefined && c.generated !== undefined),
       )
@@ -74,8 +75,8 @@ export const socialLearningSections = (
         section(
           "Methods × tasks",
           (compared ? htmlTable(table1Report(table1), "") + asInPaper(formatTable1(table1)) : "") +
-            htmlTable(table2Report(paperTable2(scores)), "") +
-            asInPaper(formatTable2(paperTable2(scores))),
+            htmlTable(table2Report(table2), "") +
+            asInPaper(formatTable2(table2)),
         ),
       )
     }

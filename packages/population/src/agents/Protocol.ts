@@ -78,7 +78,7 @@ export const AgentAnswers = Schema.Struct({
   /**
    * What the agent had learned, as stored: each item was asked as `task.prompt(item, context)`, except that the
    * agent's own private examples are one note saying how many (unless `privacy.keepDroppedText`). Sent once per
-   * agent, not per item, so a reply stays small (`EVALUATE_AGENTS_PER_MESSAGE`).
+   * agent, not per item, so a reply stays small (`evaluateAgentsPerMessage` in kind/Round.ts).
    */
   context: Schema.String,
   results: Schema.Array(

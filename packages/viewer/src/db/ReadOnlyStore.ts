@@ -1,6 +1,6 @@
-import { Store, StoreError, type StoreService, storeReads } from "@lyceum/store"
+import { StoreError, type StoreService, storeReads } from "@lyceum/store"
 import type Database from "better-sqlite3"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import type { ViewerDb } from "./OpenDb.js"
 
 /**
@@ -65,7 +65,3 @@ export const readOnlyStore = ({ db, filename }: ViewerDb): StoreService => {
       }),
   }
 }
-
-/** `Store` over a viewer database, for the report builders. */
-export const readOnlyStoreLayer = (db: ViewerDb): Layer.Layer<Store> =>
-  Layer.succeed(Store, readOnlyStore(db))
